@@ -1,0 +1,262 @@
+package io.assetetl;
+
+import static java.util.Objects.requireNonNull;
+
+import io.assetetl.model.Consensus;
+import io.assetetl.model.IdentityRules;
+import io.assetetl.run.CheckpointRecord;
+import io.assetetl.run.EtlMetrics;
+import io.assetetl.run.RunEngine;
+import io.assetetl.run.RunProgress;
+import io.assetetl.run.RunRecord;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.RunStatus;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.run.StartedRun;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceFactory;
+import io.assetetl.store.Migrations;
+import io.assetetl.store.RunLedger;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The library's entry point: migrate a database, register sources, run them, and read what they did.
+ *
+ * <pre>{@code
+ * AssetEtl.migrate(dataSource);
+ * try (AssetEtl etl = AssetEtl.builder()
+ *         .dataSource(dataSource)
+ *         .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", "assets.csv"))))
+ *         .build()) {
+ *     RunResult result = etl.run(RunRequest.of("csv"));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Source factories are found with {@link ServiceLoader} unless {@link Builder#discoverFactories}
+ * is turned off, and can be added with {@link Builder#factory}.
+ */
+public final class AssetEtl implements AutoCloseable {
+
+    private final Jdbi jdbi;
+    private final Map<String, SourceDefinition> sources;
+    private final RunEngine engine;
+    private final RunLedger ledger;
+    private final ExecutorService executor;
+    private final BigDecimal divergenceThreshold;
+
+    private AssetEtl(Builder b) {
+        this.jdbi = Jdbi.create(b.dataSource);
+        this.sources = Map.copyOf(b.sources);
+        Map<String, SourceFactory> factories = new LinkedHashMap<>();
+        if (b.discoverFactories) {
+            ServiceLoader.load(SourceFactory.class, b.classLoader).forEach(f -> factories.put(f.type(), f));
+        }
+        factories.putAll(b.factories);
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "asset-etl-run");
+            t.setDaemon(true);
+            return t;
+        });
+        this.engine = new RunEngine(jdbi, sources, factories, new SourceContext(b.clock, b.metrics),
+                b.identity, b.failAfterRecords, executor);
+        this.ledger = new RunLedger(jdbi);
+        this.divergenceThreshold = b.divergenceThreshold;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Brings the schema of {@code dataSource} up to date with the asset-etl changelog. */
+    public static void migrate(DataSource dataSource) {
+        Migrations.migrate(dataSource);
+    }
+
+    /** The configured sources, in registration order. */
+    public List<SourceDefinition> sources() {
+        return List.copyOf(sources.values());
+    }
+
+    public Optional<SourceDefinition> source(String name) {
+        return Optional.ofNullable(sources.get(name));
+    }
+
+    /**
+     * Runs a source once in the calling thread. A run that fails is returned with status
+     * {@link RunStatus#FAILED} and its error.
+     *
+     * @throws io.assetetl.run.RunRefusedException   when a run of that source is in progress anywhere
+     * @throws io.assetetl.run.UnknownSourceException when no such source is configured
+     */
+    public RunResult run(RunRequest request) {
+        return run(request, RunProgress.NONE);
+    }
+
+    public RunResult run(RunRequest request, RunProgress progress) {
+        return engine.run(requireNonNull(request, "request is null"), progress);
+    }
+
+    /**
+     * Starts a run in the background. When this returns, the run holds its source's lock and its row exists.
+     *
+     * @throws io.assetetl.run.RunRefusedException   when a run of that source is in progress anywhere
+     * @throws io.assetetl.run.UnknownSourceException when no such source is configured
+     */
+    public StartedRun start(RunRequest request) {
+        return engine.start(requireNonNull(request, "request is null"), RunProgress.NONE);
+    }
+
+    /** Rebuilds a source's canonical rows from its stored raw records alone: no file read, no network call. */
+    public RunResult reprocess(String source) {
+        return reprocess(source, RunProgress.NONE);
+    }
+
+    public RunResult reprocess(String source, RunProgress progress) {
+        return engine.reprocess(requireNonNull(source, "source is null"), progress);
+    }
+
+    /** Runs newest first. */
+    public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status) {
+        return ledger.runs(limit, source, status);
+    }
+
+    public Optional<RunRecord> findRun(UUID runId) {
+        return ledger.findRun(runId);
+    }
+
+    public List<CheckpointRecord> checkpoints(String source) {
+        return ledger.checkpoints(source);
+    }
+
+    /** The share of the median price beyond which a source's price is flagged as divergent. */
+    public BigDecimal divergenceThreshold() {
+        return divergenceThreshold;
+    }
+
+    /** The Jdbi over this library's database, for reads of one's own. */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Waits up to 30 seconds for background runs to end. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Configures an {@link AssetEtl}. Only {@link #dataSource} is required. */
+    public static final class Builder {
+        private DataSource dataSource;
+        private final Map<String, SourceDefinition> sources = new LinkedHashMap<>();
+        private final Map<String, SourceFactory> factories = new LinkedHashMap<>();
+        private boolean discoverFactories = true;
+        private ClassLoader classLoader = AssetEtl.class.getClassLoader();
+        private Clock clock = Clock.systemUTC();
+        private EtlMetrics metrics = EtlMetrics.NOOP;
+        private OptionalLong failAfterRecords = OptionalLong.empty();
+        private IdentityRules identity = IdentityRules.defaults();
+        private BigDecimal divergenceThreshold = Consensus.DEFAULT_THRESHOLD;
+
+        private Builder() {
+        }
+
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = requireNonNull(dataSource, "dataSource is null");
+            return this;
+        }
+
+        /** Adds a configured source; a later one of the same name replaces an earlier one. */
+        public Builder source(SourceDefinition definition) {
+            requireNonNull(definition, "definition is null");
+            sources.put(definition.name(), definition);
+            return this;
+        }
+
+        public Builder sources(List<SourceDefinition> definitions) {
+            definitions.forEach(this::source);
+            return this;
+        }
+
+        /** Registers a factory by hand; it replaces a discovered factory of the same type. */
+        public Builder factory(SourceFactory factory) {
+            requireNonNull(factory, "factory is null");
+            factories.put(factory.type(), factory);
+            return this;
+        }
+
+        /** Whether to find factories with {@link ServiceLoader} (default true). */
+        public Builder discoverFactories(boolean discover) {
+            this.discoverFactories = discover;
+            return this;
+        }
+
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = requireNonNull(classLoader, "classLoader is null");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock is null");
+            return this;
+        }
+
+        public Builder metrics(EtlMetrics metrics) {
+            this.metrics = requireNonNull(metrics, "metrics is null");
+            return this;
+        }
+
+        /** Makes every run fail inside the chunk that passes {@code records} records (failure injection). */
+        public Builder failAfterRecords(long records) {
+            if (records < 0) {
+                throw new IllegalArgumentException("failAfterRecords must not be negative: " + records);
+            }
+            this.failAfterRecords = OptionalLong.of(records);
+            return this;
+        }
+
+        /** Adds pinned owners (canonical symbol → stable source id) to the built-in ones. */
+        public Builder identityPins(Map<String, String> pins) {
+            this.identity = identity.withPins(pins);
+            return this;
+        }
+
+        /** Replaces the identity rules (aliases and pins) altogether. */
+        public Builder identityRules(IdentityRules rules) {
+            this.identity = requireNonNull(rules, "rules is null");
+            return this;
+        }
+
+        public Builder divergenceThreshold(BigDecimal share) {
+            requireNonNull(share, "share is null");
+            if (share.signum() < 0) {
+                throw new IllegalArgumentException("divergence threshold must not be negative: " + share);
+            }
+            this.divergenceThreshold = share;
+            return this;
+        }
+
+        public AssetEtl build() {
+            requireNonNull(dataSource, "dataSource is required");
+            return new AssetEtl(this);
+        }
+    }
+}

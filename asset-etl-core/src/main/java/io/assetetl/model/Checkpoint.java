@@ -1,0 +1,25 @@
+package io.assetetl.model;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where a source's reading stood after a batch. Its content is owned by the adapter and opaque to the engine,
+ * which stores it in {@code etl_checkpoints} in the same transaction as the batch's rows.
+ *
+ * @param stream   the stream within the source ({@link #DEFAULT_STREAM} for single-stream sources)
+ * @param position a JSON object, for example {@code {"file_sha256":"…","line":1200,"offset":53211}}
+ */
+public record Checkpoint(String stream, String position) {
+
+    public static final String DEFAULT_STREAM = "default";
+
+    public Checkpoint {
+        requireNonNull(stream, "stream is null");
+        requireNonNull(position, "position is null");
+    }
+
+    /** A checkpoint of the default stream. */
+    public static Checkpoint of(String position) {
+        return new Checkpoint(DEFAULT_STREAM, position);
+    }
+}

@@ -1,0 +1,85 @@
+package io.assetetl.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/**
+ * One input record exactly as a source delivered it, kept for audit and for {@code reprocess}.
+ *
+ * <p>The variant decides the raw table the engine writes to: {@link FileLine} rows go to {@code raw_csv_assets},
+ * {@link ApiItem} rows to {@code raw_coingecko}, {@link Keyed} rows (third-party adapters) to {@code raw_records}.
+ * Each variant carries a natural key, so re-reading the same input adds no raw row. The {@code payload} is a JSON
+ * text: for files an object keyed by the file's own headers, for APIs the item as received.
+ */
+public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem, RawRecord.Keyed {
+
+    /** The JSON text of the record as received; never null. */
+    String payload();
+
+    /** A short human-readable position of the record in its input ({@code line 12}, {@code page 3 item 7}). */
+    String position();
+
+    /**
+     * A line of a delimited file.
+     *
+     * @param fileSha256 SHA-256 (hex) of the file content the line was read from
+     * @param lineNo     1-based physical line number of the record's first line (the header is line 1)
+     * @param payload    JSON object keyed by the file's own headers
+     */
+    record FileLine(String fileSha256, long lineNo, String payload) implements RawRecord {
+        public FileLine {
+            requireNonNull(fileSha256, "fileSha256 is null");
+            requireNonNull(payload, "payload is null");
+            if (lineNo < 1) {
+                throw new IllegalArgumentException("lineNo must be positive: " + lineNo);
+            }
+        }
+
+        @Override
+        public String position() {
+            return "line " + lineNo;
+        }
+    }
+
+    /**
+     * One item of a paged API response.
+     *
+     * @param recordKey a key that is equal for equal input (for example {@code id@last_updated}), used to skip
+     *                  items already stored
+     * @param page      1-based page number
+     * @param index     0-based index of the item on its page
+     * @param fetchedAt when the page was received
+     * @param payload   the item's JSON as received
+     */
+    record ApiItem(String recordKey, int page, int index, Instant fetchedAt, String payload) implements RawRecord {
+        public ApiItem {
+            requireNonNull(recordKey, "recordKey is null");
+            requireNonNull(fetchedAt, "fetchedAt is null");
+            requireNonNull(payload, "payload is null");
+        }
+
+        @Override
+        public String position() {
+            return "page " + page + " item " + index;
+        }
+    }
+
+    /**
+     * A record of any other adapter.
+     *
+     * @param recordKey a key that is equal for equal input; re-reading a known key adds no raw row
+     * @param payload   JSON text of the record
+     */
+    record Keyed(String recordKey, String payload) implements RawRecord {
+        public Keyed {
+            requireNonNull(recordKey, "recordKey is null");
+            requireNonNull(payload, "payload is null");
+        }
+
+        @Override
+        public String position() {
+            return recordKey;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.assetetl.model;
+
+/**
+ * The built-in reject reason codes. Adapters may use their own snake_case codes as well.
+ */
+public final class RejectReason {
+
+    /** The record has no symbol. */
+    public static final String MISSING_SYMBOL = "missing_symbol";
+    /** The price is missing, not a number, not finite or not positive. */
+    public static final String INVALID_PRICE = "invalid_price";
+    /** A numeric field other than the price cannot be read. */
+    public static final String INVALID_NUMBER = "invalid_number";
+    /** The timestamp cannot be read. */
+    public static final String INVALID_TIMESTAMP = "invalid_timestamp";
+    /** A value could be read in more than one way (for example {@code 01/02/2024}). */
+    public static final String AMBIGUOUS_VALUE = "ambiguous_value";
+    /** The row cannot be split into the expected fields. */
+    public static final String UNPARSEABLE_ROW = "unparseable_row";
+    /** The source id is not the owner of its canonical symbol. */
+    public static final String IDENTITY_CONFLICT = "identity_conflict";
+
+    private RejectReason() {
+    }
+}

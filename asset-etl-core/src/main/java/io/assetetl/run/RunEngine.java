@@ -1,0 +1,302 @@
+package io.assetetl.run;
+
+import io.assetetl.model.Checkpoint;
+import io.assetetl.model.IdentityRules;
+import io.assetetl.model.Interpretation;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.Source;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceFactory;
+import io.assetetl.spi.SourceReader;
+import io.assetetl.store.ChunkOutcome;
+import io.assetetl.store.ChunkWriter;
+import io.assetetl.store.RawReplay;
+import io.assetetl.store.RunLedger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs sources: one run per source at a time across processes (a PostgreSQL advisory lock held on the run's own
+ * connection, so a dead process releases it), each batch committed with its checkpoint in one transaction, and a
+ * ledger row in {@code etl_runs} from start to end. Thread-safe; runs of different sources proceed in parallel.
+ */
+public final class RunEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+    private static final int REPLAY_PAGE = 5000;
+
+    private final Jdbi jdbi;
+    private final Map<String, SourceDefinition> sources;
+    private final Map<String, SourceFactory> factories;
+    private final SourceContext context;
+    private final ChunkWriter writer;
+    private final OptionalLong failAfterRecords;
+    private final Executor executor;
+    private final String host;
+
+    public RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
+            SourceContext context, IdentityRules identity, OptionalLong failAfterRecords, Executor executor) {
+        this.jdbi = jdbi;
+        this.sources = Map.copyOf(sources);
+        this.factories = Map.copyOf(factories);
+        this.context = context;
+        this.writer = new ChunkWriter(identity);
+        this.failAfterRecords = failAfterRecords;
+        this.executor = executor;
+        this.host = System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + ProcessHandle.current().pid();
+    }
+
+    /** Runs a source once, in the calling thread. */
+    public RunResult run(RunRequest request, RunProgress progress) {
+        Claim claim = claim(request, "ingest");
+        return ingest(claim, progress);
+    }
+
+    /** Takes the source's lock and writes the run's row, then runs it on the executor. */
+    public StartedRun start(RunRequest request, RunProgress progress) {
+        Claim claim = claim(request, "ingest");
+        CompletableFuture<RunResult> completion = new CompletableFuture<>();
+        try {
+            executor.execute(() -> completion.complete(ingest(claim, progress)));
+        } catch (RuntimeException rejected) {
+            completion.complete(fail(claim, rejected));
+        }
+        return new StartedRun(claim.runId, claim.source, completion);
+    }
+
+    /** Rebuilds the source's canonical rows from its raw tables alone, in one transaction. */
+    public RunResult reprocess(String sourceName, RunProgress progress) {
+        Claim claim = claim(RunRequest.of(sourceName), "reprocess");
+        try (Source source = claim.factory.create(claim.source, claim.definition.config(), context)) {
+            RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE);
+            Totals totals = new Totals();
+            claim.handle.useTransaction(h -> {
+                replay.clearCanonical(h);
+                for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
+                    List<Interpretation> records = page.stream().map(source::interpret).toList();
+                    ChunkOutcome outcome = writer.write(h, claim.runId, claim.source, records, List.of(),
+                            Optional.empty(), false);
+                    injectFailure(totals.processed, records.size());
+                    totals.add(outcome);
+                    progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
+                }
+            });
+            totals.report(context, claim.source);
+            return succeed(claim);
+        } catch (RuntimeException e) {
+            return fail(claim, e);
+        } finally {
+            claim.release();
+        }
+    }
+
+    private RunResult ingest(Claim claim, RunProgress progress) {
+        MDC.put("run_id", claim.runId.toString());
+        MDC.put("source", claim.source);
+        try (Source source = claim.factory.create(claim.source, claim.config, context);
+             SourceReader reader = source.open(claim.checkpoint)) {
+            LOG.info("run started{}", claim.checkpoint.map(c -> " from checkpoint " + c.position()).orElse(""));
+            Totals totals = new Totals();
+            for (Optional<Batch> next = reader.next(); next.isPresent(); next = reader.next()) {
+                Batch batch = next.get();
+                ChunkOutcome outcome = claim.handle.inTransaction(h -> {
+                    ChunkOutcome written = writer.write(h, claim.runId, claim.source, batch.records(),
+                            batch.driftEvents(), Optional.of(batch.checkpoint()), true);
+                    injectFailure(totals.processed, batch.records().size());
+                    return written;
+                });
+                totals.add(outcome);
+                totals.report(context, claim.source, outcome);
+                progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
+            }
+            return succeed(claim);
+        } catch (RuntimeException e) {
+            return fail(claim, e);
+        } finally {
+            claim.release();
+            MDC.remove("run_id");
+            MDC.remove("source");
+        }
+    }
+
+    /** Fails the chunk inside its transaction when {@code ETL_FAIL_AFTER_RECORDS} falls within it. */
+    private void injectFailure(long processedBefore, int chunkSize) {
+        if (failAfterRecords.isPresent() && processedBefore + chunkSize > failAfterRecords.getAsLong()) {
+            throw new InjectedFailureException("injected failure after " + failAfterRecords.getAsLong()
+                    + " records (ETL_FAIL_AFTER_RECORDS); the chunk in progress was rolled back");
+        }
+    }
+
+    private Claim claim(RunRequest request, String kind) {
+        SourceDefinition definition = sources.get(request.source());
+        if (definition == null) {
+            throw new UnknownSourceException(request.source(), sources.keySet());
+        }
+        SourceFactory factory = factories.get(definition.type());
+        if (factory == null) {
+            throw new IllegalStateException("no source factory of type '" + definition.type() + "' for source '"
+                    + definition.name() + "'; known types: " + factories.keySet());
+        }
+        Handle handle = jdbi.open();
+        try {
+            boolean locked = handle.createQuery("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))")
+                    .bind("key", lockKey(definition.name())).mapTo(Boolean.class).one();
+            if (!locked) {
+                throw new RunRefusedException(definition.name());
+            }
+            Instant startedAt = context.clock().instant();
+            List<UUID> abandoned = RunLedger.abandonOrphans(handle, definition.name(), startedAt);
+            if (!abandoned.isEmpty()) {
+                LOG.warn("source {}: runs {} were left running by a process that ended; marked abandoned",
+                        definition.name(), abandoned);
+            }
+            UUID resumedFrom = RunLedger.unfinishedCheckpointRun(handle, definition.name()).orElse(null);
+            Optional<Checkpoint> checkpoint = RunLedger.checkpoint(handle, definition.name(), Checkpoint.DEFAULT_STREAM);
+            UUID runId = UUID.randomUUID();
+            RunLedger.insertRunning(handle, runId, definition.name(), kind, startedAt,
+                    "ingest".equals(kind) ? resumedFrom : null, host);
+            writer.prepare(handle);
+            return new Claim(runId, definition, factory, definition.config().with(request.overrides()), handle,
+                    checkpoint, System.nanoTime());
+        } catch (RuntimeException e) {
+            release(handle, definition.name());
+            throw e;
+        }
+    }
+
+    private RunResult succeed(Claim claim) {
+        RunRecord record = RunLedger.finish(claim.handle, claim.runId, RunStatus.SUCCEEDED,
+                context.clock().instant(), null);
+        LOG.info("run succeeded: processed={} loaded={} unchanged={} rejected={}", record.recordsProcessed(),
+                record.recordsLoaded(), record.recordsUnchanged(), record.recordsRejected());
+        return finished(record);
+    }
+
+    private RunResult fail(Claim claim, RuntimeException cause) {
+        String error = describe(cause);
+        LOG.error("run failed: {}", error, cause instanceof InjectedFailureException ? null : cause);
+        Instant now = context.clock().instant();
+        try {
+            return finished(RunLedger.finish(claim.handle, claim.runId, RunStatus.FAILED, now, error));
+        } catch (RuntimeException onRunConnection) {
+            try {
+                return finished(jdbi.withHandle(h -> RunLedger.finish(h, claim.runId, RunStatus.FAILED, now, error)));
+            } catch (RuntimeException databaseGone) {
+                // the row stays 'running' and the next run marks it abandoned
+                LOG.error("cannot record the failure of run {}: {}", claim.runId, databaseGone.getMessage());
+                context.metrics().count("etl_runs", Map.of("source", claim.source, "status", "failed"), 1);
+                return new RunResult(claim.runId, claim.source, RunStatus.FAILED, 0, 0, 0, 0, claim.elapsedMs(),
+                        error);
+            }
+        }
+    }
+
+    private RunResult finished(RunRecord r) {
+        context.metrics().count("etl_runs", Map.of("source", r.source(), "status", r.status().code()), 1);
+        long durationMs = r.durationMs() == null ? 0 : r.durationMs();
+        context.metrics().time("etl_run_duration", Map.of("source", r.source()), Duration.ofMillis(durationMs));
+        return new RunResult(r.runId(), r.source(), r.status(), r.recordsProcessed(), r.recordsLoaded(),
+                r.recordsUnchanged(), r.recordsRejected(), durationMs, r.error());
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getMessage() == null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (e instanceof org.jdbi.v3.core.ConnectionException || root instanceof java.sql.SQLTransientException
+                || message.contains("I/O error")) {
+            return "database unavailable: " + message;
+        }
+        return message;
+    }
+
+    private static String lockKey(String source) {
+        return "asset-etl:source:" + source;
+    }
+
+    private static void release(Handle handle, String source) {
+        try {
+            if (!handle.getConnection().isClosed() && !handle.getConnection().getAutoCommit()) {
+                handle.rollback();
+            }
+            handle.createQuery("SELECT pg_advisory_unlock_all()").mapTo(Boolean.class).findOne();
+        } catch (RuntimeException | java.sql.SQLException e) {
+            LOG.debug("source {}: could not release lock on a broken connection (the server drops it)", source);
+        } finally {
+            try {
+                handle.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing a broken connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    private final class Claim {
+        final UUID runId;
+        final String source;
+        final SourceDefinition definition;
+        final SourceFactory factory;
+        final io.assetetl.spi.SourceConfig config;
+        final Handle handle;
+        final Optional<Checkpoint> checkpoint;
+        final long startNanos;
+
+        Claim(UUID runId, SourceDefinition definition, SourceFactory factory, io.assetetl.spi.SourceConfig config,
+                Handle handle, Optional<Checkpoint> checkpoint, long startNanos) {
+            this.runId = runId;
+            this.source = definition.name();
+            this.definition = definition;
+            this.factory = factory;
+            this.config = config;
+            this.handle = handle;
+            this.checkpoint = checkpoint;
+            this.startNanos = startNanos;
+        }
+
+        long elapsedMs() {
+            return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+        }
+
+        void release() {
+            RunEngine.release(handle, source);
+        }
+    }
+
+    private static final class Totals {
+        long processed;
+
+        void add(ChunkOutcome outcome) {
+            processed += outcome.processed();
+        }
+
+        void report(SourceContext context, String source, ChunkOutcome o) {
+            count(context, source, "loaded", o.loaded());
+            count(context, source, "unchanged", o.unchanged());
+            count(context, source, "rejected", o.rejected());
+        }
+
+        void report(SourceContext context, String source) {
+            count(context, source, "reprocessed", processed);
+        }
+
+        private static void count(SourceContext context, String source, String outcome, long amount) {
+            if (amount > 0) {
+                context.metrics().count("etl_records", Map.of("source", source, "outcome", outcome), amount);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.assetetl.spi;
+
+import io.assetetl.model.Checkpoint;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.RawRecord;
+import java.util.Optional;
+
+/**
+ * A configured source of asset observations.
+ *
+ * <p>Lifecycle: created by its {@link SourceFactory} for one run, {@link #open opened} once, read to the end or
+ * until the run fails, then {@link #close() closed}. The engine uses a source from a single thread.
+ *
+ * <p>A source never writes the database and never saves checkpoints: it yields batches, each with the checkpoint
+ * that holds <em>after</em> it, and the engine commits the batch and its checkpoint in one transaction.
+ */
+public interface Source extends AutoCloseable {
+
+    /** The configured name of this source. */
+    String name();
+
+    /**
+     * Opens a reader that continues after {@code checkpoint}, or from the beginning when it is empty. A source may
+     * ignore a checkpoint that no longer fits its input (a rewritten file) and start afresh.
+     *
+     * @throws SourceException when the input cannot be reached at all
+     */
+    SourceReader open(Optional<Checkpoint> checkpoint);
+
+    /**
+     * Interprets a raw record that this source (or an earlier version of it) produced, without reading its input:
+     * what {@code reprocess} calls for every stored raw row. Must give the same result as the reader gave for the
+     * same raw record.
+     */
+    Interpretation interpret(RawRecord raw);
+
+    /** Releases what the source holds. Safe to call more than once and at any point. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,25 @@
+package io.assetetl.spi;
+
+/**
+ * Creates {@link Source}s of one type. Factories are found with {@link java.util.ServiceLoader} (list the class in
+ * {@code META-INF/services/io.assetetl.spi.SourceFactory}) or registered by hand.
+ *
+ * <p>One factory instance lives as long as the process that loaded it and may be called from several threads; it
+ * is the place for state that all sources of its type share, such as an API rate limiter.
+ */
+public interface SourceFactory {
+
+    /** The type name used in configuration and on the command line, for example {@code csv}. */
+    String type();
+
+    /**
+     * Creates a source, validating its configuration eagerly.
+     *
+     * @param name    the configured name of the source (equal to {@link #type()} for the built-in defaults)
+     * @param config  its settings; unknown keys are ignored
+     * @param context what the engine offers to sources (clock, metrics)
+     * @return a new source; the caller closes it
+     * @throws InvalidSourceConfigException when a setting is missing or invalid
+     */
+    Source create(String name, SourceConfig config, SourceContext context);
+}

@@ -1,0 +1,138 @@
+package io.assetetl.store;
+
+import io.assetetl.model.Checkpoint;
+import io.assetetl.run.CheckpointRecord;
+import io.assetetl.run.RunRecord;
+import io.assetetl.run.RunStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * The run ledger ({@code etl_runs}) and checkpoints ({@code etl_checkpoints}): reads for anyone, and the writes
+ * the engine makes outside chunk transactions.
+ */
+public final class RunLedger {
+
+    private static final String RUN_COLUMNS = "run_id, source, kind, status, started_at, finished_at, duration_ms,"
+            + " records_processed, records_loaded, records_unchanged, records_rejected, chunks, error, resumed_from";
+
+    private final Jdbi jdbi;
+
+    public RunLedger(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Runs newest first, optionally of one source and one status. */
+    public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM etl_runs"
+                        + " WHERE (CAST(:source AS text) IS NULL OR source = :source)"
+                        + " AND (CAST(:status AS text) IS NULL OR status = :status)"
+                        + " ORDER BY started_at DESC, run_id LIMIT :limit")
+                .bind("source", source.orElse(null))
+                .bind("status", status.map(RunStatus::code).orElse(null))
+                .bind("limit", limit)
+                .map(RunLedger::mapRun).list());
+    }
+
+    public Optional<RunRecord> findRun(UUID runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM etl_runs WHERE run_id = :id")
+                .bind("id", runId).map(RunLedger::mapRun).findOne());
+    }
+
+    /** The checkpoints of {@code source}, one per stream. */
+    public List<CheckpointRecord> checkpoints(String source) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT source, stream, position::text AS position, run_id,"
+                        + " updated_at FROM etl_checkpoints WHERE source = :source ORDER BY stream")
+                .bind("source", source)
+                .map((rs, ctx) -> new CheckpointRecord(rs.getString("source"), rs.getString("stream"),
+                        rs.getString("position"), rs.getObject("run_id", UUID.class),
+                        instant(rs, "updated_at")))
+                .list());
+    }
+
+    // --- engine writes, on the run's own connection ---
+
+    /** Marks the runs of {@code source} still shown as running as abandoned; call only while holding its lock. */
+    public static List<UUID> abandonOrphans(Handle handle, String source, Instant now) {
+        return handle.createQuery("""
+                UPDATE etl_runs SET status = 'abandoned', finished_at = :now,
+                    duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:now - started_at)) * 1000)::bigint),
+                    error = 'the process running it ended before it finished; the next run resumed from its checkpoint'
+                WHERE source = :source AND status = 'running' RETURNING run_id""")
+                .bind("source", source).bind("now", utc(now))
+                .mapTo(UUID.class).list();
+    }
+
+    public static Optional<Checkpoint> checkpoint(Handle handle, String source, String stream) {
+        return handle.createQuery("SELECT position::text FROM etl_checkpoints WHERE source = :source AND stream = :stream")
+                .bind("source", source).bind("stream", stream)
+                .mapTo(String.class).findOne().map(p -> new Checkpoint(stream, p));
+    }
+
+    /** The run that wrote the checkpoint of {@code source}, when that run did not succeed. */
+    public static Optional<UUID> unfinishedCheckpointRun(Handle handle, String source) {
+        return handle.createQuery("""
+                SELECT c.run_id FROM etl_checkpoints c JOIN etl_runs r ON r.run_id = c.run_id
+                WHERE c.source = :source AND r.status <> 'succeeded' ORDER BY c.updated_at DESC LIMIT 1""")
+                .bind("source", source).mapTo(UUID.class).findOne();
+    }
+
+    public static void insertRunning(Handle handle, UUID runId, String source, String kind, Instant startedAt,
+            UUID resumedFrom, String host) {
+        handle.createUpdate("""
+                INSERT INTO etl_runs (run_id, source, kind, status, started_at, resumed_from, host)
+                VALUES (:run, :source, :kind, 'running', :started, :resumed, :host)""")
+                .bind("run", runId).bind("source", source).bind("kind", kind)
+                .bind("started", utc(startedAt)).bind("resumed", resumedFrom).bind("host", host)
+                .execute();
+    }
+
+    /** Ends a run; returns its final record. */
+    public static RunRecord finish(Handle handle, UUID runId, RunStatus status, Instant finishedAt, String error) {
+        return handle.createQuery("UPDATE etl_runs SET status = :status, finished_at = :finished,"
+                        + " duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:finished - started_at)) * 1000)::bigint),"
+                        + " error = :error WHERE run_id = :run RETURNING " + RUN_COLUMNS)
+                .bind("status", status.code()).bind("finished", utc(finishedAt)).bind("error", error)
+                .bind("run", runId)
+                .map(RunLedger::mapRun).one();
+    }
+
+    static RunRecord mapRun(ResultSet rs, StatementContext ctx) throws SQLException {
+        long durationMs = rs.getLong("duration_ms");
+        Long duration = rs.wasNull() ? null : durationMs;
+        return new RunRecord(
+                rs.getObject("run_id", UUID.class),
+                rs.getString("source"),
+                rs.getString("kind"),
+                RunStatus.fromCode(rs.getString("status")),
+                instant(rs, "started_at"),
+                instant(rs, "finished_at"),
+                duration,
+                rs.getLong("records_processed"),
+                rs.getLong("records_loaded"),
+                rs.getLong("records_unchanged"),
+                rs.getLong("records_rejected"),
+                rs.getInt("chunks"),
+                rs.getString("error"),
+                rs.getObject("resumed_from", UUID.class));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}
