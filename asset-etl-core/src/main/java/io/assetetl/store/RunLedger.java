@@ -91,7 +91,7 @@ public final class RunLedger {
             UUID resumedFrom, String host) {
         handle.createUpdate("""
                 INSERT INTO etl_runs (run_id, source, kind, status, started_at, resumed_from, host)
-                VALUES (:run, :source, :kind, 'running', :started, :resumed, :host)""")
+                VALUES (:run, :source, :kind, 'running', :started, CAST(:resumed AS uuid), :host)""")
                 .bind("run", runId).bind("source", source).bind("kind", kind)
                 .bind("started", utc(startedAt)).bind("resumed", resumedFrom).bind("host", host)
                 .execute();

@@ -1,0 +1,230 @@
+package io.assetetl.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.ListSourceFactory;
+import io.assetetl.testing.TableDigests;
+import io.assetetl.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RunEngineIT {
+
+    /** 20 rows over 6 symbols a minute apart, two of them bad: 7 chunks of 3. */
+    private static final List<String> ROWS = new ArrayList<>();
+
+    @BeforeAll
+    static void data() {
+        String[] symbols = {"BTC", "eth", "SOL", "ada", "XBT", "DOGE"};
+        for (int i = 0; i < 20; i++) {
+            String price = i == 7 ? "n/a" : i == 13 ? "-4" : Integer.toString(100 + i);
+            ROWS.add(symbols[i % 6] + ",," + price + "," + (1_700_000_000L + i * 60L));
+        }
+        ListSourceFactory.dataset("rows", ROWS);
+    }
+
+    private static AssetEtl etl(TestDatabase db, String dataset, int batchSize) {
+        return etl(db, dataset, batchSize, null);
+    }
+
+    private static AssetEtl etl(TestDatabase db, String dataset, int batchSize, Long failAfter) {
+        AssetEtl.Builder builder = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("fake", "list", SourceConfig.of(Map.of(
+                        "dataset", dataset, "batch_size", Integer.toString(batchSize)))));
+        if (failAfter != null) {
+            builder.failAfterRecords(failAfter);
+        }
+        return builder.build();
+    }
+
+    @Test
+    void loadsValidRecordsRejectsBadOnesAndKeepsTheCounterInvariant() {
+        TestDatabase db = TestDatabase.create();
+        RunResult result = etl(db, "rows", 3).run(RunRequest.of("fake"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.processed()).isEqualTo(20);
+        assertThat(result.rejected()).isEqualTo(2);
+        assertThat(result.loaded()).isEqualTo(18);
+        assertThat(result.processed()).isEqualTo(result.loaded() + result.unchanged() + result.rejected());
+        // XBT is an alias of BTC: five canonical assets
+        assertThat(db.count("assets")).isEqualTo(5);
+        assertThat(db.count("asset_quotes")).isEqualTo(18);
+        assertThat(db.count("asset_sources")).isEqualTo(5);
+        assertThat(db.count("raw_records")).isEqualTo(20);
+        List<String> reasons = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reason FROM etl_rejects ORDER BY position").mapTo(String.class).list());
+        assertThat(reasons).containsExactly("invalid_price", "invalid_price");
+        Integer ledgerRows = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM etl_runs WHERE status = 'succeeded' AND records_processed = 20 AND chunks = 7")
+                .mapTo(Integer.class).one());
+        assertThat(ledgerRows).isEqualTo(1);
+    }
+
+    @Test
+    void keepsTheLatestValuePerSourceAndEveryQuote() {
+        TestDatabase db = TestDatabase.create();
+        etl(db, "rows", 3).run(RunRequest.of("fake"));
+
+        // BTC rows: 0 (BTC, 100), 4 (XBT, 104), 6, 10 (XBT), 12, 16 (XBT), 18 (BTC, 118): the latest wins
+        Map<String, Object> btc = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT s.source_symbol, s.price_usd::text AS price FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE a.canonical_symbol = 'BTC'""").mapToMap().one());
+        assertThat(btc).containsEntry("source_symbol", "BTC").containsEntry("price", "118");
+    }
+
+    @Test
+    void anUnchangedRerunLoadsNothingAndTouchesNoCanonicalRow() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+        etl.run(RunRequest.of("fake"));
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+        String before = rowVersions(db);
+
+        RunResult again = etl.run(RunRequest.of("fake"));
+
+        assertThat(again.loaded()).isZero();
+        assertThat(again.unchanged()).isEqualTo(18);
+        assertThat(again.rejected()).isEqualTo(2);
+        assertThat(rowVersions(db)).isEqualTo(before);
+        assertThat(db.count("raw_records")).isEqualTo(20);
+    }
+
+    @Test
+    void aRunAfterTheEndOfTheInputProcessesNothing() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+        etl.run(RunRequest.of("fake"));
+
+        RunResult again = etl.run(RunRequest.of("fake"));
+
+        assertThat(again.succeeded()).isTrue();
+        assertThat(again.processed()).isZero();
+    }
+
+    @Test
+    void aFailureInsideEachChunkThenAResumeEndsWithTheSameTablesAsAStraightRun() {
+        TestDatabase reference = TestDatabase.create();
+        etl(reference, "rows", 3).run(RunRequest.of("fake"));
+        Map<String, String> expected = TableDigests.of(reference);
+
+        for (long failAfter = 0; failAfter < 20; failAfter += 2) {
+            TestDatabase db = TestDatabase.create();
+            RunResult failed = etl(db, "rows", 3, failAfter).run(RunRequest.of("fake"));
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.error()).contains("ETL_FAIL_AFTER_RECORDS");
+            assertThat(failed.processed()).isLessThanOrEqualTo(failAfter);
+
+            RunResult resumed = etl(db, "rows", 3).run(RunRequest.of("fake"));
+
+            assertThat(resumed.succeeded()).isTrue();
+            assertThat(failed.processed() + resumed.processed()).isEqualTo(20);
+            assertThat(TableDigests.of(db)).as("after failing at %d", failAfter).isEqualTo(expected);
+            assertThat(etl(db, "rows", 3).findRun(resumed.runId()).orElseThrow().resumedFrom())
+                    .isEqualTo(failed.processed() == 0 ? null : failed.runId());
+        }
+    }
+
+    @Test
+    void aSecondRunOfTheSameSourceIsRefusedWhileTheFirstHoldsIt() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("gated", ROWS);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        ListSourceFactory.gate("gated", gate, entered);
+        try (AssetEtl first = etl(db, "gated", 3); AssetEtl otherProcess = etl(db, "gated", 3)) {
+            StartedRun running = first.start(RunRequest.of("fake"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThatThrownBy(() -> otherProcess.run(RunRequest.of("fake")))
+                    .isInstanceOf(RunRefusedException.class)
+                    .hasMessageContaining("fake");
+            assertThatThrownBy(() -> first.start(RunRequest.of("fake"))).isInstanceOf(RunRefusedException.class);
+
+            gate.countDown();
+            RunResult result = running.completion().get(30, TimeUnit.SECONDS);
+            assertThat(result.succeeded()).isTrue();
+            assertThat(otherProcess.run(RunRequest.of("fake")).succeeded()).isTrue();
+        } finally {
+            ListSourceFactory.gate("gated", new CountDownLatch(0), new CountDownLatch(1));
+        }
+    }
+
+    @Test
+    void aRunLeftRunningByADeadProcessIsMarkedAbandonedAndTheNextRunResumesFromItsCheckpoint() {
+        TestDatabase db = TestDatabase.create();
+        // a process wrote two chunks, then died without finishing its run
+        RunResult partial = etl(db, "rows", 3, 6L).run(RunRequest.of("fake"));
+        UUID dead = partial.runId();
+        db.jdbi().useHandle(h -> h.execute(
+                "UPDATE etl_runs SET status = 'running', finished_at = NULL, duration_ms = NULL, error = NULL"));
+
+        RunResult next = etl(db, "rows", 3).run(RunRequest.of("fake"));
+
+        AssetEtl reader = etl(db, "rows", 3);
+        RunRecord abandoned = reader.findRun(dead).orElseThrow();
+        assertThat(abandoned.status()).isEqualTo(RunStatus.ABANDONED);
+        assertThat(abandoned.finishedAt()).isNotNull();
+        assertThat(next.processed()).isEqualTo(14);
+        assertThat(reader.findRun(next.runId()).orElseThrow().resumedFrom()).isEqualTo(dead);
+        assertThat(reader.runs(10, Optional.of("fake"), Optional.of(RunStatus.RUNNING))).isEmpty();
+        assertThat(db.count("asset_quotes")).isEqualTo(18);
+    }
+
+    @Test
+    void anUnknownSourceIsRefusedBeforeAnythingIsWritten() {
+        TestDatabase db = TestDatabase.create();
+        assertThatThrownBy(() -> etl(db, "rows", 3).run(RunRequest.of("nope")))
+                .isInstanceOf(UnknownSourceException.class).hasMessageContaining("fake");
+        assertThat(db.count("etl_runs")).isZero();
+    }
+
+    @Test
+    void reprocessRebuildsTheCanonicalRowsFromRawRecordsAlone() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+        etl.run(RunRequest.of("fake"));
+        Map<String, String> expected = TableDigests.canonical(db);
+        db.jdbi().useHandle(h -> {
+            h.execute("UPDATE asset_sources SET price_usd = 1");
+            h.execute("DELETE FROM asset_quotes WHERE price_usd > 110");
+        });
+        ListSourceFactory.dataset("rows-gone", List.of());
+
+        RunResult reprocessed = etl.reprocess("fake");
+
+        assertThat(reprocessed.succeeded()).isTrue();
+        assertThat(reprocessed.processed()).isEqualTo(20);
+        assertThat(reprocessed.rejected()).isEqualTo(2);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        assertThat(etl.findRun(reprocessed.runId()).orElseThrow().kind()).isEqualTo("reprocess");
+    }
+
+    @Test
+    void migratingTwiceIsHarmless() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl.migrate(db.dataSource());
+        assertThat(db.count("assets")).isZero();
+    }
+
+    private static String rowVersions(TestDatabase db) {
+        return db.jdbi().withHandle((Handle h) -> h.createQuery("""
+                SELECT string_agg(t, ',' ORDER BY t) FROM (
+                  SELECT 'a' || id || ':' || xmin::text AS t FROM assets
+                  UNION ALL SELECT 's' || id || ':' || xmin::text FROM asset_sources
+                  UNION ALL SELECT 'q' || asset_id || observed_at || ':' || xmin::text FROM asset_quotes) x""")
+                .mapTo(String.class).one());
+    }
+}
