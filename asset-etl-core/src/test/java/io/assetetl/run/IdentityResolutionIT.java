@@ -1,0 +1,118 @@
+package io.assetetl.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.ListSourceFactory;
+import io.assetetl.testing.TestDatabase;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IdentityResolutionIT {
+
+    private static RunResult run(TestDatabase db, String dataset, int batchSize, Map<String, String> pins) {
+        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .identityPins(pins)
+                .source(SourceDefinition.of("api", "list", SourceConfig.of(Map.of(
+                        "dataset", dataset, "batch_size", Integer.toString(batchSize)))))
+                .build().run(RunRequest.of("api"));
+    }
+
+    private static Map<String, String> owners(TestDatabase db) {
+        Map<String, String> owners = new java.util.TreeMap<>();
+        db.jdbi().useHandle(h -> h.createQuery("""
+                SELECT a.canonical_symbol, s.source_key FROM asset_sources s JOIN assets a ON a.id = s.asset_id""")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> owners.put(e.getKey(), e.getValue())));
+        return owners;
+    }
+
+    private static List<String> conflicts(TestDatabase db) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT raw->>'row' FROM etl_rejects WHERE reason = 'identity_conflict' ORDER BY id")
+                .mapTo(String.class).list());
+    }
+
+    @Test
+    void aPinnedIdOwnsItsSymbolEvenWhenAnotherIdComesFirst() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("usdt", List.of(
+                "usdt,bridged-usdt,1.01,1700000000",
+                "usdt,tether,1.00,1700000000",
+                "usdt,another-usdt,0.99,1700000000"));
+
+        RunResult result = run(db, "usdt", 10, Map.of());
+
+        assertThat(owners(db)).containsExactly(Map.entry("USDT", "tether"));
+        assertThat(conflicts(db)).containsExactly(
+                "usdt,bridged-usdt,1.01,1700000000", "usdt,another-usdt,0.99,1700000000");
+        assertThat(result.rejected()).isEqualTo(2);
+        assertThat(result.loaded()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAPinTheFirstIdKeepsTheSymbolAcrossRunsWithoutFlipFlopping() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("pepe-1", List.of(
+                "pepe,pepe,0.000011,1700000000",
+                "pepe,pepe-on-other-chain,0.5,1700000000"));
+        ListSourceFactory.dataset("pepe-2", List.of(
+                "pepe,pepe-on-other-chain,0.6,1700003600",
+                "pepe,pepe,0.000012,1700003600"));
+
+        run(db, "pepe-1", 10, Map.of());
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+        run(db, "pepe-2", 10, Map.of());
+
+        assertThat(owners(db)).containsExactly(Map.entry("PEPE", "pepe"));
+        assertThat(conflicts(db)).containsExactly(
+                "pepe,pepe-on-other-chain,0.5,1700000000", "pepe,pepe-on-other-chain,0.6,1700003600");
+        String price = db.jdbi().withHandle(h -> h.createQuery("SELECT price_usd::text FROM asset_sources")
+                .mapTo(String.class).one());
+        assertThat(price).isEqualTo("0.000012");
+    }
+
+    @Test
+    void conflictsAcrossChunksAreResolvedAgainstTheStoredOwner() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("weth", List.of(
+                "weth,weth,3000,1700000000",
+                "weth,bridged-weth,3001,1700000000",
+                "weth,arbitrum-weth,2999,1700000000"));
+
+        RunResult result = run(db, "weth", 1, Map.of());
+
+        assertThat(owners(db)).containsExactly(Map.entry("WETH", "weth"));
+        assertThat(result.rejected()).isEqualTo(2);
+        assertThat(db.count("asset_quotes")).isEqualTo(1);
+    }
+
+    @Test
+    void configuredPinsAddToTheBuiltInOnes() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("pinned", List.of(
+                "abc,abc-fake,1,1700000000",
+                "abc,abc-real,2,1700000000",
+                "btc,batcat,3,1700000000",
+                "btc,bitcoin,60000,1700000000"));
+
+        run(db, "pinned", 10, Map.of("ABC", "abc-real"));
+
+        assertThat(owners(db)).containsOnly(Map.entry("ABC", "abc-real"), Map.entry("BTC", "bitcoin"));
+    }
+
+    @Test
+    void conflictingIdsNeverCreateAnAssetOfTheirOwn() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("only-conflicts", List.of("eth,ethereum-wormhole,3000,1700000000"));
+
+        RunResult result = run(db, "only-conflicts", 10, Map.of());
+
+        assertThat(result.rejected()).isEqualTo(1);
+        assertThat(db.count("assets")).isZero();
+        assertThat(db.count("raw_records")).isEqualTo(1);
+    }
+}
