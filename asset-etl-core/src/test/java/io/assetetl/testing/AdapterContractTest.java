@@ -1,0 +1,227 @@
+package io.assetetl.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.Rejection;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.RunStatus;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.Source;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceFactory;
+import io.assetetl.spi.SourceReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every source adapter keeps, checked against a real PostgreSQL. Extend it, give the factory and a
+ * configuration that reads a fixture input of a few batches with at least one bad record, and every test here
+ * runs against your adapter:
+ *
+ * <ul>
+ *   <li>a straight run loads the good records and turns the bad ones into rejects with reason codes;</li>
+ *   <li>running again over the same input changes no canonical or raw row;</li>
+ *   <li>a run that fails after any batch, then resumes from the checkpoint, ends with the same tables as a straight
+ *       run: nothing lost, nothing doubled;</li>
+ *   <li>{@code reprocess} rebuilds the same canonical rows from the raw rows alone;</li>
+ *   <li>closing a reader or a source is safe at any point, twice;</li>
+ *   <li>no run blocks for longer than {@link #timeout()}.</li>
+ * </ul>
+ */
+public abstract class AdapterContractTest {
+
+    @TempDir
+    protected Path workDir;
+
+    private SourceConfig config;
+
+    /** The factory under test. */
+    protected abstract SourceFactory factory();
+
+    /**
+     * The configuration of a source that reads the fixture input. The fixture should span several batches (set a
+     * small batch size) and hold at least one bad record. Called once per test, after the work folder exists.
+     */
+    protected abstract SourceConfig fixtureConfig(Path workDir) throws Exception;
+
+    /** How long one run may take before the adapter is deemed to block. */
+    protected Duration timeout() {
+        return Duration.ofSeconds(60);
+    }
+
+    /** The context given to sources read directly by the kit. */
+    protected SourceContext context() {
+        return SourceContext.defaults();
+    }
+
+    /** A chance to set more options (a fixed clock, pins) on every engine the kit builds. */
+    protected AssetEtl.Builder configure(AssetEtl.Builder builder) {
+        return builder;
+    }
+
+    @BeforeEach
+    final void prepareFixture() throws Exception {
+        config = fixtureConfig(workDir);
+    }
+
+    private String name() {
+        return factory().type();
+    }
+
+    private AssetEtl etl(TestDatabase db, Long failAfter) {
+        AssetEtl.Builder builder = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(factory()).source(SourceDefinition.of(name(), factory().type(), config));
+        if (failAfter != null) {
+            builder.failAfterRecords(failAfter);
+        }
+        return configure(builder).build();
+    }
+
+    private RunResult run(TestDatabase db, Long failAfter) {
+        return assertTimeoutPreemptively(timeout(), () -> etl(db, failAfter).run(RunRequest.of(name())),
+                "the adapter blocked for longer than " + timeout());
+    }
+
+    private List<Batch> readDirectly() {
+        return assertTimeoutPreemptively(timeout(), () -> {
+            List<Batch> batches = new ArrayList<>();
+            try (Source source = factory().create(name(), config, context());
+                 SourceReader reader = source.open(Optional.empty())) {
+                for (Optional<Batch> b = reader.next(); b.isPresent(); b = reader.next()) {
+                    batches.add(b.get());
+                }
+            }
+            return batches;
+        });
+    }
+
+    @Test
+    void aStraightRunLoadsGoodRecordsAndRejectsBadOnesWithReasonCodes() {
+        TestDatabase db = TestDatabase.create();
+
+        RunResult result = run(db, null);
+
+        assertThat(result.status()).as("error: %s", result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).as("records loaded").isPositive();
+        assertThat(result.rejected()).as("the fixture must hold at least one bad record").isPositive();
+        assertThat(result.processed()).isEqualTo(result.loaded() + result.unchanged() + result.rejected());
+        assertThat(db.count("etl_rejects")).isEqualTo(result.rejected());
+        List<String> reasons = db.jdbi().withHandle(h -> h.createQuery("SELECT DISTINCT reason FROM etl_rejects")
+                .mapTo(String.class).list());
+        assertThat(reasons).allMatch(r -> r.matches("[a-z][a-z0-9_]*"), "snake_case reason codes");
+        long raw = db.count("raw_csv_assets") + db.count("raw_coingecko") + db.count("raw_records");
+        assertThat(raw).as("every record, good or bad, is kept raw").isGreaterThanOrEqualTo(result.loaded());
+    }
+
+    @Test
+    void runningAgainOverTheSameInputChangesNoCanonicalOrRawRow() {
+        TestDatabase db = TestDatabase.create();
+        run(db, null);
+        Map<String, String> before = withoutRejects(TableDigests.of(db));
+
+        RunResult again = run(db, null);
+
+        assertThat(again.status()).as("error: %s", again.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(again.loaded()).isZero();
+        assertThat(withoutRejects(TableDigests.of(db))).isEqualTo(before);
+    }
+
+    @Test
+    void resumingAfterAFailureAtAnyBatchEndsWithTheSameTablesAsAStraightRun() {
+        List<Batch> batches = readDirectly();
+        assertThat(batches).as("the fixture should span several batches").hasSizeGreaterThan(1);
+        TestDatabase reference = TestDatabase.create();
+        run(reference, null);
+        Map<String, String> expected = TableDigests.of(reference);
+
+        long boundary = 0;
+        for (Batch batch : batches) {
+            TestDatabase db = TestDatabase.create();
+            RunResult failed = run(db, boundary);
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.processed()).isEqualTo(boundary);
+
+            RunResult resumed = run(db, null);
+
+            assertThat(resumed.status()).as("error: %s", resumed.error()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(TableDigests.of(db)).as("after a failure at record %d", boundary).isEqualTo(expected);
+            boundary += batch.records().size();
+        }
+    }
+
+    @Test
+    void reprocessRebuildsTheSameCanonicalRowsFromRawRowsAlone() {
+        TestDatabase db = TestDatabase.create();
+        run(db, null);
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = assertTimeoutPreemptively(timeout(), () -> etl(db, null).reprocess(name()));
+
+        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
+    @Test
+    void interpretingAStoredRawRecordGivesWhatReadingGave() {
+        for (Batch batch : readDirectly()) {
+            try (Source source = factory().create(name(), config, context())) {
+                for (Interpretation record : batch.records()) {
+                    Interpretation again = source.interpret(record.raw());
+                    assertThat(again.getClass()).isEqualTo(record.getClass());
+                    if (record instanceof Rejection r) {
+                        assertThat(((Rejection) again).reason()).isEqualTo(r.reason());
+                    } else {
+                        assertThat(again).usingRecursiveComparison().isEqualTo(record);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void closingIsSafeAtAnyPointAndMoreThanOnce() {
+        assertTimeoutPreemptively(timeout(), () -> {
+            Source unopened = factory().create(name(), config, context());
+            unopened.close();
+            unopened.close();
+
+            try (Source source = factory().create(name(), config, context())) {
+                SourceReader fresh = source.open(Optional.empty());
+                fresh.close();
+                fresh.close();
+
+                SourceReader midway = source.open(Optional.empty());
+                assertThat(midway.next()).isPresent();
+                midway.close();
+                midway.close();
+
+                SourceReader drained = source.open(Optional.empty());
+                while (drained.next().isPresent()) {
+                    // read to the end
+                }
+                assertThat(drained.next()).as("an exhausted reader stays exhausted").isEmpty();
+                drained.close();
+                drained.close();
+            }
+        });
+    }
+
+    private static Map<String, String> withoutRejects(Map<String, String> digests) {
+        Map<String, String> copy = new java.util.LinkedHashMap<>(digests);
+        copy.keySet().removeIf(k -> k.startsWith("etl_rejects"));
+        return copy;
+    }
+}
