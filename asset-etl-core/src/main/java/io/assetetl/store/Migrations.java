@@ -3,6 +3,8 @@ package io.assetetl.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
@@ -27,10 +29,13 @@ public final class Migrations {
         try (Connection connection = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            // Liquibase serialises concurrent migrations itself through its DATABASECHANGELOGLOCK table.
             Liquibase liquibase = new Liquibase(CHANGELOG,
                     new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()), database);
-            liquibase.update("");
+            // Reading what is pending takes no lock, so an up-to-date schema is never blocked by a lock row that a
+            // killed process left behind; real changes are serialised by Liquibase's DATABASECHANGELOGLOCK.
+            if (!liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).isEmpty()) {
+                liquibase.update(new Contexts(), new LabelExpression());
+            }
         } catch (SQLException | LiquibaseException e) {
             throw new IllegalStateException("schema migration failed: " + e.getMessage(), e);
         }
