@@ -106,7 +106,7 @@ public final class RunEngine {
         MDC.put("run_id", claim.runId.toString());
         MDC.put("source", claim.source);
         try (Source source = claim.factory.create(claim.source, claim.config, context);
-             SourceReader reader = source.open(claim.checkpoint)) {
+             SourceReader reader = new PrefetchingReader(source.open(claim.checkpoint), 1, claim.source)) {
             LOG.info("run started{}", claim.checkpoint.map(c -> " from checkpoint " + c.position()).orElse(""));
             Totals totals = new Totals();
             for (Optional<Batch> next = reader.next(); next.isPresent(); next = reader.next()) {

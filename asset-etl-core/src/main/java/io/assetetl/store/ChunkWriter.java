@@ -11,9 +11,11 @@ import io.assetetl.model.Rejection;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -21,10 +23,14 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.postgresql.PGConnection;
 
 /**
- * Writes one chunk of a run with set-based SQL, inside the caller's transaction: all records are copied into a
- * temporary staging table with {@code COPY}, then a handful of {@code INSERT … SELECT … ON CONFLICT} statements
- * write raw rows, assets, the latest value per source, price history and rejects. Canonical rows are only
- * written when a value is distinct, so an unchanged input changes nothing.
+ * Writes one chunk of a run with set-based SQL, inside the caller's transaction.
+ *
+ * <p>File lines are copied straight into {@code raw_csv_assets} with {@code COPY} (unless some of them are stored
+ * already, when they go through {@code ON CONFLICT DO NOTHING}). Parsed records are copied into a narrow temporary
+ * staging table; a handful of {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value
+ * per source, price history and rejects. Canonical rows are only written when a value is distinct, so an unchanged
+ * input changes nothing. The staging table carries a payload only where one is needed (the latest record per key,
+ * rejects, API items), which keeps the hot path close to the cost of the raw {@code COPY}.
  */
 public final class ChunkWriter {
 
@@ -46,17 +52,19 @@ public final class ChunkWriter {
                 raw_line         bigint,
                 raw_index        integer,
                 fetched_at       timestamptz,
-                payload          jsonb NOT NULL,
+                payload          jsonb,
                 position         text NOT NULL,
                 reason           text,
                 detail           text,
-                asset_id         bigint,
                 owner_key        text
             ) ON COMMIT DELETE ROWS""";
 
     private static final String COPY_STAGE = "COPY etl_stage (ord, kind, source_key, source_symbol, canonical_symbol,"
             + " name, price, mcap, vol, observed_at, pinned_key, raw_type, raw_key, raw_line, raw_index, fetched_at,"
             + " payload, position, reason, detail) FROM STDIN";
+
+    private static final String COPY_RAW_LINES =
+            "COPY raw_csv_assets (source, file_sha256, line_no, payload, run_id) FROM STDIN";
 
     private final IdentityRules identity;
 
@@ -77,18 +85,27 @@ public final class ChunkWriter {
      */
     public ChunkOutcome write(Handle handle, UUID runId, String source, List<Interpretation> records,
             List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, boolean writeRaw) {
-        Staged staged = stage(records);
+        // a lost commit on a server crash loses its checkpoint with it, so exactly-once holds without the flush wait
+        handle.execute("SET LOCAL synchronous_commit TO off");
+        // room for the chunk's sorts (DISTINCT ON) in memory rather than on disk
+        handle.execute("SET LOCAL work_mem TO '64MB'");
+        long loaded = 0;
+        long rejected = 0;
         if (!records.isEmpty()) {
-            copy(handle, staged.rows());
+            Staged staged = stage(records, writeRaw, source, runId);
+            if (staged.fileLines != null) {
+                writeFileLines(handle, runId, source, staged);
+            }
+            copy(handle, COPY_STAGE, staged.rows);
             if (writeRaw) {
-                writeRaw(handle, runId, source, staged);
+                writeOtherRaw(handle, runId, source, staged);
             }
-            if (staged.observations() > 0) {
-                upsertCanonical(handle, runId, source, staged.withSourceIds());
+            if (staged.observations > 0) {
+                upsertCanonical(handle, runId, source, staged.withSourceIds);
+                loaded = upsertQuotes(handle, runId, source);
             }
+            rejected = writeRejects(handle, runId, source);
         }
-        long loaded = staged.observations() > 0 ? upsertQuotes(handle, runId, source) : 0;
-        long rejected = records.isEmpty() ? 0 : writeRejects(handle, runId, source);
         writeDrift(handle, runId, source, driftEvents);
         ChunkOutcome outcome = new ChunkOutcome(records.size(), loaded, records.size() - loaded - rejected, rejected);
         handle.createUpdate("""
@@ -109,54 +126,96 @@ public final class ChunkWriter {
         return outcome;
     }
 
-    private record Staged(CopyRows rows, int observations, boolean withSourceIds, boolean[] rawTypes) {
+    private static final class Staged {
+        final CopyRows rows;
+        CopyRows fileLines;
+        String fileSha;
+        boolean singleFile = true;
+        long minLine = Long.MAX_VALUE;
+        long maxLine = Long.MIN_VALUE;
+        int observations;
+        boolean withSourceIds;
+        boolean apiItems;
+        boolean keyed;
+
+        final int size;
+
+        Staged(int size) {
+            this.size = size;
+            this.rows = new CopyRows(size);
+        }
     }
 
-    private Staged stage(List<Interpretation> records) {
-        CopyRows rows = new CopyRows(records.size());
-        int observations = 0;
-        boolean withSourceIds = false;
-        boolean[] rawTypes = new boolean[3];
-        int ord = 0;
-        for (Interpretation record : records) {
-            Interpretation checked = validate(record);
-            rows.add(ord++);
-            if (checked instanceof Observation o) {
-                String canonical = identity.canonicalSymbol(o.sourceSymbol()).orElseThrow();
-                String sourceKey = o.sourceId() != null ? o.sourceId() : canonical;
-                String pinned = o.sourceId() != null ? identity.pinnedOwner(canonical).orElse(null) : null;
-                withSourceIds |= o.sourceId() != null;
-                observations++;
-                rows.add("o").add(sourceKey).add(o.sourceSymbol()).add(canonical).add(o.name())
+    private Staged stage(List<Interpretation> records, boolean writeRaw, String source, UUID runId) {
+        Staged staged = new Staged(records.size());
+        Interpretation[] checked = new Interpretation[records.size()];
+        String[] canonical = new String[records.size()];
+        // the latest record of each key is the one whose payload becomes asset_sources.raw
+        Map<String, Integer> latest = new HashMap<>();
+        for (int i = 0; i < checked.length; i++) {
+            checked[i] = validate(records.get(i));
+            if (checked[i] instanceof Observation o) {
+                canonical[i] = identity.canonicalSymbol(o.sourceSymbol()).orElseThrow();
+                String key = o.sourceId() != null ? o.sourceId() : canonical[i];
+                latest.merge(key, i, (a, b) -> ((Observation) checked[b]).observedAt()
+                        .compareTo(((Observation) checked[a]).observedAt()) >= 0 ? b : a);
+            }
+        }
+        CopyRows rows = staged.rows;
+        for (int i = 0; i < checked.length; i++) {
+            Interpretation record = checked[i];
+            RawRecord raw = record.raw();
+            boolean needsPayload = !(raw instanceof RawRecord.FileLine) || record instanceof Rejection;
+            rows.add(i);
+            if (record instanceof Observation o) {
+                String sourceKey = o.sourceId() != null ? o.sourceId() : canonical[i];
+                needsPayload |= o.sourceId() != null || latest.get(sourceKey) == i;
+                staged.withSourceIds |= o.sourceId() != null;
+                staged.observations++;
+                rows.add("o").add(sourceKey).add(o.sourceSymbol()).add(canonical[i]).add(o.name())
                         .add(o.priceUsd()).add(o.marketCapUsd()).add(o.volume24hUsd()).add(o.observedAt())
-                        .add(pinned);
+                        .add(o.sourceId() != null ? identity.pinnedOwner(canonical[i]).orElse(null) : null);
             } else {
                 rows.add("r").add((String) null).add((String) null).add((String) null).add((String) null)
-                        .add((BigDecimal) null).add((BigDecimal) null)
-                        .add((BigDecimal) null).add((Instant) null).add((String) null);
+                        .add((BigDecimal) null).add((BigDecimal) null).add((BigDecimal) null).add((Instant) null)
+                        .add((String) null);
             }
-            RawRecord raw = checked.raw();
             if (raw instanceof RawRecord.FileLine f) {
-                rawTypes[0] = true;
                 rows.add("f").add(f.fileSha256()).add(f.lineNo()).add((String) null).add((Instant) null);
+                if (writeRaw) {
+                    stageFileLine(staged, f, source, runId);
+                }
             } else if (raw instanceof RawRecord.ApiItem a) {
-                rawTypes[1] = true;
+                staged.apiItems = true;
                 rows.add("a").add(a.recordKey()).add((long) a.page()).add(Integer.toString(a.index()))
                         .add(a.fetchedAt());
             } else {
-                rawTypes[2] = true;
+                staged.keyed = true;
                 rows.add("k").add(((RawRecord.Keyed) raw).recordKey()).add((String) null).add((String) null)
                         .add((Instant) null);
             }
-            rows.addJson(raw.payload()).add(raw.position());
-            if (checked instanceof Rejection r) {
+            rows.addJson(needsPayload ? raw.payload() : null).add(raw.position());
+            if (record instanceof Rejection r) {
                 rows.add(r.reason()).add(r.detail());
             } else {
                 rows.add((String) null).add((String) null);
             }
             rows.endRow();
         }
-        return new Staged(rows, observations, withSourceIds, rawTypes);
+        return staged;
+    }
+
+    private static void stageFileLine(Staged staged, RawRecord.FileLine f, String source, UUID runId) {
+        if (staged.fileLines == null) {
+            staged.fileLines = new CopyRows(staged.size);
+            staged.fileSha = f.fileSha256();
+        }
+        staged.singleFile &= staged.fileSha.equals(f.fileSha256());
+        staged.minLine = Math.min(staged.minLine, f.lineNo());
+        staged.maxLine = Math.max(staged.maxLine, f.lineNo());
+        staged.fileLines.add(source).add(f.fileSha256()).add(f.lineNo()).addJson(f.payload())
+                .add(runId.toString());
+        staged.fileLines.endRow();
     }
 
     /** The engine's own guard: whatever an adapter hands out, canonical tables only get valid values. */
@@ -173,24 +232,40 @@ public final class ChunkWriter {
         return record;
     }
 
-    private static void copy(Handle handle, CopyRows rows) {
+    private static void copy(Handle handle, String sql, CopyRows rows) {
         try {
             PGConnection pg = handle.getConnection().unwrap(PGConnection.class);
-            pg.getCopyAPI().copyIn(COPY_STAGE, new StringReader(rows.body()));
+            pg.getCopyAPI().copyIn(sql, new StringReader(rows.body()));
         } catch (SQLException | IOException e) {
-            throw new StoreException("cannot stage chunk: " + e.getMessage(), e);
+            throw new StoreException("cannot copy chunk rows: " + e.getMessage(), e);
         }
     }
 
-    private static void writeRaw(Handle handle, UUID runId, String source, Staged staged) {
-        if (staged.rawTypes()[0]) {
-            handle.createUpdate("""
-                    INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id)
-                    SELECT :source, raw_key, raw_line, payload, :run FROM etl_stage WHERE raw_type = 'f' ORDER BY ord
-                    ON CONFLICT (source, file_sha256, line_no) DO NOTHING""")
-                    .bind("source", source).bind("run", runId).execute();
+    /**
+     * File lines go straight into the raw table. Only when some of them are there already (a file read again
+     * after it was rewritten back to an earlier content) do they take the slower path that skips stored lines.
+     */
+    private static void writeFileLines(Handle handle, UUID runId, String source, Staged staged) {
+        boolean seen = !staged.singleFile || handle.createQuery("""
+                SELECT EXISTS (SELECT 1 FROM raw_csv_assets WHERE source = :source AND file_sha256 = :sha
+                               AND line_no BETWEEN :min AND :max)""")
+                .bind("source", source).bind("sha", staged.fileSha)
+                .bind("min", staged.minLine).bind("max", staged.maxLine).mapTo(Boolean.class).one();
+        if (!seen) {
+            copy(handle, COPY_RAW_LINES, staged.fileLines);
+            return;
         }
-        if (staged.rawTypes()[1]) {
+        handle.execute("CREATE TEMP TABLE IF NOT EXISTS etl_stage_lines (LIKE raw_csv_assets INCLUDING DEFAULTS)"
+                + " ON COMMIT DELETE ROWS");
+        copy(handle, COPY_RAW_LINES.replace("raw_csv_assets", "etl_stage_lines"), staged.fileLines);
+        handle.execute("""
+                INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id)
+                SELECT source, file_sha256, line_no, payload, run_id FROM etl_stage_lines ORDER BY id
+                ON CONFLICT (source, file_sha256, line_no) DO NOTHING""");
+    }
+
+    private static void writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {
+        if (staged.apiItems) {
             handle.createUpdate("""
                     INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id)
                     SELECT :source, raw_key, raw_line, raw_index, payload, fetched_at, :run
@@ -198,7 +273,7 @@ public final class ChunkWriter {
                     ON CONFLICT (source, record_key) DO NOTHING""")
                     .bind("source", source).bind("run", runId).execute();
         }
-        if (staged.rawTypes()[2]) {
+        if (staged.keyed) {
             handle.createUpdate("""
                     INSERT INTO raw_records (source, record_key, payload, run_id)
                     SELECT :source, raw_key, payload, :run FROM etl_stage WHERE raw_type = 'k' ORDER BY ord
@@ -218,24 +293,23 @@ public final class ChunkWriter {
                   AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.canonical_symbol = s.canonical_symbol)
                 ORDER BY canonical_symbol, ord
                 ON CONFLICT (canonical_symbol) DO NOTHING""");
-        handle.execute("""
-                UPDATE etl_stage s SET asset_id = a.id FROM assets a
-                WHERE s.kind = 'o' AND a.canonical_symbol = s.canonical_symbol""");
         if (withSourceIds) {
             // a pin configured after another id took the symbol moves the symbol to the pinned id
             handle.createUpdate("""
-                    DELETE FROM asset_sources x USING (SELECT DISTINCT asset_id, owner_key FROM etl_stage
-                                                       WHERE kind = 'o') o
+                    DELETE FROM asset_sources x USING (
+                        SELECT DISTINCT a.id AS asset_id, s.owner_key FROM etl_stage s
+                        JOIN assets a ON a.canonical_symbol = s.canonical_symbol WHERE s.kind = 'o') o
                     WHERE x.source = :source AND x.asset_id = o.asset_id AND x.source_key <> o.owner_key""")
                     .bind("source", source).execute();
         }
         handle.createUpdate("""
                 INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, name, price_usd,
                     market_cap_usd, volume_24h_usd, observed_at, raw, run_id)
-                SELECT DISTINCT ON (source_key) asset_id, :source, source_key, source_symbol, name, price, mcap, vol,
-                    observed_at, payload, :run
-                FROM etl_stage WHERE kind = 'o'
-                ORDER BY source_key, observed_at DESC, ord DESC
+                SELECT DISTINCT ON (s.source_key) a.id, :source, s.source_key, s.source_symbol, s.name, s.price,
+                    s.mcap, s.vol, s.observed_at, s.payload, :run
+                FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                WHERE s.kind = 'o' AND s.payload IS NOT NULL
+                ORDER BY s.source_key, s.observed_at DESC, s.ord DESC
                 ON CONFLICT (source, source_key) DO UPDATE SET
                     source_symbol = EXCLUDED.source_symbol, name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
                     market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
@@ -278,9 +352,11 @@ public final class ChunkWriter {
                 WITH written AS (
                     INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, market_cap_usd,
                         volume_24h_usd, run_id)
-                    SELECT DISTINCT ON (asset_id, observed_at) asset_id, :source, observed_at, price, mcap, vol, :run
-                    FROM etl_stage WHERE kind = 'o'
-                    ORDER BY asset_id, observed_at, ord DESC
+                    SELECT DISTINCT ON (a.id, s.observed_at) a.id, :source, s.observed_at, s.price, s.mcap, s.vol,
+                        :run
+                    FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                    WHERE s.kind = 'o'
+                    ORDER BY a.id, s.observed_at, s.ord DESC
                     ON CONFLICT (asset_id, source, observed_at) DO UPDATE SET
                         price_usd = EXCLUDED.price_usd, market_cap_usd = EXCLUDED.market_cap_usd,
                         volume_24h_usd = EXCLUDED.volume_24h_usd, run_id = EXCLUDED.run_id

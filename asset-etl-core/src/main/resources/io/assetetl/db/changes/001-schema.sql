@@ -55,8 +55,9 @@ CREATE TABLE asset_sources (
 );
 CREATE INDEX asset_sources_asset ON asset_sources (asset_id);
 
+-- no foreign key here: assets are never deleted, and the check would cost a fifth of the bulk load
 CREATE TABLE asset_quotes (
-    asset_id       bigint      NOT NULL REFERENCES assets (id),
+    asset_id       bigint      NOT NULL,
     source         text        NOT NULL,
     observed_at    timestamptz NOT NULL,
     price_usd      numeric     NOT NULL CHECK (price_usd > 0),

@@ -1,0 +1,35 @@
+package io.assetetl.query;
+
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * Which canonical assets a page lists. Every part is optional; present parts all apply.
+ *
+ * @param symbol   a canonical symbol (exact match)
+ * @param source   only assets that this source reports
+ * @param minPrice only assets whose consensus (median) price is at least this
+ * @param maxPrice only assets whose consensus (median) price is at most this
+ */
+public record AssetFilter(Optional<String> symbol, Optional<String> source, Optional<BigDecimal> minPrice,
+        Optional<BigDecimal> maxPrice) {
+
+    public static final AssetFilter ALL = new AssetFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty());
+
+    public AssetFilter withSymbol(String canonicalSymbol) {
+        return new AssetFilter(Optional.of(canonicalSymbol), source, minPrice, maxPrice);
+    }
+
+    public AssetFilter withSource(String sourceName) {
+        return new AssetFilter(symbol, Optional.of(sourceName), minPrice, maxPrice);
+    }
+
+    public AssetFilter withMinPrice(BigDecimal price) {
+        return new AssetFilter(symbol, source, Optional.of(price), maxPrice);
+    }
+
+    public AssetFilter withMaxPrice(BigDecimal price) {
+        return new AssetFilter(symbol, source, minPrice, Optional.of(price));
+    }
+}

@@ -1,0 +1,166 @@
+package io.assetetl.query;
+
+import static java.util.Objects.requireNonNull;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Canonical assets as an API shows them. Every method runs one statement, whatever the page size.
+ *
+ * <p>Pages are keyset-paginated on {@code assets.canonical_symbol}, so the unique index on that column serves
+ * both the order and the continuation, and a page costs the same at the end of the list as at its start.
+ */
+public final class AssetQueries {
+
+    // The median of one asset's source prices, exact in numeric: the mean of the one or two middle values.
+    private static final String MEDIAN = """
+            CROSS JOIN LATERAL (
+                SELECT avg(m.price_usd) AS price
+                FROM (SELECT p.price_usd,
+                             row_number() OVER (ORDER BY p.price_usd) AS rn,
+                             count(*) OVER () AS n
+                      FROM asset_sources p WHERE p.asset_id = a.id) m
+                WHERE m.rn IN ((m.n + 1) / 2, (m.n + 2) / 2)) median
+            """;
+
+    private static final String SOURCE_COLUMNS = """
+            s.source, s.source_key, s.source_symbol, s.name AS source_name, s.price_usd, s.market_cap_usd,
+            s.volume_24h_usd, s.observed_at, s.run_id, s.updated_at""";
+
+    private final Jdbi jdbi;
+    private final BigDecimal divergenceThreshold;
+
+    /**
+     * @param divergenceThreshold the share of the median beyond which a source is flagged as divergent
+     */
+    public AssetQueries(Jdbi jdbi, BigDecimal divergenceThreshold) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.divergenceThreshold = requireNonNull(divergenceThreshold, "divergenceThreshold is null");
+    }
+
+    /**
+     * Up to {@code limit} assets matching {@code filter} whose symbol sorts after {@code afterSymbol}.
+     */
+    public AssetPage page(AssetFilter filter, Optional<String> afterSymbol, int limit) {
+        requireNonNull(filter, "filter is null");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        boolean byPrice = filter.minPrice().isPresent() || filter.maxPrice().isPresent();
+        StringBuilder page = new StringBuilder("SELECT a.id, a.canonical_symbol, a.name FROM assets a\n");
+        if (byPrice) {
+            page.append(MEDIAN);
+        }
+        List<String> where = new ArrayList<>();
+        afterSymbol.ifPresent(s -> where.add("a.canonical_symbol > :after"));
+        filter.symbol().ifPresent(s -> where.add("a.canonical_symbol = :symbol"));
+        filter.source().ifPresentOrElse(
+                s -> where.add("EXISTS (SELECT 1 FROM asset_sources f WHERE f.asset_id = a.id AND f.source = :source)"),
+                () -> where.add("EXISTS (SELECT 1 FROM asset_sources f WHERE f.asset_id = a.id)"));
+        filter.minPrice().ifPresent(p -> where.add("median.price >= :min_price"));
+        filter.maxPrice().ifPresent(p -> where.add("median.price <= :max_price"));
+        page.append("WHERE ").append(String.join("\n  AND ", where))
+                .append("\nORDER BY a.canonical_symbol LIMIT :fetch");
+
+        String sql = "SELECT a.canonical_symbol, a.name AS asset_name, " + SOURCE_COLUMNS + "\n"
+                + "FROM (" + page + ") a JOIN asset_sources s ON s.asset_id = a.id\n"
+                + "ORDER BY a.canonical_symbol, s.source";
+        List<AssetView> assets = jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql).bind("fetch", limit + 1);
+            afterSymbol.ifPresent(s -> query.bind("after", s));
+            filter.symbol().ifPresent(s -> query.bind("symbol", s));
+            filter.source().ifPresent(s -> query.bind("source", s));
+            filter.minPrice().ifPresent(p -> query.bind("min_price", p));
+            filter.maxPrice().ifPresent(p -> query.bind("max_price", p));
+            return query.scanResultSet((rs, ctx) -> collect(rs.get()));
+        });
+        if (assets.size() > limit) {
+            List<AssetView> shown = assets.subList(0, limit);
+            return new AssetPage(shown, Optional.of(shown.get(limit - 1).symbol()));
+        }
+        return new AssetPage(assets, Optional.empty());
+    }
+
+    /** One asset by its canonical symbol, with every source's latest record. */
+    public Optional<AssetView> find(String canonicalSymbol) {
+        requireNonNull(canonicalSymbol, "canonicalSymbol is null");
+        List<AssetView> found = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT a.canonical_symbol, a.name AS asset_name, " + SOURCE_COLUMNS + "\n"
+                                + "FROM assets a JOIN asset_sources s ON s.asset_id = a.id\n"
+                                + "WHERE a.canonical_symbol = :symbol ORDER BY s.source")
+                .bind("symbol", canonicalSymbol)
+                .scanResultSet((rs, ctx) -> collect(rs.get())));
+        return found.stream().findFirst();
+    }
+
+    /** Whether an asset of that canonical symbol exists. */
+    public boolean exists(String canonicalSymbol) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM assets WHERE canonical_symbol = :s)")
+                .bind("s", canonicalSymbol).mapTo(Boolean.class).one());
+    }
+
+    /** An asset's quotes, newest first. Empty when the asset is unknown or nothing matches. */
+    public List<Quote> history(String canonicalSymbol, HistoryFilter filter) {
+        requireNonNull(canonicalSymbol, "canonicalSymbol is null");
+        requireNonNull(filter, "filter is null");
+        StringBuilder sql = new StringBuilder("""
+                SELECT q.source, q.observed_at, q.price_usd, q.market_cap_usd, q.volume_24h_usd, q.run_id
+                FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
+                WHERE a.canonical_symbol = :symbol""");
+        filter.source().ifPresent(s -> sql.append(" AND q.source = :source"));
+        filter.from().ifPresent(f -> sql.append(" AND q.observed_at >= :from"));
+        filter.to().ifPresent(t -> sql.append(" AND q.observed_at < :to"));
+        sql.append(" ORDER BY q.observed_at DESC, q.source LIMIT :limit");
+        return jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql.toString()).bind("symbol", canonicalSymbol).bind("limit", filter.limit());
+            filter.source().ifPresent(s -> query.bind("source", s));
+            filter.from().ifPresent(f -> query.bind("from", f.atOffset(java.time.ZoneOffset.UTC)));
+            filter.to().ifPresent(t -> query.bind("to", t.atOffset(java.time.ZoneOffset.UTC)));
+            return query.map((rs, ctx) -> new Quote(rs.getString("source"), instant(rs, "observed_at"),
+                    rs.getBigDecimal("price_usd"), rs.getBigDecimal("market_cap_usd"),
+                    rs.getBigDecimal("volume_24h_usd"), rs.getObject("run_id", UUID.class))).list();
+        });
+    }
+
+    // Rows arrive ordered by symbol then source: consecutive rows of one symbol make one asset.
+    private List<AssetView> collect(ResultSet rs) throws SQLException {
+        List<AssetView> out = new ArrayList<>();
+        String symbol = null;
+        String name = null;
+        List<SourcePrice> sources = new ArrayList<>();
+        while (rs.next()) {
+            String rowSymbol = rs.getString("canonical_symbol");
+            if (!rowSymbol.equals(symbol)) {
+                if (symbol != null) {
+                    out.add(AssetView.of(symbol, name, sources, divergenceThreshold));
+                }
+                symbol = rowSymbol;
+                name = rs.getString("asset_name");
+                sources = new ArrayList<>();
+            }
+            sources.add(new SourcePrice(rs.getString("source"), rs.getString("source_key"),
+                    rs.getString("source_symbol"), rs.getString("source_name"), rs.getBigDecimal("price_usd"),
+                    rs.getBigDecimal("market_cap_usd"), rs.getBigDecimal("volume_24h_usd"),
+                    instant(rs, "observed_at"), rs.getObject("run_id", UUID.class), instant(rs, "updated_at")));
+        }
+        if (symbol != null) {
+            out.add(AssetView.of(symbol, name, sources, divergenceThreshold));
+        }
+        return out;
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}
