@@ -1,0 +1,53 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.spi.SourceException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The clean {@code csv} format: UTF-8 (a byte-order mark is skipped), comma-delimited, headers {@code symbol},
+ * {@code name}, {@code price_usd} (or {@code price}), {@code market_cap_usd}, {@code volume_24h_usd},
+ * {@code timestamp} in any order and case; other columns are kept in the raw payload and otherwise ignored.
+ */
+final class CleanCsvFlavor implements CsvFlavor {
+
+    @Override
+    public FileFormat format(Path path, FileScan scan) {
+        if (!scan.validUtf8()) {
+            throw new SourceException(path.getFileName() + " is not valid UTF-8 (byte " + scan.firstInvalidUtf8()
+                    + "); the csv_weird source also reads Windows-1252 files");
+        }
+        return new FileFormat(StandardCharsets.UTF_8, scan.hasUtf8Bom() ? 3 : 0, ',', false);
+    }
+
+    @Override
+    public ColumnMapping map(List<String> keys) {
+        Map<Field, String> mapped = new EnumMap<>(Field.class);
+        for (Field field : Field.values()) {
+            for (String exact : field.exactNames()) {
+                String hit = keys.stream().filter(k -> k.equalsIgnoreCase(exact)).sorted().findFirst().orElse(null);
+                if (hit != null) {
+                    mapped.put(field, hit);
+                    break;
+                }
+            }
+        }
+        for (Field required : List.of(Field.SYMBOL, Field.PRICE)) {
+            if (!mapped.containsKey(required)) {
+                throw new SourceException("the csv file has no '" + required.canonicalName() + "' column"
+                        + (required == Field.PRICE ? " (nor 'price')" : "") + "; headers found "
+                        + keys.stream().filter(k -> !k.startsWith(Payload.RESERVED_PREFIX)).toList()
+                        + "; the csv_weird source maps other header names");
+            }
+        }
+        return new ColumnMapping(mapped, false, List.of());
+    }
+
+    @Override
+    public RowInterpreter newInterpreter() {
+        return new CleanRowInterpreter();
+    }
+}

@@ -1,0 +1,65 @@
+package io.assetetl.sources.csv;
+
+import static java.util.Objects.requireNonNull;
+
+import io.assetetl.model.DriftEvent;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which header of a file holds which canonical field, and what was noticed while deciding it.
+ *
+ * @param headers         field → header; fields without a column are absent
+ * @param symbolFromName  whether the symbol is read from the name column ({@code Bitcoin (BTC)}) for lack of a
+ *                        symbol column
+ * @param driftEvents     the non-exact mappings, unmapped headers and missing fields
+ */
+record ColumnMapping(Map<Field, String> headers, boolean symbolFromName, List<DriftEvent> driftEvents) {
+
+    ColumnMapping {
+        headers = headers.isEmpty() ? Map.of() : new EnumMap<>(headers);
+        driftEvents = List.copyOf(driftEvents);
+    }
+
+    /** The header of {@code field}, or {@code null}. */
+    String header(Field field) {
+        return headers.get(field);
+    }
+
+    /** For each field (by ordinal), the index of its column in {@code fileHeaders}, or -1. */
+    int[] columnIndexes(List<String> fileHeaders) {
+        int[] indexes = new int[Field.values().length];
+        for (Field field : Field.values()) {
+            String header = headers.get(field);
+            indexes[field.ordinal()] = header == null ? -1 : fileHeaders.indexOf(header);
+        }
+        return indexes;
+    }
+
+    /** The row's cells by field, from the values of a record read in file order. */
+    CsvRow row(String[] values, int[] indexes, String observedAtFallback, String problem) {
+        return new CsvRow(cell(values, indexes, Field.SYMBOL), cell(values, indexes, Field.NAME),
+                cell(values, indexes, Field.PRICE), cell(values, indexes, Field.MARKET_CAP),
+                cell(values, indexes, Field.VOLUME_24H), cell(values, indexes, Field.TIMESTAMP),
+                observedAtFallback, problem);
+    }
+
+    /** The row's cells by field, from a stored payload (header → value). */
+    CsvRow row(Map<String, String> cells, String observedAtFallback, String problem) {
+        requireNonNull(cells, "cells is null");
+        return new CsvRow(cell(cells, Field.SYMBOL), cell(cells, Field.NAME), cell(cells, Field.PRICE),
+                cell(cells, Field.MARKET_CAP), cell(cells, Field.VOLUME_24H), cell(cells, Field.TIMESTAMP),
+                observedAtFallback, problem);
+    }
+
+    private static String cell(String[] values, int[] indexes, Field field) {
+        int i = indexes[field.ordinal()];
+        return i >= 0 && i < values.length ? values[i] : null;
+    }
+
+    private String cell(Map<String, String> cells, Field field) {
+        String header = headers.get(field);
+        return header == null ? null : cells.get(header);
+    }
+}

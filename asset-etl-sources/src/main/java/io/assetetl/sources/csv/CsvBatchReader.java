@@ -1,0 +1,122 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.model.DriftEvent;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a CSV file batch by batch: each record becomes a raw {@link RawRecord.FileLine} (keyed by the SHA-256 of
+ * the file as scanned and the record's line number, so re-reading the same file adds no raw row) and its
+ * interpretation; each batch ends with the checkpoint after its last record. The drift events of the header
+ * mapping go with the first batch. Not thread-safe.
+ */
+final class CsvBatchReader implements SourceReader {
+
+    private final DelimitedFileReader records;
+    private final List<String> keys;
+    private final int[] columns;
+    private final ColumnMapping mapping;
+    private final RowInterpreter interpreter;
+    private final Payload payload = new Payload();
+    private final String fileSha256;
+    private final String observedAtFallback;
+    private final PrefixHasher hasher;
+    private final FileFormat format;
+    private final int batchSize;
+    private List<DriftEvent> pendingDrift;
+    private boolean done;
+
+    CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, RowInterpreter interpreter,
+            String fileSha256, String observedAtFallback, PrefixHasher hasher, FileFormat format, int batchSize) {
+        this.records = records;
+        this.keys = keys;
+        this.columns = mapping.columnIndexes(keys);
+        this.mapping = mapping;
+        this.interpreter = interpreter;
+        this.fileSha256 = fileSha256;
+        this.observedAtFallback = observedAtFallback;
+        this.hasher = hasher;
+        this.format = format;
+        this.batchSize = batchSize;
+        this.pendingDrift = mapping.driftEvents();
+    }
+
+    /** A reader with nothing to read: the file is unchanged since it was read to the end. */
+    static SourceReader exhausted() {
+        return new SourceReader() {
+            @Override
+            public Optional<Batch> next() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public Optional<Batch> next() {
+        if (done) {
+            return Optional.empty();
+        }
+        List<Interpretation> batch = new ArrayList<>(Math.min(batchSize, 1024));
+        DelimitedFileReader.Record last = null;
+        while (batch.size() < batchSize) {
+            DelimitedFileReader.Record record = records.next();
+            if (record == null) {
+                close();
+                break;
+            }
+            batch.add(interpret(record));
+            last = record;
+        }
+        if (last == null) {
+            return Optional.empty();
+        }
+        CsvCheckpoint checkpoint = new CsvCheckpoint(hasher.sha256Of(last.endOffset()), last.lastLine(),
+                last.endOffset(), last.terminated(), format.charset().name(), format.delimiterText());
+        List<DriftEvent> drift = pendingDrift;
+        pendingDrift = List.of();
+        return Optional.of(new Batch(batch, drift, checkpoint.toCheckpoint()));
+    }
+
+    private Interpretation interpret(DelimitedFileReader.Record record) {
+        String[] values = record.values();
+        String problem = null;
+        if (values.length != keys.size() && !(values.length > keys.size() && onlyEmptyAfter(values, keys.size()))) {
+            problem = "expected " + keys.size() + " fields, found " + values.length;
+        }
+        CsvRow row = mapping.row(values, columns, null, problem);
+        String fallback = problem == null && interpreter.isAbsent(row.timestamp()) ? observedAtFallback : null;
+        if (fallback != null) {
+            row = mapping.row(values, columns, fallback, null);
+        }
+        String[] stored = problem == null && values.length > keys.size() ? java.util.Arrays.copyOf(values, keys.size())
+                : values;
+        RawRecord raw = new RawRecord.FileLine(fileSha256, record.line(), payload.write(keys, stored, fallback,
+                problem));
+        return interpreter.interpret(row, raw);
+    }
+
+    private static boolean onlyEmptyAfter(String[] values, int from) {
+        for (int i = from; i < values.length; i++) {
+            if (values[i] != null && !values[i].isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        done = true;
+        records.close();
+        hasher.close();
+    }
+}

@@ -1,0 +1,135 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.model.Checkpoint;
+import io.assetetl.model.DriftEvent;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.model.RejectReason;
+import io.assetetl.model.Rejection;
+import io.assetetl.spi.Source;
+import io.assetetl.spi.SourceException;
+import io.assetetl.spi.SourceReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A CSV file as a source, in either flavor. Reading resumes from a checkpoint when the file only grew, reads
+ * nothing when it is unchanged, and starts over when it was rewritten (see {@link ResumePlan}).
+ *
+ * <p>A row without a timestamp is observed at the file's modification time (to the second) when it was read; that
+ * instant is stored in the row's raw payload, so {@code reprocess} gives the row the same time.
+ */
+final class CsvSource implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CsvSource.class);
+    private static final int MAPPING_CACHE = 16;
+
+    private final String name;
+    private final Path path;
+    private final int batchSize;
+    private final CsvFlavor flavor;
+    private final RowInterpreter interpreter;
+    private final Map<TreeSet<String>, ColumnMapping> mappings = new HashMap<>();
+
+    CsvSource(String name, Path path, int batchSize, CsvFlavor flavor) {
+        this.name = name;
+        this.path = path;
+        this.batchSize = batchSize;
+        this.flavor = flavor;
+        this.interpreter = flavor.newInterpreter();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public SourceReader open(Optional<Checkpoint> checkpoint) {
+        Optional<CsvCheckpoint> last = checkpoint.flatMap(CsvCheckpoint::parse);
+        if (checkpoint.isPresent() && last.isEmpty()) {
+            LOG.warn("source {}: checkpoint {} is not a CSV position; reading {} from the start", name,
+                    checkpoint.get().position(), path.getFileName());
+        }
+        FileScan scan = FileScan.of(path, last.map(CsvCheckpoint::offset).orElse(-1L));
+        FileFormat format = flavor.format(path, scan);
+        ResumePlan plan = ResumePlan.decide(last, scan, format);
+        if (plan.kind() == ResumePlan.Kind.UP_TO_DATE) {
+            LOG.info("source {}: {} is unchanged since it was read to line {}", name, path.getFileName(),
+                    plan.linesBefore());
+            return CsvBatchReader.exhausted();
+        }
+        DelimitedFileReader.Record header;
+        try (DelimitedFileReader headerReader = DelimitedFileReader.open(path, format, 0, scan.size(), 0)) {
+            header = headerReader.next();
+        }
+        if (header == null) {
+            throw new SourceException(path.getFileName() + " is empty: it has no header line");
+        }
+        List<String> keys = Payload.keys(header.values());
+        ColumnMapping mapping = flavor.map(keys);
+        for (DriftEvent e : mapping.driftEvents()) {
+            if (e.kind().startsWith("header_alias") || e.kind().startsWith("header_fuzzy")
+                    || e.kind().equals("field_derived")) {
+                LOG.warn("source {}: header '{}' of {} mapped to {} ({}, confidence {})", name, e.actual(),
+                        path.getFileName(), e.expected(), e.kind(), e.confidence());
+            }
+        }
+        long start = plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : header.endOffset();
+        long linesBefore = plan.kind() == ResumePlan.Kind.CONTINUE ? plan.linesBefore() : header.lastLine();
+        if (plan.kind() == ResumePlan.Kind.CONTINUE) {
+            LOG.info("source {}: continuing {} after line {} (the part read before is unchanged)", name, path.getFileName(),
+                    plan.linesBefore());
+        }
+        PrefixHasher hasher = new PrefixHasher(path, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
+                ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
+        DelimitedFileReader records = DelimitedFileReader.open(path, format, start, scan.size(), linesBefore);
+        return new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(), modifiedAt(), hasher, format,
+                batchSize);
+    }
+
+    private String modifiedAt() {
+        try {
+            return Files.getLastModifiedTime(path).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (IOException e) {
+            throw new SourceException("cannot read the modification time of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Interpretation interpret(RawRecord raw) {
+        if (!(raw instanceof RawRecord.FileLine)) {
+            return Rejection.of(RejectReason.UNPARSEABLE_ROW, "not a line of a CSV file: " + raw.position(), raw);
+        }
+        Map<String, String> cells;
+        try {
+            cells = Payload.read(raw.payload());
+        } catch (IllegalArgumentException e) {
+            return Rejection.of(RejectReason.UNPARSEABLE_ROW, "stored payload is not a CSV row", raw);
+        }
+        String fallback = cells.remove(Payload.OBSERVED_AT);
+        String problem = cells.remove(Payload.PROBLEM);
+        if (problem != null) {
+            return interpreter.interpret(new CsvRow(null, null, null, null, null, null, fallback, problem), raw);
+        }
+        TreeSet<String> keys = new TreeSet<>(cells.keySet());
+        ColumnMapping mapping = mappings.get(keys);
+        if (mapping == null) {
+            if (mappings.size() >= MAPPING_CACHE) {
+                mappings.clear();
+            }
+            mapping = flavor.map(List.copyOf(keys));
+            mappings.put(keys, mapping);
+        }
+        return interpreter.interpret(mapping.row(cells, fallback, null), raw);
+    }
+}

@@ -1,0 +1,156 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.spi.SourceException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * One sequential pass over a file taken before parsing it: its size, the SHA-256 of its content and of a prefix
+ * (the part a checkpoint says was ingested), its first bytes (for the byte-order mark and delimiter detection) and
+ * whether it is valid UTF-8. The parse then reads no further than {@link #size()}, so a file that is appended to
+ * while a run reads it is read as it was when scanned.
+ */
+final class FileScan {
+
+    static final int HEAD_BYTES = 64 * 1024;
+    private static final int CHUNK = 1 << 20;
+    private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    private final long size;
+    private final String sha256;
+    private final long prefixLength;
+    private final MessageDigest prefixDigest;
+    private final int byteAtPrefixEnd;
+    private final byte[] head;
+    private final long firstInvalidUtf8;
+
+    private FileScan(long size, String sha256, long prefixLength, MessageDigest prefixDigest, int byteAtPrefixEnd,
+            byte[] head, long firstInvalidUtf8) {
+        this.size = size;
+        this.sha256 = sha256;
+        this.prefixLength = prefixLength;
+        this.prefixDigest = prefixDigest;
+        this.byteAtPrefixEnd = byteAtPrefixEnd;
+        this.head = head;
+        this.firstInvalidUtf8 = firstInvalidUtf8;
+    }
+
+    /**
+     * Scans {@code path}, remembering the digest state after its first {@code prefixLength} bytes (none when
+     * negative or beyond the end).
+     *
+     * @throws SourceException when the file is missing or unreadable
+     */
+    static FileScan of(Path path, long prefixLength) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MessageDigest digest = newDigest();
+            MessageDigest prefixDigest = prefixLength == 0 ? newDigest() : null;
+            Utf8Validator utf8 = new Utf8Validator();
+            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+            byte[] array = buffer.array();
+            byte[] head = null;
+            int byteAtPrefixEnd = -1;
+            long position = 0;
+            for (int read = channel.read(buffer); read >= 0; read = channel.read(buffer)) {
+                int length = buffer.position();
+                if (head == null) {
+                    head = Arrays.copyOf(array, Math.min(length, HEAD_BYTES));
+                }
+                if (prefixLength > position && prefixLength <= position + length) {
+                    int upTo = (int) (prefixLength - position);
+                    digest.update(array, 0, upTo);
+                    prefixDigest = clone(digest);
+                    digest.update(array, upTo, length - upTo);
+                } else {
+                    digest.update(array, 0, length);
+                }
+                if (prefixLength >= position && prefixLength < position + length) {
+                    byteAtPrefixEnd = array[(int) (prefixLength - position)] & 0xFF;
+                }
+                utf8.update(array, 0, length);
+                position += length;
+                buffer.clear();
+            }
+            utf8.finish();
+            return new FileScan(position, HexFormat.of().formatHex(digest.digest()), prefixLength,
+                    prefixLength > position ? null : prefixDigest, byteAtPrefixEnd,
+                    head == null ? new byte[0] : head, utf8.firstInvalid());
+        } catch (NoSuchFileException e) {
+            throw new SourceException("file not found: " + path);
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** SHA-256 (hex) of the whole content. */
+    String sha256() {
+        return sha256;
+    }
+
+    /** SHA-256 (hex) of the first {@code prefixLength} bytes, if the file has that many. */
+    String prefixSha256() {
+        return prefixDigest == null ? null : HexFormat.of().formatHex(clone(prefixDigest).digest());
+    }
+
+    /** A digest that has seen the first {@code offset} bytes: {@code 0} or the scanned prefix length. */
+    MessageDigest digestAfter(long offset) {
+        if (offset == 0) {
+            return newDigest();
+        }
+        if (offset != prefixLength || prefixDigest == null) {
+            throw new IllegalArgumentException("no digest state at offset " + offset);
+        }
+        return clone(prefixDigest);
+    }
+
+    /** The byte right after the prefix, or -1 when the prefix reaches the end of the file. */
+    int byteAfterPrefix() {
+        return byteAtPrefixEnd;
+    }
+
+    boolean hasUtf8Bom() {
+        return head.length >= 3 && head[0] == UTF8_BOM[0] && head[1] == UTF8_BOM[1] && head[2] == UTF8_BOM[2];
+    }
+
+    boolean validUtf8() {
+        return firstInvalidUtf8 < 0;
+    }
+
+    /** Offset of the first byte that is not valid UTF-8, or -1. */
+    long firstInvalidUtf8() {
+        return firstInvalidUtf8;
+    }
+
+    /** The first bytes of the file (up to {@link #HEAD_BYTES}). */
+    byte[] head() {
+        return head.clone();
+    }
+
+    static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    private static MessageDigest clone(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.model.DriftEvent;
+import io.assetetl.spi.SourceException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.text.similarity.JaroWinklerSimilarity;
+
+/**
+ * Maps the headers of a messy file to canonical fields: exact names first ({@code price_usd}, any case), then a
+ * list of known aliases ({@code ticker}, {@code Price (USD)}, {@code Mkt Cap}…, compared after normalisation), then
+ * fuzzy matching (Jaro-Winkler similarity to the names and aliases) above a threshold. The result depends on the
+ * set of headers only, not their order, so a row's stored payload maps the same way as the file did.
+ *
+ * <p>A file needs a price column and a symbol column; a name column whose values carry the ticker
+ * ({@code Bitcoin (BTC)}) can stand in for the symbol. Without them the mapping fails with an error naming the
+ * headers found and the best guesses.
+ */
+final class HeaderMapper {
+
+    static final double ALIAS_CONFIDENCE = 0.95;
+
+    static final Map<Field, List<String>> ALIASES = aliases();
+
+    /** Headers containing one of these words are other data that only look similar ({@code price_change_24h}). */
+    private static final Set<String> NEVER_FUZZY = Set.of("change", "pct", "percent", "percentage", "rank", "supply",
+            "high", "low", "ath", "atl", "id", "url", "description", "category", "tags", "diluted", "roi");
+
+    private static final JaroWinklerSimilarity SIMILARITY = new JaroWinklerSimilarity();
+
+    private final double threshold;
+
+    HeaderMapper(double threshold) {
+        this.threshold = threshold;
+    }
+
+    private static Map<Field, List<String>> aliases() {
+        Map<Field, List<String>> a = new EnumMap<>(Field.class);
+        a.put(Field.SYMBOL, List.of("symbol", "ticker", "ticker_symbol", "coin_symbol", "asset_symbol",
+                "token_symbol", "crypto_symbol", "currency_symbol", "sym", "symbol_code"));
+        a.put(Field.NAME, List.of("name", "coin_name", "asset_name", "token_name", "crypto_name", "currency_name",
+                "full_name", "coin", "asset", "cryptocurrency", "currency"));
+        a.put(Field.PRICE, List.of("price_usd", "price", "usd_price", "price_in_usd", "current_price", "last_price",
+                "price_usd_latest", "close", "close_price", "value", "rate", "usd", "usd_rate", "quote_usd",
+                "price_dollars"));
+        a.put(Field.MARKET_CAP, List.of("market_cap_usd", "market_cap", "marketcap", "mkt_cap", "mktcap",
+                "market_capitalization", "market_capitalisation", "cap", "mcap", "usd_market_cap", "mkt_cap_usd",
+                "market_value"));
+        a.put(Field.VOLUME_24H, List.of("volume_24h_usd", "volume_24h", "24h_volume", "24h_vol", "vol_24h",
+                "volume_24h_usd_", "volume", "vol", "total_volume", "usd_24h_vol", "volume_usd", "trading_volume",
+                "daily_volume"));
+        a.put(Field.TIMESTAMP, List.of("timestamp", "date", "time", "datetime", "date_time", "last_updated",
+                "last_updated_at", "updated_at", "updated", "last_update", "source_updated_at", "as_of", "asof",
+                "observed_at", "last_seen", "ts", "snapshot_date", "price_date"));
+        return a;
+    }
+
+    /** Lower case, runs of anything but letters and digits as one {@code _}, none at either end. */
+    static String normalize(String header) {
+        StringBuilder b = new StringBuilder(header.length());
+        boolean gap = false;
+        for (int i = 0; i < header.length(); i++) {
+            char c = Character.toLowerCase(header.charAt(i));
+            if (Character.isLetterOrDigit(c)) {
+                if (gap && b.length() > 0) {
+                    b.append('_');
+                }
+                b.append(c);
+                gap = false;
+            } else {
+                gap = true;
+            }
+        }
+        return b.toString();
+    }
+
+    private record Candidate(Field field, String header, double score) {
+    }
+
+    /**
+     * Maps {@code headers} (payload keys; reserved {@code _etl_} keys are ignored).
+     *
+     * @throws SourceException when price, or both symbol and name, have no column above the threshold
+     */
+    ColumnMapping map(List<String> headers) {
+        TreeSet<String> free = new TreeSet<>();
+        for (String h : headers) {
+            if (!h.startsWith(Payload.RESERVED_PREFIX)) {
+                free.add(h);
+            }
+        }
+        List<String> all = List.copyOf(free);
+        Map<Field, String> mapped = new EnumMap<>(Field.class);
+        List<DriftEvent> drift = new ArrayList<>();
+
+        for (Field field : Field.values()) {
+            for (String exact : field.exactNames()) {
+                String hit = free.stream().filter(h -> h.equalsIgnoreCase(exact)).findFirst().orElse(null);
+                if (hit != null) {
+                    mapped.put(field, hit);
+                    free.remove(hit);
+                    break;
+                }
+            }
+        }
+        for (Field field : Field.values()) {
+            if (mapped.containsKey(field)) {
+                continue;
+            }
+            for (String alias : ALIASES.get(field)) {
+                String hit = free.stream().filter(h -> normalize(h).equals(alias)).findFirst().orElse(null);
+                if (hit != null) {
+                    mapped.put(field, hit);
+                    free.remove(hit);
+                    drift.add(new DriftEvent("header_alias", field.canonicalName(), hit, ALIAS_CONFIDENCE,
+                            "mapped"));
+                    break;
+                }
+            }
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        for (Field field : Field.values()) {
+            if (!mapped.containsKey(field)) {
+                for (String h : free) {
+                    double score = score(field, h);
+                    if (score >= threshold) {
+                        candidates.add(new Candidate(field, h, score));
+                    }
+                }
+            }
+        }
+        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed()
+                .thenComparing(Candidate::field).thenComparing(Candidate::header));
+        for (Candidate c : candidates) {
+            if (!mapped.containsKey(c.field()) && free.contains(c.header())) {
+                mapped.put(c.field(), c.header());
+                free.remove(c.header());
+                drift.add(new DriftEvent("header_fuzzy", c.field().canonicalName(), c.header(), round(c.score()),
+                        "mapped"));
+            }
+        }
+
+        boolean symbolFromName = !mapped.containsKey(Field.SYMBOL) && mapped.containsKey(Field.NAME);
+        if (!mapped.containsKey(Field.PRICE) || !(mapped.containsKey(Field.SYMBOL) || symbolFromName)) {
+            throw new SourceException(missingRequired(mapped, all));
+        }
+        if (symbolFromName) {
+            drift.add(new DriftEvent("field_derived", Field.SYMBOL.canonicalName(), mapped.get(Field.NAME), 1.0,
+                    "symbol_from_name"));
+        }
+        for (String h : free) {
+            drift.add(new DriftEvent("header_unmapped", null, h, 1.0, "ignored"));
+        }
+        for (Field field : Field.values()) {
+            if (!mapped.containsKey(field) && !(field == Field.SYMBOL && symbolFromName)) {
+                drift.add(new DriftEvent("field_missing", field.canonicalName(), null, 1.0,
+                        field == Field.TIMESTAMP ? "file_time_used" : "ignored"));
+            }
+        }
+        return new ColumnMapping(mapped, symbolFromName, drift);
+    }
+
+    /** The best similarity of a header to a field's names and aliases; 0 for headers that are other data. */
+    static double score(Field field, String header) {
+        String h = normalize(header);
+        if (h.isEmpty()) {
+            return 0;
+        }
+        for (String word : h.split("_")) {
+            if (NEVER_FUZZY.contains(word)) {
+                return 0;
+            }
+        }
+        double best = 0;
+        for (String alias : ALIASES.get(field)) {
+            best = Math.max(best, SIMILARITY.apply(h, alias));
+        }
+        return best;
+    }
+
+    private String missingRequired(Map<Field, String> mapped, List<String> headers) {
+        List<String> missing = new ArrayList<>();
+        if (!mapped.containsKey(Field.SYMBOL) && !mapped.containsKey(Field.NAME)) {
+            missing.add("symbol");
+        }
+        if (!mapped.containsKey(Field.PRICE)) {
+            missing.add("price");
+        }
+        Map<String, String> guesses = new LinkedHashMap<>();
+        for (Field field : List.of(Field.SYMBOL, Field.PRICE)) {
+            if (!mapped.containsKey(field) && !(field == Field.SYMBOL && mapped.containsKey(Field.NAME))) {
+                headers.stream().filter(h -> !mapped.containsValue(h))
+                        .max(Comparator.comparingDouble((String h) -> rawScore(field, h))
+                                .thenComparing(Comparator.reverseOrder()))
+                        .ifPresent(h -> guesses.put(field.canonicalName(),
+                                "'" + h + "' (" + String.format(Locale.ROOT, "%.2f", rawScore(field, h)) + ")"));
+            }
+        }
+        return "cannot map required field(s) " + String.join(", ", missing) + ": headers found " + headers
+                + "; best guesses " + guesses + " are below the fuzzy threshold "
+                + String.format(Locale.ROOT, "%.2f", threshold);
+    }
+
+    private static double rawScore(Field field, String header) {
+        String h = normalize(header);
+        double best = 0;
+        for (String alias : ALIASES.get(field)) {
+            best = Math.max(best, SIMILARITY.apply(h, alias));
+        }
+        return best;
+    }
+
+    private static double round(double score) {
+        return Math.min(1.0, Math.round(score * 1000) / 1000.0);
+    }
+}

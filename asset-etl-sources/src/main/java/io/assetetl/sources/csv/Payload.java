@@ -1,0 +1,122 @@
+package io.assetetl.sources.csv;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The raw payload of a CSV row: a JSON object keyed by the file's own headers, with the row's values as strings
+ * ({@code null} for an empty cell or one missing from a short row). What the row needs beyond its cells to be
+ * interpreted again later is kept under reserved keys starting with {@code _etl_}:
+ * <ul>
+ *   <li>{@value #OBSERVED_AT} — the instant used for a row without a timestamp (the file's modification time
+ *       when it was read), so that {@code reprocess} gives the row the same {@code observed_at};</li>
+ *   <li>{@value #PROBLEM} — why the row cannot be split into the file's fields (wrong column count);</li>
+ *   <li>{@value #EXTRA} — the values beyond the last header of a long row.</li>
+ * </ul>
+ * Not thread-safe: one instance per reader.
+ */
+final class Payload {
+
+    static final String RESERVED_PREFIX = "_etl_";
+    static final String OBSERVED_AT = "_etl_observed_at";
+    static final String PROBLEM = "_etl_problem";
+    static final String EXTRA = "_etl_extra";
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final StringWriter out = new StringWriter(256);
+
+    /**
+     * The payload keys of a header row: the headers trimmed, a blank one named {@code column_N} (1-based), a
+     * repeated one suffixed {@code _2}, {@code _3}…, and one that starts with the reserved prefix escaped with a
+     * further {@code _}, so that every key is distinct.
+     */
+    static List<String> keys(String[] headers) {
+        List<String> keys = new ArrayList<>(headers.length);
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < headers.length; i++) {
+            String key = headers[i] == null ? "" : headers[i].strip();
+            if (key.isEmpty()) {
+                key = "column_" + (i + 1);
+            }
+            if (key.startsWith(RESERVED_PREFIX)) {
+                key = "_" + key;
+            }
+            String candidate = key;
+            for (int n = 2; !used.add(candidate); n++) {
+                candidate = key + "_" + n;
+            }
+            keys.add(candidate);
+        }
+        return List.copyOf(keys);
+    }
+
+    /** The JSON text of a row. */
+    String write(List<String> keys, String[] values, String observedAt, String problem) {
+        out.getBuffer().setLength(0);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            int size = keys.size();
+            for (int i = 0; i < size; i++) {
+                g.writeFieldName(keys.get(i));
+                if (i < values.length && values[i] != null) {
+                    g.writeString(values[i]);
+                } else {
+                    g.writeNull();
+                }
+            }
+            if (values.length > size) {
+                g.writeArrayFieldStart(EXTRA);
+                for (int i = size; i < values.length; i++) {
+                    g.writeString(values[i]);
+                }
+                g.writeEndArray();
+            }
+            if (observedAt != null) {
+                g.writeStringField(OBSERVED_AT, observedAt);
+            }
+            if (problem != null) {
+                g.writeStringField(PROBLEM, problem);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a JSON payload in memory", e);
+        }
+        return out.toString();
+    }
+
+    /** A stored payload read back: header → value (reserved keys included, {@value #EXTRA} left out). */
+    static Map<String, String> read(String payload) {
+        Map<String, String> cells = new LinkedHashMap<>();
+        try (JsonParser p = JSON.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a CSV payload is a JSON object");
+            }
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                String key = p.currentName();
+                JsonToken value = p.nextToken();
+                if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                } else if (value != JsonToken.VALUE_NULL) {
+                    cells.put(key, p.getText());
+                } else {
+                    cells.put(key, null);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a CSV payload: " + e.getMessage(), e);
+        }
+        return cells;
+    }
+}

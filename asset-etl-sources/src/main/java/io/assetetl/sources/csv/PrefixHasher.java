@@ -1,0 +1,69 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.spi.SourceException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * The SHA-256 of ever longer prefixes of a file, for checkpoints: it reads each byte once, moving forward only.
+ * Not thread-safe.
+ */
+final class PrefixHasher implements AutoCloseable {
+
+    private final Path path;
+    private final MessageDigest digest;
+    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+    private long position;
+    private FileChannel channel;
+
+    /** Starts at {@code offset} with a digest that has seen the bytes before it. */
+    PrefixHasher(Path path, MessageDigest digestAtOffset, long offset) {
+        this.path = path;
+        this.digest = digestAtOffset;
+        this.position = offset;
+    }
+
+    /** SHA-256 (hex) of the file's first {@code offset} bytes; offsets must not decrease. */
+    String sha256Of(long offset) {
+        if (offset < position) {
+            throw new IllegalArgumentException("prefix offsets must not decrease: " + offset + " < " + position);
+        }
+        try {
+            if (channel == null) {
+                channel = FileChannel.open(path, StandardOpenOption.READ);
+            }
+            while (position < offset) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), offset - position));
+                int n = channel.read(buffer, position);
+                if (n < 0) {
+                    throw new SourceException(path.getFileName() + " became shorter while it was read");
+                }
+                digest.update(buffer.array(), 0, n);
+                position += n;
+            }
+            return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing was written: closing a read channel cannot lose data
+            }
+            channel = null;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.model.RejectReason;
+import io.assetetl.model.Rejection;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Turns the cells of a row into an observation or a rejection. The same instance serves reading and
+ * {@code reprocess}, so both give the same result for the same cells. Not thread-safe (it caches the last
+ * timestamp it parsed: files repeat them row after row).
+ */
+abstract class RowInterpreter {
+
+    static final String INVALID_SYMBOL = "invalid_symbol";
+
+    private String lastTimestampCell;
+    private Cleaned<Instant> lastTimestamp;
+
+    /** Whether a timestamp cell holds nothing, so that the row needs the fallback instant. */
+    abstract boolean isAbsent(String timestampCell);
+
+    abstract Interpretation interpret(CsvRow row, RawRecord raw);
+
+    /** Parses a timestamp cell that is not absent. */
+    abstract Cleaned<Instant> parseTimestamp(String cell);
+
+    /** The row's instant, or a rejection; {@code cell} absent means the fallback holds. */
+    final Object observedAt(CsvRow row, RawRecord raw) {
+        if (isAbsent(row.timestamp())) {
+            if (row.observedAtFallback() == null) {
+                return Rejection.of(RejectReason.INVALID_TIMESTAMP, "the row has no timestamp", raw);
+            }
+            try {
+                return Instant.parse(row.observedAtFallback());
+            } catch (DateTimeParseException e) {
+                return Rejection.of(RejectReason.INVALID_TIMESTAMP, "stored fallback time is not an instant", raw);
+            }
+        }
+        Cleaned<Instant> t;
+        if (row.timestamp().equals(lastTimestampCell)) {
+            t = lastTimestamp;
+        } else {
+            t = parseTimestamp(row.timestamp());
+            lastTimestampCell = row.timestamp();
+            lastTimestamp = t;
+        }
+        if (t.problem() == Cleaned.Problem.AMBIGUOUS) {
+            return Rejection.of(RejectReason.AMBIGUOUS_VALUE, "timestamp " + t.detail(), raw);
+        }
+        if (t.hasProblem()) {
+            return Rejection.of(RejectReason.INVALID_TIMESTAMP, "timestamp " + t.detail(), raw);
+        }
+        return t.value();
+    }
+
+    /** The rejection for a number cell with a problem, or {@code null} when it is fine. */
+    static Rejection numberProblem(Cleaned<?> value, String field, String reason, RawRecord raw) {
+        if (value.problem() == Cleaned.Problem.AMBIGUOUS) {
+            return Rejection.of(RejectReason.AMBIGUOUS_VALUE, field + " " + value.detail(), raw);
+        }
+        if (value.hasProblem()) {
+            return Rejection.of(reason, field + " is " + value.detail(), raw);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,478 @@
+package io.assetetl.sources.csv;
+
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.TemporalAccessor;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pure functions that turn the cells of real-world CSV files into values: currency signs and codes, thousands
+ * separators, decimal commas, magnitude suffixes, null markers, tickers written inside names, and timestamps in the
+ * many shapes exports use. Nothing here guesses: a cell that reads two ways is {@link Cleaned.Problem#AMBIGUOUS}.
+ */
+final class ValueCleaner {
+
+    /** Numbers with more integer or fraction digits than this are rejected as out of range. */
+    static final int MAX_DIGITS = 30;
+
+    private static final Set<String> NULL_MARKERS = Set.of("n/a", "na", "#n/a", "-", "--", "\u2013", "\u2014",
+            "null", "none", "nil", "nan", "?");
+    private static final String[] CURRENCY_MARKERS = {"us$", "usd", "$"};
+    private static final String[] SUFFIXES = {"trillion", "billion", "million", "thousand", "tn", "bn", "mn", "mm",
+        "t", "b", "m", "k"};
+    private static final int[] SUFFIX_POWERS = {12, 9, 6, 3, 12, 9, 6, 6, 12, 9, 6, 3};
+
+    private static final Pattern SYMBOL_IN_NAME = Pattern.compile("^(.*?\\S)\\s*\\(\\s*([A-Z0-9][A-Z0-9.\\-]{0,14})\\s*\\)$");
+    private static final Pattern NUMERIC_DATE = Pattern.compile(
+            "^(\\d{1,2})[/.\\-](\\d{1,2})[/.\\-](\\d{4})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?$");
+    private static final DateTimeFormatter ISO_FLEXIBLE = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart()
+            .appendLiteral('T')
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart()
+            .appendOffsetId()
+            .optionalEnd()
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    private ValueCleaner() {
+    }
+
+    /** Whether a cell holds nothing: null, blank, or a null marker such as {@code N/A}, {@code -} or {@code null}. */
+    static boolean isAbsent(String cell) {
+        if (cell == null) {
+            return true;
+        }
+        String s = cell.strip();
+        return s.isEmpty() || (s.length() <= 5 && NULL_MARKERS.contains(s.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * A number in US dollars as people write it: {@code $43,250.10}, {@code 98.7 USD}, {@code 2 310,55 $},
+     * {@code 1.234.567,8}, {@code $1.7T} (1.7e12), {@code 600B}, {@code 1.5e9}, {@code (12.5)}. Negative numbers are
+     * returned as such; whether they are acceptable is the caller's rule.
+     *
+     * <p>A single comma followed by exactly three digits after a one-to-three-digit integer part not starting with
+     * zero ({@code 87,000}) is a thousands separator; any other single comma ({@code 0,52}, {@code 2 310,55}) is a
+     * decimal comma.
+     */
+    static Cleaned<BigDecimal> number(String cell) {
+        if (isAbsent(cell)) {
+            return Cleaned.absent();
+        }
+        String s = normalizeSpaces(cell.strip());
+        boolean negative = false;
+        if (s.length() > 2 && s.charAt(0) == '(' && s.charAt(s.length() - 1) == ')') {
+            negative = true;
+            s = s.substring(1, s.length() - 1).strip();
+        }
+        s = stripCurrency(s);
+        if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '\u2212' || s.charAt(0) == '+')) {
+            negative ^= s.charAt(0) != '+';
+            s = stripCurrency(s.substring(1).strip());
+        }
+        int power = 0;
+        String lower = s.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < SUFFIXES.length; i++) {
+            String suffix = SUFFIXES[i];
+            if (lower.length() > suffix.length() && lower.endsWith(suffix)) {
+                char before = lower.charAt(lower.length() - suffix.length() - 1);
+                if (Character.isDigit(before) || before == ' ' || before == '.') {
+                    power = SUFFIX_POWERS[i];
+                    s = stripCurrency(s.substring(0, s.length() - suffix.length()).strip());
+                    break;
+                }
+            }
+        }
+        BigDecimal value = body(s);
+        if (value == null) {
+            return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
+        }
+        value = value.scaleByPowerOfTen(power);
+        if (value.precision() - value.scale() > MAX_DIGITS || value.scale() > MAX_DIGITS) {
+            return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
+        }
+        if (value.scale() < 0) {
+            value = value.setScale(0);
+        }
+        return Cleaned.of(negative ? value.negate() : value);
+    }
+
+    /**
+     * A plain decimal number as a well-formed file writes it ({@code 43250.5}, {@code -1}, {@code 1.7E12}): no
+     * separators, currency or suffixes. Used by the clean {@code csv} source, where anything else is a reject.
+     */
+    static Cleaned<BigDecimal> plainNumber(String cell) {
+        if (cell == null || cell.isEmpty()) {
+            return Cleaned.absent();
+        }
+        int length = cell.length();
+        for (int i = 0; i < length; i++) {
+            char c = cell.charAt(i);
+            if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+                return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
+            }
+        }
+        int e = Math.max(cell.indexOf('e'), cell.indexOf('E'));
+        if (e >= 0 && cell.length() - e > 6) {
+            return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
+        }
+        BigDecimal value;
+        try {
+            value = new BigDecimal(cell);
+        } catch (NumberFormatException ex) {
+            return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
+        }
+        if (value.precision() - value.scale() > MAX_DIGITS || value.scale() > MAX_DIGITS) {
+            return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
+        }
+        return Cleaned.of(value.scale() < 0 ? value.setScale(0) : value);
+    }
+
+    /** The symbol and name written in one cell such as {@code Bitcoin (BTC)}. */
+    record NameAndSymbol(String name, String symbol) {
+    }
+
+    /**
+     * Splits a name cell: {@code Bitcoin (BTC)} is name {@code Bitcoin} and symbol {@code BTC}; a name without a
+     * trailing upper-case ticker in parentheses keeps its text and has no symbol; an absent cell has neither.
+     */
+    static NameAndSymbol name(String cell) {
+        if (isAbsent(cell)) {
+            return new NameAndSymbol(null, null);
+        }
+        String s = cell.strip();
+        if (s.endsWith(")")) {
+            Matcher m = SYMBOL_IN_NAME.matcher(s);
+            if (m.matches() && hasLetter(m.group(2))) {
+                return new NameAndSymbol(m.group(1), m.group(2));
+            }
+        }
+        return new NameAndSymbol(s, null);
+    }
+
+    /**
+     * A ticker as written ({@code btc}, {@code BTC}, {@code $BTC}, {@code Bitcoin (BTC)}, {@code figr_heloc}),
+     * without changing its case: the engine upper-cases it into the canonical symbol.
+     */
+    static Cleaned<String> symbol(String cell) {
+        if (isAbsent(cell)) {
+            return Cleaned.absent();
+        }
+        String s = cell.strip();
+        NameAndSymbol inName = name(s);
+        if (inName.symbol() != null) {
+            s = inName.symbol();
+        } else if (s.length() > 1 && s.charAt(0) == '$' && Character.isLetter(s.charAt(1))) {
+            s = s.substring(1);
+        }
+        return isTicker(s) ? Cleaned.of(s) : Cleaned.invalid("not a ticker: '" + abbreviate(cell) + "'");
+    }
+
+    /** Whether a trimmed text can be a ticker: 1 to 30 letters, digits, {@code .}, {@code _} or {@code -}. */
+    static boolean isTicker(String s) {
+        int length = s.length();
+        if (length == 0 || length > 30) {
+            return false;
+        }
+        boolean letterOrDigit = false;
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (Character.isLetterOrDigit(c)) {
+                letterOrDigit = true;
+            } else if (c != '.' && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return letterOrDigit;
+    }
+
+    /**
+     * A timestamp: ISO-8601 with {@code Z}, an offset or no zone (read as UTC), a date alone (midnight UTC), a
+     * space instead of {@code T}, a trailing {@code UTC}, epoch seconds (9-10 digits, optionally with a fraction) or
+     * milliseconds (11-13 digits), {@code yyyyMMdd}, and numeric day/month dates ({@code 15/01/2024},
+     * {@code 01.02.2024 10:30}) whose order is either evident or given by {@code order}.
+     */
+    static Cleaned<Instant> timestamp(String cell, DateOrder order) {
+        if (isAbsent(cell)) {
+            return Cleaned.absent();
+        }
+        String s = cell.strip();
+        try {
+            char first = s.charAt(0);
+            if (first >= '0' && first <= '9' && isEpochLike(s)) {
+                return epoch(s, cell);
+            }
+            if (s.length() >= 10 && isDigits(s, 0, 4) && isDateSeparator(s.charAt(4))) {
+                return Cleaned.of(iso(s));
+            }
+            Matcher m = NUMERIC_DATE.matcher(s);
+            if (m.matches()) {
+                return dayMonth(m, order, cell);
+            }
+        } catch (DateTimeException | ArithmeticException e) {
+            return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
+        }
+        return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
+    }
+
+    private static Instant iso(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 6);
+        b.append(s, 0, 4).append('-');
+        b.append(s, 5, s.length());
+        if (b.length() > 7 && isDateSeparator(b.charAt(7))) {
+            b.setCharAt(7, '-');
+        }
+        if (b.length() > 10 && b.charAt(10) == ' ') {
+            b.setCharAt(10, 'T');
+        }
+        String t = b.toString();
+        String upper = t.toUpperCase(Locale.ROOT);
+        if (upper.endsWith(" UTC") || upper.endsWith(" GMT")) {
+            t = t.substring(0, t.length() - 4) + "Z";
+        } else if (upper.endsWith("UTC") || upper.endsWith("GMT")) {
+            t = t.substring(0, t.length() - 3) + "Z";
+        }
+        t = normalizeOffset(t);
+        TemporalAccessor parsed = ISO_FLEXIBLE.parseBest(t, OffsetDateTime::from, LocalDateTime::from,
+                LocalDate::from);
+        if (parsed instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (parsed instanceof LocalDateTime ldt) {
+            return ldt.toInstant(ZoneOffset.UTC);
+        }
+        return ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
+
+    /** Rewrites {@code +0530} and {@code +05} at the end of a date-time into {@code +05:30} and {@code +05:00}. */
+    private static String normalizeOffset(String t) {
+        int t10 = t.indexOf('T');
+        if (t10 < 0) {
+            return t;
+        }
+        int sign = Math.max(t.lastIndexOf('+'), t.lastIndexOf('-'));
+        if (sign <= t10) {
+            return t;
+        }
+        String offset = t.substring(sign + 1);
+        if (offset.length() == 4 && isDigits(offset, 0, 4)) {
+            return t.substring(0, sign + 1) + offset.substring(0, 2) + ":" + offset.substring(2);
+        }
+        if (offset.length() == 2 && isDigits(offset, 0, 2)) {
+            return t + ":00";
+        }
+        return t;
+    }
+
+    private static Cleaned<Instant> epoch(String s, String cell) {
+        int dot = s.indexOf('.');
+        String whole = dot < 0 ? s : s.substring(0, dot);
+        if (whole.length() == 8 && dot < 0) {
+            return Cleaned.of(LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay()
+                    .toInstant(ZoneOffset.UTC));
+        }
+        BigDecimal value = new BigDecimal(s);
+        if (whole.length() >= 9 && whole.length() <= 10) {
+            BigDecimal nanos = value.movePointRight(9);
+            return Cleaned.of(Instant.ofEpochSecond(0, nanos.longValueExact()));
+        }
+        if (whole.length() >= 11 && whole.length() <= 13) {
+            BigDecimal nanos = value.movePointRight(6);
+            return Cleaned.of(Instant.ofEpochSecond(0, nanos.setScale(0, java.math.RoundingMode.DOWN)
+                    .longValueExact()));
+        }
+        return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
+    }
+
+    private static Cleaned<Instant> dayMonth(Matcher m, DateOrder order, String cell) {
+        int a = Integer.parseInt(m.group(1));
+        int b = Integer.parseInt(m.group(2));
+        int year = Integer.parseInt(m.group(3));
+        int day;
+        int month;
+        if (a > 12 && b <= 12) {
+            day = a;
+            month = b;
+        } else if (b > 12 && a <= 12) {
+            day = b;
+            month = a;
+        } else if (a == b || order == DateOrder.DMY) {
+            day = a;
+            month = b;
+        } else if (order == DateOrder.MDY) {
+            day = b;
+            month = a;
+        } else if (a > 12) {
+            return Cleaned.invalid("not a date: '" + abbreviate(cell) + "'");
+        } else {
+            return Cleaned.ambiguous("'" + abbreviate(cell) + "' could be day/month or month/day;"
+                    + " set date_order to DMY or MDY");
+        }
+        LocalDate date = LocalDate.of(year, month, day);
+        LocalTime time = LocalTime.MIDNIGHT;
+        if (m.group(4) != null) {
+            time = LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
+        }
+        return Cleaned.of(date.atTime(time).toInstant(ZoneOffset.UTC));
+    }
+
+    private static boolean isEpochLike(String s) {
+        int dots = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return dots <= 1 && s.charAt(s.length() - 1) != '.';
+    }
+
+    private static boolean isDateSeparator(char c) {
+        return c == '-' || c == '/' || c == '.';
+    }
+
+    private static boolean isDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasLetter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isLetter(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String normalizeSpaces(String s) {
+        return s.indexOf('\u00A0') < 0 && s.indexOf('\u202F') < 0 ? s : s.replace('\u00A0', ' ').replace('\u202F', ' ');
+    }
+
+    private static String stripCurrency(String s) {
+        boolean changed = true;
+        while (changed && !s.isEmpty()) {
+            changed = false;
+            String lower = s.toLowerCase(Locale.ROOT);
+            for (String marker : CURRENCY_MARKERS) {
+                if (lower.startsWith(marker)) {
+                    s = s.substring(marker.length()).strip();
+                    changed = true;
+                    break;
+                }
+                if (lower.endsWith(marker)) {
+                    s = s.substring(0, s.length() - marker.length()).strip();
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Digits with grouping and one decimal separator, optionally an exponent; {@code null} when malformed. */
+    private static BigDecimal body(String s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        String exponent = "0";
+        int e = Math.max(s.indexOf('e'), s.indexOf('E'));
+        if (e >= 0) {
+            exponent = s.substring(e + 1);
+            s = s.substring(0, e);
+            int start = exponent.startsWith("+") || exponent.startsWith("-") ? 1 : 0;
+            if (exponent.length() - start < 1 || exponent.length() - start > 4
+                    || !isDigits(exponent, start, exponent.length())) {
+                return null;
+            }
+        }
+        int lastComma = s.lastIndexOf(',');
+        int lastDot = s.lastIndexOf('.');
+        boolean spaced = s.indexOf(' ') >= 0 || s.indexOf('\'') >= 0;
+        int decimal = -1;
+        if (lastComma >= 0 && lastDot >= 0) {
+            decimal = Math.max(lastComma, lastDot);
+        } else if (lastComma >= 0) {
+            boolean single = s.indexOf(',') == lastComma;
+            if (single && (spaced || !looksLikeThousands(s, lastComma))) {
+                decimal = lastComma;
+            }
+        } else if (lastDot >= 0 && s.indexOf('.') == lastDot) {
+            decimal = lastDot;
+        }
+        String integer = decimal < 0 ? s : s.substring(0, decimal);
+        String fraction = decimal < 0 ? "" : s.substring(decimal + 1);
+        if (!isDigits(fraction, 0, fraction.length())) {
+            return null;
+        }
+        String digits = groupedDigits(integer);
+        if (digits == null || (digits.isEmpty() && fraction.isEmpty())) {
+            return null;
+        }
+        try {
+            return new BigDecimal((digits.isEmpty() ? "0" : digits) + (fraction.isEmpty() ? "" : "." + fraction)
+                    + "E" + exponent);
+        } catch (NumberFormatException ex) {
+            return null;
+        }
+    }
+
+    private static boolean looksLikeThousands(String s, int comma) {
+        int before = comma;
+        int after = s.length() - comma - 1;
+        return after == 3 && before >= 1 && before <= 3 && s.charAt(0) != '0';
+    }
+
+    /** The digits of an integer part whose groups of three may be separated by {@code , . ' } or spaces. */
+    private static String groupedDigits(String integer) {
+        StringBuilder digits = new StringBuilder(integer.length());
+        int group = 0;
+        boolean grouped = false;
+        for (int i = 0; i < integer.length(); i++) {
+            char c = integer.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+                group++;
+            } else if (c == ',' || c == '.' || c == ' ' || c == '\'') {
+                if (group == 0 || (grouped && group != 3) || (!grouped && group > 3)) {
+                    return null;
+                }
+                grouped = true;
+                group = 0;
+            } else {
+                return null;
+            }
+        }
+        if (grouped && group != 3) {
+            return null;
+        }
+        return digits.toString();
+    }
+
+    static String abbreviate(String s) {
+        String oneLine = s.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.length() <= 40 ? oneLine : oneLine.substring(0, 37) + "...";
+    }
+}

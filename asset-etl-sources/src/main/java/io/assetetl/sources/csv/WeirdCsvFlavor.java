@@ -1,0 +1,44 @@
+package io.assetetl.sources.csv;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The messy {@code csv_weird} format: UTF-8 with or without a byte-order mark, else Windows-1252; the delimiter
+ * detected among {@code , ; tab |}; {@code #} comment lines; headers mapped by {@link HeaderMapper}; cells cleaned
+ * by {@link ValueCleaner}.
+ */
+final class WeirdCsvFlavor implements CsvFlavor {
+
+    static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
+    private final HeaderMapper mapper;
+    private final DateOrder dateOrder;
+
+    WeirdCsvFlavor(double fuzzyThreshold, DateOrder dateOrder) {
+        this.mapper = new HeaderMapper(fuzzyThreshold);
+        this.dateOrder = dateOrder;
+    }
+
+    @Override
+    public FileFormat format(Path path, FileScan scan) {
+        Charset charset = scan.validUtf8() ? StandardCharsets.UTF_8 : WINDOWS_1252;
+        int bom = scan.hasUtf8Bom() ? 3 : 0;
+        byte[] head = scan.head();
+        String text = new String(Arrays.copyOfRange(head, bom, head.length), charset);
+        return new FileFormat(charset, bom, DelimiterDetector.detect(text), true);
+    }
+
+    @Override
+    public ColumnMapping map(List<String> keys) {
+        return mapper.map(keys);
+    }
+
+    @Override
+    public RowInterpreter newInterpreter() {
+        return new WeirdRowInterpreter(dateOrder);
+    }
+}

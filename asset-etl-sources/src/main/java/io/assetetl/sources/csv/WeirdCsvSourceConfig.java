@@ -1,0 +1,46 @@
+package io.assetetl.sources.csv;
+
+import static java.util.Objects.requireNonNull;
+
+import io.assetetl.spi.InvalidSourceConfigException;
+import io.assetetl.spi.SourceConfig;
+import java.nio.file.Path;
+
+/**
+ * Settings of a {@code csv_weird} source.
+ *
+ * @param path           the file to read (setting {@code path}, default {@value #DEFAULT_PATH})
+ * @param batchSize      records per batch (setting {@code batch_size}, default 5000)
+ * @param dateOrder      how to read dates such as {@code 01/02/2024} (setting {@code date_order}: {@code DMY} or
+ *                       {@code MDY}; unset, such dates are rejects with reason {@code ambiguous_value})
+ * @param fuzzyThreshold the similarity (0..1) a header needs to be mapped to a field it does not name exactly
+ *                       or by a known alias (setting {@code fuzzy_threshold}, default
+ *                       {@value #DEFAULT_FUZZY_THRESHOLD})
+ */
+public record WeirdCsvSourceConfig(Path path, int batchSize, DateOrder dateOrder, double fuzzyThreshold) {
+
+    public static final String DEFAULT_PATH = "examples/data/assets_weird.csv";
+    public static final double DEFAULT_FUZZY_THRESHOLD = 0.8;
+
+    public WeirdCsvSourceConfig {
+        requireNonNull(path, "path is null");
+        requireNonNull(dateOrder, "dateOrder is null");
+        CsvSourceConfig.checkBatchSize(batchSize);
+        if (!(fuzzyThreshold > 0.0 && fuzzyThreshold <= 1.0)) {
+            throw new InvalidSourceConfigException("setting 'fuzzy_threshold' must be within (0, 1]: "
+                    + fuzzyThreshold);
+        }
+    }
+
+    /**
+     * Reads the settings of a {@code csv_weird} source.
+     *
+     * @throws InvalidSourceConfigException when a setting is invalid
+     */
+    public static WeirdCsvSourceConfig from(SourceConfig config) {
+        return new WeirdCsvSourceConfig(CsvSourceConfig.path(config, DEFAULT_PATH),
+                config.getInt("batch_size", CsvSourceConfig.DEFAULT_BATCH_SIZE),
+                config.get("date_order").map(DateOrder::parse).orElse(DateOrder.UNSPECIFIED),
+                config.getDouble("fuzzy_threshold", DEFAULT_FUZZY_THRESHOLD));
+    }
+}

@@ -1,0 +1,79 @@
+package io.assetetl.sources.csv;
+
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.model.RejectReason;
+import io.assetetl.model.Rejection;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * The rules of the messy {@code csv_weird} format: cells go through the {@link ValueCleaner}; a ticker may be
+ * written inside the name ({@code Bitcoin (BTC)}); ambiguous values and negative prices are rejects.
+ */
+final class WeirdRowInterpreter extends RowInterpreter {
+
+    private final DateOrder dateOrder;
+
+    WeirdRowInterpreter(DateOrder dateOrder) {
+        this.dateOrder = dateOrder;
+    }
+
+    @Override
+    boolean isAbsent(String cell) {
+        return ValueCleaner.isAbsent(cell);
+    }
+
+    @Override
+    Cleaned<Instant> parseTimestamp(String cell) {
+        return ValueCleaner.timestamp(cell, dateOrder);
+    }
+
+    @Override
+    Interpretation interpret(CsvRow row, RawRecord raw) {
+        if (row.problem() != null) {
+            return Rejection.of(RejectReason.UNPARSEABLE_ROW, row.problem(), raw);
+        }
+        ValueCleaner.NameAndSymbol name = ValueCleaner.name(row.name());
+        Cleaned<String> symbol = ValueCleaner.symbol(row.symbol());
+        if (symbol.isAbsent() && name.symbol() != null) {
+            symbol = Cleaned.of(name.symbol());
+        }
+        if (symbol.isAbsent()) {
+            return Rejection.of(RejectReason.MISSING_SYMBOL, row.symbol() == null && row.name() != null
+                    ? "no symbol column and the name has no ticker in parentheses" : "symbol is empty", raw);
+        }
+        if (symbol.hasProblem()) {
+            return Rejection.of(INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);
+        }
+        Cleaned<BigDecimal> price = ValueCleaner.number(row.price());
+        if (price.isAbsent()) {
+            return Rejection.of(RejectReason.INVALID_PRICE, "price is missing", raw);
+        }
+        Rejection bad = numberProblem(price, "price", RejectReason.INVALID_PRICE, raw);
+        if (bad != null) {
+            return bad;
+        }
+        if (price.value().signum() <= 0) {
+            return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: " + price.value().toPlainString(),
+                    raw);
+        }
+        Cleaned<BigDecimal> marketCap = ValueCleaner.number(row.marketCap());
+        bad = CleanRowInterpreter.nonNegative(marketCap, "market_cap_usd", raw);
+        if (bad != null) {
+            return bad;
+        }
+        Cleaned<BigDecimal> volume = ValueCleaner.number(row.volume24h());
+        bad = CleanRowInterpreter.nonNegative(volume, "volume_24h_usd", raw);
+        if (bad != null) {
+            return bad;
+        }
+        Object observedAt = observedAt(row, raw);
+        if (observedAt instanceof Rejection r) {
+            return r;
+        }
+        return new Observation(symbol.value(), null, name.name(), price.value(), marketCap.value(), volume.value(),
+                (Instant) observedAt, raw);
+    }
+}
