@@ -1,0 +1,133 @@
+package io.assetetl.sources.coingecko;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import feign.Client;
+import feign.Feign;
+import feign.RetryableException;
+import feign.Retryer;
+import io.assetetl.spi.RetriableSourceException;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceException;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CoinGecko over Feign with exactly one retry layer: Feign's retryer is off, and a resilience4j {@link Retry}
+ * decides whether and when to try again (429, 5xx, timeouts and unreadable bodies; never other 4xx). The waits go
+ * through a {@link Sleeper}, so tests need not sleep. Thread-safe.
+ */
+final class CoinGeckoClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoinGeckoClient.class);
+
+    private final CoinGeckoApi api;
+    private final Retry retry;
+    private final CoinGeckoSettings settings;
+    private final SourceContext context;
+    private final Sleeper sleeper;
+    private final String source;
+
+    CoinGeckoClient(String source, CoinGeckoSettings settings, SourceContext context, RateLimiter limiter,
+            Sleeper sleeper, Sleeper pacingSleeper, DoubleSupplier jitter, ObjectMapper mapper) {
+        this.source = source;
+        this.settings = settings;
+        this.context = context;
+        this.sleeper = sleeper;
+        Feign.Builder builder = Feign.builder()
+                .client(new PacedClient(new Client.Default(null, null), limiter, pacingSleeper, context.metrics(),
+                        source))
+                .options(new feign.Request.Options(settings.timeout(), settings.timeout(), true))
+                .retryer(Retryer.NEVER_RETRY)
+                .decoder(new MarketPageDecoder(mapper))
+                .errorDecoder(new UpstreamErrorDecoder(mapper, context.clock(), settings.apiKey()));
+        if (settings.hasKey()) {
+            String header = settings.keyHeader();
+            builder.requestInterceptor(request -> request.header(header, settings.apiKey()));
+        }
+        this.api = builder.target(CoinGeckoApi.class, settings.baseUrl());
+        this.retry = Retry.of("coingecko-" + source, RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .retryOnException(e -> e instanceof RetriableSourceException)
+                .intervalBiFunction(new Backoff(settings.initialBackoff(), settings.maxWait(), jitter))
+                .build());
+    }
+
+    /** One page of {@code /coins/markets}, retried as configured. */
+    CoinGeckoApi.MarketPage marketsPage(int page) {
+        return withRetries("/coins/markets page " + page,
+                () -> api.markets(settings.vsCurrency(), settings.perPage(), page));
+    }
+
+    /** One call of {@code /ping}, paced but not retried: a health check wants the present state. */
+    CoinGeckoPing ping() {
+        long start = System.nanoTime();
+        CoinGeckoApi.PingBody body = call(api::ping);
+        String message = body == null || body.geckoSays() == null ? "" : body.geckoSays();
+        return new CoinGeckoPing(message, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private <T> T withRetries(String what, Supplier<T> request) {
+        Retry.AsyncContext<Object> attempts = retry.asyncContext();
+        for (int attempt = 1; ; attempt++) {
+            SourceException failure;
+            try {
+                T result = call(request);
+                attempts.onComplete();
+                return result;
+            } catch (SourceException e) {
+                failure = e;
+            }
+            long waitMillis = attempts.onError(failure);
+            if (waitMillis < 0) {
+                if (failure instanceof RetriableSourceException) {
+                    throw new RetriableSourceException("CoinGecko " + what + " failed after " + attempt
+                            + " attempt" + (attempt == 1 ? "" : "s") + ": " + failure.getMessage(), failure);
+                }
+                throw failure;
+            }
+            context.metrics().count("upstream_retries", Map.of("source", source), 1);
+            LOG.warn("source {}: {} failed ({}); attempt {} of {} in {} ms", source, what, failure.getMessage(),
+                    attempt + 1, settings.maxAttempts(), waitMillis);
+            try {
+                sleeper.sleep(Duration.ofMillis(waitMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SourceException("interrupted while waiting to retry CoinGecko " + what, failure);
+            }
+        }
+    }
+
+    /** Runs one request, turning whatever Feign throws into this adapter's two kinds of failure. */
+    private <T> T call(Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SourceException e) {
+            throw e;
+        } catch (RetryableException e) {
+            throw transportFailure(e);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof SourceException known) {
+                    throw known;
+                }
+            }
+            throw new SourceException("CoinGecko call failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private CallFailure transportFailure(RetryableException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (cause instanceof SocketTimeoutException) {
+            return new CallFailure("CoinGecko did not answer within " + settings.timeout(), e);
+        }
+        return new CallFailure("cannot reach CoinGecko at " + settings.baseUrl() + ": " + cause.getMessage(), e);
+    }
+}

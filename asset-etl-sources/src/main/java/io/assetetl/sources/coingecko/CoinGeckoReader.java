@@ -1,0 +1,62 @@
+package io.assetetl.sources.coingecko;
+
+import io.assetetl.model.DriftEvent;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceReader;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads one snapshot of {@code /coins/markets}, one page per batch, from {@code position.nextPage()} until an
+ * empty page, a short page or the page cap. Used from one thread.
+ */
+final class CoinGeckoReader implements SourceReader {
+
+    private final CoinGeckoClient client;
+    private final CoinGeckoSettings settings;
+    private final Clock clock;
+    private final FieldDrift drift = new FieldDrift(CoinMarket.EXPECTED_FIELDS, CoinMarket.REQUIRED_FIELDS);
+    private SnapshotPosition position;
+    private boolean finished;
+
+    CoinGeckoReader(CoinGeckoClient client, CoinGeckoSettings settings, Clock clock, SnapshotPosition position) {
+        this.client = client;
+        this.settings = settings;
+        this.clock = clock;
+        this.position = position;
+    }
+
+    @Override
+    public Optional<Batch> next() {
+        if (finished) {
+            return Optional.empty();
+        }
+        int page = position.nextPage();
+        List<String> items = client.marketsPage(page).items();
+        // the database keeps microseconds; millisecond precision makes the stored fetch time equal the read one
+        Instant fetchedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        boolean last = items.size() < settings.perPage() || page >= settings.pages();
+        List<Interpretation> records = new ArrayList<>(items.size());
+        List<List<String>> fields = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            RawRecord.ApiItem raw = MarketItems.raw(items.get(i), page, i, fetchedAt);
+            records.add(MarketItems.interpret(raw));
+            fields.add(MarketItems.fieldNames(items.get(i)));
+        }
+        List<DriftEvent> events = drift.check(fields);
+        position = position.after(page, last);
+        finished = last;
+        return Optional.of(new Batch(records, events, position.toCheckpoint()));
+    }
+
+    @Override
+    public void close() {
+        finished = true;
+    }
+}

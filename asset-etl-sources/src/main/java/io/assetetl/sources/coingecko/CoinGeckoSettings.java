@@ -1,0 +1,109 @@
+package io.assetetl.sources.coingecko;
+
+import io.assetetl.spi.InvalidSourceConfigException;
+import io.assetetl.spi.SourceConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The validated settings of one CoinGecko source.
+ *
+ * @param baseUrl            API root without a trailing slash
+ * @param apiKey             the API key, or {@code null} for keyless use; never shown by {@link #toString()}
+ * @param ratePerMinute      client-side budget of requests per minute, shared by the process
+ * @param pages              how many pages of {@code /coins/markets} one snapshot reads at most
+ * @param perPage            items per page (1..250)
+ * @param vsCurrency         quote currency of the prices
+ * @param timeout            connect and read timeout of one request
+ * @param maxAttempts        attempts per request, the first included
+ * @param resumeWindow       how long after a snapshot started a failed run may still resume it
+ * @param initialBackoff     the wait before the first retry (doubled for each further retry, with jitter)
+ * @param maxWait            the longest single wait between two attempts, whatever {@code Retry-After} asks for
+ */
+record CoinGeckoSettings(
+        String baseUrl,
+        String apiKey,
+        int ratePerMinute,
+        int pages,
+        int perPage,
+        String vsCurrency,
+        Duration timeout,
+        int maxAttempts,
+        Duration resumeWindow,
+        Duration initialBackoff,
+        Duration maxWait) {
+
+    static final String DEFAULT_BASE_URL = "https://api.coingecko.com/api/v3";
+    static final String PRO_HOST = "pro-api.coingecko.com";
+
+    static CoinGeckoSettings from(SourceConfig config) {
+        String baseUrl = validUrl(config.get("base_url", DEFAULT_BASE_URL));
+        return new CoinGeckoSettings(
+                baseUrl,
+                config.get("api_key").orElse(null),
+                within("rate_limit_per_minute", config.getInt("rate_limit_per_minute", 30), 1, 60_000),
+                within("pages", config.getInt("pages", 4), 1, 10_000),
+                within("per_page", config.getInt("per_page", 250), 1, 250),
+                config.get("vs_currency", "usd").toLowerCase(Locale.ROOT),
+                positive("timeout", config.getDuration("timeout", Duration.ofSeconds(10))),
+                within("max_attempts", config.getInt("max_attempts", 6), 1, 100),
+                notNegative("resume_window", config.getDuration("resume_window", Duration.ofMinutes(30))),
+                notNegative("initial_backoff", config.getDuration("initial_backoff", Duration.ofSeconds(1))),
+                notNegative("max_wait", config.getDuration("max_wait", Duration.ofSeconds(60))));
+    }
+
+    /** The header CoinGecko expects the key in: the pro host has its own. */
+    String keyHeader() {
+        String host = URI.create(baseUrl).getHost();
+        return PRO_HOST.equalsIgnoreCase(host) ? "x-cg-pro-api-key" : "x-cg-demo-api-key";
+    }
+
+    boolean hasKey() {
+        return apiKey != null;
+    }
+
+    @Override
+    public String toString() {
+        return "CoinGeckoSettings[base_url=" + baseUrl + ", api_key=" + (hasKey() ? "***" : "none")
+                + ", rate_limit_per_minute=" + ratePerMinute + ", pages=" + pages + ", per_page=" + perPage
+                + ", vs_currency=" + vsCurrency + ", timeout=" + timeout + ", max_attempts=" + maxAttempts
+                + ", resume_window=" + resumeWindow + "]";
+    }
+
+    private static String validUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                throw new InvalidSourceConfigException("setting 'base_url' must be an http(s) URL: " + value);
+            }
+            return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        } catch (URISyntaxException e) {
+            throw new InvalidSourceConfigException("setting 'base_url' is not a URL: " + value);
+        }
+    }
+
+    private static int within(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidSourceConfigException(
+                    "setting '" + key + "' must be within " + min + ".." + max + ": " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new InvalidSourceConfigException("setting '" + key + "' must be positive: " + value);
+        }
+        return value;
+    }
+
+    private static Duration notNegative(String key, Duration value) {
+        if (value.isNegative()) {
+            throw new InvalidSourceConfigException("setting '" + key + "' must not be negative: " + value);
+        }
+        return value;
+    }
+}

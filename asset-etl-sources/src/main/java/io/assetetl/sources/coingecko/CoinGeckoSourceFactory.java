@@ -1,0 +1,89 @@
+package io.assetetl.sources.coingecko;
+
+import io.assetetl.spi.Source;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceFactory;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Creates {@code coingecko} sources: the top coins by market cap from CoinGecko's {@code /coins/markets}.
+ *
+ * <p>Settings (all optional): {@code base_url} ({@value CoinGeckoSettings#DEFAULT_BASE_URL}), {@code api_key}
+ * (sent as {@code x-cg-pro-api-key} to {@code pro-api.coingecko.com}, else as {@code x-cg-demo-api-key}; never
+ * logged), {@code rate_limit_per_minute} (30), {@code pages} (4), {@code per_page} (250), {@code vs_currency}
+ * (usd), {@code timeout} (PT10S), {@code max_attempts} (6), {@code resume_window} (PT30M),
+ * {@code initial_backoff} (PT1S) and {@code max_wait} (PT60S, the longest wait between two attempts).
+ *
+ * <p>The factory holds one rate limiter per base URL and budget, so every source it creates (and every run of
+ * them) shares it: the budget holds for the whole process. Thread-safe.
+ */
+public final class CoinGeckoSourceFactory implements SourceFactory {
+
+    /** How long a request may queue for the shared limiter before the call fails. */
+    private static final Duration LIMITER_QUEUE_LIMIT = Duration.ofMinutes(10);
+
+    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final Sleeper retrySleeper;
+    private final Sleeper pacingSleeper;
+    private final DoubleSupplier jitter;
+
+    public CoinGeckoSourceFactory() {
+        this(Sleeper.REAL, Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * @param retrySleeper  waits between attempts
+     * @param pacingSleeper waits for the rate limiter
+     * @param jitter        values in [0, 1) that spread the retry backoff
+     */
+    CoinGeckoSourceFactory(Sleeper retrySleeper, Sleeper pacingSleeper, DoubleSupplier jitter) {
+        this.retrySleeper = retrySleeper;
+        this.pacingSleeper = pacingSleeper;
+        this.jitter = jitter;
+    }
+
+    @Override
+    public String type() {
+        return "coingecko";
+    }
+
+    @Override
+    public Source create(String name, SourceConfig config, SourceContext context) {
+        CoinGeckoSettings settings = CoinGeckoSettings.from(config);
+        return new CoinGeckoSource(name, settings, client(name, settings, context), context.clock());
+    }
+
+    /**
+     * Calls CoinGecko's {@code /ping} once, through the shared rate limiter and without retries: the health check
+     * of a service that reads CoinGecko.
+     *
+     * @throws io.assetetl.spi.SourceException when CoinGecko cannot be reached or answers with an error
+     */
+    public CoinGeckoPing ping(String name, SourceConfig config, SourceContext context) {
+        CoinGeckoSettings settings = CoinGeckoSettings.from(config);
+        return client(name, settings, context).ping();
+    }
+
+    private CoinGeckoClient client(String name, CoinGeckoSettings settings, SourceContext context) {
+        return new CoinGeckoClient(name, settings, context, limiter(settings), retrySleeper, pacingSleeper, jitter,
+                MarketItems.MAPPER);
+    }
+
+    /** The process-wide limiter of a base URL and budget: one request every {@code 60 s / rate}. */
+    RateLimiter limiter(CoinGeckoSettings settings) {
+        String key = settings.baseUrl() + "|" + settings.ratePerMinute();
+        return limiters.computeIfAbsent(key, k -> RateLimiter.of("coingecko-" + limiters.size(),
+                RateLimiterConfig.custom()
+                        .limitForPeriod(1)
+                        .limitRefreshPeriod(Duration.ofMinutes(1).dividedBy(settings.ratePerMinute()))
+                        .timeoutDuration(LIMITER_QUEUE_LIMIT)
+                        .build()));
+    }
+}

@@ -1,0 +1,138 @@
+package io.assetetl.sources.coingecko;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.model.RejectReason;
+import io.assetetl.model.Rejection;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What a {@code /coins/markets} item means, decided from its JSON text alone (plus the time its page was fetched,
+ * which the raw row keeps): so reading and {@code reprocess} give the same answer.
+ *
+ * <p>The observation time is {@code last_updated}. CoinGecko promises it, but should it be null the item is taken
+ * as observed when its page was fetched, and its raw key becomes {@code id@<fetched time>}: the fetch time is stored
+ * with the raw row, so the result is still reproducible.
+ */
+final class MarketItems {
+
+    /** Decodes numbers exactly; used for pages, items and checkpoints alike. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** Reject reason of an item without an id, which could not be told apart from other coins. */
+    static final String MISSING_ID = "missing_id";
+
+    private MarketItems() {
+    }
+
+    /** The raw record of an item, keyed by {@code id@last_updated} so that an unchanged coin is stored once. */
+    static RawRecord.ApiItem raw(String json, int page, int index, Instant fetchedAt) {
+        return new RawRecord.ApiItem(recordKey(json, fetchedAt), page, index, fetchedAt, json);
+    }
+
+    /** The field names of an item, in order; empty for text that is not a JSON object. */
+    static List<String> fieldNames(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || !node.isObject()) {
+                return List.of();
+            }
+            List<String> names = new java.util.ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            return names;
+        } catch (JsonProcessingException e) {
+            return List.of();
+        }
+    }
+
+    static Interpretation interpret(RawRecord.ApiItem raw) {
+        CoinMarket coin;
+        try {
+            coin = MAPPER.readValue(raw.payload(), CoinMarket.class);
+        } catch (InvalidFormatException e) {
+            String field = e.getPath().isEmpty() ? "?" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            String reason = "current_price".equals(field) ? RejectReason.INVALID_PRICE : RejectReason.INVALID_NUMBER;
+            return Rejection.of(reason, field + " is not a number: " + e.getValue(), raw);
+        } catch (JsonProcessingException e) {
+            return Rejection.of(RejectReason.UNPARSEABLE_ROW, "not a CoinGecko market item: "
+                    + e.getOriginalMessage(), raw);
+        }
+        if (coin == null) {
+            return Rejection.of(RejectReason.UNPARSEABLE_ROW, "not a CoinGecko market item: null", raw);
+        }
+        if (isBlank(coin.id())) {
+            return Rejection.of(MISSING_ID, "item has no id", raw);
+        }
+        if (isBlank(coin.symbol())) {
+            return Rejection.of(RejectReason.MISSING_SYMBOL, "coin " + coin.id() + " has no symbol", raw);
+        }
+        BigDecimal price = coin.currentPrice();
+        if (price == null || price.signum() <= 0) {
+            return Rejection.of(RejectReason.INVALID_PRICE, "coin " + coin.id() + " has current_price "
+                    + (price == null ? "null" : price.toPlainString()), raw);
+        }
+        Instant observedAt;
+        try {
+            observedAt = coin.lastUpdated() == null ? raw.fetchedAt() : parseInstant(coin.lastUpdated());
+        } catch (DateTimeParseException e) {
+            return Rejection.of(RejectReason.INVALID_TIMESTAMP, "coin " + coin.id() + " has last_updated "
+                    + coin.lastUpdated(), raw);
+        }
+        return new Observation(coin.symbol(), coin.id(), coin.name(), price, coin.marketCap(), coin.totalVolume(),
+                observedAt, raw);
+    }
+
+    private static String recordKey(String json, Instant fetchedAt) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            String id = node == null ? null : node.path("id").textValue();
+            if (!isBlank(id)) {
+                String updated = node.path("last_updated").textValue();
+                return id + "@" + (isBlank(updated) ? fetchedAt.toString() : updated);
+            }
+        } catch (JsonProcessingException unreadable) {
+            // keyed by content below; interpret() turns it into a reject
+        }
+        return "sha256:" + sha256(json);
+    }
+
+    private static Instant parseInstant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(text).toInstant();
+        }
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.assetetl.sources.coingecko;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import feign.Response;
+import feign.codec.Decoder;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes successful answers. A market page is split into the JSON text of each item as received (what the raw
+ * table keeps); anything else is bound with Jackson. A body that is not the JSON expected (an HTML page with a 200,
+ * a truncated array) is a {@link CallFailure}, so that it is retried like a 5xx.
+ */
+final class MarketPageDecoder implements Decoder {
+
+    private final ObjectMapper mapper;
+
+    MarketPageDecoder(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public Object decode(Response response, Type type) {
+        String body = read(response);
+        try {
+            if (type == CoinGeckoApi.MarketPage.class) {
+                return new CoinGeckoApi.MarketPage(splitArray(body));
+            }
+            return mapper.readValue(body, mapper.constructType(type));
+        } catch (IOException e) {
+            throw new CallFailure("CoinGecko answered " + response.status() + " with an unreadable body ("
+                    + describe(body) + "): " + firstLine(message(e)), e);
+        }
+    }
+
+    private List<String> splitArray(String body) throws IOException {
+        List<String> items = new ArrayList<>();
+        try (JsonParser parser = mapper.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new JsonParseException(parser, "expected a JSON array of coins");
+            }
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                if (token == null) {
+                    throw new JsonParseException(parser, "the array is not closed");
+                }
+                if (token != JsonToken.START_OBJECT) {
+                    throw new JsonParseException(parser, "expected a JSON object");
+                }
+                int start = (int) parser.currentTokenLocation().getCharOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getCharOffset();
+                items.add(body.substring(start, end));
+            }
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "content after the array");
+            }
+        }
+        return items;
+    }
+
+    private static String read(Response response) {
+        if (response.body() == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        char[] buffer = new char[8192];
+        try (Reader reader = response.body().asReader(StandardCharsets.UTF_8)) {
+            for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
+                text.append(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new CallFailure("CoinGecko answered " + response.status() + " but the body could not be read: "
+                    + e.getMessage(), e);
+        }
+        return text.toString();
+    }
+
+    private static String describe(String body) {
+        String trimmed = body.stripLeading();
+        if (trimmed.isEmpty()) {
+            return "empty";
+        }
+        if (trimmed.startsWith("<")) {
+            return "HTML, " + body.length() + " chars";
+        }
+        return body.length() + " chars";
+    }
+
+    private static String message(IOException e) {
+        String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,74 @@
+package io.assetetl.sources.coingecko;
+
+import feign.Client;
+import feign.Request;
+import feign.Response;
+import io.assetetl.run.EtlMetrics;
+import io.assetetl.spi.SourceException;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Feign's HTTP client behind the shared rate limiter: every request, retries and pings included, takes a permit
+ * first, and every answer is counted by status in {@code upstream_http_requests}.
+ */
+final class PacedClient implements Client {
+
+    private final Client delegate;
+    private final RateLimiter limiter;
+    private final Sleeper sleeper;
+    private final EtlMetrics metrics;
+    private final Map<String, String> sourceLabel;
+
+    PacedClient(Client delegate, RateLimiter limiter, Sleeper sleeper, EtlMetrics metrics, String source) {
+        this.delegate = delegate;
+        this.limiter = limiter;
+        this.sleeper = sleeper;
+        this.metrics = metrics;
+        this.sourceLabel = Map.of("source", source);
+    }
+
+    @Override
+    public Response execute(Request request, Request.Options options) throws IOException {
+        awaitPermit();
+        try {
+            Response response = delegate.execute(request, options);
+            countRequest(Integer.toString(response.status()));
+            return response;
+        } catch (SocketTimeoutException e) {
+            countRequest("timeout");
+            throw e;
+        } catch (IOException e) {
+            countRequest("io_error");
+            throw e;
+        }
+    }
+
+    private void awaitPermit() {
+        long waitNanos = limiter.reservePermission();
+        if (waitNanos < 0) {
+            throw new SourceException("CoinGecko rate limiter: no request slot free within "
+                    + limiter.getRateLimiterConfig().getTimeoutDuration()
+                    + " (too many CoinGecko sources share rate_limit_per_minute)");
+        }
+        if (waitNanos == 0) {
+            return;
+        }
+        Duration wait = Duration.ofNanos(waitNanos);
+        metrics.count("rate_limiter_waits", sourceLabel, 1);
+        metrics.time("rate_limiter_wait", sourceLabel, wait);
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while waiting for the CoinGecko rate limiter");
+        }
+    }
+
+    private void countRequest(String status) {
+        metrics.count("upstream_http_requests", Map.of("source", sourceLabel.get("source"), "status", status), 1);
+    }
+}

@@ -1,0 +1,143 @@
+package io.assetetl.sources.coingecko;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import feign.Response;
+import feign.codec.ErrorDecoder;
+import io.assetetl.spi.SourceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Turns a non-2xx answer into an exception: 429 and 5xx become a {@link CallFailure} (retried, carrying the
+ * {@code Retry-After} wait), every other status a plain {@link SourceException} that fails the run at once. The
+ * message names the status and CoinGecko's own error message, with the API key masked should the body echo it.
+ */
+final class UpstreamErrorDecoder implements ErrorDecoder {
+
+    private static final int BODY_LIMIT = 64 * 1024;
+
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final String apiKey;
+
+    UpstreamErrorDecoder(ObjectMapper mapper, Clock clock, String apiKey) {
+        this.mapper = mapper;
+        this.clock = clock;
+        this.apiKey = apiKey;
+    }
+
+    @Override
+    public Exception decode(String methodKey, Response response) {
+        int status = response.status();
+        String message = "CoinGecko answered " + status + describe(status) + " to " + endpoint(response)
+                + errorMessage(response);
+        if (status == 429 || status >= 500) {
+            return new CallFailure(message, retryAfter(response.headers(), clock.instant()));
+        }
+        if (status == 401 || status == 403) {
+            message += " (check the API key setting COINGECKO_API_KEY and that base_url matches its plan)";
+        }
+        return new SourceException(message);
+    }
+
+    /**
+     * The wait a {@code Retry-After} header asks for, in delta-seconds or HTTP-date form; {@code null} when there
+     * is none or it cannot be read. A date in the past means no wait.
+     */
+    static Duration retryAfter(Map<String, Collection<String>> headers, Instant now) {
+        String value = headers.entrySet().stream()
+                .filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase("Retry-After"))
+                .flatMap(e -> e.getValue().stream()).findFirst().map(String::trim).orElse(null);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.chars().allMatch(Character::isDigit)) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(value));
+            } catch (NumberFormatException tooLong) {
+                return null;
+            }
+        }
+        try {
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration wait = Duration.between(now, at);
+            return wait.isNegative() ? Duration.ZERO : wait;
+        } catch (DateTimeParseException unreadable) {
+            return null;
+        }
+    }
+
+    private static String endpoint(Response response) {
+        String url = response.request() == null ? "" : response.request().url();
+        int query = url.indexOf('?');
+        String path = query < 0 ? url : url.substring(0, query);
+        int coins = path.indexOf("/coins/");
+        int ping = path.lastIndexOf("/ping");
+        return coins >= 0 ? path.substring(coins) : ping >= 0 ? path.substring(ping) : path;
+    }
+
+    private static String describe(int status) {
+        return switch (status) {
+            case 400 -> " Bad Request";
+            case 401 -> " Unauthorized";
+            case 403 -> " Forbidden";
+            case 404 -> " Not Found";
+            case 429 -> " Too Many Requests";
+            case 500 -> " Internal Server Error";
+            case 502 -> " Bad Gateway";
+            case 503 -> " Service Unavailable";
+            case 504 -> " Gateway Timeout";
+            default -> "";
+        };
+    }
+
+    /** CoinGecko's {@code status.error_message} (or {@code error}), else a hint of what the body was. */
+    private String errorMessage(Response response) {
+        String body = body(response);
+        if (body.isBlank()) {
+            return "";
+        }
+        String text;
+        try {
+            JsonNode json = mapper.readTree(body);
+            JsonNode found = json.path("status").path("error_message");
+            if (found.isMissingNode()) {
+                found = json.path("error");
+            }
+            text = found.isTextual() ? found.asText().trim() : "a JSON body without an error message";
+        } catch (IOException notJson) {
+            text = body.stripLeading().startsWith("<") ? "an HTML page" : oneLine(body);
+        }
+        return ": " + mask(text);
+    }
+
+    private static String body(Response response) {
+        if (response.body() == null) {
+            return "";
+        }
+        try (InputStream in = response.body().asInputStream()) {
+            return new String(in.readNBytes(BODY_LIMIT), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String oneLine(String text) {
+        String line = text.strip().replaceAll("\\s+", " ");
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+
+    private String mask(String text) {
+        return apiKey == null || apiKey.isEmpty() ? text : text.replace(apiKey, "***");
+    }
+}

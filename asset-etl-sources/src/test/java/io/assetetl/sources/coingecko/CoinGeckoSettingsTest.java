@@ -1,0 +1,72 @@
+package io.assetetl.sources.coingecko;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.assetetl.spi.InvalidSourceConfigException;
+import io.assetetl.spi.SourceConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CoinGeckoSettingsTest {
+
+    private static CoinGeckoSettings settings(Map<String, String> values) {
+        return CoinGeckoSettings.from(SourceConfig.of(values));
+    }
+
+    @Test
+    void defaultsFollowTheContract() {
+        CoinGeckoSettings defaults = settings(Map.of());
+
+        assertThat(defaults.baseUrl()).isEqualTo("https://api.coingecko.com/api/v3");
+        assertThat(defaults.apiKey()).isNull();
+        assertThat(defaults.ratePerMinute()).isEqualTo(30);
+        assertThat(defaults.pages()).isEqualTo(4);
+        assertThat(defaults.perPage()).isEqualTo(250);
+        assertThat(defaults.vsCurrency()).isEqualTo("usd");
+        assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.maxAttempts()).isEqualTo(6);
+        assertThat(defaults.resumeWindow()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void theProHostGetsTheProKeyHeaderAndEveryOtherHostTheDemoOne() {
+        assertThat(settings(Map.of("base_url", "https://pro-api.coingecko.com/api/v3/")).keyHeader())
+                .isEqualTo("x-cg-pro-api-key");
+        assertThat(settings(Map.of("base_url", "https://PRO-API.coingecko.com/api/v3")).keyHeader())
+                .isEqualTo("x-cg-pro-api-key");
+        assertThat(settings(Map.of()).keyHeader()).isEqualTo("x-cg-demo-api-key");
+        assertThat(settings(Map.of("base_url", "http://127.0.0.1:8089/api/v3")).keyHeader())
+                .isEqualTo("x-cg-demo-api-key");
+    }
+
+    @Test
+    void aTrailingSlashOfTheBaseUrlIsDropped() {
+        assertThat(settings(Map.of("base_url", "https://pro-api.coingecko.com/api/v3/")).baseUrl())
+                .isEqualTo("https://pro-api.coingecko.com/api/v3");
+    }
+
+    @Test
+    void theKeyNeverShowsInTheSettingsText() {
+        CoinGeckoSettings keyed = settings(Map.of("api_key", "CG-sentinel-0000"));
+
+        assertThat(keyed.toString()).doesNotContain("CG-sentinel-0000").contains("api_key=***");
+    }
+
+    @Test
+    void invalidSettingsAreRefusedEagerly() {
+        assertThatThrownBy(() -> settings(Map.of("base_url", "ftp://example.com"))).isInstanceOf(
+                InvalidSourceConfigException.class).hasMessageContaining("base_url");
+        assertThatThrownBy(() -> settings(Map.of("base_url", "not a url"))).isInstanceOf(
+                InvalidSourceConfigException.class);
+        assertThatThrownBy(() -> settings(Map.of("per_page", "251"))).hasMessageContaining("per_page");
+        assertThatThrownBy(() -> settings(Map.of("rate_limit_per_minute", "0")))
+                .hasMessageContaining("rate_limit_per_minute");
+        assertThatThrownBy(() -> settings(Map.of("pages", "0"))).hasMessageContaining("pages");
+        assertThatThrownBy(() -> settings(Map.of("timeout", "PT0S"))).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> settings(Map.of("max_attempts", "0"))).hasMessageContaining("max_attempts");
+        assertThatThrownBy(() -> settings(Map.of("resume_window", "30 minutes")))
+                .hasMessageContaining("resume_window");
+    }
+}

@@ -1,0 +1,38 @@
+package io.assetetl.sources.coingecko;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RetryAfterTest {
+
+    private static final Instant NOW = Instant.parse("2026-04-30T02:30:00Z");
+
+    private static Duration retryAfter(String name, String value) {
+        return UpstreamErrorDecoder.retryAfter(Map.of(name, List.of(value)), NOW);
+    }
+
+    @Test
+    void readsDeltaSeconds() {
+        assertThat(retryAfter("Retry-After", "120")).isEqualTo(Duration.ofSeconds(120));
+        assertThat(retryAfter("retry-after", " 0 ")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void readsAnHttpDateAsTheTimeLeftUntilIt() {
+        assertThat(retryAfter("Retry-After", "Thu, 30 Apr 2026 02:30:45 GMT")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(retryAfter("Retry-After", "Thu, 30 Apr 2026 02:29:00 GMT")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void ignoresWhatItCannotRead() {
+        assertThat(retryAfter("Retry-After", "soon")).isNull();
+        assertThat(retryAfter("Retry-After", "99999999999999999999999")).isNull();
+        assertThat(retryAfter("X-Other", "5")).isNull();
+        assertThat(UpstreamErrorDecoder.retryAfter(Map.of(), NOW)).isNull();
+    }
+}

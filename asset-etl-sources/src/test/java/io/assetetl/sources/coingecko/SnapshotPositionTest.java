@@ -1,0 +1,50 @@
+package io.assetetl.sources.coingecko;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.model.Checkpoint;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SnapshotPositionTest {
+
+    private static final Instant STARTED = Instant.parse("2026-04-30T02:30:00.250Z");
+    private static final Duration WINDOW = Duration.ofMinutes(30);
+
+    @Test
+    void writesAndReadsItsCheckpoint() {
+        SnapshotPosition position = SnapshotPosition.start(STARTED).after(2, false);
+
+        Checkpoint checkpoint = position.toCheckpoint();
+
+        assertThat(checkpoint.position())
+                .isEqualTo("{\"snapshot_at\":\"2026-04-30T02:30:00.250Z\",\"next_page\":3,\"complete\":false}");
+        assertThat(SnapshotPosition.parse(checkpoint)).contains(position);
+    }
+
+    @Test
+    void anUnfinishedSnapshotIsResumedOnlyWithinTheWindow() {
+        SnapshotPosition failedAtPage3 = SnapshotPosition.start(STARTED).after(2, false);
+
+        assertThat(failedAtPage3.resumableAt(STARTED.plus(WINDOW), WINDOW, 4)).isTrue();
+        assertThat(failedAtPage3.resumableAt(STARTED.plus(WINDOW).plusMillis(1), WINDOW, 4)).isFalse();
+        assertThat(failedAtPage3.resumableAt(STARTED.minusSeconds(1), WINDOW, 4)).isFalse();
+    }
+
+    @Test
+    void aCompleteSnapshotOrOnePastThePageCapIsNeverResumed() {
+        assertThat(SnapshotPosition.start(STARTED).after(4, true).resumableAt(STARTED, WINDOW, 4)).isFalse();
+        assertThat(SnapshotPosition.start(STARTED).after(3, false).resumableAt(STARTED, WINDOW, 3)).isFalse();
+    }
+
+    @Test
+    void aForeignCheckpointIsNotAPosition() {
+        assertThat(SnapshotPosition.parse(Checkpoint.of("{\"file_sha256\":\"ab\",\"line\":3}"))).isEmpty();
+        assertThat(SnapshotPosition.parse(Checkpoint.of("{\"snapshot_at\":\"yesterday\",\"next_page\":2}")))
+                .isEmpty();
+        assertThat(SnapshotPosition.parse(Checkpoint.of("not json"))).isEmpty();
+        assertThat(SnapshotPosition.parse(Checkpoint.of("{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":0}")))
+                .isEmpty();
+    }
+}
