@@ -216,12 +216,28 @@ public final class RunEngine {
         while (root.getCause() != null && root.getMessage() == null) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (e instanceof org.jdbi.v3.core.ConnectionException || root instanceof java.sql.SQLTransientException
-                || message.contains("I/O error")) {
-            return "database unavailable: " + message;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException) {
+                root = t; // the driver's own words, without the statement text Jdbi wraps around them
+                break;
+            }
         }
-        return message;
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return lostDatabase(e) ? "database unavailable: " + message : message;
+    }
+
+    /** Whether {@code e} comes from a lost connection or a server going down (SQLSTATE classes 08 and 57P). */
+    private static boolean lostDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.jdbi.v3.core.ConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String lockKey(String source) {

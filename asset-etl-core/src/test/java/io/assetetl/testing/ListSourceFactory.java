@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * {@code symbol,id,price,observedAtEpochSecond} (id may be empty; a price that is not a number is a reject);
  * the raw record is {@link RawRecord.Keyed} with key {@code dataset:index}.
  *
- * <p>A data set registered with a latch makes the reader wait on it before its first batch, to hold a run open.
+ * <p>A data set registered with a latch makes the reader wait on it before its first batch (or before the row
+ * {@code pause_at}), to hold a run open.
  */
 public final class ListSourceFactory implements SourceFactory {
 
@@ -60,6 +61,7 @@ public final class ListSourceFactory implements SourceFactory {
             throw new io.assetetl.spi.InvalidSourceConfigException("no data set " + dataset);
         }
         int batchSize = config.getInt("batch_size", 3);
+        int pauseAt = config.getInt("pause_at", -1);
         return new Source() {
             @Override
             public String name() {
@@ -75,7 +77,7 @@ public final class ListSourceFactory implements SourceFactory {
                     @Override
                     public Optional<Batch> next() {
                         CountDownLatch gate = GATES.get(dataset);
-                        if (gate != null && next == start) {
+                        if (gate != null && next == (pauseAt < 0 ? start : pauseAt)) {
                             ENTERED.get(dataset).countDown();
                             try {
                                 gate.await(30, TimeUnit.SECONDS);

@@ -1,0 +1,92 @@
+package io.assetetl.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.ListSourceFactory;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The database goes away in the middle of a run: the run fails with a clear error, nothing of the chunk in flight
+ * is written, and once the database is back the next run marks the dead run abandoned and finishes the work.
+ */
+class DatabaseOutageIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunWhoseDatabaseGoesAwayFailsCleanlyAndTheNextRunFinishesTheWork() throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            rows.add("SYM" + i + ",," + (10 + i) + ",1700000000");
+        }
+        ListSourceFactory.dataset("outage", rows);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch paused = new CountDownLatch(1);
+        ListSourceFactory.gate("outage", gate, paused);
+        Path data = dir.resolve("pg");
+        EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
+        int port = pg.getPort();
+        PGSimpleDataSource ds = dataSource(port);
+        AssetEtl.migrate(ds);
+        AssetEtl etl = AssetEtl.builder().dataSource(ds).discoverFactories(false).factory(new ListSourceFactory())
+                .source(SourceDefinition.of("outage", "list", SourceConfig.of(Map.of(
+                        "dataset", "outage", "batch_size", "3", "pause_at", "6"))))
+                .build();
+        try {
+            StartedRun run = etl.start(RunRequest.of("outage"));
+            assertThat(paused.await(30, TimeUnit.SECONDS)).isTrue();
+            pg.close();
+            gate.countDown();
+
+            RunResult failed = run.completion().get(60, TimeUnit.SECONDS);
+
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.error()).startsWith("database unavailable");
+
+            pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+            long quotesAfterOutage = count(etl, "SELECT count(*) FROM asset_quotes");
+            assertThat(quotesAfterOutage).as("the two chunks committed before the outage, nothing more").isEqualTo(6);
+            ListSourceFactory.gate("outage", new CountDownLatch(0), new CountDownLatch(1));
+
+            RunResult next = etl.run(RunRequest.of("outage"));
+
+            assertThat(next.succeeded()).isTrue();
+            assertThat(next.processed()).isEqualTo(6);
+            assertThat(count(etl, "SELECT count(*) FROM asset_quotes")).isEqualTo(12);
+            assertThat(etl.findRun(failed.runId()).orElseThrow().status()).isEqualTo(RunStatus.ABANDONED);
+            assertThat(etl.runs(10, Optional.of("outage"), Optional.of(RunStatus.RUNNING))).isEmpty();
+            System.out.printf("database-outage: run failed with \"%s\", 6 rows committed before the outage kept,"
+                    + " next run resumed 6 rows, 0 lost, 0 doubled%n", failed.error());
+        } finally {
+            etl.close();
+            pg.close();
+        }
+    }
+
+    private static long count(AssetEtl etl, String sql) {
+        return etl.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    private static PGSimpleDataSource dataSource(int port) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {"127.0.0.1"});
+        ds.setPortNumbers(new int[] {port});
+        ds.setDatabaseName("postgres");
+        ds.setUser("postgres");
+        ds.setConnectTimeout(5);
+        return ds;
+    }
+}
