@@ -85,8 +85,6 @@ public final class ChunkWriter {
      */
     public ChunkOutcome write(Handle handle, UUID runId, String source, List<Interpretation> records,
             List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, boolean writeRaw) {
-        // a lost commit on a server crash loses its checkpoint with it, so exactly-once holds without the flush wait
-        handle.execute("SET LOCAL synchronous_commit TO off");
         // room for the chunk's sorts (DISTINCT ON) in memory rather than on disk
         handle.execute("SET LOCAL work_mem TO '64MB'");
         long loaded = 0;

@@ -48,6 +48,12 @@ class DatabaseOutageIT {
         try {
             StartedRun run = etl.start(RunRequest.of("outage"));
             assertThat(paused.await(30, TimeUnit.SECONDS)).isTrue();
+            // the reader runs ahead of the writer: wait for the second chunk's commit before pulling the plug
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (count(etl, "SELECT count(*) FROM etl_checkpoints WHERE position->>'next' = '6'") == 0
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             pg.close();
             gate.countDown();
 
