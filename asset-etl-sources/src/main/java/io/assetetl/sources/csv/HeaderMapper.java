@@ -178,6 +178,12 @@ final class HeaderMapper {
                 return 0;
             }
         }
+        for (List<String> names : ALIASES.values()) {
+            if (names.contains(h)) {
+                // a name of another field (that field is taken): not a misspelling of this one
+                return 0;
+            }
+        }
         double best = 0;
         for (String alias : ALIASES.get(field)) {
             best = Math.max(best, SIMILARITY.apply(h, alias));

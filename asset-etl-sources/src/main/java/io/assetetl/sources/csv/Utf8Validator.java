@@ -9,6 +9,7 @@ final class Utf8Validator {
     private long offset;
     private long firstInvalid = -1;
     private int pending;
+    private long sequenceStart;
     private int low = 0x80;
     private int high = 0xBF;
 
@@ -24,6 +25,7 @@ final class Utf8Validator {
                 }
                 low = 0x80;
                 high = 0xBF;
+                sequenceStart = offset + i - from;
                 if (b >= 0xC2 && b <= 0xDF) {
                     pending = 1;
                 } else if (b >= 0xE0 && b <= 0xEF) {
@@ -46,7 +48,7 @@ final class Utf8Validator {
                 }
             } else {
                 if (b < low || b > high) {
-                    firstInvalid = offset + i - from;
+                    firstInvalid = sequenceStart;
                     return;
                 }
                 low = 0x80;
@@ -60,11 +62,11 @@ final class Utf8Validator {
     /** Ends the input: an incomplete sequence at the end is invalid. */
     void finish() {
         if (firstInvalid < 0 && pending > 0) {
-            firstInvalid = offset;
+            firstInvalid = sequenceStart;
         }
     }
 
-    /** Offset of the first invalid byte, or -1 when all bytes so far were well-formed. */
+    /** Offset of the first byte of the first malformed sequence, or -1 when all bytes so far were well-formed. */
     long firstInvalid() {
         return firstInvalid;
     }

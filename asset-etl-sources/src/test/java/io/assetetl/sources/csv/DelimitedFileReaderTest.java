@@ -1,0 +1,186 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.assetetl.spi.SourceException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DelimitedFileReaderTest {
+
+    private static final FileFormat CSV = new FileFormat(StandardCharsets.UTF_8, 0, ',', false);
+
+    @TempDir
+    Path dir;
+
+    private List<DelimitedFileReader.Record> readAll(byte[] content, FileFormat format, long offset, long lines)
+            throws Exception {
+        Path file = dir.resolve("f.csv");
+        Files.write(file, content);
+        List<DelimitedFileReader.Record> records = new ArrayList<>();
+        try (DelimitedFileReader reader = DelimitedFileReader.open(file, format, offset, content.length, lines)) {
+            for (DelimitedFileReader.Record r = reader.next(); r != null; r = reader.next()) {
+                records.add(r);
+            }
+        }
+        return records;
+    }
+
+    @Test
+    void givesEachRecordItsLineAndTheByteOffsetAfterIt() throws Exception {
+        byte[] content = "h1,h2\na,b\nc,d\n".getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content, CSV, 0, 0);
+
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(1L, 2L, 3L);
+        assertThat(records).extracting(DelimitedFileReader.Record::endOffset).containsExactly(6L, 10L, 14L);
+        assertThat(records).allMatch(DelimitedFileReader.Record::terminated);
+        assertThat(records.get(1).values()).containsExactly("a", "b");
+    }
+
+    @Test
+    void readsCrLfLineBreaksWithoutLeavingCarriageReturnsInValues() throws Exception {
+        byte[] content = "h1,h2\r\na,b\r\nc,d\n e , f \r\n".getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content, CSV, 0, 0);
+
+        assertThat(records).extracting(r -> String.join("|", r.values()))
+                .containsExactly("h1|h2", "a|b", "c|d", "e|f");
+        assertThat(records).extracting(DelimitedFileReader.Record::endOffset).containsExactly(7L, 12L, 16L, 25L);
+    }
+
+    @Test
+    void readsAQuotedValueSpanningLinesAsOneRecordStartingOnItsFirstLine() throws Exception {
+        byte[] content = "h1,h2\r\n\"multi\r\nline, with comma\",x\r\nlast,y".getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content, CSV, 0, 0);
+
+        assertThat(records).hasSize(3);
+        assertThat(records.get(1).values()).containsExactly("multi\nline, with comma", "x");
+        assertThat(records.get(1).line()).isEqualTo(2);
+        assertThat(records.get(1).lastLine()).isEqualTo(3);
+        assertThat(records.get(2).line()).isEqualTo(4);
+    }
+
+    @Test
+    void readsALastLineWithoutLineBreakAsUnterminated() throws Exception {
+        byte[] content = "h1,h2\na,b".getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content, CSV, 0, 0);
+
+        assertThat(records.get(1).terminated()).isFalse();
+        assertThat(records.get(1).endOffset()).isEqualTo(content.length);
+        assertThat(records.get(1).lastLine()).isEqualTo(2);
+    }
+
+    @Test
+    void skipsTheByteOrderMarkAndCountsOffsetsInBytesOfMultiByteCharacters() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        out.writeBytes("symbol,name\nXMR,Monéro 🚀\nBTC,Bitcoin\n".getBytes(StandardCharsets.UTF_8));
+        byte[] content = out.toByteArray();
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 3, ',', false), 0, 0);
+
+        assertThat(records.get(0).values()).containsExactly("symbol", "name");
+        assertThat(records.get(1).values()).containsExactly("XMR", "Monéro 🚀");
+        assertThat(records.get(0).endOffset()).isEqualTo(3 + 12);
+        assertThat(records.get(1).endOffset()).isEqualTo(3 + 12 + "XMR,Monéro 🚀\n".getBytes(StandardCharsets.UTF_8).length);
+        assertThat(records.get(2).endOffset()).isEqualTo(content.length);
+    }
+
+    @Test
+    void continuesFromAByteOffsetWithLineNumbersCarriedOn() throws Exception {
+        byte[] content = "h1,h2\na,b\nc,d\ne,f\n".getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content, CSV, 10, 2);
+
+        assertThat(records).extracting(r -> r.values()[0]).containsExactly("c", "e");
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void skipsBlankAndCommentLinesKeepingPhysicalLineNumbers() throws Exception {
+        byte[] content = "# comment, with \"quote\n\nh1;h2\n\n   \n  # indented comment\na;b\n;\n#end"
+                .getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 0, ';', true), 0, 0);
+
+        assertThat(records).extracting(r -> String.join("|", r.values())).containsExactly("h1|h2", "a|b");
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(3L, 7L);
+    }
+
+    @Test
+    void keepsHashesAsDataWhenCommentsAreOff() throws Exception {
+        List<DelimitedFileReader.Record> records = readAll("h1,h2\n#a,b\n".getBytes(StandardCharsets.UTF_8), CSV, 0,
+                0);
+
+        assertThat(records).extracting(r -> r.values()[0]).containsExactly("h1", "#a");
+    }
+
+    @Test
+    void readsWindows1252() throws Exception {
+        byte[] content = "symbol;name\nXMR;Monéro\n".getBytes(Charset.forName("windows-1252"));
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(Charset.forName("windows-1252"), 0, ';', true), 0, 0);
+
+        assertThat(records.get(1).values()).containsExactly("XMR", "Monéro");
+        assertThat(records.get(1).endOffset()).isEqualTo(content.length);
+    }
+
+    @Test
+    void replacesNulCharactersWhichJsonbCannotStore() throws Exception {
+        List<DelimitedFileReader.Record> records = readAll("h\nBT\0C\n".getBytes(StandardCharsets.UTF_8), CSV, 0, 0);
+
+        assertThat(records.get(1).values()[0]).isEqualTo("BT\uFFFDC");
+    }
+
+    @Test
+    void failsCleanlyOnAValueLongerThanTheLimit() throws Exception {
+        byte[] content = ("h\n\"" + "x".repeat(DelimitedFileReader.MAX_CHARS_PER_VALUE + 10) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> readAll(content, CSV, 0, 0)).isInstanceOf(SourceException.class)
+                .hasMessageContaining("near line");
+    }
+
+    @Test
+    void knowsTheExactByteOffsetOfEveryRecordWhateverTheLineBreaksAndBufferBoundaries() throws Exception {
+        Random random = new Random(42);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Long> expectedEnds = new ArrayList<>();
+        List<Long> expectedLines = new ArrayList<>();
+        long line = 1;
+        for (int i = 0; i < 5000; i++) {
+            StringBuilder record = new StringBuilder("r" + i + ",");
+            int length = random.nextInt(40);
+            for (int j = 0; j < length; j++) {
+                record.append("aé€🚀x".charAt(random.nextInt(5)));
+            }
+            boolean quoted = random.nextInt(10) == 0;
+            String value = quoted ? ",\"in\r\nside\"" : ",v";
+            String lineBreak = random.nextBoolean() ? "\r\n" : "\n";
+            out.writeBytes((record + value + lineBreak).getBytes(StandardCharsets.UTF_8));
+            expectedLines.add(line);
+            line += quoted ? 2 : 1;
+            expectedEnds.add((long) out.size());
+        }
+
+        List<DelimitedFileReader.Record> records = readAll(out.toByteArray(), CSV, 0, 0);
+
+        assertThat(records).extracting(DelimitedFileReader.Record::endOffset).containsExactlyElementsOf(expectedEnds);
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactlyElementsOf(expectedLines);
+    }
+}

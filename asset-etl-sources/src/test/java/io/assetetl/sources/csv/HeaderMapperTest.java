@@ -1,0 +1,160 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.assetetl.model.DriftEvent;
+import io.assetetl.spi.SourceException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class HeaderMapperTest {
+
+    private final HeaderMapper mapper = new HeaderMapper(0.8);
+
+    @Test
+    void mapsExactNamesInAnyCaseWithoutDrift() {
+        ColumnMapping m = mapper.map(List.of("Symbol", "NAME", "price_usd", "market_cap_usd", "volume_24h_usd",
+                "timestamp"));
+
+        assertThat(m.header(Field.SYMBOL)).isEqualTo("Symbol");
+        assertThat(m.header(Field.NAME)).isEqualTo("NAME");
+        assertThat(m.header(Field.PRICE)).isEqualTo("price_usd");
+        assertThat(m.header(Field.TIMESTAMP)).isEqualTo("timestamp");
+        assertThat(m.driftEvents()).isEmpty();
+        assertThat(m.symbolFromName()).isFalse();
+    }
+
+    @Test
+    void prefersPriceUsdOverPriceWhenBothArePresent() {
+        ColumnMapping m = mapper.map(List.of("symbol", "price", "price_usd"));
+
+        assertThat(m.header(Field.PRICE)).isEqualTo("price_usd");
+        assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::actual)
+                .contains(tuple("header_unmapped", "price"));
+    }
+
+    @Test
+    void mapsKnownAliasesAndRecordsEachAsDrift() {
+        ColumnMapping m = mapper.map(List.of("Ticker", "Coin Name", "Price (USD)", "Mkt Cap", "24h Volume",
+                "Last Updated"));
+
+        assertThat(m.headers()).containsEntry(Field.SYMBOL, "Ticker").containsEntry(Field.NAME, "Coin Name")
+                .containsEntry(Field.PRICE, "Price (USD)").containsEntry(Field.MARKET_CAP, "Mkt Cap")
+                .containsEntry(Field.VOLUME_24H, "24h Volume").containsEntry(Field.TIMESTAMP, "Last Updated");
+        assertThat(m.driftEvents()).hasSize(6).allSatisfy(e -> {
+            assertThat(e.kind()).isEqualTo("header_alias");
+            assertThat(e.confidence()).isEqualTo(HeaderMapper.ALIAS_CONFIDENCE);
+            assertThat(e.action()).isEqualTo("mapped");
+        });
+        assertThat(m.driftEvents()).extracting(DriftEvent::expected, DriftEvent::actual)
+                .contains(tuple("price_usd", "Price (USD)"), tuple("market_cap_usd", "Mkt Cap"));
+    }
+
+    @Test
+    void mapsTheAliasesOfTheFieldsSampleFiles() {
+        assertThat(mapper.map(List.of("ticker", "coin_name", "usd_price", "cap")).headers())
+                .containsEntry(Field.SYMBOL, "ticker").containsEntry(Field.NAME, "coin_name")
+                .containsEntry(Field.PRICE, "usd_price").containsEntry(Field.MARKET_CAP, "cap");
+        assertThat(mapper.map(List.of("coin_symbol", "coin_name", "usd_price")).headers())
+                .containsEntry(Field.SYMBOL, "coin_symbol").containsEntry(Field.PRICE, "usd_price");
+        assertThat(mapper.map(List.of("ticker", "price", "vol", "date", "market_cap")).headers())
+                .containsEntry(Field.VOLUME_24H, "vol").containsEntry(Field.TIMESTAMP, "date")
+                .containsEntry(Field.MARKET_CAP, "market_cap");
+        assertThat(mapper.map(List.of("symbol", "name", "price_usd", "market_cap_usd", "rank", "source_updated_at"))
+                .header(Field.TIMESTAMP)).isEqualTo("source_updated_at");
+    }
+
+    @Test
+    void mapsMisspelledHeadersFuzzilyWithTheirConfidence() {
+        ColumnMapping m = mapper.map(List.of("symbl", "prices_usd", "market_capp", "timestmp"));
+
+        assertThat(m.headers()).containsEntry(Field.SYMBOL, "symbl").containsEntry(Field.PRICE, "prices_usd")
+                .containsEntry(Field.MARKET_CAP, "market_capp").containsEntry(Field.TIMESTAMP, "timestmp");
+        assertThat(m.driftEvents()).filteredOn(e -> e.kind().equals("header_fuzzy")).hasSize(4)
+                .allSatisfy(e -> assertThat(e.confidence()).isBetween(0.8, 1.0));
+    }
+
+    @Test
+    void neverMapsLookAlikeColumnsOfOtherData() {
+        ColumnMapping m = mapper.map(List.of("symbol", "price", "price_change_24h", "market_cap_rank", "high_24h",
+                "circulating_supply"));
+
+        assertThat(m.header(Field.MARKET_CAP)).isNull();
+        assertThat(m.header(Field.VOLUME_24H)).isNull();
+        assertThatThrownBy(() -> mapper.map(List.of("symbol", "price_change_24h", "price_change_percentage_24h")))
+                .isInstanceOf(SourceException.class);
+    }
+
+    @Test
+    void recordsUnmappedHeadersAndMissingFields() {
+        ColumnMapping m = mapper.map(List.of("symbol", "price", "rank"));
+
+        assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual,
+                DriftEvent::action).containsExactlyInAnyOrder(
+                tuple("header_unmapped", null, "rank", "ignored"),
+                tuple("field_missing", "name", null, "ignored"),
+                tuple("field_missing", "market_cap_usd", null, "ignored"),
+                tuple("field_missing", "volume_24h_usd", null, "ignored"),
+                tuple("field_missing", "timestamp", null, "file_time_used"));
+    }
+
+    @Test
+    void readsTheSymbolFromTheNameWhenThereIsNoSymbolColumn() {
+        ColumnMapping m = mapper.map(List.of("id", "name", "value", "timestamp"));
+
+        assertThat(m.symbolFromName()).isTrue();
+        assertThat(m.header(Field.SYMBOL)).isNull();
+        assertThat(m.header(Field.PRICE)).isEqualTo("value");
+        assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::action)
+                .contains(tuple("field_derived", "symbol_from_name"));
+    }
+
+    @Test
+    void failsNamingTheHeadersFoundAndTheBestGuessesWhenARequiredFieldHasNoColumn() {
+        assertThatThrownBy(() -> mapper.map(List.of("record_id", "full_name", "score", "created_at")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("price")
+                .hasMessageContaining("[created_at, full_name, record_id, score]")
+                .hasMessageContaining("best guesses {price_usd=")
+                .hasMessageContaining("0.80");
+        assertThatThrownBy(() -> mapper.map(List.of("id", "title", "description", "value")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageStartingWith("cannot map required field(s) symbol:")
+                .hasMessageContaining("symbol=");
+    }
+
+    @Test
+    void ignoresReservedPayloadKeys() {
+        ColumnMapping m = mapper.map(List.of("symbol", "price", Payload.OBSERVED_AT, Payload.PROBLEM));
+
+        assertThat(m.driftEvents()).noneMatch(e -> e.actual() != null && e.actual().startsWith("_etl_"));
+    }
+
+    @Test
+    void givesTheSameMappingWhateverTheOrderOfTheHeaders() {
+        List<String> headers = new ArrayList<>(List.of("ticker", "symbl", "coin", "Price (USD)", "usd_price", "cap",
+                "mcap", "vol", "volume", "date", "time", "extra"));
+        ColumnMapping expected = mapper.map(headers);
+        Random random = new Random(7);
+        for (int i = 0; i < 20; i++) {
+            Collections.shuffle(headers, random);
+
+            ColumnMapping shuffled = mapper.map(headers);
+
+            assertThat(shuffled.headers()).isEqualTo(expected.headers());
+            assertThat(shuffled.driftEvents()).containsExactlyInAnyOrderElementsOf(expected.driftEvents());
+        }
+    }
+
+    @Test
+    void normalizesHeadersToLowerCaseWordsJoinedByUnderscores() {
+        assertThat(HeaderMapper.normalize(" Price (USD) ")).isEqualTo("price_usd");
+        assertThat(HeaderMapper.normalize("24h-Volume")).isEqualTo("24h_volume");
+        assertThat(HeaderMapper.normalize("Mkt.Cap")).isEqualTo("mkt_cap");
+    }
+}

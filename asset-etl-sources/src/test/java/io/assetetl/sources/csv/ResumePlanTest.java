@@ -1,0 +1,81 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.model.Checkpoint;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResumePlanTest {
+
+    private static final FileFormat CSV = new FileFormat(StandardCharsets.UTF_8, 0, ',', false);
+
+    @TempDir
+    Path dir;
+
+    private static String sha(String content) {
+        return HexFormat.of().formatHex(FileScan.newDigest().digest(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private ResumePlan plan(String fileContent, CsvCheckpoint checkpoint) throws Exception {
+        Path file = dir.resolve("f.csv");
+        Files.writeString(file, fileContent);
+        return ResumePlan.decide(Optional.ofNullable(checkpoint), FileScan.of(file,
+                checkpoint == null ? -1 : checkpoint.offset()), CSV);
+    }
+
+    private static CsvCheckpoint after(String ingested, long line, boolean terminated) {
+        return new CsvCheckpoint(sha(ingested), line, ingested.getBytes(StandardCharsets.UTF_8).length, terminated,
+                "UTF-8", ",");
+    }
+
+    @Test
+    void readsFromTheStartWithoutCheckpoint() throws Exception {
+        assertThat(plan("h\na\n", null)).isEqualTo(ResumePlan.FROM_START);
+    }
+
+    @Test
+    void readsNothingOfAnUnchangedFile() throws Exception {
+        ResumePlan plan = plan("h\na\nb\n", after("h\na\nb\n", 3, true));
+
+        assertThat(plan.kind()).isEqualTo(ResumePlan.Kind.UP_TO_DATE);
+    }
+
+    @Test
+    void continuesAfterTheIngestedPrefixOfAFileThatGrew() throws Exception {
+        ResumePlan plan = plan("h\na\nb\nc\n", after("h\na\nb\n", 3, true));
+
+        assertThat(plan).isEqualTo(new ResumePlan(ResumePlan.Kind.CONTINUE, 6, 3));
+    }
+
+    @Test
+    void continuesAfterAnUnterminatedLastLineWhenTheAppendStartsWithALineBreak() throws Exception {
+        assertThat(plan("h\na\r\nb\n", after("h\na", 2, false)))
+                .isEqualTo(new ResumePlan(ResumePlan.Kind.CONTINUE, 3, 1));
+        assertThat(plan("h\nab\n", after("h\na", 2, false))).isEqualTo(ResumePlan.FROM_START);
+    }
+
+    @Test
+    void readsARewrittenTruncatedOrReEncodedFileFromTheStart() throws Exception {
+        assertThat(plan("h\nX\nb\nc\n", after("h\na\nb\n", 3, true))).isEqualTo(ResumePlan.FROM_START);
+        assertThat(plan("h\na\n", after("h\na\nb\n", 3, true))).isEqualTo(ResumePlan.FROM_START);
+        CsvCheckpoint otherDelimiter = new CsvCheckpoint(sha("h\na\n"), 2, 4, true, "UTF-8", ";");
+        assertThat(plan("h\na\nb\n", otherDelimiter)).isEqualTo(ResumePlan.FROM_START);
+    }
+
+    @Test
+    void checkpointsSurviveTheirJsonFormAndForeignPositionsAreIgnored() {
+        CsvCheckpoint checkpoint = new CsvCheckpoint(sha("x"), 12, 345, false, "windows-1252", "\t");
+
+        assertThat(CsvCheckpoint.parse(checkpoint.toCheckpoint())).contains(checkpoint);
+        assertThat(checkpoint.toCheckpoint().position()).contains("\"file_sha256\":\"" + sha("x") + "\"")
+                .contains("\"line\":12").contains("\"offset\":345");
+        assertThat(CsvCheckpoint.parse(Checkpoint.of("{\"page\":3}"))).isEmpty();
+        assertThat(CsvCheckpoint.parse(Checkpoint.of("not json"))).isEmpty();
+    }
+}

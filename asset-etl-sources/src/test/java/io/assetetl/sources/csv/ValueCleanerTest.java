@@ -1,0 +1,185 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ValueCleanerTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            43250.10             | 43250.10
+            $43,250.10           | 43250.10
+            98.7 USD             | 98.7
+            USD 98.7             | 98.7
+            US$ 12               | 12
+            2 310,55 $           | 2310.55
+            2\u00a0310,55        | 2310.55
+            1.234.567,89         | 1234567.89
+            1,234,567.89         | 1234567.89
+            1'234'567            | 1234567
+            87,000               | 87000
+            $87,000              | 87000
+            0,52                 | 0.52
+            1234,5               | 1234.5
+            20,91                | 20.91
+            $1.7T                | 1700000000000
+            1.7t                 | 1700000000000
+            600B                 | 600000000000
+            21,4 B               | 21400000000
+            389M                 | 389000000
+            1.5 bn               | 1500000000
+            2.5 million          | 2500000
+            12K                  | 12000
+            1.28e9               | 1280000000
+            1.5E+3               | 1500
+            2.5e-3               | 0.0025
+            .5                   | 0.5
+            -5                   | -5
+            -$5.25               | -5.25
+            (12.50)              | -12.50
+            +7                   | 7
+            0.00002135           | 0.00002135
+            """)
+    void cleansNumbersAsPeopleWriteThem(String cell, BigDecimal expected) {
+        Cleaned<BigDecimal> cleaned = ValueCleaner.number(cell);
+
+        assertThat(cleaned.hasProblem()).as(cleaned.detail()).isFalse();
+        assertThat(cleaned.value()).isEqualByComparingTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "N/A", "n/a", "NA", "-", "--", "null", "NULL", "None", "NaN", "#N/A", "?"})
+    @NullSource
+    void treatsNullMarkersAsAbsent(String cell) {
+        assertThat(ValueCleaner.number(cell).isAbsent()).isTrue();
+        assertThat(ValueCleaner.timestamp(cell, DateOrder.UNSPECIFIED).isAbsent()).isTrue();
+        assertThat(ValueCleaner.symbol(cell).isAbsent()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "12abc", "1,2,3", "1.2.3,4.5", "12,34,5", "1e", "1e99999", "1e400", "€5", "5%",
+        "Infinity", "0x1F", "1 2", "$", "1..2", "--5"})
+    void rejectsWhatIsNotANumber(String cell) {
+        Cleaned<BigDecimal> cleaned = ValueCleaner.number(cell);
+
+        assertThat(cleaned.problem()).isEqualTo(Cleaned.Problem.INVALID);
+        assertThat(cleaned.detail()).isNotBlank();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            43250.5   | 43250.5
+            1.7E12    | 1700000000000
+            -3        | -3
+            +3        | 3
+            """)
+    void readsPlainNumbersOfTheCleanFormat(String cell, BigDecimal expected) {
+        assertThat(ValueCleaner.plainNumber(cell).value()).isEqualByComparingTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"$5", "1,000", "5 USD", "NaN", "1e999999", "1.2.3", "abc"})
+    void rejectsAnythingButPlainNumbersInTheCleanFormat(String cell) {
+        assertThat(ValueCleaner.plainNumber(cell).problem()).isEqualTo(Cleaned.Problem.INVALID);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            2024-01-15T10:30:00Z           | 2024-01-15T10:30:00Z
+            2024-01-15T10:30:00.703Z       | 2024-01-15T10:30:00.703Z
+            2025-12-24T10:00:00+00:00      | 2025-12-24T10:00:00Z
+            2024-01-15T13:30:00+03:00      | 2024-01-15T10:30:00Z
+            2024-01-15T05:30:00-0500       | 2024-01-15T10:30:00Z
+            2024-01-15T12:30:00+02         | 2024-01-15T10:30:00Z
+            2024-01-15T10:30:00            | 2024-01-15T10:30:00Z
+            2024-01-15T10:30               | 2024-01-15T10:30:00Z
+            2024-01-15 10:30:00            | 2024-01-15T10:30:00Z
+            2024-01-15 10:30:00 UTC        | 2024-01-15T10:30:00Z
+            2024-01-15                     | 2024-01-15T00:00:00Z
+            2024/01/15                     | 2024-01-15T00:00:00Z
+            20240115                       | 2024-01-15T00:00:00Z
+            1705314600                     | 2024-01-15T10:30:00Z
+            1705314600.5                   | 2024-01-15T10:30:00.500Z
+            1705314600000                  | 2024-01-15T10:30:00Z
+            1705314600123                  | 2024-01-15T10:30:00.123Z
+            15/01/2024                     | 2024-01-15T00:00:00Z
+            01/15/2024                     | 2024-01-15T00:00:00Z
+            15.01.2024 10:30               | 2024-01-15T10:30:00Z
+            15-01-2024 10:30:05            | 2024-01-15T10:30:05Z
+            05/05/2024                     | 2024-05-05T00:00:00Z
+            """)
+    void readsTimestampsInTheirManyShapesAsUtcInstants(String cell, Instant expected) {
+        Cleaned<Instant> cleaned = ValueCleaner.timestamp(cell, DateOrder.UNSPECIFIED);
+
+        assertThat(cleaned.hasProblem()).as(cleaned.detail()).isFalse();
+        assertThat(cleaned.value()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"01/02/2024", "1/2/2024", "03.04.2024 10:00"})
+    void rejectsDatesThatReadTwoWaysUnlessTheOrderIsConfigured(String cell) {
+        Cleaned<Instant> unconfigured = ValueCleaner.timestamp(cell, DateOrder.UNSPECIFIED);
+
+        assertThat(unconfigured.problem()).isEqualTo(Cleaned.Problem.AMBIGUOUS);
+        assertThat(unconfigured.detail()).contains("date_order");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            01/02/2024 | DMY | 2024-02-01T00:00:00Z
+            01/02/2024 | MDY | 2024-01-02T00:00:00Z
+            """)
+    void readsAmbiguousDatesInTheConfiguredOrder(String cell, DateOrder order, Instant expected) {
+        assertThat(ValueCleaner.timestamp(cell, order).value()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yesterday", "2024-13-01", "2024-02-30", "31/31/2024", "12345", "99999999999999",
+        "2024-01-15T25:00:00Z", "15 Jan"})
+    void rejectsWhatIsNotATimestamp(String cell) {
+        assertThat(ValueCleaner.timestamp(cell, DateOrder.DMY).problem()).isEqualTo(Cleaned.Problem.INVALID);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            BTC             | BTC
+            btc             | btc
+            ' eth '         | eth
+            $BTC            | BTC
+            Bitcoin (BTC)   | BTC
+            figr_heloc      | figr_heloc
+            bsc-usd         | bsc-usd
+            USDC.e          | USDC.e
+            """)
+    void readsTickersAsWrittenWithoutTheirDecoration(String cell, String expected) {
+        assertThat(ValueCleaner.symbol(cell).value()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BTC ETH", "BTC/USD", "\uFFFD", "ABCDEFGHIJKLMNOPQRSTUVWXYZ12345", "$"})
+    void rejectsSymbolsThatAreNotTickers(String cell) {
+        assertThat(ValueCleaner.symbol(cell).problem()).isEqualTo(Cleaned.Problem.INVALID);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} / {2}")
+    @CsvSource(delimiter = '|', nullValues = "null", textBlock = """
+            Bitcoin (BTC)                  | Bitcoin                       | BTC
+            Polygon (MATIC)                | Polygon                       | MATIC
+            Bitcoin                        | Bitcoin                       | null
+            Bitcoin Trading Volume (24h)   | Bitcoin Trading Volume (24h)  | null
+            Wrapped Bitcoin (wbtc)         | Wrapped Bitcoin (wbtc)        | null
+            (BTC)                          | (BTC)                         | null
+            """)
+    void splitsTheTickerOutOfANameOnlyWhenItIsOne(String cell, String name, String symbol) {
+        ValueCleaner.NameAndSymbol parts = ValueCleaner.name(cell);
+
+        assertThat(parts.name()).isEqualTo(name);
+        assertThat(parts.symbol()).isEqualTo(symbol);
+    }
+}
