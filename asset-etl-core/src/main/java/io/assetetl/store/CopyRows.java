@@ -22,7 +22,13 @@ final class CopyRows {
             out.append("\\N");
             return this;
         }
-        for (int i = 0, n = value.length(); i < n; i++) {
+        int n = value.length();
+        int clean = 0;
+        while (clean < n && plain(value.charAt(clean))) {
+            clean++;
+        }
+        out.append(value, 0, clean);
+        for (int i = clean; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -72,6 +78,10 @@ final class CopyRows {
 
     String body() {
         return out.toString();
+    }
+
+    private static boolean plain(char c) {
+        return c > '\\' || (c >= ' ' && c != '\\');
     }
 
     private void separator() {
