@@ -1,0 +1,192 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.RunStatus;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.TestDatabase;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code csv} source run by the engine on a real PostgreSQL. */
+class CsvSourceIT {
+
+    private static final String HEADER = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,timestamp\n";
+
+    @TempDir
+    Path dir;
+
+    private TestDatabase db;
+    private AssetEtl etl;
+    private Path file;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        file = dir.resolve("assets.csv");
+        etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(true)
+                .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
+                        "batch_size", "3"))))
+                .build();
+    }
+
+    private RunResult run() {
+        RunResult result = etl.run(RunRequest.of("csv"));
+        assertThat(result.processed()).isEqualTo(result.loaded() + result.unchanged() + result.rejected());
+        return result;
+    }
+
+    private BigDecimal price(String symbol) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT s.price_usd FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE s.source = 'csv' AND a.canonical_symbol = :symbol""").bind("symbol", symbol)
+                .mapTo(BigDecimal.class).one());
+    }
+
+    private List<Long> rawLines() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT line_no FROM raw_csv_assets ORDER BY line_no, id")
+                .mapTo(Long.class).list());
+    }
+
+    @Test
+    void ingestsTheShippedSampleFile() {
+        RunResult result = etl.run(RunRequest.of("csv").withSetting("path", "../examples/data/assets.csv"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(25);
+        assertThat(result.rejected()).isZero();
+        assertThat(db.count("raw_csv_assets")).isEqualTo(25);
+        assertThat(price("BTC")).isEqualByComparingTo("96432.18");
+        assertThat(price("SHIB")).isEqualByComparingTo("0.00002135");
+    }
+
+    @Test
+    void readsNothingOfAnUnchangedFile() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\nETH,Ethereum,2,,,2025-01-15T12:00:00Z\n");
+        assertThat(run().loaded()).isEqualTo(2);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
+
+        RunResult again = run();
+
+        assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(again.processed()).isZero();
+        assertThat(db.count("raw_csv_assets")).isEqualTo(2);
+    }
+
+    @Test
+    void readsOnlyTheLinesAppendedSinceTheLastRun() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\r\nETH,Ethereum,2,,,2025-01-15T12:00:00Z\r\n"
+                + "SOL,Solana,3,,,2025-01-15T12:00:00Z\r\nADA,Cardano,4,,,2025-01-15T12:00:00Z\r\n");
+        assertThat(run().processed()).isEqualTo(4);
+
+        Files.writeString(file, "XRP,XRP,5,,,2025-01-15T12:00:00Z\r\n\"DOGE\",\"Doge\ncoin\",6,,,2025-01-15T12:00:00Z\r\n"
+                + "LTC,Litecoin,7,,,2025-01-15T12:00:00Z", StandardOpenOption.APPEND);
+        RunResult appended = run();
+
+        assertThat(appended.processed()).isEqualTo(3);
+        assertThat(appended.loaded()).isEqualTo(3);
+        assertThat(rawLines()).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 9L);
+        assertThat(run().processed()).isZero();
+    }
+
+    @Test
+    void continuesAfterAnUnterminatedLastLineOnceItGetsItsLineBreak() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z");
+        assertThat(run().processed()).isEqualTo(1);
+
+        Files.writeString(file, "\nETH,Ethereum,2,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
+        RunResult appended = run();
+
+        assertThat(appended.processed()).isEqualTo(1);
+        assertThat(rawLines()).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void readsARewrittenFileAfresh() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\nETH,Ethereum,2,,,2025-01-15T12:00:00Z\n");
+        run();
+
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1.5,,,2025-01-15T13:00:00Z\nETH,Ethereum,2,,,2025-01-15T12:00:00Z\n");
+        RunResult rewritten = run();
+
+        assertThat(rewritten.processed()).isEqualTo(2);
+        assertThat(price("BTC")).isEqualByComparingTo("1.5");
+        assertThat(db.count("raw_csv_assets")).isEqualTo(4);
+    }
+
+    @Test
+    void turnsBadRowsIntoRejectsWithReasonCodes() throws Exception {
+        Files.writeString(file, "\uFEFF" + HEADER
+                + "BTC,Bitcoin,96432.18,1910412000000,38512000000,2025-01-15T12:00:00Z\n"
+                + ",No Symbol,1,,,2025-01-15T12:00:00Z\n"
+                + "ETH,Ethereum,abc,,,2025-01-15T12:00:00Z\n"
+                + "SOL,Solana,0,,,2025-01-15T12:00:00Z\n"
+                + "ADA,Cardano,1,lots,,2025-01-15T12:00:00Z\n"
+                + "XRP,XRP,1,,,last tuesday\n"
+                + "DOGE,Dogecoin,1\n"
+                + "BTC ETH,Two,1,,,2025-01-15T12:00:00Z\n");
+
+        RunResult result = run();
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(7);
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT position || ' ' || reason FROM etl_rejects ORDER BY id").mapTo(String.class).list());
+        assertThat(rejects).containsExactly("line 3 missing_symbol", "line 4 invalid_price", "line 5 invalid_price",
+                "line 6 invalid_number", "line 7 invalid_timestamp", "line 8 unparseable_row",
+                "line 9 invalid_symbol");
+        String detail = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT detail FROM etl_rejects WHERE reason = 'unparseable_row'").mapTo(String.class).one());
+        assertThat(detail).isEqualTo("expected 6 fields, found 3");
+    }
+
+    @Test
+    void aRowWithoutTimestampKeepsTheFileTimeItWasReadWithThroughReprocess() throws Exception {
+        Files.writeString(file, "symbol,price\nBTC,42000\n");
+        Instant fileTime = Instant.parse("2025-01-15T08:30:00Z");
+        Files.setLastModifiedTime(file, FileTime.from(fileTime));
+        run();
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2031-01-01T00:00:00Z")));
+
+        RunResult reprocessed = etl.reprocess("csv");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        Instant observed = db.jdbi().withHandle(h -> h.createQuery("SELECT observed_at FROM asset_sources")
+                .mapTo(Instant.class).one());
+        assertThat(observed).isEqualTo(fileTime);
+    }
+
+    @Test
+    void aFileWithoutTheRequiredColumnsFailsTheRunNamingItsHeaders() throws Exception {
+        Files.writeString(file, "ticker,usd_price\nBTC,1\n", StandardCharsets.UTF_8);
+
+        RunResult result = run();
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).contains("no 'symbol' column").contains("[ticker, usd_price]");
+        assertThat(db.count("raw_csv_assets")).isZero();
+    }
+
+    @Test
+    void aMissingFileFailsTheRun() {
+        RunResult result = run();
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).startsWith("file not found: ");
+    }
+}

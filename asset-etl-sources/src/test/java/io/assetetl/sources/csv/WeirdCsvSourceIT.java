@@ -1,0 +1,135 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.RunStatus;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.TestDatabase;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code csv_weird} source run by the engine on a real PostgreSQL. */
+class WeirdCsvSourceIT {
+
+    private static final String SAMPLE = "../examples/data/assets_weird.csv";
+
+    @TempDir
+    Path dir;
+
+    private TestDatabase db;
+    private AssetEtl etl;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        etl = AssetEtl.builder().dataSource(db.dataSource())
+                .source(SourceDefinition.of("csv_weird", "csv_weird", SourceConfig.of(Map.of("path", SAMPLE))))
+                .build();
+    }
+
+    private record Quote(String symbol, String sourceSymbol, BigDecimal price, BigDecimal marketCap,
+            BigDecimal volume, Instant observedAt) {
+    }
+
+    private Quote quote(String symbol) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT a.canonical_symbol, s.source_symbol, s.price_usd, s.market_cap_usd, s.volume_24h_usd,
+                       s.observed_at
+                FROM asset_sources s JOIN assets a ON a.id = s.asset_id WHERE a.canonical_symbol = :symbol""")
+                .bind("symbol", symbol)
+                .map((rs, ctx) -> new Quote(rs.getString(1), rs.getString(2), rs.getBigDecimal(3),
+                        rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getTimestamp(6).toInstant()))
+                .one());
+    }
+
+    @Test
+    void ingestsTheShippedMessySampleFile() {
+        RunResult result = etl.run(RunRequest.of("csv_weird"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(16);
+        assertThat(result.rejected()).isEqualTo(3);
+        Instant snapshot = Instant.parse("2025-01-15T12:05:00Z");
+        assertThat(quote("BTC")).isEqualTo(new Quote("BTC", "btc", new BigDecimal("96512.40"),
+                new BigDecimal("1910000000000"), new BigDecimal("38700000000"), snapshot));
+        assertThat(quote("ETH")).isEqualTo(new Quote("ETH", "ETH", new BigDecimal("3321.09"),
+                new BigDecimal("399900000000"), new BigDecimal("21400000000"), snapshot));
+        assertThat(quote("SOL").sourceSymbol()).isEqualTo("SOL");
+        assertThat(quote("TON").price()).isEqualByComparingTo("5.33");
+        assertThat(quote("SHIB").sourceSymbol()).isEqualTo("SHIB");
+        assertThat(quote("USDT").observedAt()).isEqualTo(snapshot);
+        assertThat(quote("XRP").observedAt()).isEqualTo(snapshot);
+        assertThat(quote("XRP").volume()).isNull();
+        assertThat(quote("DOGE").observedAt()).isEqualTo(snapshot);
+        assertThat(quote("ADA").observedAt()).isEqualTo(snapshot);
+        assertThat(quote("LINK").price()).isEqualByComparingTo("20.91");
+        assertThat(quote("XLM").price()).isEqualByComparingTo("0.4481");
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT position || ' ' || reason FROM etl_rejects ORDER BY id").mapTo(String.class).list());
+        assertThat(rejects).containsExactly("line 14 ambiguous_value", "line 15 invalid_price",
+                "line 16 invalid_price");
+    }
+
+    @Test
+    void recordsEveryNonExactHeaderMappingAsADriftEvent() {
+        etl.run(RunRequest.of("csv_weird"));
+
+        List<String> drift = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT kind || ':' || expected || '<-' || actual || ':' || confidence || ':' || action
+                FROM schema_drift_events ORDER BY expected""").mapTo(String.class).list());
+        assertThat(drift).containsExactly(
+                "header_alias:market_cap_usd<-Mkt Cap:0.950:mapped",
+                "header_alias:name<-Coin Name:0.950:mapped",
+                "header_alias:price_usd<-Price (USD):0.950:mapped",
+                "header_alias:symbol<-Ticker:0.950:mapped",
+                "header_alias:timestamp<-Last Updated:0.950:mapped",
+                "header_alias:volume_24h_usd<-24h Volume:0.950:mapped");
+    }
+
+    @Test
+    void readsAmbiguousDatesInTheConfiguredOrder() {
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("date_order", "DMY"));
+
+        assertThat(result.rejected()).isEqualTo(2);
+        assertThat(quote("AVAX").observedAt()).isEqualTo(Instant.parse("2025-02-01T00:00:00Z"));
+    }
+
+    @Test
+    void aFileWhoseRequiredFieldsCannotBeMappedFailsTheRunWithTheHeadersAndBestGuesses() throws Exception {
+        Path file = dir.resolve("products.csv");
+        Files.writeString(file, "record_id;full_name;score;created_at\n1;Bitcoin;5;2024-12-10\n");
+
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).contains("cannot map required field(s) price")
+                .contains("[created_at, full_name, record_id, score]").contains("best guesses");
+        assertThat(db.count("raw_csv_assets")).isZero();
+    }
+
+    @Test
+    void reprocessGivesTheSameCanonicalRowsAndReingestingTheSameFileLoadsNothing() {
+        etl.run(RunRequest.of("csv_weird"));
+        String before = db.digest("SELECT source_symbol, price_usd, market_cap_usd, volume_24h_usd, observed_at"
+                + " FROM asset_sources ORDER BY source_key");
+
+        RunResult reprocessed = etl.reprocess("csv_weird");
+        RunResult again = etl.run(RunRequest.of("csv_weird"));
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(db.digest("SELECT source_symbol, price_usd, market_cap_usd, volume_24h_usd, observed_at"
+                + " FROM asset_sources ORDER BY source_key")).isEqualTo(before);
+        assertThat(again.processed()).isZero();
+    }
+}
