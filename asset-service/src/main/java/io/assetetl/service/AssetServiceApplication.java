@@ -1,0 +1,167 @@
+package io.assetetl.service;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.assetetl.AssetEtl;
+import io.assetetl.query.AssetQueries;
+import io.assetetl.query.RunQueries;
+import io.assetetl.service.cli.CommandExit;
+import io.assetetl.service.cli.IngestCommand;
+import io.assetetl.service.cli.ReprocessCommand;
+import io.assetetl.service.health.SchedulerHealthCheck;
+import io.assetetl.service.health.ServiceHealth;
+import io.assetetl.service.http.AdminToken;
+import io.assetetl.service.http.AdminTokenFilter;
+import io.assetetl.service.http.ApiExceptionMapper;
+import io.assetetl.service.http.BodySizeLimitFilter;
+import io.assetetl.service.http.JsonProcessingExceptionMapper;
+import io.assetetl.service.http.RequestContextFilter;
+import io.assetetl.service.http.RunExceptionMappers;
+import io.assetetl.service.http.UnexpectedExceptionMapper;
+import io.assetetl.service.http.WebApplicationExceptionMapper;
+import io.assetetl.service.metrics.ServiceMetrics;
+import io.assetetl.service.resources.AssetResource;
+import io.assetetl.service.resources.DataResource;
+import io.assetetl.service.resources.HealthResource;
+import io.assetetl.service.resources.RunResource;
+import io.assetetl.service.resources.SourceResource;
+import io.assetetl.service.resources.StatsResource;
+import io.assetetl.store.Migrations;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.migrations.MigrationsBundle;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import java.time.Clock;
+import java.util.Map;
+import net.sourceforge.argparse4j.inf.ArgumentParserException;
+
+/**
+ * The asset-etl service: the HTTP API, the scheduler and the {@code ingest}, {@code reprocess} and {@code db}
+ * commands over the library. Every command runs without a configuration file.
+ */
+public class AssetServiceApplication extends Application<AssetServiceConfiguration> {
+
+    private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+    private final Map<String, String> environment;
+
+    public AssetServiceApplication() {
+        this(System.getenv());
+    }
+
+    /** @param environment where the built-in sources read {@code CSV_SOURCE_PATH}, {@code COINGECKO_*}, ... */
+    public AssetServiceApplication(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    public static void main(String[] args) throws Exception {
+        new AssetServiceApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "asset-service";
+    }
+
+    @Override
+    public void initialize(Bootstrap<AssetServiceConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(
+                BundledConfigurationFactory.substituting(bootstrap.getConfigurationSourceProvider()));
+        bootstrap.setConfigurationFactoryFactory(BundledConfigurationFactory::new);
+        bootstrap.addBundle(new MigrationsBundle<>() {
+            @Override
+            public DataSourceFactory getDataSourceFactory(AssetServiceConfiguration configuration) {
+                return EmbeddedDatabaseFallback.resolve(configuration);
+            }
+
+            @Override
+            public String getMigrationsFileName() {
+                return Migrations.CHANGELOG;
+            }
+        });
+        bootstrap.addCommand(new IngestCommand(environment));
+        bootstrap.addCommand(new ReprocessCommand(environment));
+    }
+
+    @Override
+    public void run(AssetServiceConfiguration configuration, Environment env) throws Exception {
+        env.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        if (configuration.getServerFactory() instanceof AbstractServerFactory server) {
+            server.setRegisterDefaultExceptionMappers(false);
+        }
+
+        DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
+        configuration.embeddedDatabase().ifPresent(embedded -> env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+            @Override
+            public void stop() {
+                embedded.stop();
+            }
+        }));
+        SchemaMigration.migrate(database);
+        ManagedDataSource dataSource = database.build(env.metrics(), "postgresql");
+        new JdbiFactory().build(env, database, dataSource, "postgresql");
+
+        ServiceMetrics metrics = new ServiceMetrics(env.metrics());
+        AssetEtl etl = configuration.buildEtl(dataSource, metrics.etl(), environment);
+        env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+            @Override
+            public void stop() {
+                etl.close();
+            }
+        });
+        EtlScheduler scheduler = new EtlScheduler(etl, configuration.getEtlInterval());
+        env.lifecycle().manage(scheduler);
+        env.healthChecks().register("scheduler", new SchedulerHealthCheck(scheduler));
+
+        AssetQueries assets = new AssetQueries(etl.jdbi(), etl.divergenceThreshold());
+        RunQueries runs = new RunQueries(etl.jdbi());
+        var jersey = env.jersey();
+        jersey.register(new RequestContextFilter(metrics));
+        jersey.register(new BodySizeLimitFilter(MAX_REQUEST_BODY_BYTES));
+        jersey.register(new AdminTokenFilter(new AdminToken(configuration.adminToken())));
+        jersey.register(new ApiExceptionMapper());
+        jersey.register(new WebApplicationExceptionMapper());
+        jersey.register(new JsonProcessingExceptionMapper());
+        jersey.register(new RunExceptionMappers.Refused());
+        jersey.register(new RunExceptionMappers.UnknownSource());
+        jersey.register(new UnexpectedExceptionMapper());
+        jersey.register(new HealthResource(new ServiceHealth(etl, runs)));
+        jersey.register(new DataResource(assets));
+        jersey.register(new AssetResource(assets, etl.divergenceThreshold()));
+        jersey.register(new RunResource(etl, runs));
+        jersey.register(new StatsResource(runs));
+        jersey.register(new SourceResource(etl, runs, Clock.systemUTC()));
+        jersey.register(OpenApi.resource());
+        env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
+                .addMapping("/metrics");
+    }
+
+    @Override
+    protected void onFatalError(Throwable t) {
+        exit(exitCode(t));
+    }
+
+    /** 2 for usage errors, the command's own code for {@link CommandExit}, else 1. */
+    static int exitCode(Throwable t) {
+        if (t instanceof CommandExit exit) {
+            return exit.code();
+        }
+        if (t instanceof ArgumentParserException) {
+            return CommandExit.USAGE;
+        }
+        return CommandExit.FAILED;
+    }
+
+    /** Ends the process; tests running commands in-process replace this. */
+    protected void exit(int code) {
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+}

@@ -1,0 +1,71 @@
+package io.assetetl.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.ConfigurationSourceProvider;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.logging.common.AbstractAppenderFactory;
+import io.dropwizard.logging.common.AppenderFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.logging.json.AccessJsonLayoutBaseFactory;
+import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
+import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import io.dropwizard.core.server.AbstractServerFactory;
+import jakarta.validation.Validator;
+import java.io.IOException;
+
+/**
+ * Reads the configuration file when one is given and the bundled {@value #BUNDLED} when none is, so that every
+ * command runs with no file at all. Then applies {@code logFormat}, which decides the layout of every log appender.
+ */
+final class BundledConfigurationFactory extends YamlConfigurationFactory<AssetServiceConfiguration> {
+
+    static final String BUNDLED = "io/assetetl/service/asset-service.yml";
+
+    BundledConfigurationFactory(Class<AssetServiceConfiguration> klass, Validator validator, ObjectMapper mapper,
+            String propertyPrefix) {
+        super(klass, validator, mapper, propertyPrefix);
+    }
+
+    /** Environment variables in {@code ${NAME:-default}} form are replaced in any configuration read. */
+    static ConfigurationSourceProvider substituting(ConfigurationSourceProvider provider) {
+        return new SubstitutingSourceProvider(provider, new EnvironmentVariableSubstitutor(false));
+    }
+
+    @Override
+    public AssetServiceConfiguration build() throws IOException, ConfigurationException {
+        return build(substituting(new ResourceConfigurationSourceProvider()), BUNDLED);
+    }
+
+    @Override
+    public AssetServiceConfiguration build(ConfigurationSourceProvider provider, String path)
+            throws IOException, ConfigurationException {
+        AssetServiceConfiguration configuration = super.build(provider, path);
+        if (configuration.getLogFormat().equals("json")) {
+            useJsonLayouts(configuration);
+        }
+        return configuration;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void useJsonLayouts(AssetServiceConfiguration configuration) {
+        if (configuration.getLoggingFactory() instanceof DefaultLoggingFactory logging) {
+            for (AppenderFactory<?> appender : logging.getAppenders()) {
+                if (appender instanceof AbstractAppenderFactory factory) {
+                    factory.setLayout(new EventJsonLayoutBaseFactory());
+                }
+            }
+        }
+        if (configuration.getServerFactory() instanceof AbstractServerFactory server
+                && server.getRequestLogFactory() instanceof LogbackAccessRequestLogFactory requests) {
+            for (AppenderFactory<?> appender : requests.getAppenders()) {
+                if (appender instanceof AbstractAppenderFactory factory) {
+                    factory.setLayout(new AccessJsonLayoutBaseFactory());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.assetetl.service;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How often the scheduler runs every enabled source: an ISO-8601 duration such as {@code PT15M}, or {@code off}.
+ */
+public final class EtlInterval {
+
+    public static final EtlInterval OFF = new EtlInterval(null);
+
+    private final Duration every;
+
+    private EtlInterval(Duration every) {
+        this.every = every;
+    }
+
+    @JsonCreator
+    public static EtlInterval parse(String text) {
+        String value = text == null ? "" : text.strip();
+        if (value.isEmpty() || value.toLowerCase(Locale.ROOT).equals("off")) {
+            return OFF;
+        }
+        Duration every;
+        try {
+            every = Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "ETL interval must be an ISO-8601 duration such as PT15M, or off: " + value);
+        }
+        if (every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException("ETL interval must be positive: " + value);
+        }
+        return new EtlInterval(every);
+    }
+
+    /** YAML reads an unquoted {@code off} as {@code false}: that means off too. */
+    @JsonCreator
+    public static EtlInterval fromBoolean(boolean enabled) {
+        if (enabled) {
+            throw new IllegalArgumentException("ETL interval must be an ISO-8601 duration such as PT15M, or off");
+        }
+        return OFF;
+    }
+
+    /** Empty when scheduled runs are off. */
+    public Optional<Duration> every() {
+        return Optional.ofNullable(every);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return every == null ? "off" : every.toString();
+    }
+}

@@ -1,0 +1,99 @@
+package io.assetetl.service;
+
+import static java.util.Objects.requireNonNull;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.run.RunRefusedException;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.SourceDefinition;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every enabled source once when the service starts and then every {@code ETL_INTERVAL}, one source after
+ * the other on one thread. A source that is already running (in another replica, or started over HTTP) is
+ * skipped until the next round: the library's per-source lock refuses the second run.
+ */
+public final class EtlScheduler implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtlScheduler.class);
+
+    /** What the scheduler is doing. */
+    public enum State { OFF, RUNNING, STOPPED }
+
+    private final AssetEtl etl;
+    private final Optional<Duration> interval;
+    private volatile ScheduledExecutorService executor;
+
+    public EtlScheduler(AssetEtl etl, EtlInterval interval) {
+        this.etl = requireNonNull(etl, "etl is null");
+        this.interval = interval.every();
+    }
+
+    @Override
+    public void start() {
+        if (interval.isEmpty()) {
+            LOG.info("scheduled runs are off (ETL_INTERVAL=off)");
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "etl-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::runAll, 0, interval.get().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("scheduled runs every {} for sources {}", interval.get(),
+                etl.sources().stream().filter(SourceDefinition::enabled).map(SourceDefinition::name).toList());
+    }
+
+    /** Runs each enabled source once; never throws, so that the schedule goes on. */
+    void runAll() {
+        for (SourceDefinition source : etl.sources()) {
+            if (!source.enabled() || Thread.currentThread().isInterrupted()) {
+                continue;
+            }
+            try {
+                RunResult result = etl.run(RunRequest.of(source.name()));
+                LOG.info("scheduled run of {} {}: processed={} loaded={} unchanged={} rejected={} in {} ms",
+                        source.name(), result.status().code(), result.processed(), result.loaded(),
+                        result.unchanged(), result.rejected(), result.durationMs());
+            } catch (RunRefusedException e) {
+                LOG.info("scheduled run of {} skipped: a run of it is already in progress", source.name());
+            } catch (RuntimeException e) {
+                LOG.error("scheduled run of {} could not start: {}", source.name(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        ScheduledExecutorService running = executor;
+        if (running == null) {
+            return;
+        }
+        running.shutdown();
+        if (!running.awaitTermination(30, TimeUnit.SECONDS)) {
+            LOG.warn("a scheduled run did not end within 30 s of shutdown; interrupting it");
+            running.shutdownNow();
+        }
+    }
+
+    public State state() {
+        ScheduledExecutorService running = executor;
+        if (interval.isEmpty()) {
+            return State.OFF;
+        }
+        return running != null && !running.isShutdown() ? State.RUNNING : State.STOPPED;
+    }
+
+    public String interval() {
+        return interval.map(Duration::toString).orElse("off");
+    }
+}

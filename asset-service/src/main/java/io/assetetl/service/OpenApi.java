@@ -1,0 +1,47 @@
+package io.assetetl.service;
+
+import io.assetetl.service.resources.AssetResource;
+import io.assetetl.service.resources.DataResource;
+import io.assetetl.service.resources.HealthResource;
+import io.assetetl.service.resources.RunResource;
+import io.assetetl.service.resources.SourceResource;
+import io.assetetl.service.resources.StatsResource;
+import io.swagger.v3.jaxrs2.integration.resources.OpenApiResource;
+import io.swagger.v3.oas.integration.SwaggerConfiguration;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** {@code GET /openapi.json}: the OpenAPI 3 description, generated from the resources' annotations. */
+final class OpenApi {
+
+    private OpenApi() {
+    }
+
+    static OpenApiResource resource() {
+        OpenAPI api = new OpenAPI()
+                .info(new Info().title("asset-etl").version("1")
+                        .description("Canonical crypto-asset data loaded from CSV files and the CoinGecko API, "
+                                + "with run history, data quality and operations endpoints. Errors are "
+                                + "{\"code\":N,\"message\":\"...\"}."))
+                .components(new Components().addSecuritySchemes("bearer",
+                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+                                .description("ADMIN_TOKEN")));
+        Set<String> resources = Stream.of(HealthResource.class, DataResource.class, AssetResource.class,
+                        RunResource.class, StatsResource.class, SourceResource.class)
+                .map(Class::getName).collect(Collectors.toSet());
+        SwaggerConfiguration configuration = new SwaggerConfiguration()
+                .openAPI(api)
+                .prettyPrint(true)
+                .readAllResources(false)
+                .resourceClasses(resources)
+                .id("asset-service");
+        OpenApiResource resource = new OpenApiResource();
+        resource.setOpenApiConfiguration(configuration);
+        return resource;
+    }
+}

@@ -1,0 +1,15 @@
+package io.assetetl.service.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/** {@code GET /data}: one page of canonical assets. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record DataResponse(List<AssetSummary> data, Pagination pagination, Meta meta) {
+
+    /** @param nextCursor pass as {@code cursor} for the next page; {@code null} on the last page */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Pagination(int limit, String nextCursor) {
+    }
+}

@@ -1,0 +1,30 @@
+package io.assetetl.service.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.assetetl.query.SourceActivity;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** {@code GET /stats}: what each source's runs have done, by source name. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record StatsResponse(Map<String, SourceStats> sources) {
+
+    /**
+     * @param lastRunMetadata the last run's metadata object, as the engine stored it
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record SourceStats(long runs, long recordsProcessedLastRun, long recordsProcessedTotal,
+            Long lastDurationMs, UUID lastRunId, String lastStatus, Instant lastRunStartedAt, Instant lastSuccessAt,
+            Instant lastFailureAt, @JsonRawValue String lastRunMetadata) {
+
+        public static SourceStats from(SourceActivity a) {
+            return new SourceStats(a.runs(), a.lastRun().recordsProcessed(), a.totalProcessed(),
+                    a.lastRun().durationMs(), a.lastRun().runId(), a.lastRun().status().code(),
+                    a.lastRun().startedAt(), a.lastSuccessAt(), a.lastFailureAt(),
+                    a.lastRunMetadata() == null ? "{}" : a.lastRunMetadata());
+        }
+    }
+}

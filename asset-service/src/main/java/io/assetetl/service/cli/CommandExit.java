@@ -1,0 +1,22 @@
+package io.assetetl.service.cli;
+
+/**
+ * Ends a command with an exit code: 1 when the run failed or was refused, 2 on a usage error. The message, if
+ * any, goes to stderr.
+ */
+public final class CommandExit extends RuntimeException {
+
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private final int code;
+
+    public CommandExit(int code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,113 @@
+package io.assetetl.service.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.assetetl.AssetEtl;
+import io.assetetl.run.EtlMetrics;
+import io.assetetl.run.RunRefusedException;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.service.AssetServiceConfiguration;
+import io.assetetl.service.EmbeddedDatabaseFallback;
+import io.assetetl.service.SchemaMigration;
+import io.dropwizard.db.DataSourceFactory;
+import io.assetetl.service.api.RunOutcome;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.cli.ConfiguredCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.db.ManagedDataSource;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.stream.Collectors;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+/**
+ * A command that runs one source once and ends: it migrates the schema, runs, prints the run's JSON summary as
+ * the last line of stdout and ends with 0 (succeeded), 1 (failed, or refused because the source is running) or
+ * 2 (usage error). Everything else the command and its libraries write, logs included, goes to stderr, so that
+ * scripts can read stdout as it is.
+ */
+abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
+
+    private final Map<String, String> environment;
+    private PrintStream stdout = System.out;
+
+    EtlCommand(String name, String description, Map<String, String> environment) {
+        super(name, description);
+        this.environment = environment;
+    }
+
+    @Override
+    public final void configure(Subparser subparser) {
+        subparser.addArgument("source").help("the source to run: csv, csv_weird, coingecko or a configured one");
+        addOptions(subparser);
+        super.configure(subparser);
+    }
+
+    void addOptions(Subparser subparser) {
+    }
+
+    @Override
+    public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(System.err);
+        try {
+            stdout = out;
+            super.run(bootstrap, namespace);
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    @Override
+    protected final void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
+            AssetServiceConfiguration configuration) throws Exception {
+        DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
+        ManagedDataSource dataSource = null;
+        try {
+            SchemaMigration.migrate(database);
+            dataSource = database.build(bootstrap.getMetricRegistry(), "asset-etl");
+            try (AssetEtl etl = configuration.buildEtl(dataSource, EtlMetrics.NOOP, environment)) {
+                String source = namespace.getString("source");
+                SourceDefinition definition = etl.source(source).orElseThrow(() -> new CommandExit(CommandExit.USAGE,
+                        "unknown source '" + source + "'; configured sources: " + etl.sources().stream()
+                                .map(SourceDefinition::name).collect(Collectors.joining(", "))));
+                RunResult result;
+                try {
+                    result = execute(etl, definition, namespace, new ProgressPrinter(System.err));
+                } catch (RunRefusedException e) {
+                    throw new CommandExit(CommandExit.FAILED, "a run of source " + source + " is already in progress");
+                }
+                printSummary(bootstrap, result);
+                if (!result.succeeded()) {
+                    throw new CommandExit(CommandExit.FAILED,
+                            "run " + result.runId() + " failed: " + result.errorMessage().orElse("unknown error"));
+                }
+            }
+        } finally {
+            if (dataSource != null) {
+                dataSource.stop();
+            }
+            configuration.embeddedDatabase().ifPresent(EmbeddedDatabaseFallback::stop);
+        }
+    }
+
+    abstract RunResult execute(AssetEtl etl, SourceDefinition source, Namespace namespace, ProgressPrinter progress);
+
+    private void printSummary(Bootstrap<AssetServiceConfiguration> bootstrap, RunResult result)
+            throws JsonProcessingException {
+        stdout.println(bootstrap.getObjectMapper().writeValueAsString(RunOutcome.from(result)));
+        stdout.flush();
+    }
+
+    @Override
+    public void onError(Cli cli, Namespace namespace, Throwable e) {
+        if (e instanceof CommandExit) {
+            cli.getStdErr().println(e.getMessage());
+        } else {
+            cli.getStdErr().println(getName() + " failed: " + e.getMessage());
+            e.printStackTrace(cli.getStdErr());
+        }
+        cli.getStdErr().flush();
+    }
+}

@@ -1,0 +1,48 @@
+package io.assetetl.service.health;
+
+import static java.util.Objects.requireNonNull;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.query.RunQueries;
+import io.assetetl.query.SourceActivity;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.service.api.HealthResponse;
+import io.assetetl.service.api.HealthResponse.SourceHealth;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers {@code GET /health}: whether the database answers, and each source's last run. Nothing is cached, so
+ * the answer turns back to healthy by itself as soon as the database is reachable again.
+ */
+public final class ServiceHealth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceHealth.class);
+
+    private final AssetEtl etl;
+    private final RunQueries runs;
+
+    public ServiceHealth(AssetEtl etl, RunQueries runs) {
+        this.etl = requireNonNull(etl, "etl is null");
+        this.runs = requireNonNull(runs, "runs is null");
+    }
+
+    public HealthResponse check() {
+        try {
+            Map<String, SourceHealth> sources = new LinkedHashMap<>();
+            for (SourceDefinition source : etl.sources()) {
+                sources.put(source.name(), new SourceHealth(null, null, null));
+            }
+            for (SourceActivity activity : runs.activity()) {
+                sources.put(activity.source(), new SourceHealth(activity.lastRun().status().code(),
+                        activity.lastSuccessAt(), activity.lastFailureAt()));
+            }
+            return new HealthResponse("ok", "connected", sources);
+        } catch (RuntimeException e) {
+            LOG.warn("health check: database unreachable: {}", e.getMessage());
+            return new HealthResponse("error", "disconnected", Map.of());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.assetetl.service.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.assetetl.service.metrics.ServiceMetrics;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.uri.UriTemplate;
+
+/**
+ * Gives every request an id (the caller's {@code X-Request-Id} when it is a plain token, else a new UUID), sends it
+ * back as {@code X-Request-Id}, and records the request's latency by route template.
+ */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+public final class RequestContextFilter implements ContainerRequestFilter, ContainerResponseFilter {
+
+    public static final String HEADER = "X-Request-Id";
+    private static final String ID = RequestContextFilter.class.getName() + ".id";
+    private static final String STARTED = RequestContextFilter.class.getName() + ".started";
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final ServiceMetrics metrics;
+
+    public RequestContextFilter(ServiceMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        request.setProperty(STARTED, System.nanoTime());
+        String given = request.getHeaderString(HEADER);
+        request.setProperty(ID, given != null && SAFE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString());
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        response.getHeaders().putSingle(HEADER, requestId(request));
+        Object started = request.getProperty(STARTED);
+        if (started instanceof Long nanos) {
+            metrics.request(request.getMethod(), route(request.getUriInfo()), response.getStatus(),
+                    Duration.ofNanos(System.nanoTime() - nanos));
+        }
+    }
+
+    /** This request's id. */
+    public static String requestId(ContainerRequestContext request) {
+        Object id = request.getProperty(ID);
+        return id == null ? "unknown" : id.toString();
+    }
+
+    /** Milliseconds since this request arrived. */
+    public static long elapsedMillis(ContainerRequestContext request) {
+        Object started = request.getProperty(STARTED);
+        return started instanceof Long nanos ? Duration.ofNanos(System.nanoTime() - nanos).toMillis() : 0;
+    }
+
+    private static String route(UriInfo uriInfo) {
+        if (uriInfo instanceof ExtendedUriInfo extended) {
+            List<UriTemplate> templates = extended.getMatchedTemplates();
+            if (!templates.isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (int i = templates.size() - 1; i >= 0; i--) {
+                    String part = templates.get(i).getTemplate();
+                    if (!part.isEmpty() && !part.equals("/")) {
+                        path.append(part.startsWith("/") ? "" : "/").append(part);
+                    }
+                }
+                return path.length() == 0 ? "/" : path.toString();
+            }
+        }
+        return "unmatched";
+    }
+}

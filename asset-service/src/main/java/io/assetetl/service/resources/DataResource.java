@@ -1,0 +1,75 @@
+package io.assetetl.service.resources;
+
+import io.assetetl.query.AssetFilter;
+import io.assetetl.query.AssetPage;
+import io.assetetl.query.AssetQueries;
+import io.assetetl.service.api.AssetSummary;
+import io.assetetl.service.api.DataResponse;
+import io.assetetl.service.api.ErrorResponse;
+import io.assetetl.service.api.Meta;
+import io.assetetl.service.http.ApiException;
+import io.assetetl.service.http.RequestContextFilter;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/** {@code GET /data}: canonical assets, filtered, in pages. */
+@Path("/data")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "assets")
+public final class DataResource {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final AssetQueries assets;
+
+    public DataResource(AssetQueries assets) {
+        this.assets = assets;
+    }
+
+    @GET
+    @Operation(summary = "Canonical assets with consensus prices, in symbol order, keyset-paginated",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "a page",
+                        content = @Content(schema = @Schema(implementation = DataResponse.class))),
+                @ApiResponse(responseCode = "400", description = "a parameter is invalid; the message names it",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+    public DataResponse list(
+            @Parameter(description = "canonical symbol (any case; aliases such as XBT accepted)")
+            @QueryParam("symbol") String symbol,
+            @Parameter(description = "only assets this source reports") @QueryParam("source") String source,
+            @Parameter(description = "consensus price at least this (USD)") @QueryParam("min_price") String minPrice,
+            @Parameter(description = "consensus price at most this (USD)") @QueryParam("max_price") String maxPrice,
+            @Parameter(description = "page size, 1 to 500 (default 50)") @QueryParam("limit") String limit,
+            @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor,
+            @Context ContainerRequestContext request) {
+        int size = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        AssetFilter filter = filter(symbol, source, minPrice, maxPrice);
+        AssetPage page = assets.page(filter, Params.afterCursor(cursor), size);
+        return new DataResponse(page.assets().stream().map(AssetSummary::from).toList(),
+                new DataResponse.Pagination(size, page.lastSymbol().map(Params::cursor).orElse(null)),
+                new Meta(RequestContextFilter.requestId(request), RequestContextFilter.elapsedMillis(request)));
+    }
+
+    private static AssetFilter filter(String symbol, String source, String minPrice, String maxPrice) {
+        Optional<BigDecimal> min = Params.price("min_price", minPrice);
+        Optional<BigDecimal> max = Params.price("max_price", maxPrice);
+        if (min.isPresent() && max.isPresent() && min.get().compareTo(max.get()) > 0) {
+            throw ApiException.badParameter("min_price", "must not be greater than max_price");
+        }
+        return new AssetFilter(Params.symbol("symbol", symbol), Params.text("source", source), min, max);
+    }
+}

@@ -1,0 +1,147 @@
+package io.assetetl.service.resources;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.query.RunComparison;
+import io.assetetl.query.RunQueries;
+import io.assetetl.run.RunRecord;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunStatus;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.run.StartedRun;
+import io.assetetl.service.api.CompareRunsResponse;
+import io.assetetl.service.api.ErrorResponse;
+import io.assetetl.service.api.RunAccepted;
+import io.assetetl.service.api.RunDetail;
+import io.assetetl.service.api.RunList;
+import io.assetetl.service.api.RunSummary;
+import io.assetetl.service.api.RunTrigger;
+import io.assetetl.service.http.AdminOnly;
+import io.assetetl.service.http.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** The run ledger over HTTP, and {@code POST /runs} to start one. */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs")
+public final class RunResource {
+
+    private final AssetEtl etl;
+    private final RunQueries runs;
+    public RunResource(AssetEtl etl, RunQueries runs) {
+        this.etl = etl;
+        this.runs = runs;
+    }
+
+    @GET
+    @Path("runs")
+    @Operation(summary = "Runs, newest first",
+            responses = {
+                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunList.class))),
+                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+    public RunList list(
+            @Parameter(description = "1 to 500 (default 50)") @QueryParam("limit") String limit,
+            @Parameter(description = "only this source's runs") @QueryParam("source") String source,
+            @Parameter(description = "running, succeeded, failed or abandoned") @QueryParam("status") String status) {
+        List<RunRecord> found = etl.runs(Params.limit(limit, 50, 500), Params.text("source", source), status(status));
+        return new RunList(found.stream().map(RunSummary::from).toList());
+    }
+
+    @GET
+    @Path("runs/{run_id}")
+    @Operation(summary = "One run with its rejects counted by reason and its schema drift events",
+            responses = {
+                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunDetail.class))),
+                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+    public RunDetail get(@PathParam("run_id") String runId) {
+        UUID id = Params.uuid("run_id", runId);
+        RunRecord run = etl.findRun(id).orElseThrow(() -> ApiException.notFound("no run with id " + id));
+        return RunDetail.from(run, runs.rejectsByReason(id), runs.driftEvents(id));
+    }
+
+    @POST
+    @Path("runs")
+    @AdminOnly
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start a run of a source in the background",
+            security = @SecurityRequirement(name = "bearer"),
+            responses = {
+                @ApiResponse(responseCode = "202", description = "started; the run holds its source's lock",
+                        content = @Content(schema = @Schema(implementation = RunAccepted.class))),
+                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "401", description = "missing or wrong bearer token",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "403", description = "no ADMIN_TOKEN configured",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "404", description = "unknown source",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "409", description = "a run of that source is in progress",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+    public Response start(RunTrigger trigger) {
+        String source = Optional.ofNullable(trigger).flatMap(t -> Params.text("source", t.source()))
+                .orElseThrow(() -> ApiException.badParameter("source", "is required: {\"source\":\"csv\"}"));
+        etl.source(source).orElseThrow(() -> ApiException.notFound("unknown source " + source));
+        StartedRun run = etl.start(RunRequest.of(source));
+        return Response.accepted(new RunAccepted(run.runId(), run.source(), RunStatus.RUNNING.code()))
+                .location(URI.create("/runs/" + run.runId()))
+                .build();
+    }
+
+    @GET
+    @Path("compare-runs")
+    @Operation(summary = "Consecutive finished runs side by side with anomaly flags",
+            responses = {
+                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = CompareRunsResponse.class))),
+                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+    public CompareRunsResponse compare(
+            @Parameter(description = "one source (default: every source)") @QueryParam("source") String source,
+            @Parameter(description = "pairs per source, 1 to 100 (default 10)") @QueryParam("limit") String limit) {
+        int pairs = Params.limit(limit, 10, 100);
+        Set<String> names = new LinkedHashSet<>();
+        Params.text("source", source).ifPresentOrElse(names::add, () -> {
+            etl.sources().stream().map(SourceDefinition::name).forEach(names::add);
+            runs.activity().forEach(a -> names.add(a.source()));
+        });
+        List<CompareRunsResponse.Pair> out = new ArrayList<>();
+        for (String name : names) {
+            // one run of a source can be in progress, and it is skipped: one extra row keeps `pairs` pairs
+            List<RunRecord> recent = etl.runs(pairs + 2, Optional.of(name), Optional.empty());
+            RunComparison.consecutive(recent).stream().limit(pairs).map(CompareRunsResponse.Pair::from)
+                    .forEach(out::add);
+        }
+        return new CompareRunsResponse(out);
+    }
+
+    private static Optional<RunStatus> status(String raw) {
+        return Params.text("status", raw).map(text -> {
+            try {
+                return RunStatus.fromCode(text.toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badParameter("status", "must be running, succeeded, failed or abandoned");
+            }
+        });
+    }
+}

@@ -1,0 +1,37 @@
+package io.assetetl.service.resources;
+
+import io.assetetl.query.RunQueries;
+import io.assetetl.query.SourceActivity;
+import io.assetetl.service.api.StatsResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code GET /stats}: per source, what its runs have done. */
+@Path("/stats")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs")
+public final class StatsResource {
+
+    private final RunQueries runs;
+
+    public StatsResource(RunQueries runs) {
+        this.runs = runs;
+    }
+
+    @GET
+    @Operation(summary = "Per source: records processed (last run and total), last duration, last success and "
+            + "failure, last run's metadata")
+    public StatsResponse stats() {
+        Map<String, StatsResponse.SourceStats> sources = new LinkedHashMap<>();
+        for (SourceActivity activity : runs.activity()) {
+            sources.put(activity.source(), StatsResponse.SourceStats.from(activity));
+        }
+        return new StatsResponse(sources);
+    }
+}
