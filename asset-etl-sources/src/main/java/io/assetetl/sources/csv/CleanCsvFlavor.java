@@ -6,19 +6,25 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The clean {@code csv} format: UTF-8 (a byte-order mark is skipped), comma-delimited, headers {@code symbol},
+ * The clean {@code csv} format: UTF-8 (a byte-order mark is skipped; a file that is not valid UTF-8 is read as
+ * Windows-1252, with a warning, rather than failing the run), comma-delimited, headers {@code symbol},
  * {@code name}, {@code price_usd} (or {@code price}), {@code market_cap_usd}, {@code volume_24h_usd},
  * {@code timestamp} in any order and case; other columns are kept in the raw payload and otherwise ignored.
  */
 final class CleanCsvFlavor implements CsvFlavor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CleanCsvFlavor.class);
+
     @Override
     public FileFormat format(Path path, FileScan scan) {
         if (!scan.validUtf8()) {
-            throw new SourceException(path.getFileName() + " is not valid UTF-8 (byte " + scan.firstInvalidUtf8()
-                    + "); the csv_weird source also reads Windows-1252 files");
+            LOG.warn("{} is not valid UTF-8 (byte {}); reading it as Windows-1252", path.getFileName(),
+                    scan.firstInvalidUtf8());
+            return new FileFormat(WeirdCsvFlavor.WINDOWS_1252, scan.hasUtf8Bom() ? 3 : 0, ',', false);
         }
         return new FileFormat(StandardCharsets.UTF_8, scan.hasUtf8Bom() ? 3 : 0, ',', false);
     }

@@ -88,8 +88,8 @@ final class CsvBatchReader implements SourceReader {
 
     private Interpretation interpret(DelimitedFileReader.Record record) {
         String[] values = record.values();
-        String problem = null;
-        if (values.length != keys.size() && !(values.length > keys.size() && onlyEmptyAfter(values, keys.size()))) {
+        String problem = record.problem();
+        if (problem == null && values.length != keys.size() && !(values.length > keys.size() && onlyEmptyAfter(values, keys.size()))) {
             problem = "expected " + keys.size() + " fields, found " + values.length;
         }
         CsvRow row = mapping.row(values, columns, null, problem);

@@ -75,6 +75,10 @@ final class CsvSource implements Source {
         if (header == null) {
             throw new SourceException(path.getFileName() + " is empty: it has no header line");
         }
+        if (header.problem() != null) {
+            throw new SourceException("the header line of " + path.getFileName() + " is unreadable: "
+                    + header.problem());
+        }
         List<String> keys = Payload.keys(header.values());
         ColumnMapping mapping = flavor.map(keys);
         for (DriftEvent e : mapping.driftEvents()) {

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharsetDecoder;
@@ -29,33 +29,38 @@ import java.util.Arrays;
  */
 final class DelimitedFileReader implements AutoCloseable {
 
-    /** Upper bound of one value; a longer one (an unbalanced quote swallowing the file) fails the read. */
-    static final int MAX_CHARS_PER_VALUE = 1 << 21;
+    /** Upper bound of one value; a longer one (an unbalanced quote swallowing the file) makes its line a reject. */
+    static final int MAX_CHARS_PER_VALUE = 1 << 20;
+    /** Upper bound of values per record; a wider record is a reject. */
     static final int MAX_COLUMNS = 2048;
 
     /**
      * One record.
      *
-     * @param values     its values, trimmed; {@code null} for an empty unquoted value
+     * @param values     its values, trimmed; {@code null} for an empty unquoted value; empty when it could not be
+     *                   split into values
      * @param line       physical line number of its first line (the file's first line is 1)
      * @param endOffset  byte offset right after it (after its line break, if it has one)
      * @param lastLine   physical line number of its last line
      * @param terminated whether it ended with a line break
+     * @param problem    why the line could not be split into values (too wide, a value too long), or {@code null}
      */
-    record Record(String[] values, long line, long endOffset, long lastLine, boolean terminated) {
+    record Record(String[] values, long line, long endOffset, long lastLine, boolean terminated, String problem) {
     }
 
     private final Path path;
-    private final CsvParser parser;
-    private final PositionTrackingReader input;
-    private final boolean comments;
+    private final FileFormat format;
+    private final long end;
+    private CsvParser parser;
+    private PositionTrackingReader input;
+    private long consumedOffset;
+    private long consumedLines;
     private boolean closed;
 
-    private DelimitedFileReader(Path path, CsvParser parser, PositionTrackingReader input, boolean comments) {
+    private DelimitedFileReader(Path path, FileFormat format, long end) {
         this.path = path;
-        this.parser = parser;
-        this.input = input;
-        this.comments = comments;
+        this.format = format;
+        this.end = end;
     }
 
     /**
@@ -64,11 +69,16 @@ final class DelimitedFileReader implements AutoCloseable {
      * @param linesBefore line breaks before {@code offset}
      */
     static DelimitedFileReader open(Path path, FileFormat format, long offset, long end, long linesBefore) {
-        long start = offset == 0 ? Math.min(format.bomLength(), end) : offset;
+        DelimitedFileReader reader = new DelimitedFileReader(path, format, end);
+        reader.start(offset == 0 ? Math.min(format.bomLength(), end) : offset, linesBefore);
+        return reader;
+    }
+
+    private void start(long offset, long linesBefore) {
         FileChannel channel;
         try {
             channel = FileChannel.open(path, StandardOpenOption.READ);
-            channel.position(start);
+            channel.position(offset);
         } catch (IOException e) {
             throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
         }
@@ -76,16 +86,12 @@ final class DelimitedFileReader implements AutoCloseable {
         boolean utf8 = format.charset().equals(StandardCharsets.UTF_8);
         CodingErrorAction onError = utf8 ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
         decoder.onMalformedInput(onError).onUnmappableCharacter(onError);
-        InputStream bytes = new BoundedInput(Channels.newInputStream(channel), end - start);
-        PositionTrackingReader input = new PositionTrackingReader(new InputStreamReader(bytes, decoder), start,
-                linesBefore, utf8);
-        CsvParser parser = new CsvParser(settings(format));
-        try {
-            parser.beginParsing(input);
-        } catch (TextParsingException e) {
-            throw failure(path, linesBefore + 1, e);
-        }
-        return new DelimitedFileReader(path, parser, input, format.comments());
+        InputStream bytes = new BoundedInput(Channels.newInputStream(channel), end - offset);
+        input = new PositionTrackingReader(new InputStreamReader(bytes, decoder), offset, linesBefore, utf8);
+        consumedOffset = offset;
+        consumedLines = linesBefore;
+        parser = new CsvParser(settings(format));
+        parser.beginParsing(input);
     }
 
     private static CsvParserSettings settings(FileFormat format) {
@@ -113,25 +119,32 @@ final class DelimitedFileReader implements AutoCloseable {
     }
 
     /**
-     * The next record, skipping blank and comment lines; {@code null} at the end.
+     * The next record, skipping blank and comment lines; {@code null} at the end. A line the parser cannot split
+     * (too many values, a value too long) comes back as a record with a {@link Record#problem()}, and reading
+     * goes on with the next line.
      *
-     * @throws SourceException when the file cannot be read or split into records at all
+     * @throws SourceException when the file cannot be read
      */
     Record next() {
         while (!closed) {
             String[] values;
             try {
                 values = parser.parseNext();
-            } catch (TextParsingException e) {
-                throw failure(path, input.linesDelivered() + 1, e);
-            } catch (UncheckedIOException e) {
-                throw new SourceException("cannot read " + path + ": " + e.getCause().getMessage(), e);
+            } catch (TextParsingException | IllegalStateException | ArrayIndexOutOfBoundsException e) {
+                if (isReadFailure(e)) {
+                    throw new SourceException("cannot read " + path + ": " + rootMessage(e), e);
+                }
+                return skipUnparseableLine(e);
             }
             if (values == null) {
                 close();
                 return null;
             }
-            if (isBlank(values) || (comments && isComment(values))) {
+            PositionTrackingReader.End recordEnd = input.endAt(parser.getContext().currentChar());
+            long linesBefore = consumedLines;
+            consumedOffset = recordEnd.offset();
+            consumedLines = recordEnd.lastLine() - (recordEnd.terminated() ? 0 : 1);
+            if (isBlank(values) || (format.comments() && isComment(values))) {
                 continue;
             }
             long newlines = 0;
@@ -146,11 +159,90 @@ final class DelimitedFileReader implements AutoCloseable {
                     }
                 }
             }
-            PositionTrackingReader.End end = input.endAt(parser.getContext().currentChar());
-            long firstLine = end.lastLine() - newlines;
-            return new Record(values, firstLine, end.offset(), end.lastLine(), end.terminated());
+            // a quoted value left open to the end of the file holds its own final line break: never go back
+            long firstLine = Math.max(linesBefore + 1, recordEnd.lastLine() - newlines);
+            return new Record(values, firstLine, recordEnd.offset(), recordEnd.lastLine(), recordEnd.terminated(),
+                    null);
         }
         return null;
+    }
+
+    /**
+     * Turns the line the parser failed on (the first non-blank line after the last record) into a problem record
+     * and restarts the parser after it, so that one bad line never ends the reading.
+     */
+    private Record skipUnparseableLine(RuntimeException cause) {
+        parser.stopParsing();
+        String problem = "line cannot be split into fields: " + describe(cause);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long position = consumedOffset;
+            long line = consumedLines + 1;
+            boolean blank = true;
+            boolean comment = false;
+            channel.position(position);
+            while (position < end) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), end - position));
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer.get(i);
+                    position++;
+                    if (b == '\n') {
+                        if (!blank && !comment) {
+                            start(position, line);
+                            return new Record(new String[0], line, position, line, true, problem);
+                        }
+                        line++;
+                        blank = true;
+                        comment = false;
+                    } else if (blank && (b & 0xFF) > ' ') {
+                        blank = false;
+                        comment = format.comments() && b == '#';
+                    }
+                }
+            }
+            close();
+            return blank || comment ? null : new Record(new String[0], line, end, line, false, problem);
+        } catch (IOException e) {
+            throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isReadFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        if (root instanceof java.nio.charset.CharacterCodingException) {
+            return "the file is not valid " + "UTF-8";
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private static String describe(RuntimeException e) {
+        String text = String.valueOf(e.getMessage());
+        if (text.contains("maximum number of characters")) {
+            return "a value is longer than " + MAX_CHARS_PER_VALUE + " characters";
+        }
+        if (text.contains("maximum number of columns") || e.getCause() instanceof ArrayIndexOutOfBoundsException
+                || e instanceof ArrayIndexOutOfBoundsException) {
+            return "more than " + MAX_COLUMNS + " fields";
+        }
+        String first = text.lines().findFirst().orElse("");
+        return first.length() > 120 ? first.substring(0, 120) + "..." : first;
     }
 
     private static boolean isBlank(String[] values) {
@@ -165,18 +257,6 @@ final class DelimitedFileReader implements AutoCloseable {
     /** A line whose first value starts with {@code #} (possibly indented): univocity only knows column-0 ones. */
     private static boolean isComment(String[] values) {
         return values[0] != null && values[0].startsWith("#");
-    }
-
-    private static SourceException failure(Path path, long line, TextParsingException e) {
-        String reason = e.getMessage() == null ? "unreadable" : e.getMessage().lines().findFirst().orElse("");
-        if (reason.length() > 200) {
-            reason = reason.substring(0, 200) + "...";
-        }
-        Throwable cause = e.getCause();
-        if (cause instanceof java.nio.charset.CharacterCodingException) {
-            reason = "the file is not valid " + "UTF-8";
-        }
-        return new SourceException("cannot parse " + path.getFileName() + " near line " + line + ": " + reason, e);
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.assetetl.spi.SourceException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -148,12 +146,43 @@ class DelimitedFileReaderTest {
     }
 
     @Test
-    void failsCleanlyOnAValueLongerThanTheLimit() throws Exception {
-        byte[] content = ("h\n\"" + "x".repeat(DelimitedFileReader.MAX_CHARS_PER_VALUE + 10) + "\n")
+    void turnsALineWithAValueLongerThanTheLimitIntoAProblemAndReadsOn() throws Exception {
+        byte[] content = ("h1,h2\na,\"" + "x".repeat(DelimitedFileReader.MAX_CHARS_PER_VALUE + 10) + "\n\nb,c\n")
                 .getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> readAll(content, CSV, 0, 0)).isInstanceOf(SourceException.class)
-                .hasMessageContaining("near line");
+        List<DelimitedFileReader.Record> records = readAll(content, CSV, 0, 0);
+
+        assertThat(records).hasSize(3);
+        assertThat(records.get(1).problem()).contains("longer than");
+        assertThat(records.get(1).line()).isEqualTo(2);
+        assertThat(records.get(2).values()).containsExactly("b", "c");
+        assertThat(records.get(2).line()).isEqualTo(4);
+        assertThat(records.get(2).endOffset()).isEqualTo(content.length);
+    }
+
+    @Test
+    void turnsALineWithTooManyValuesIntoAProblemAndReadsOn() throws Exception {
+        String wide = "v,".repeat(DelimitedFileReader.MAX_COLUMNS + 5) + "v";
+        byte[] content = ("h1,h2\r\n" + wide + "\r\n# comment\r\nb,c").getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 0, ',', true), 0, 0);
+
+        assertThat(records).extracting(DelimitedFileReader.Record::problem)
+                .containsExactly(null, "line cannot be split into fields: more than 2048 fields", null);
+        assertThat(records.get(2).line()).isEqualTo(4);
+        assertThat(records.get(2).terminated()).isFalse();
+    }
+
+    @Test
+    void givesAQuoteLeftOpenToTheEndOfTheFileTheLineItStartsOn() throws Exception {
+        byte[] content = "h1,h2\na,b\nc,\"open\n".getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content, CSV, 0, 0);
+
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(1L, 2L, 3L);
+        assertThat(records.get(2).values()).containsExactly("c", "open\n");
+        assertThat(records.get(2).endOffset()).isEqualTo(content.length);
     }
 
     @Test

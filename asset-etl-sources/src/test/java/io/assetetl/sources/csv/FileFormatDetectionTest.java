@@ -1,9 +1,7 @@
 package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.assetetl.spi.SourceException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -73,13 +71,14 @@ class FileFormatDetectionTest {
     }
 
     @Test
-    void theCleanFormatRefusesFilesThatAreNotUtf8() throws Exception {
+    void theCleanFormatReadsAFileThatIsNotUtf8AsWindows1252() throws Exception {
         Path file = dir.resolve("c.csv");
         Files.write(file, "symbol,name\nXMR,Monéro\n".getBytes(CP1252));
 
-        assertThatThrownBy(() -> new CleanCsvFlavor().format(file, FileScan.of(file, -1)))
-                .isInstanceOf(SourceException.class).hasMessageContaining("not valid UTF-8 (byte 19)")
-                .hasMessageContaining("csv_weird");
+        FileFormat format = new CleanCsvFlavor().format(file, FileScan.of(file, -1));
+
+        assertThat(format).isEqualTo(new FileFormat(CP1252, 0, ',', false));
+        assertThat(FileScan.of(file, -1).firstInvalidUtf8()).isEqualTo(19);
     }
 
     @Test
