@@ -92,6 +92,7 @@ public final class RunEngine {
                     totals.add(outcome);
                     progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
                 }
+                io.assetetl.store.AssetSummaries.refreshAll(h);
             });
             totals.report(context, claim.source);
             return succeed(claim);

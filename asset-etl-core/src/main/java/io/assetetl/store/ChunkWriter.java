@@ -300,7 +300,7 @@ public final class ChunkWriter {
                     WHERE x.source = :source AND x.asset_id = o.asset_id AND x.source_key <> o.owner_key""")
                     .bind("source", source).execute();
         }
-        handle.createUpdate("""
+        List<Long> changed = handle.createQuery("""
                 INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, name, price_usd,
                     market_cap_usd, volume_24h_usd, observed_at, raw, run_id)
                 SELECT DISTINCT ON (s.source_key) a.id, :source, s.source_key, s.source_symbol, s.name, s.price,
@@ -318,8 +318,10 @@ public final class ChunkWriter {
                        asset_sources.market_cap_usd, asset_sources.volume_24h_usd, asset_sources.observed_at,
                        asset_sources.raw)
                       IS DISTINCT FROM (EXCLUDED.source_symbol, EXCLUDED.name, EXCLUDED.price_usd,
-                       EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd, EXCLUDED.observed_at, EXCLUDED.raw)""")
-                .bind("source", source).bind("run", runId).execute();
+                       EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd, EXCLUDED.observed_at, EXCLUDED.raw)
+                RETURNING asset_id""")
+                .bind("source", source).bind("run", runId).mapTo(Long.class).list();
+        AssetSummaries.refresh(handle, changed);
     }
 
     /**

@@ -1,0 +1,58 @@
+package io.assetetl.store;
+
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Keeps {@code asset_summaries} — each asset's sources' latest records and their median price — in step with
+ * {@code asset_sources}, inside the same transaction, so that reads of many assets cost one index range scan.
+ */
+public final class AssetSummaries {
+
+    private static final String REFRESH = """
+            INSERT INTO asset_summaries (asset_id, canonical_symbol, name, consensus_price_usd, source_count, sources,
+                latest, updated_at)
+            SELECT a.id, a.canonical_symbol, a.name,
+                   (SELECT avg(p) FROM unnest(g.prices) WITH ORDINALITY AS u(p, i)
+                    WHERE i IN ((cardinality(g.prices) + 1) / 2, (cardinality(g.prices) + 2) / 2)),
+                   cardinality(g.sources), g.sources, g.latest, now()
+            FROM (SELECT s.asset_id,
+                         array_agg(s.price_usd ORDER BY s.price_usd) AS prices,
+                         array_agg(s.source ORDER BY s.source) AS sources,
+                         jsonb_agg(jsonb_build_object(
+                             'source', s.source, 'source_key', s.source_key, 'source_symbol', s.source_symbol,
+                             'name', s.name, 'price_usd', s.price_usd, 'market_cap_usd', s.market_cap_usd,
+                             'volume_24h_usd', s.volume_24h_usd,
+                             'observed_at', to_char(s.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                             'updated_at', to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                             'run_id', s.run_id) ORDER BY s.source) AS latest
+                  FROM asset_sources s WHERE %s GROUP BY s.asset_id) g
+            JOIN assets a ON a.id = g.asset_id
+            ON CONFLICT (asset_id) DO UPDATE SET name = EXCLUDED.name,
+                consensus_price_usd = EXCLUDED.consensus_price_usd, source_count = EXCLUDED.source_count,
+                sources = EXCLUDED.sources, latest = EXCLUDED.latest, updated_at = EXCLUDED.updated_at
+            WHERE (asset_summaries.name, asset_summaries.latest) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.latest)""";
+
+    private AssetSummaries() {
+    }
+
+    /** Recomputes the summaries of {@code assetIds}, dropping those left without a source. */
+    static void refresh(Handle handle, List<Long> assetIds) {
+        if (assetIds.isEmpty()) {
+            return;
+        }
+        Long[] ids = assetIds.toArray(Long[]::new);
+        handle.createUpdate(REFRESH.formatted("s.asset_id = ANY(:ids)")).bind("ids", ids).execute();
+        handle.createUpdate("""
+                DELETE FROM asset_summaries m WHERE m.asset_id = ANY(:ids)
+                  AND NOT EXISTS (SELECT 1 FROM asset_sources s WHERE s.asset_id = m.asset_id)""")
+                .bind("ids", ids).execute();
+    }
+
+    /** Recomputes every summary (after {@code reprocess} rebuilt a source's rows). */
+    public static void refreshAll(Handle handle) {
+        handle.execute(REFRESH.formatted("true"));
+        handle.execute("DELETE FROM asset_summaries m WHERE NOT EXISTS "
+                + "(SELECT 1 FROM asset_sources s WHERE s.asset_id = m.asset_id)");
+    }
+}

@@ -1,0 +1,70 @@
+package io.assetetl.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.ListSourceFactory;
+import io.assetetl.testing.TestDatabase;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AssetSummariesIT {
+
+    private static AssetEtl etl(TestDatabase db) {
+        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("one", "list", SourceConfig.of(Map.of("dataset", "sum-one"))))
+                .source(SourceDefinition.of("two", "list", SourceConfig.of(Map.of("dataset", "sum-two"))))
+                .source(SourceDefinition.of("three", "list", SourceConfig.of(Map.of("dataset", "sum-three"))))
+                .build();
+    }
+
+    private static Map<String, Object> summary(TestDatabase db, String symbol) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT consensus_price_usd::float8 AS consensus, source_count, array_to_string(sources, ',') AS sources,
+                       latest->0->>'observed_at' AS first_observed
+                FROM asset_summaries WHERE canonical_symbol = :s""").bind("s", symbol).mapToMap().one());
+    }
+
+    @Test
+    void summariesFollowEverySourcesLatestPriceAndTheirMedian() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("sum-one", List.of("BTC,,100,1700000000", "BTC,,110,1700000060", "ETH,,10,1700000000"));
+        ListSourceFactory.dataset("sum-two", List.of("BTC,,120,1700000000"));
+        ListSourceFactory.dataset("sum-three", List.of("BTC,,200,1700000000", "SOL,,0,1700000000"));
+        AssetEtl etl = etl(db);
+
+        etl.run(RunRequest.of("one"));
+        assertThat(summary(db, "BTC")).containsEntry("consensus", 110.0).containsEntry("source_count", 1);
+        etl.run(RunRequest.of("two"));
+        assertThat(summary(db, "BTC")).containsEntry("consensus", 115.0).containsEntry("sources", "one,two");
+        etl.run(RunRequest.of("three"));
+
+        assertThat(summary(db, "BTC")).containsEntry("consensus", 120.0).containsEntry("source_count", 3)
+                .containsEntry("sources", "one,three,two")
+                .containsEntry("first_observed", "2023-11-14T22:14:20.000000Z");
+        assertThat(summary(db, "ETH")).containsEntry("consensus", 10.0);
+        assertThat(db.count("asset_summaries")).as("no summary for an asset without a valid price").isEqualTo(2);
+    }
+
+    @Test
+    void reprocessLeavesTheSameSummaries() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("sum-one", List.of("BTC,,100,1700000000", "ADA,,1,1700000000"));
+        ListSourceFactory.dataset("sum-two", List.of("BTC,,300,1700000000"));
+        AssetEtl etl = etl(db);
+        etl.run(RunRequest.of("one"));
+        etl.run(RunRequest.of("two"));
+        String before = db.digest("SELECT canonical_symbol, consensus_price_usd, sources FROM asset_summaries"
+                + " ORDER BY canonical_symbol");
+
+        etl.reprocess("one");
+
+        assertThat(db.digest("SELECT canonical_symbol, consensus_price_usd, sources FROM asset_summaries"
+                + " ORDER BY canonical_symbol")).isEqualTo(before);
+    }
+}
