@@ -59,13 +59,14 @@ final class CleanRowInterpreter extends RowInterpreter {
         if (bad != null) {
             return bad;
         }
-        Object observedAt = observedAt(row, raw);
-        if (observedAt instanceof Rejection r) {
-            return r;
+        Cleaned<Instant> observedAt = observedAt(row);
+        bad = timestampProblem(observedAt, raw);
+        if (bad != null) {
+            return bad;
         }
         String name = row.name() == null || row.name().isBlank() ? null : row.name().strip();
         return new Observation(symbol, null, name, price.value(), marketCap.value(), volume.value(),
-                (Instant) observedAt, raw);
+                observedAt.value(), raw);
     }
 
     static Rejection nonNegative(Cleaned<BigDecimal> value, String field, RawRecord raw) {

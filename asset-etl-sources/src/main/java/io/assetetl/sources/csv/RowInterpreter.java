@@ -27,33 +27,37 @@ abstract class RowInterpreter {
     /** Parses a timestamp cell that is not absent. */
     abstract Cleaned<Instant> parseTimestamp(String cell);
 
-    /** The row's instant, or a rejection; {@code cell} absent means the fallback holds. */
-    final Object observedAt(CsvRow row, RawRecord raw) {
+    /**
+     * When the row's values held: its timestamp cell, or the fallback instant stored with the row when the cell is
+     * absent; a problem when neither gives an instant.
+     */
+    final Cleaned<Instant> observedAt(CsvRow row) {
         if (isAbsent(row.timestamp())) {
             if (row.observedAtFallback() == null) {
-                return Rejection.of(RejectReason.INVALID_TIMESTAMP, "the row has no timestamp", raw);
+                return Cleaned.invalid("missing");
             }
             try {
-                return Instant.parse(row.observedAtFallback());
+                return Cleaned.of(Instant.parse(row.observedAtFallback()));
             } catch (DateTimeParseException e) {
-                return Rejection.of(RejectReason.INVALID_TIMESTAMP, "stored fallback time is not an instant", raw);
+                return Cleaned.invalid("fallback is not an instant: '" + row.observedAtFallback() + "'");
             }
         }
-        Cleaned<Instant> t;
-        if (row.timestamp().equals(lastTimestampCell)) {
-            t = lastTimestamp;
-        } else {
-            t = parseTimestamp(row.timestamp());
+        if (!row.timestamp().equals(lastTimestampCell)) {
+            lastTimestamp = parseTimestamp(row.timestamp());
             lastTimestampCell = row.timestamp();
-            lastTimestamp = t;
         }
-        if (t.problem() == Cleaned.Problem.AMBIGUOUS) {
-            return Rejection.of(RejectReason.AMBIGUOUS_VALUE, "timestamp " + t.detail(), raw);
+        return lastTimestamp;
+    }
+
+    /** The rejection for a timestamp with a problem, or {@code null} when it is fine. */
+    static Rejection timestampProblem(Cleaned<Instant> value, RawRecord raw) {
+        if (value.problem() == Cleaned.Problem.AMBIGUOUS) {
+            return Rejection.of(RejectReason.AMBIGUOUS_VALUE, "timestamp " + value.detail(), raw);
         }
-        if (t.hasProblem()) {
-            return Rejection.of(RejectReason.INVALID_TIMESTAMP, "timestamp " + t.detail(), raw);
+        if (value.hasProblem()) {
+            return Rejection.of(RejectReason.INVALID_TIMESTAMP, "timestamp is " + value.detail(), raw);
         }
-        return t.value();
+        return null;
     }
 
     /** The rejection for a number cell with a problem, or {@code null} when it is fine. */

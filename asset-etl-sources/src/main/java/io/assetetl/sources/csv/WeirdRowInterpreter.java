@@ -69,11 +69,12 @@ final class WeirdRowInterpreter extends RowInterpreter {
         if (bad != null) {
             return bad;
         }
-        Object observedAt = observedAt(row, raw);
-        if (observedAt instanceof Rejection r) {
-            return r;
+        Cleaned<Instant> observedAt = observedAt(row);
+        bad = timestampProblem(observedAt, raw);
+        if (bad != null) {
+            return bad;
         }
         return new Observation(symbol.value(), null, name.name(), price.value(), marketCap.value(), volume.value(),
-                (Instant) observedAt, raw);
+                observedAt.value(), raw);
     }
 }

@@ -1,0 +1,54 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PayloadTest {
+
+    @Test
+    void keysAreTheTrimmedHeadersMadeDistinct() {
+        List<String> keys = Payload.keys(new String[] {" symbol ", "price", null, "price", "", "price_2",
+            "_etl_observed_at"});
+
+        assertThat(keys).containsExactly("symbol", "price", "column_3", "price_2", "column_5", "price_2_2",
+                "__etl_observed_at");
+    }
+
+    @Test
+    void aRowIsAJsonObjectKeyedByTheFileHeadersAndReadsBackAsWritten() {
+        List<String> keys = List.of("symbol", "name", "price");
+
+        String json = new Payload().write(keys, new String[] {"BTC", "Bit\"coin\n€ 🚀", null}, null, null);
+
+        assertThat(json).isEqualTo("{\"symbol\":\"BTC\",\"name\":\"Bit\\\"coin\\n€ 🚀\",\"price\":null}");
+        assertThat(Payload.read(json)).containsExactly(entry("symbol", "BTC"), entry("name", "Bit\"coin\n€ 🚀"),
+                entry("price", null));
+    }
+
+    @Test
+    void whatARowNeedsBeyondItsCellsGoesUnderReservedKeys() {
+        Payload payload = new Payload();
+        List<String> keys = List.of("symbol", "price");
+
+        String shortRow = payload.write(keys, new String[] {"BTC"}, null, "expected 2 fields, found 1");
+        String longRow = payload.write(keys, new String[] {"BTC", "1", "x", "y"}, null, "expected 2 fields, found 4");
+        String undated = payload.write(keys, new String[] {"BTC", "1"}, "2025-01-15T08:30:00Z", null);
+
+        assertThat(Payload.read(shortRow)).containsExactly(entry("symbol", "BTC"), entry("price", null),
+                entry(Payload.PROBLEM, "expected 2 fields, found 1"));
+        assertThat(longRow).contains("\"_etl_extra\":[\"x\",\"y\"]");
+        assertThat(Payload.read(longRow)).doesNotContainKey(Payload.EXTRA);
+        assertThat(Payload.read(undated)).isEqualTo(Map.of("symbol", "BTC", "price", "1", Payload.OBSERVED_AT,
+                "2025-01-15T08:30:00Z"));
+    }
+
+    @Test
+    void readsPayloadsAsPostgresqlReturnsThemWithKeysReordered() {
+        assertThat(Payload.read("{\"price\": \"1\", \"symbol\": \"BTC\", \"_etl_observed_at\": \"2025-01-15T08:30:00Z\"}"))
+                .containsEntry("symbol", "BTC").containsEntry("price", "1").hasSize(3);
+    }
+}
