@@ -6,6 +6,7 @@ import io.assetetl.model.RawRecord;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.SourceReader;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -97,7 +98,7 @@ final class CsvBatchReader implements SourceReader {
         if (fallback != null) {
             row = mapping.row(values, columns, fallback, null);
         }
-        String[] stored = problem == null && values.length > keys.size() ? java.util.Arrays.copyOf(values, keys.size())
+        String[] stored = problem == null && values.length > keys.size() ? Arrays.copyOf(values, keys.size())
                 : values;
         RawRecord raw = new RawRecord.FileLine(fileSha256, record.line(), payload.write(keys, stored, fallback,
                 problem));
