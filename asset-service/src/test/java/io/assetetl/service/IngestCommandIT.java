@@ -1,0 +1,197 @@
+package io.assetetl.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.assetetl.AssetEtl;
+import io.assetetl.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ingest}, {@code reprocess} and {@code db migrate} commands, run in-process through the application's
+ * real command line, with stdout and stderr captured and the exit code recorded instead of ending the JVM.
+ */
+class IngestCommandIT {
+
+    private static final List<String> SUMMARY_FIELDS = List.of("run_id", "source", "status", "records_processed",
+            "records_loaded", "records_unchanged", "records_rejected", "duration_ms");
+
+    @TempDir
+    Path dir;
+
+    private final TestDatabase db = TestDatabase.create();
+
+    record Outcome(int exitCode, List<String> stdout, String stderr) {
+
+        JsonNode summary() throws IOException {
+            return Http.JSON.readTree(stdout.get(stdout.size() - 1));
+        }
+    }
+
+    @Test
+    void ingestPrintsOnlyTheSummaryOnStdoutAndExits0() throws Exception {
+        Outcome outcome = run(config(""), "ingest", "csv", "--file", TestApps.CSV.toString());
+
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+        assertThat(outcome.stdout()).hasSize(1);
+        JsonNode summary = outcome.summary();
+        List<String> fields = new ArrayList<>();
+        summary.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactlyElementsOf(SUMMARY_FIELDS);
+        assertThat(summary.get("source").asText()).isEqualTo("csv");
+        assertThat(summary.get("status").asText()).isEqualTo("succeeded");
+        assertThat(summary.get("records_loaded").asLong()).isPositive();
+        assertThat(outcome.stderr()).contains("rows done", "rows/s");
+        assertThat(db.count("asset_sources")).isEqualTo(summary.get("records_loaded").asLong());
+    }
+
+    @Test
+    void reingestingAnUnchangedFileLoadsNothing() throws Exception {
+        Path config = config("");
+        run(config, "ingest", "csv", "--file", TestApps.CSV.toString());
+
+        JsonNode again = run(config, "ingest", "csv", "--file", TestApps.CSV.toString()).summary();
+
+        assertThat(again.get("status").asText()).isEqualTo("succeeded");
+        assertThat(again.get("records_loaded").asLong()).isZero();
+    }
+
+    @Test
+    void unknownSourceIsAUsageError() {
+        Outcome outcome = run(config(""), "ingest", "no_such_source");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stdout()).isEmpty();
+        assertThat(outcome.stderr()).contains("unknown source 'no_such_source'", "csv_weird");
+    }
+
+    @Test
+    void missingFileIsAUsageError() {
+        Outcome outcome = run(config(""), "ingest", "csv", "--file", dir.resolve("absent.csv").toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stdout()).isEmpty();
+        assertThat(outcome.stderr()).contains("file not found");
+        assertThat(db.count("etl_runs")).isZero();
+    }
+
+    @Test
+    void fileOptionOnAnApiSourceIsAUsageError() {
+        Outcome outcome = run(config(""), "ingest", "coingecko", "--file", TestApps.CSV.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr()).contains("does not read files");
+    }
+
+    @Test
+    void missingSourceArgumentIsAUsageError() {
+        Outcome outcome = run(config(""), "ingest");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stdout()).isEmpty();
+    }
+
+    @Test
+    void failedRunPrintsItsSummaryAndExits1() throws Exception {
+        Outcome outcome = run(config("failAfterRecords: 3\n"), "ingest", "csv", "--file", TestApps.CSV.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.summary().get("status").asText()).isEqualTo("failed");
+        assertThat(outcome.stderr()).contains("failed");
+    }
+
+    @Test
+    void reprocessRebuildsFromStoredRawRecords() throws Exception {
+        Path config = config("");
+        run(config, "ingest", "csv_weird", "--file", TestApps.CSV_WEIRD.toString());
+
+        Outcome outcome = run(config, "reprocess", "csv_weird");
+
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+        JsonNode summary = outcome.summary();
+        assertThat(summary.get("source").asText()).isEqualTo("csv_weird");
+        assertThat(summary.get("status").asText()).isEqualTo("succeeded");
+        String kind = db.jdbi().withHandle(h -> h.createQuery("SELECT kind FROM etl_runs WHERE run_id = :id")
+                .bind("id", java.util.UUID.fromString(summary.get("run_id").asText())).mapTo(String.class).one());
+        assertThat(kind).isEqualTo("reprocess");
+    }
+
+    @Test
+    void dbMigrateCreatesTheSchemaTheLibraryRecognises() {
+        TestDatabase empty = TestDatabase.createEmpty();
+
+        Outcome outcome = run(config(empty, ""), "db", "migrate");
+
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+        assertThat(empty.count("etl_runs")).isZero();
+        AssetEtl.migrate(empty.dataSource());
+        long changeSets = empty.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) - count(DISTINCT id) FROM databasechangelog").mapTo(Long.class).one());
+        assertThat(changeSets).as("no change set applied twice").isZero();
+    }
+
+    private Path config(String extra) {
+        return config(db, extra);
+    }
+
+    private Path config(TestDatabase database, String extra) {
+        String yaml = """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: %s
+                  user: %s
+                  password: ""
+                etlInterval: "off"
+                logging:
+                  level: WARN
+                  loggers:
+                    io.assetetl: INFO
+                %s""".formatted(database.jdbcUrl(), database.user(), extra);
+        try {
+            Path file = Files.createTempFile(dir, "config", ".yml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Outcome run(Path config, String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.add(config.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        AtomicInteger exitCode = new AtomicInteger();
+        AssetServiceApplication application = new AssetServiceApplication(Map.of()) {
+            @Override
+            protected void exit(int code) {
+                exitCode.set(code);
+            }
+        };
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            application.run(args.toArray(String[]::new));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        return new Outcome(exitCode.get(), lines, err.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,458 @@
+package io.assetetl.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.assetetl.model.Consensus;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer;
+import io.assetetl.testing.TestDatabase;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole service on a real PostgreSQL: the three built-in sources are ingested over {@code POST /runs} (the
+ * CSV samples, CoinGecko through a local fake), then every read endpoint is checked, error cases included.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class ServiceApiIT {
+
+    private static final String FIXTURE = "coingecko/coins_markets_usd_per_page100_2026-04-30.json";
+    private static final TestDatabase DB = TestDatabase.create();
+    private static final FakeCoinGeckoServer COINGECKO = FakeCoinGeckoServer.start().withFixture(FIXTURE);
+
+    static final DropwizardAppExtension<AssetServiceConfiguration> APP = new DropwizardAppExtension<>(
+            TestApps.support(TestApps.environment(COINGECKO.baseUrl()), DB.jdbcUrl(), DB.user(),
+                    "adminToken=" + TestApps.ADMIN_TOKEN));
+
+    private static Http http;
+    private static final Map<String, JsonNode> RUNS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void ingestEverySource() {
+        http = new Http(APP.getLocalPort());
+        for (String source : List.of("csv", "csv_weird", "coingecko")) {
+            RUNS.put(source, http.runToEnd(source));
+        }
+    }
+
+    @AfterAll
+    static void stopFake() {
+        COINGECKO.close();
+    }
+
+    @Test
+    void everySourceIngestsSuccessfully() {
+        RUNS.forEach((source, run) -> {
+            assertThat(run.get("status").asText()).as(source + ": " + run).isEqualTo("succeeded");
+            assertThat(run.get("records_loaded").asLong()).as(source).isPositive();
+            assertThat(run.get("records_processed").asLong()).isEqualTo(run.get("records_loaded").asLong()
+                    + run.get("records_unchanged").asLong() + run.get("records_rejected").asLong());
+        });
+    }
+
+    @Test
+    void healthReportsTheDatabaseAndEachSourcesLastRun() {
+        Http.Reply reply = http.get("/health");
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode body = reply.json();
+        assertThat(body.get("status").asText()).isEqualTo("ok");
+        assertThat(body.get("database").asText()).isEqualTo("connected");
+        for (String source : RUNS.keySet()) {
+            JsonNode etl = body.get("etl").get(source);
+            assertThat(etl.get("last_status").asText()).isEqualTo("succeeded");
+            assertThat(Instant.parse(etl.get("last_success_at").asText())).isBeforeOrEqualTo(Instant.now());
+            assertThat(etl.get("last_failure_at").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void dataPageCarriesPaginationAndRequestMeta() {
+        Http.Reply reply = http.get("/data");
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode body = reply.json();
+        assertThat(body.get("data")).hasSize(50);
+        assertThat(body.get("pagination").get("limit").asInt()).isEqualTo(50);
+        assertThat(body.get("pagination").get("next_cursor").asText()).isNotBlank();
+        assertThat(body.get("meta").get("request_id").asText()).isEqualTo(reply.header("X-Request-Id"));
+        assertThat(body.get("meta").get("api_latency_ms").asLong()).isNotNegative();
+        JsonNode first = body.get("data").get(0);
+        assertThat(first.fieldNames()).toIterable()
+                .contains("symbol", "name", "price_usd", "observed_at", "sources", "divergent_sources");
+    }
+
+    @Test
+    void callersRequestIdIsEchoed() {
+        Http.Reply reply = http.get("/data?limit=1", Map.of("X-Request-Id", "trace-42"));
+
+        assertThat(reply.header("X-Request-Id")).isEqualTo("trace-42");
+        assertThat(reply.json().get("meta").get("request_id").asText()).isEqualTo("trace-42");
+    }
+
+    @Test
+    void cursorWalkReturnsEveryAssetExactlyOnceInSymbolOrder() {
+        List<String> walked = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode body = http.get("/data?limit=7" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            body.get("data").forEach(asset -> walked.add(asset.get("symbol").asText()));
+            JsonNode next = body.get("pagination").get("next_cursor");
+            cursor = next.isNull() ? null : next.asText();
+            pages++;
+        } while (cursor != null && pages < 1000);
+
+        List<String> expected = DB.jdbi().withHandle(h -> h.createQuery("""
+                SELECT canonical_symbol FROM assets a
+                WHERE EXISTS (SELECT 1 FROM asset_sources s WHERE s.asset_id = a.id)
+                ORDER BY canonical_symbol""").mapTo(String.class).list());
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(100);
+        assertThat(walked).containsExactlyElementsOf(expected);
+        assertThat(new HashSet<>(walked)).hasSameSizeAs(walked);
+    }
+
+    @Test
+    void filtersCombine() {
+        List<JsonNode> all = allAssets("");
+        List<String> expected = all.stream()
+                .filter(a -> sources(a).contains("csv"))
+                .filter(a -> a.get("price_usd").decimalValue().compareTo(new BigDecimal("1")) >= 0)
+                .filter(a -> a.get("price_usd").decimalValue().compareTo(new BigDecimal("5000")) <= 0)
+                .map(a -> a.get("symbol").asText())
+                .toList();
+
+        List<String> filtered = allAssets("&source=csv&min_price=1&max_price=5000").stream()
+                .map(a -> a.get("symbol").asText()).toList();
+
+        assertThat(expected).isNotEmpty().hasSizeLessThan(all.size());
+        assertThat(filtered).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void symbolFilterTakesAnyCaseAndAliases() {
+        for (String symbol : List.of("btc", "BTC", "%20Btc%20", "xbt")) {
+            JsonNode data = http.get("/data?symbol=" + symbol).json().get("data");
+            assertThat(data).as(symbol).hasSize(1);
+            assertThat(data.get(0).get("symbol").asText()).isEqualTo("BTC");
+        }
+    }
+
+    @Test
+    void sqlLookingInputIsJustAValue() {
+        String injection = URLEncoder.encode("' OR 1=1; DROP TABLE assets; --", StandardCharsets.UTF_8);
+
+        Http.Reply data = http.get("/data?symbol=" + injection + "&source=" + injection);
+        Http.Reply asset = http.get("/assets/" + injection.replace("+", "%20"));
+
+        assertThat(data.status()).isEqualTo(200);
+        assertThat(data.json().get("data")).isEmpty();
+        assertThat(asset.status()).isEqualTo(404);
+        assertThat(DB.count("assets")).isPositive();
+    }
+
+    @Test
+    void badDataParametersAre400NamingTheParameter() {
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("limit=0", "limit");
+        cases.put("limit=501", "limit");
+        cases.put("limit=ten", "limit");
+        cases.put("min_price=cheap", "min_price");
+        cases.put("max_price=-1", "max_price");
+        cases.put("min_price=10&max_price=5", "min_price");
+        cases.put("cursor=not-a-cursor", "cursor");
+        cases.put("cursor=" + java.util.Base64.getUrlEncoder().encodeToString("BTC".getBytes()), "cursor");
+        cases.forEach((query, parameter) -> {
+            Http.Reply reply = http.get("/data?" + query);
+            assertThat(reply.status()).as(query).isEqualTo(400);
+            assertError(reply, 400);
+            assertThat(reply.json().get("message").asText()).as(query).contains(parameter);
+        });
+    }
+
+    @Test
+    void assetShowsEverySourcesLatestRecordAndConsensus() {
+        JsonNode btc = http.get("/assets/btc").json();
+
+        assertThat(btc.get("symbol").asText()).isEqualTo("BTC");
+        Map<String, BigDecimal> prices = new LinkedHashMap<>();
+        btc.get("sources").forEach(s -> {
+            prices.put(s.get("source").asText(), s.get("price_usd").decimalValue());
+            assertThat(s.get("symbol").asText()).isNotBlank();
+            assertThat(s.get("run_id").asText()).isEqualTo(RUNS.get(s.get("source").asText()).get("run_id").asText());
+            assertThat(Instant.parse(s.get("observed_at").asText())).isNotNull();
+        });
+        assertThat(prices.keySet()).containsExactlyInAnyOrder("csv", "csv_weird", "coingecko");
+        Consensus expected = Consensus.of(prices, new BigDecimal("0.05"));
+        JsonNode consensus = btc.get("consensus");
+        assertThat(consensus.get("price_usd").decimalValue()).isEqualByComparingTo(expected.medianPriceUsd());
+        assertThat(names(consensus.get("divergent_sources"))).containsExactlyElementsOf(expected.divergent());
+        btc.get("sources").forEach(s -> assertThat(s.get("divergent").asBoolean())
+                .isEqualTo(expected.divergent().contains(s.get("source").asText())));
+    }
+
+    @Test
+    void weirdCsvKeepsTheSymbolAsWritten() {
+        JsonNode btc = http.get("/assets/BTC").json();
+
+        JsonNode weird = StreamSupport.stream(btc.get("sources").spliterator(), false)
+                .filter(s -> s.get("source").asText().equals("csv_weird")).findFirst().orElseThrow();
+        assertThat(weird.get("symbol").asText()).isEqualTo("btc");
+    }
+
+    @Test
+    void unknownAssetIs404() {
+        Http.Reply reply = http.get("/assets/NOPE-COIN");
+
+        assertError(reply, 404);
+        assertThat(http.get("/assets/NOPE-COIN/history").status()).isEqualTo(404);
+    }
+
+    @Test
+    void historyListsQuotesNewestFirstAndFilters() {
+        JsonNode all = http.get("/assets/BTC/history").json();
+        assertThat(all.get("symbol").asText()).isEqualTo("BTC");
+        assertThat(all.get("data")).hasSize(3);
+        List<Instant> times = new ArrayList<>();
+        all.get("data").forEach(q -> times.add(Instant.parse(q.get("observed_at").asText())));
+        assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+        JsonNode csvOnly = http.get("/assets/BTC/history?source=csv").json().get("data");
+        assertThat(csvOnly).hasSize(1);
+        assertThat(csvOnly.get(0).get("source").asText()).isEqualTo("csv");
+
+        Instant newest = times.get(0);
+        JsonNode before = http.get("/assets/BTC/history?to=" + newest).json().get("data");
+        JsonNode from = http.get("/assets/BTC/history?from=" + newest + "&limit=1").json().get("data");
+        assertThat(before).allSatisfy(q -> assertThat(Instant.parse(q.get("observed_at").asText())).isBefore(newest));
+        assertThat(from).hasSize(1);
+    }
+
+    @Test
+    void badHistoryParametersAre400() {
+        for (String query : List.of("from=yesterday", "to=2024-13-01T00:00:00Z", "limit=0",
+                "from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z")) {
+            Http.Reply reply = http.get("/assets/BTC/history?" + query);
+            assertError(reply, 400);
+            assertThat(reply.json().get("message").asText()).as(query).containsAnyOf("from", "to", "limit");
+        }
+    }
+
+    @Test
+    void statsShowsEachSourcesLastAndTotalRecords() {
+        JsonNode sources = http.get("/stats").json().get("sources");
+
+        for (String source : RUNS.keySet()) {
+            JsonNode stats = sources.get(source);
+            assertThat(stats.get("records_processed_last_run").asLong()).isPositive();
+            assertThat(stats.get("records_processed_total").asLong())
+                    .isGreaterThanOrEqualTo(stats.get("records_processed_last_run").asLong());
+            assertThat(stats.get("last_duration_ms").asLong()).isNotNegative();
+            assertThat(stats.get("last_success_at").isNull()).isFalse();
+            assertThat(stats.get("last_run_metadata").isObject()).isTrue();
+        }
+    }
+
+    @Test
+    void runsAreNewestFirstAndFilterable() {
+        JsonNode runs = http.get("/runs").json().get("data");
+        List<Instant> started = new ArrayList<>();
+        runs.forEach(r -> started.add(Instant.parse(r.get("started_at").asText())));
+        assertThat(started).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+        assertThat(http.get("/runs?limit=1").json().get("data")).hasSize(1);
+        assertThat(http.get("/runs?source=csv_weird").json().get("data"))
+                .allSatisfy(r -> assertThat(r.get("source").asText()).isEqualTo("csv_weird")).isNotEmpty();
+        assertThat(http.get("/runs?status=failed&source=csv").json().get("data")).isEmpty();
+        assertError(http.get("/runs?status=exploded"), 400);
+        assertError(http.get("/runs?limit=-3"), 400);
+    }
+
+    @Test
+    void runDetailAddsRejectsByReasonAndDriftEvents() {
+        JsonNode weird = RUNS.get("csv_weird");
+
+        JsonNode detail = http.get("/runs/" + weird.get("run_id").asText()).json();
+
+        assertThat(detail.get("records_rejected").asLong()).isPositive();
+        long rejects = 0;
+        for (var it = detail.get("rejects_by_reason").fields(); it.hasNext(); ) {
+            rejects += it.next().getValue().asLong();
+        }
+        assertThat(rejects).isEqualTo(detail.get("records_rejected").asLong());
+        assertThat(detail.get("drift_events")).isNotEmpty();
+        assertThat(detail.get("drift_events").get(0).fieldNames()).toIterable()
+                .contains("kind", "expected", "actual", "confidence", "action");
+        assertError(http.get("/runs/not-a-uuid"), 400);
+        assertError(http.get("/runs/00000000-0000-0000-0000-000000000000"), 404);
+    }
+
+    @Test
+    void compareRunsPairsConsecutiveRuns() {
+        JsonNode second = http.runToEnd("csv");
+        assertThat(second.get("records_loaded").asLong()).isZero();
+
+        JsonNode pairs = http.get("/compare-runs?source=csv&limit=5").json().get("data");
+
+        assertThat(pairs).isNotEmpty();
+        JsonNode newest = pairs.get(0);
+        assertThat(newest.get("current").get("run_id").asText()).isEqualTo(second.get("run_id").asText());
+        assertThat(newest.get("previous").get("source").asText()).isEqualTo("csv");
+        assertThat(newest.get("anomalies").isArray()).isTrue();
+        assertThat(http.get("/compare-runs").json().get("data")).isNotEmpty();
+        assertError(http.get("/compare-runs?limit=1000"), 400);
+    }
+
+    @Test
+    void sourcesShowCheckpointLastRunAndFreshnessButNoSettings() {
+        Http.Reply reply = http.get("/sources");
+        JsonNode data = reply.json().get("data");
+
+        assertThat(names(data, "name")).containsExactlyInAnyOrder("csv", "csv_weird", "coingecko");
+        data.forEach(s -> {
+            assertThat(s.get("enabled").asBoolean()).isTrue();
+            assertThat(s.get("checkpoints")).isNotEmpty();
+            assertThat(s.get("checkpoints").get(0).get("position").isObject()).isTrue();
+            assertThat(s.get("last_run").get("status").asText()).isEqualTo("succeeded");
+            assertThat(s.get("freshness").get("assets").asLong()).isPositive();
+            assertThat(s.get("freshness").get("age_seconds").asLong()).isNotNegative();
+        });
+        assertThat(reply.body()).doesNotContain("base_url", "api_key", COINGECKO.baseUrl());
+    }
+
+    @Test
+    void postRunsNeedsTheBearerToken() {
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        String body = "{\"source\":\"csv\"}";
+
+        Http.Reply missing = http.post("/runs", body, json);
+        Http.Reply wrong = http.post("/runs", body, with(json, "Authorization", "Bearer nope"));
+        Http.Reply basic = http.post("/runs", body, with(json, "Authorization", "Basic " + TestApps.ADMIN_TOKEN));
+
+        for (Http.Reply reply : List.of(missing, wrong, basic)) {
+            assertError(reply, 401);
+            assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer");
+        }
+        assertThat(missing.body()).doesNotContain(TestApps.ADMIN_TOKEN);
+    }
+
+    @Test
+    void postRunsRejectsUnknownSourcesAndBadBodies() {
+        Map<String, String> auth = Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + TestApps.ADMIN_TOKEN);
+
+        assertError(http.post("/runs", "{\"source\":\"nope\"}", auth), 404);
+        assertError(http.post("/runs", "{}", auth), 400);
+        assertError(http.post("/runs", "{\"source\":", auth), 400);
+        assertError(http.post("/runs", "[1,2]", auth), 400);
+        assertError(http.post("/runs", "{\"source\":\"csv\"}", with(auth, "Content-Type", "text/plain")), 415);
+        assertError(http.post("/runs", "{\"source\":\"" + "x".repeat(70_000) + "\"}", auth), 413);
+    }
+
+    @Test
+    void unknownPathsAndMethodsAnswerJsonErrors() {
+        assertError(http.get("/no/such/path"), 404);
+        Http.Reply delete = http.method("DELETE", "/data");
+        assertError(delete, 405);
+    }
+
+    @Test
+    void metricsAreValidPrometheusTextWithEtlAndRequestSeries() {
+        http.get("/data?limit=1");
+
+        Http.Reply reply = http.get("/metrics");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Content-Type")).startsWith("text/plain");
+        Pattern sample = Pattern.compile(
+                "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\",?)*})? "
+                        + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( -?[0-9]+)?");
+        List<String> lines = reply.body().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).allSatisfy(line -> assertThat(line.startsWith("# HELP ") || line.startsWith("# TYPE ")
+                || sample.matcher(line).matches()).as(line).isTrue());
+        assertThat(reply.body()).contains(
+                "etl_runs_total{source=\"csv\",status=\"succeeded\"}",
+                "etl_records_total{outcome=\"loaded\",source=\"coingecko\"}",
+                "etl_run_duration_seconds_bucket{source=\"csv_weird\"",
+                "upstream_http_requests_total{source=\"coingecko\",status=\"200\"}",
+                "http_request_duration_seconds_bucket{method=\"GET\",path=\"/data\",status=\"200\"",
+                "io_dropwizard_jetty_MutableServletContextHandler",
+                "io_dropwizard_db_ManagedPooledDataSource_postgresql");
+    }
+
+    @Test
+    void openApiDescribesEveryEndpoint() {
+        JsonNode api = http.get("/openapi.json").json();
+
+        assertThat(api.get("openapi").asText()).startsWith("3.");
+        assertThat(names(api.get("paths"))).contains("/health", "/data", "/assets/{symbol}",
+                "/assets/{symbol}/history", "/stats", "/runs", "/runs/{run_id}", "/compare-runs", "/sources");
+        assertThat(api.get("paths").get("/runs").has("post")).isTrue();
+        assertThat(api.get("components").get("schemas").get("DataResponse").get("properties").has("next_cursor")
+                || api.toString().contains("next_cursor")).isTrue();
+    }
+
+    private static void assertError(Http.Reply reply, int status) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        JsonNode body = reply.json();
+        assertThat(names(body)).containsExactlyInAnyOrder("code", "message");
+        assertThat(body.get("code").asInt()).isEqualTo(status);
+        assertThat(reply.body()).doesNotContain("Exception", "\tat ", "org.postgresql", "SELECT");
+    }
+
+    private static List<JsonNode> allAssets(String query) {
+        List<JsonNode> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode body = http.get("/data?limit=500" + query + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            body.get("data").forEach(all::add);
+            JsonNode next = body.get("pagination").get("next_cursor");
+            cursor = next.isNull() ? null : next.asText();
+        } while (cursor != null);
+        return all;
+    }
+
+    private static Set<String> sources(JsonNode asset) {
+        Set<String> names = new HashSet<>();
+        asset.get("sources").forEach(s -> names.add(s.get("source").asText()));
+        return names;
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> names.add(n.asText()));
+        } else {
+            node.fieldNames().forEachRemaining(names::add);
+        }
+        return names;
+    }
+
+    private static List<String> names(JsonNode array, String field) {
+        List<String> names = new ArrayList<>();
+        array.forEach(n -> names.add(n.get(field).asText()));
+        return names;
+    }
+
+    private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(name, value);
+        return copy;
+    }
+}
