@@ -1,0 +1,221 @@
+package io.assetetl.sources.coingecko;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.model.Checkpoint;
+import io.assetetl.run.CheckpointRecord;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.RunStatus;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.TableDigests;
+import io.assetetl.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The adapter run by the engine into a real PostgreSQL, against the fake CoinGecko server. */
+class CoinGeckoEngineIT {
+
+    private static final String TOP_100 = "coingecko/coins_markets_usd_per_page100_2026-04-30.json";
+    private static final String TOP_250 =
+            "coingecko/coins_markets_usd_per_page250_pcp_1h_24h_1y_precision_full_2025-02-09.json";
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-04-30T02:30:00Z"));
+    private final CoinGeckoSourceFactory factory = new CoinGeckoSourceFactory(new RecordingSleeper(), Sleeper.REAL,
+            () -> 0.5);
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private FakeCoinGeckoServer server;
+
+    @BeforeEach
+    void startServer() {
+        server = FakeCoinGeckoServer.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private AssetEtl etl(TestDatabase db, String... overrides) {
+        Map<String, String> config = new HashMap<>(Map.of("base_url", server.baseUrl(), "per_page", "25",
+                "pages", "4", "rate_limit_per_minute", "60000", "max_attempts", "2"));
+        for (int i = 0; i < overrides.length; i += 2) {
+            config.put(overrides[i], overrides[i + 1]);
+        }
+        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false).factory(factory)
+                .source(SourceDefinition.of("coingecko", "coingecko", SourceConfig.of(config)))
+                .clock(clock).metrics(metrics).build();
+    }
+
+    /** Runs the source once; a run that blocks fails the test instead of hanging the build. */
+    private static RunResult run(AssetEtl etl) {
+        return assertTimeoutPreemptively(TIMEOUT, () -> etl.run(RunRequest.of("coingecko")),
+                "the run blocked for longer than " + TIMEOUT);
+    }
+
+    private static SnapshotPosition position(CheckpointRecord checkpoint) {
+        return SnapshotPosition.parse(Checkpoint.of(checkpoint.position())).orElseThrow();
+    }
+
+    private static List<String> strings(TestDatabase db, String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+    }
+
+    private static long count(TestDatabase db, String sql) {
+        return db.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    @Test
+    void loadsARealTopCoinsPageAndRecordsDuplicateSymbolsAsIdentityConflicts() {
+        server.withFixture(TOP_250);
+        TestDatabase db = TestDatabase.create();
+
+        RunResult result = run(etl(db, "per_page", "250", "pages", "1"));
+
+        assertThat(result.status()).as("error: %s", result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.processed()).isEqualTo(250);
+        // weth x5, wbtc x3, usdt x2, doge x2: the pinned or first id owns the symbol, the 8 others are conflicts
+        assertThat(result.rejected()).isEqualTo(8);
+        assertThat(result.loaded()).isEqualTo(242);
+        assertThat(count(db, "SELECT count(*) FROM etl_rejects WHERE reason = 'identity_conflict'")).isEqualTo(8);
+        assertThat(strings(db, """
+                SELECT s.source_key FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE a.canonical_symbol IN ('BTC', 'ETH', 'USDT', 'WETH') ORDER BY a.canonical_symbol"""))
+                .containsExactly("bitcoin", "ethereum", "tether", "weth");
+        assertThat(db.count("raw_coingecko")).isEqualTo(250);
+        assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key = "
+                + "'bitcoin@2025-02-09T17:44:04.143Z' AND page = 1 AND item_index = 0")).isEqualTo(1);
+        assertThat(strings(db, "SELECT kind || ':' || actual FROM schema_drift_events ORDER BY actual"))
+                .containsExactly("field_added:price_change_percentage_1h_in_currency",
+                        "field_added:price_change_percentage_1y_in_currency",
+                        "field_added:price_change_percentage_24h_in_currency");
+    }
+
+    @Test
+    void coinsWhoseLastUpdatedDidNotChangeCountAsUnchanged() {
+        server.withFixture(TOP_100);
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db);
+        run(etl);
+        Map<String, String> before = TableDigests.canonical(db);
+
+        RunResult again = run(etl);
+
+        assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(again.processed()).isEqualTo(100);
+        assertThat(again.loaded()).isZero();
+        assertThat(again.unchanged()).isEqualTo(100);
+        assertThat(TableDigests.canonical(db)).isEqualTo(before);
+        assertThat(db.count("raw_coingecko")).isEqualTo(100);
+        assertThat(server.marketRequests()).extracting(RecordedRequest::page).containsExactly(1, 2, 3, 4, 1, 2, 3, 4);
+    }
+
+    @Test
+    void aRunThatFailedAtPage3ResumesAtPage3WhenRestartedWithinTheWindow() {
+        server.withFixture(TOP_100);
+        TestDatabase reference = TestDatabase.create();
+        run(etl(reference));
+        server.clearRequests();
+        server.scriptPage(3, Reply.html(503), Reply.html(503));
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db);
+
+        RunResult failed = run(etl);
+        clock.advance(Duration.ofMinutes(20));
+        RunResult resumed = run(etl);
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.processed()).isEqualTo(50);
+        assertThat(failed.error()).isEqualTo("CoinGecko /coins/markets page 3 failed after 2 attempts: CoinGecko "
+                + "answered 503 Service Unavailable to /coins/markets: an HTML page");
+        assertThat(resumed.status()).as("error: %s", resumed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(resumed.processed()).isEqualTo(50);
+        assertThat(server.marketRequests()).extracting(RecordedRequest::page).containsExactly(1, 2, 3, 3, 3, 4);
+        assertThat(TableDigests.of(db)).isEqualTo(TableDigests.of(reference));
+        assertThat(etl.checkpoints("coingecko")).singleElement().satisfies(c -> assertThat(position(c))
+                .isEqualTo(new SnapshotPosition(Instant.parse("2026-04-30T02:30:00Z"), 5, true)));
+    }
+
+    @Test
+    void aRunRestartedAfterTheWindowStartsANewSnapshot() {
+        server.withFixture(TOP_100);
+        server.scriptPage(3, Reply.html(503), Reply.html(503));
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db);
+        run(etl);
+
+        clock.advance(Duration.ofMinutes(31));
+        RunResult fresh = run(etl);
+
+        assertThat(fresh.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(fresh.processed()).isEqualTo(100);
+        assertThat(fresh.unchanged()).isEqualTo(50);
+        assertThat(server.marketRequests()).extracting(RecordedRequest::page)
+                .containsExactly(1, 2, 3, 3, 1, 2, 3, 4);
+        assertThat(etl.checkpoints("coingecko")).singleElement().satisfies(c -> assertThat(position(c))
+                .isEqualTo(new SnapshotPosition(Instant.parse("2026-04-30T03:01:00Z"), 5, true)));
+    }
+
+    @Test
+    void badItemsAreRejectedWithTheirReasonsAndNeverReachCanonicalTables() {
+        server.withFixture("coingecko/coins_markets_bad_items.json", TOP_100);
+        TestDatabase db = TestDatabase.create();
+
+        RunResult result = run(etl(db, "per_page", "105", "pages", "1"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.rejected()).isEqualTo(5);
+        assertThat(strings(db, "SELECT reason || ' ' || position FROM etl_rejects ORDER BY position"))
+                .containsExactly("invalid_price page 1 item 0", "invalid_price page 1 item 1",
+                        "invalid_price page 1 item 2", "missing_symbol page 1 item 3", "invalid_number page 1 item 4");
+        assertThat(count(db, "SELECT count(*) FROM asset_sources WHERE source_key IN ('no-price-coin', "
+                + "'zero-price-coin', 'negative-price-coin', 'empty-symbol-coin', 'text-cap-coin')")).isZero();
+        assertThat(db.count("raw_coingecko")).isEqualTo(105);
+    }
+
+    @Test
+    void reprocessRebuildsTheCanonicalRowsFromTheRawItemsWithoutCallingCoinGecko() {
+        server.withFixture(TOP_250);
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "per_page", "100", "pages", "3");
+        run(etl);
+        Map<String, String> expected = TableDigests.canonical(db);
+        server.clearRequests();
+
+        RunResult reprocessed = assertTimeoutPreemptively(TIMEOUT, () -> etl.reprocess("coingecko"));
+
+        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void countsUpstreamRequestsAndRetriesByStatus() {
+        server.withFixture(TOP_100);
+        server.scriptPage(2, Reply.rateLimited("1"));
+
+        run(etl(TestDatabase.create()));
+
+        assertThat(metrics.total("upstream_http_requests", Map.of("source", "coingecko", "status", "200")))
+                .isEqualTo(4);
+        assertThat(metrics.total("upstream_http_requests", Map.of("source", "coingecko", "status", "429")))
+                .isEqualTo(1);
+        assertThat(metrics.total("upstream_retries", Map.of("source", "coingecko"))).isEqualTo(1);
+        assertThat(metrics.samples()).extracting(RecordingMetrics.Sample::name).doesNotContainNull();
+        List<String> names = metrics.samples().stream().map(RecordingMetrics.Sample::name).distinct().toList();
+        assertThat(names).contains("etl_runs", "etl_records", "upstream_http_requests", "upstream_retries");
+    }
+}

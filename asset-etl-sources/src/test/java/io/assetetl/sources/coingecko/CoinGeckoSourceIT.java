@@ -1,0 +1,287 @@
+package io.assetetl.sources.coingecko;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.assetetl.model.DriftEvent;
+import io.assetetl.model.Observation;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.RetriableSourceException;
+import io.assetetl.spi.Source;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceException;
+import io.assetetl.spi.SourceReader;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The adapter against a real local HTTP server serving recorded CoinGecko answers, with scripted faults. */
+class CoinGeckoSourceIT {
+
+    private static final Instant NOW = Instant.parse("2026-04-30T02:30:00Z");
+    private static final String FIXTURE = "coingecko/coins_markets_usd_per_page100_2026-04-30.json";
+
+    private final RecordingSleeper retryWaits = new RecordingSleeper();
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final SourceContext context = new SourceContext(Clock.fixed(NOW, ZoneOffset.UTC), metrics);
+    private final CoinGeckoSourceFactory factory = new CoinGeckoSourceFactory(retryWaits, Sleeper.REAL, () -> 0.5);
+    private FakeCoinGeckoServer server;
+
+    @BeforeEach
+    void startServer() {
+        server = FakeCoinGeckoServer.start().withFixture(FIXTURE);
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private SourceConfig config(String... overrides) {
+        Map<String, String> values = new HashMap<>(Map.of("base_url", server.baseUrl(), "per_page", "25",
+                "pages", "4", "rate_limit_per_minute", "60000", "timeout", "PT2S", "max_attempts", "4"));
+        for (int i = 0; i < overrides.length; i += 2) {
+            values.put(overrides[i], overrides[i + 1]);
+        }
+        return SourceConfig.of(values);
+    }
+
+    private List<Batch> readAll(SourceConfig config) {
+        List<Batch> batches = new ArrayList<>();
+        try (Source source = factory.create("coingecko", config, context);
+             SourceReader reader = source.open(Optional.empty())) {
+            for (Optional<Batch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
+                batches.add(batch.get());
+            }
+        }
+        return batches;
+    }
+
+    private long requestsWithStatus(String status) {
+        return metrics.total("upstream_http_requests", Map.of("source", "coingecko", "status", status));
+    }
+
+    @Test
+    void readsOnePagePerBatchUpToThePageCapSavingTheSnapshotPositionAfterEach() {
+        List<Batch> batches = readAll(config());
+
+        assertThat(batches).hasSize(4).allSatisfy(b -> assertThat(b.records()).hasSize(25));
+        assertThat(batches).extracting(b -> b.checkpoint().position()).containsExactly(
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":2,\"complete\":false}",
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":3,\"complete\":false}",
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":4,\"complete\":false}",
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":5,\"complete\":true}");
+        List<RecordedRequest> requests = server.marketRequests();
+        assertThat(requests).extracting(RecordedRequest::query).containsExactly(
+                Map.of("vs_currency", "usd", "order", "market_cap_desc", "per_page", "25", "page", "1"),
+                Map.of("vs_currency", "usd", "order", "market_cap_desc", "per_page", "25", "page", "2"),
+                Map.of("vs_currency", "usd", "order", "market_cap_desc", "per_page", "25", "page", "3"),
+                Map.of("vs_currency", "usd", "order", "market_cap_desc", "per_page", "25", "page", "4"));
+        assertThat(requests).allSatisfy(r -> assertThat(r.header("x-cg-demo-api-key")).isNull());
+        Observation first = (Observation) batches.get(0).records().get(0);
+        assertThat(first.sourceId()).isEqualTo("bitcoin");
+        assertThat(first.raw().payload()).isEqualTo(server.items().get(0));
+        assertThat(requestsWithStatus("200")).isEqualTo(4);
+        assertThat(retryWaits.waits()).isEmpty();
+    }
+
+    @Test
+    void anEmptyPageEndsTheSnapshotWithACompleteCheckpoint() {
+        server.withItems(server.items().subList(0, 50));
+
+        List<Batch> batches = readAll(config());
+
+        assertThat(batches).extracting(b -> b.records().size()).containsExactly(25, 25, 0);
+        assertThat(batches.get(2).checkpoint().position()).contains("\"next_page\":4", "\"complete\":true");
+        assertThat(server.marketRequests()).hasSize(3);
+    }
+
+    @Test
+    void aShortPageEndsTheSnapshotWithoutAskingForTheNext() {
+        server.withItems(server.items().subList(0, 60));
+
+        List<Batch> batches = readAll(config());
+
+        assertThat(batches).extracting(b -> b.records().size()).containsExactly(25, 25, 10);
+        assertThat(batches.get(2).checkpoint().position()).contains("\"complete\":true");
+        assertThat(server.marketRequests()).hasSize(3);
+    }
+
+    @Test
+    void retriesOn429HonouringRetryAfterInSeconds() {
+        server.scriptPage(2, Reply.rateLimited("7"));
+
+        List<Batch> batches = readAll(config());
+
+        assertThat(batches).hasSize(4);
+        assertThat(server.marketRequests()).extracting(RecordedRequest::page).containsExactly(1, 2, 2, 3, 4);
+        assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(7));
+        assertThat(requestsWithStatus("429")).isEqualTo(1);
+        assertThat(metrics.total("upstream_retries", Map.of("source", "coingecko"))).isEqualTo(1);
+    }
+
+    @Test
+    void retriesOn429HonouringRetryAfterAsAnHttpDate() {
+        String inTwelveSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(12).atZone(ZoneOffset.UTC));
+        server.scriptPage(1, Reply.rateLimited(inTwelveSeconds));
+
+        readAll(config());
+
+        assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(12));
+        assertThat(server.marketRequests()).hasSize(5);
+    }
+
+    @Test
+    void backsOffExponentiallyOn429WithoutRetryAfter() {
+        server.scriptPage(1, Reply.rateLimited(), Reply.rateLimited(), Reply.rateLimited());
+
+        List<Batch> batches = readAll(config());
+
+        assertThat(batches).hasSize(4);
+        assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(4));
+        assertThat(server.marketRequests()).hasSize(7);
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheMaximumWaitIsCapped() {
+        server.scriptPage(1, Reply.rateLimited("3600"));
+
+        readAll(config("max_wait", "PT30S"));
+
+        assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void retriesCloudflareTextHtmlErrorPagesAndTruncatedJson() {
+        String page1 = "[" + String.join(",", server.items().subList(0, 25)) + "]";
+        server.scriptPage(1, Reply.cloudflareRateLimited(), Reply.html(500), Reply.html(503),
+                Reply.truncated(page1), Reply.html(200));
+
+        List<Batch> batches = readAll(config("max_attempts", "6"));
+
+        assertThat(batches).hasSize(4);
+        assertThat(batches.get(0).records()).hasSize(25);
+        assertThat(server.marketRequests()).extracting(RecordedRequest::page)
+                .containsExactly(1, 1, 1, 1, 1, 1, 2, 3, 4);
+        assertThat(retryWaits.waits()).hasSize(5);
+        assertThat(requestsWithStatus("429")).isEqualTo(1);
+        assertThat(requestsWithStatus("500")).isEqualTo(1);
+        assertThat(requestsWithStatus("503")).isEqualTo(1);
+        assertThat(requestsWithStatus("200")).isEqualTo(6);
+    }
+
+    @Test
+    void retriesAResponseSlowerThanTheTimeout() {
+        String page1 = "[" + String.join(",", server.items().subList(0, 25)) + "]";
+        server.scriptPage(1, Reply.json(200, page1).delayedBy(Duration.ofMillis(1500)));
+
+        List<Batch> batches = readAll(config("timeout", "PT0.3S"));
+
+        assertThat(batches).hasSize(4);
+        assertThat(server.marketRequests()).extracting(RecordedRequest::page).containsExactly(1, 1, 2, 3, 4);
+        assertThat(requestsWithStatus("timeout")).isEqualTo(1);
+        assertThat(retryWaits.waits()).hasSize(1);
+    }
+
+    @Test
+    void givesUpAfterTheLastAttemptWithARetriableError() {
+        server.scriptPage(1, Reply.html(502), Reply.html(502), Reply.html(502), Reply.html(502));
+
+        assertThatThrownBy(() -> readAll(config()))
+                .isInstanceOf(RetriableSourceException.class)
+                .hasMessage("CoinGecko /coins/markets page 1 failed after 4 attempts: CoinGecko answered 502 Bad "
+                        + "Gateway to /coins/markets: an HTML page");
+        assertThat(server.marketRequests()).hasSize(4);
+        assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(4));
+        assertThat(metrics.total("upstream_retries", Map.of("source", "coingecko"))).isEqualTo(3);
+    }
+
+    @Test
+    void failsAtOnceOn401() {
+        server.scriptPage(1, Reply.unauthorized());
+
+        assertThatThrownBy(() -> readAll(config()))
+                .isInstanceOf(SourceException.class)
+                .isNotInstanceOf(RetriableSourceException.class)
+                .hasMessageStartingWith("CoinGecko answered 401 Unauthorized to /coins/markets: API Key Missing or "
+                        + "invalid (check the API key setting COINGECKO_API_KEY");
+        assertThat(server.marketRequests()).hasSize(1);
+        assertThat(retryWaits.waits()).isEmpty();
+    }
+
+    @Test
+    void failsAtOnceOnTheRecorded403ErrorBody() {
+        server.scriptPage(1, Reply.json(403, FakeCoinGeckoServer.resource(
+                "coingecko/error_403_coins_markets_2023-03-30.json")));
+
+        assertThatThrownBy(() -> readAll(config()))
+                .isNotInstanceOf(RetriableSourceException.class)
+                .hasMessageContaining("CoinGecko answered 403 Forbidden to /coins/markets: This endpoint is "
+                        + "temporarily unavailable");
+        assertThat(server.marketRequests()).hasSize(1);
+    }
+
+    @Test
+    void otherClientErrorsAreNotRetriedEither() {
+        server.scriptPage(1, Reply.json(400, "{\"error\":\"invalid vs_currency\"}"));
+
+        assertThatThrownBy(() -> readAll(config("vs_currency", "zzz")))
+                .isNotInstanceOf(RetriableSourceException.class)
+                .hasMessage("CoinGecko answered 400 Bad Request to /coins/markets: invalid vs_currency");
+        assertThat(server.marketRequests()).hasSize(1);
+    }
+
+    @Test
+    void reportsNewFieldsOncePerRunAsDrift() {
+        server.withFixture("coingecko/coins_markets_usd_per_page250_pcp_1h_24h_1y_precision_full_2025-02-09.json");
+
+        List<Batch> batches = readAll(config("per_page", "100", "pages", "3"));
+
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(0).driftEvents()).extracting(DriftEvent::kind, DriftEvent::actual,
+                DriftEvent::confidence).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("field_added", "price_change_percentage_1h_in_currency", 1.0),
+                org.assertj.core.groups.Tuple.tuple("field_added", "price_change_percentage_24h_in_currency", 1.0),
+                org.assertj.core.groups.Tuple.tuple("field_added", "price_change_percentage_1y_in_currency", 1.0));
+        assertThat(batches.get(1).driftEvents()).isEmpty();
+        assertThat(batches.get(2).driftEvents()).isEmpty();
+    }
+
+    @Test
+    void pingSaysHelloWithoutRetrying() {
+        CoinGeckoPing ping = factory.ping("coingecko", config(), context);
+
+        assertThat(ping.message()).isEqualTo("(V3) To the Moon!");
+        server.scriptNext(Reply.html(503));
+        assertThatThrownBy(() -> factory.ping("coingecko", config(), context))
+                .hasMessage("CoinGecko answered 503 Service Unavailable to /ping: an HTML page");
+        assertThat(server.requests()).extracting(RecordedRequest::path).containsExactly("/ping", "/ping");
+    }
+
+    @Test
+    void anUnreachableServerIsARetriableFailure() {
+        String baseUrl = server.baseUrl();
+        server.close();
+
+        assertThatThrownBy(() -> readAll(config("base_url", baseUrl, "max_attempts", "2")))
+                .isInstanceOf(RetriableSourceException.class)
+                .hasMessageStartingWith("CoinGecko /coins/markets page 1 failed after 2 attempts: cannot reach "
+                        + "CoinGecko at " + baseUrl);
+        assertThat(requestsWithStatus("io_error")).isEqualTo(2);
+    }
+}
