@@ -21,7 +21,7 @@ final class CleanRowInterpreter extends RowInterpreter {
 
     @Override
     Cleaned<Instant> parseTimestamp(String cell) {
-        return ValueCleaner.timestamp(cell, DateOrder.UNSPECIFIED);
+        return TimestampCleaner.clean(cell, DateOrder.UNSPECIFIED);
     }
 
     @Override

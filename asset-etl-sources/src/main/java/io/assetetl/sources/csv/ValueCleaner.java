@@ -1,17 +1,6 @@
 package io.assetetl.sources.csv;
 
 import java.math.BigDecimal;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.ResolverStyle;
-import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -19,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Pure functions that turn the cells of real-world CSV files into values: currency signs and codes, thousands
- * separators, decimal commas, magnitude suffixes, null markers, tickers written inside names, and timestamps in the
- * many shapes exports use. Nothing here guesses: a cell that reads two ways is {@link Cleaned.Problem#AMBIGUOUS}.
+ * separators, decimal commas, magnitude suffixes, null markers and tickers written inside names ({@link
+ * TimestampCleaner} does timestamps). Nothing here guesses.
  */
 final class ValueCleaner {
 
@@ -35,21 +24,6 @@ final class ValueCleaner {
     private static final int[] SUFFIX_POWERS = {12, 9, 6, 3, 12, 9, 6, 6, 12, 9, 6, 3};
 
     private static final Pattern SYMBOL_IN_NAME = Pattern.compile("^(.*?\\S)\\s*\\(\\s*([A-Z0-9][A-Z0-9.\\-]{0,14})\\s*\\)$");
-    private static final Pattern NUMERIC_DATE = Pattern.compile(
-            "^(\\d{1,2})[/.\\-](\\d{1,2})[/.\\-](\\d{4})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?$");
-    private static final DateTimeFormatter ISO_FLEXIBLE = new DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart()
-            .appendLiteral('T')
-            .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart()
-            .appendOffsetId()
-            .optionalEnd()
-            .optionalEnd()
-            .toFormatter(Locale.ROOT)
-            .withResolverStyle(ResolverStyle.STRICT);
-
     private ValueCleaner() {
     }
 
@@ -202,155 +176,7 @@ final class ValueCleaner {
         return letterOrDigit;
     }
 
-    /**
-     * A timestamp: ISO-8601 with {@code Z}, an offset or no zone (read as UTC), a date alone (midnight UTC), a
-     * space instead of {@code T}, a trailing {@code UTC}, epoch seconds (9-10 digits, optionally with a fraction) or
-     * milliseconds (11-13 digits), {@code yyyyMMdd}, and numeric day/month dates ({@code 15/01/2024},
-     * {@code 01.02.2024 10:30}) whose order is either evident or given by {@code order}.
-     */
-    static Cleaned<Instant> timestamp(String cell, DateOrder order) {
-        if (isAbsent(cell)) {
-            return Cleaned.absent();
-        }
-        String s = cell.strip();
-        try {
-            char first = s.charAt(0);
-            if (first >= '0' && first <= '9' && isEpochLike(s)) {
-                return epoch(s, cell);
-            }
-            if (s.length() >= 10 && isDigits(s, 0, 4) && isDateSeparator(s.charAt(4))) {
-                return Cleaned.of(iso(s));
-            }
-            Matcher m = NUMERIC_DATE.matcher(s);
-            if (m.matches()) {
-                return dayMonth(m, order, cell);
-            }
-        } catch (DateTimeException | ArithmeticException e) {
-            return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
-        }
-        return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
-    }
-
-    private static Instant iso(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 6);
-        b.append(s, 0, 4).append('-');
-        b.append(s, 5, s.length());
-        if (b.length() > 7 && isDateSeparator(b.charAt(7))) {
-            b.setCharAt(7, '-');
-        }
-        if (b.length() > 10 && b.charAt(10) == ' ') {
-            b.setCharAt(10, 'T');
-        }
-        String t = b.toString();
-        String upper = t.toUpperCase(Locale.ROOT);
-        if (upper.endsWith(" UTC") || upper.endsWith(" GMT")) {
-            t = t.substring(0, t.length() - 4) + "Z";
-        } else if (upper.endsWith("UTC") || upper.endsWith("GMT")) {
-            t = t.substring(0, t.length() - 3) + "Z";
-        }
-        t = normalizeOffset(t);
-        TemporalAccessor parsed = ISO_FLEXIBLE.parseBest(t, OffsetDateTime::from, LocalDateTime::from,
-                LocalDate::from);
-        if (parsed instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (parsed instanceof LocalDateTime ldt) {
-            return ldt.toInstant(ZoneOffset.UTC);
-        }
-        return ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
-    }
-
-    /** Rewrites {@code +0530} and {@code +05} at the end of a date-time into {@code +05:30} and {@code +05:00}. */
-    private static String normalizeOffset(String t) {
-        int t10 = t.indexOf('T');
-        if (t10 < 0) {
-            return t;
-        }
-        int sign = Math.max(t.lastIndexOf('+'), t.lastIndexOf('-'));
-        if (sign <= t10) {
-            return t;
-        }
-        String offset = t.substring(sign + 1);
-        if (offset.length() == 4 && isDigits(offset, 0, 4)) {
-            return t.substring(0, sign + 1) + offset.substring(0, 2) + ":" + offset.substring(2);
-        }
-        if (offset.length() == 2 && isDigits(offset, 0, 2)) {
-            return t + ":00";
-        }
-        return t;
-    }
-
-    private static Cleaned<Instant> epoch(String s, String cell) {
-        int dot = s.indexOf('.');
-        String whole = dot < 0 ? s : s.substring(0, dot);
-        if (whole.length() == 8 && dot < 0) {
-            return Cleaned.of(LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay()
-                    .toInstant(ZoneOffset.UTC));
-        }
-        BigDecimal value = new BigDecimal(s);
-        if (whole.length() >= 9 && whole.length() <= 10) {
-            BigDecimal nanos = value.movePointRight(9);
-            return Cleaned.of(Instant.ofEpochSecond(0, nanos.longValueExact()));
-        }
-        if (whole.length() >= 11 && whole.length() <= 13) {
-            BigDecimal nanos = value.movePointRight(6);
-            return Cleaned.of(Instant.ofEpochSecond(0, nanos.setScale(0, java.math.RoundingMode.DOWN)
-                    .longValueExact()));
-        }
-        return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
-    }
-
-    private static Cleaned<Instant> dayMonth(Matcher m, DateOrder order, String cell) {
-        int a = Integer.parseInt(m.group(1));
-        int b = Integer.parseInt(m.group(2));
-        int year = Integer.parseInt(m.group(3));
-        int day;
-        int month;
-        if (a > 12 && b <= 12) {
-            day = a;
-            month = b;
-        } else if (b > 12 && a <= 12) {
-            day = b;
-            month = a;
-        } else if (a == b || order == DateOrder.DMY) {
-            day = a;
-            month = b;
-        } else if (order == DateOrder.MDY) {
-            day = b;
-            month = a;
-        } else if (a > 12) {
-            return Cleaned.invalid("not a date: '" + abbreviate(cell) + "'");
-        } else {
-            return Cleaned.ambiguous("'" + abbreviate(cell) + "' could be day/month or month/day;"
-                    + " set date_order to DMY or MDY");
-        }
-        LocalDate date = LocalDate.of(year, month, day);
-        LocalTime time = LocalTime.MIDNIGHT;
-        if (m.group(4) != null) {
-            time = LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
-        }
-        return Cleaned.of(date.atTime(time).toInstant(ZoneOffset.UTC));
-    }
-
-    private static boolean isEpochLike(String s) {
-        int dots = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '.') {
-                dots++;
-            } else if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return dots <= 1 && s.charAt(s.length() - 1) != '.';
-    }
-
-    private static boolean isDateSeparator(char c) {
-        return c == '-' || c == '/' || c == '.';
-    }
-
-    private static boolean isDigits(String s, int from, int to) {
+    static boolean isDigits(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {

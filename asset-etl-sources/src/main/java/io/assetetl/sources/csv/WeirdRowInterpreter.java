@@ -27,7 +27,7 @@ final class WeirdRowInterpreter extends RowInterpreter {
 
     @Override
     Cleaned<Instant> parseTimestamp(String cell) {
-        return ValueCleaner.timestamp(cell, dateOrder);
+        return TimestampCleaner.clean(cell, dateOrder);
     }
 
     @Override

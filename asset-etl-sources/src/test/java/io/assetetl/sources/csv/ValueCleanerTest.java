@@ -58,7 +58,7 @@ class ValueCleanerTest {
     @NullSource
     void treatsNullMarkersAsAbsent(String cell) {
         assertThat(ValueCleaner.number(cell).isAbsent()).isTrue();
-        assertThat(ValueCleaner.timestamp(cell, DateOrder.UNSPECIFIED).isAbsent()).isTrue();
+        assertThat(TimestampCleaner.clean(cell, DateOrder.UNSPECIFIED).isAbsent()).isTrue();
         assertThat(ValueCleaner.symbol(cell).isAbsent()).isTrue();
     }
 
@@ -115,7 +115,7 @@ class ValueCleanerTest {
             05/05/2024                     | 2024-05-05T00:00:00Z
             """)
     void readsTimestampsInTheirManyShapesAsUtcInstants(String cell, Instant expected) {
-        Cleaned<Instant> cleaned = ValueCleaner.timestamp(cell, DateOrder.UNSPECIFIED);
+        Cleaned<Instant> cleaned = TimestampCleaner.clean(cell, DateOrder.UNSPECIFIED);
 
         assertThat(cleaned.hasProblem()).as(cleaned.detail()).isFalse();
         assertThat(cleaned.value()).isEqualTo(expected);
@@ -124,7 +124,7 @@ class ValueCleanerTest {
     @ParameterizedTest
     @ValueSource(strings = {"01/02/2024", "1/2/2024", "03.04.2024 10:00"})
     void rejectsDatesThatReadTwoWaysUnlessTheOrderIsConfigured(String cell) {
-        Cleaned<Instant> unconfigured = ValueCleaner.timestamp(cell, DateOrder.UNSPECIFIED);
+        Cleaned<Instant> unconfigured = TimestampCleaner.clean(cell, DateOrder.UNSPECIFIED);
 
         assertThat(unconfigured.problem()).isEqualTo(Cleaned.Problem.AMBIGUOUS);
         assertThat(unconfigured.detail()).contains("date_order");
@@ -136,14 +136,14 @@ class ValueCleanerTest {
             01/02/2024 | MDY | 2024-01-02T00:00:00Z
             """)
     void readsAmbiguousDatesInTheConfiguredOrder(String cell, DateOrder order, Instant expected) {
-        assertThat(ValueCleaner.timestamp(cell, order).value()).isEqualTo(expected);
+        assertThat(TimestampCleaner.clean(cell, order).value()).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"yesterday", "2024-13-01", "2024-02-30", "31/31/2024", "12345", "99999999999999",
         "2024-01-15T25:00:00Z", "15 Jan"})
     void rejectsWhatIsNotATimestamp(String cell) {
-        assertThat(ValueCleaner.timestamp(cell, DateOrder.DMY).problem()).isEqualTo(Cleaned.Problem.INVALID);
+        assertThat(TimestampCleaner.clean(cell, DateOrder.DMY).problem()).isEqualTo(Cleaned.Problem.INVALID);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
