@@ -74,7 +74,8 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
                                 .map(SourceDefinition::name).collect(Collectors.joining(", "))));
                 RunResult result;
                 try {
-                    result = execute(etl, definition, namespace, new ProgressPrinter(System.err));
+                    result = execute(etl, definition, namespace,
+                            new ProgressPrinter(System.err, configuration.getLogFormat().equals("json")));
                 } catch (RunRefusedException e) {
                     throw new CommandExit(CommandExit.FAILED, "a run of source " + source + " is already in progress");
                 }
