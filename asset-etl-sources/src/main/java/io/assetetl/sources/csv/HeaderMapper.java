@@ -44,12 +44,12 @@ final class HeaderMapper {
     private static Map<Field, List<String>> aliases() {
         Map<Field, List<String>> a = new EnumMap<>(Field.class);
         a.put(Field.SYMBOL, List.of("symbol", "ticker", "ticker_symbol", "coin_symbol", "asset_symbol",
-                "token_symbol", "crypto_symbol", "currency_symbol", "sym", "symbol_code"));
+                "token_symbol", "crypto_symbol", "currency_symbol", "sym", "symbol_code", "symbole", "simbolo"));
         a.put(Field.NAME, List.of("name", "coin_name", "asset_name", "token_name", "crypto_name", "currency_name",
-                "full_name", "coin", "asset", "cryptocurrency", "currency"));
+                "full_name", "coin", "asset", "cryptocurrency", "currency", "nom", "nombre"));
         a.put(Field.PRICE, List.of("price_usd", "price", "usd_price", "price_in_usd", "current_price", "last_price",
                 "price_usd_latest", "close", "close_price", "value", "rate", "usd", "usd_rate", "quote_usd",
-                "price_dollars"));
+                "price_dollars", "prix", "prix_usd", "precio", "precio_usd"));
         a.put(Field.MARKET_CAP, List.of("market_cap_usd", "market_cap", "marketcap", "mkt_cap", "mktcap",
                 "market_capitalization", "market_capitalisation", "cap", "mcap", "usd_market_cap", "mkt_cap_usd",
                 "market_value"));
@@ -58,7 +58,7 @@ final class HeaderMapper {
                 "daily_volume"));
         a.put(Field.TIMESTAMP, List.of("timestamp", "date", "time", "datetime", "date_time", "last_updated",
                 "last_updated_at", "updated_at", "updated", "last_update", "source_updated_at", "as_of", "asof",
-                "observed_at", "last_seen", "ts", "snapshot_date", "price_date"));
+                "observed_at", "last_seen", "ts", "snapshot_date", "price_date", "fecha", "horodatage"));
         return a;
     }
 

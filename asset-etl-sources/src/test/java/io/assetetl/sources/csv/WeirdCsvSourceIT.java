@@ -10,8 +10,10 @@ import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,27 @@ class WeirdCsvSourceIT {
                 "header_alias:symbol<-Ticker:0.950:mapped",
                 "header_alias:timestamp<-Last Updated:0.950:mapped",
                 "header_alias:volume_24h_usd<-24h Volume:0.950:mapped");
+    }
+
+    @Test
+    void readsAWindows1252FileKeepingItsAccentsAndThenOnlyTheLinesAppendedToIt() throws Exception {
+        Path file = dir.resolve("desk.csv");
+        Charset cp1252 = Charset.forName("windows-1252");
+        Files.writeString(file, "Symbole\tNom\tPrix (USD)\tDate\r\nXMR\tMonéro\t201,10 $\t15/01/2025\r\n", cp1252);
+        RunResult first = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+        Files.writeString(file, "ADA\tCardanö\t0,99 $\t15/01/2025\r\n", cp1252, StandardOpenOption.APPEND);
+
+        RunResult appended = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+
+        assertThat(first.status()).as(first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(first.loaded()).isEqualTo(1);
+        assertThat(appended.processed()).isEqualTo(1);
+        List<String> names = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT name || ' ' || price_usd FROM asset_sources ORDER BY name").mapTo(String.class).list());
+        assertThat(names).containsExactly("Cardanö 0.99", "Monéro 201.10");
+        List<Long> lines = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT line_no FROM raw_csv_assets ORDER BY line_no").mapTo(Long.class).list());
+        assertThat(lines).containsExactly(2L, 3L);
     }
 
     @Test
