@@ -9,17 +9,20 @@ import io.assetetl.run.RunResult;
 import io.assetetl.run.SourceDefinition;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every enabled source once when the service starts and then every {@code ETL_INTERVAL}, one source after
- * the other on one thread. A source that is already running (in another replica, or started over HTTP) is
- * skipped until the next round: the library's per-source lock refuses the second run.
+ * Runs every enabled source once when the service starts and then every {@code ETL_INTERVAL}, each source on its
+ * own schedule and thread, so that a slow source (an upstream API retrying) never delays another. A source that
+ * is already running (in another replica, or started over HTTP) is skipped until its next turn: the library's
+ * per-source lock refuses the second run.
  */
 public final class EtlScheduler implements Managed {
 
@@ -43,32 +46,37 @@ public final class EtlScheduler implements Managed {
             LOG.info("scheduled runs are off (ETL_INTERVAL=off)");
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "etl-scheduler");
+        List<SourceDefinition> enabled = etl.sources().stream().filter(SourceDefinition::enabled).toList();
+        AtomicInteger threads = new AtomicInteger();
+        executor = Executors.newScheduledThreadPool(Math.max(1, enabled.size()), r -> {
+            Thread t = new Thread(r, "etl-scheduler-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(this::runAll, 0, interval.get().toMillis(), TimeUnit.MILLISECONDS);
+        for (SourceDefinition source : enabled) {
+            executor.scheduleWithFixedDelay(() -> runOnce(source.name()), 0, interval.get().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         LOG.info("scheduled runs every {} for sources {}", interval.get(),
-                etl.sources().stream().filter(SourceDefinition::enabled).map(SourceDefinition::name).toList());
+                enabled.stream().map(SourceDefinition::name).toList());
     }
 
-    /** Runs each enabled source once; never throws, so that the schedule goes on. */
+    /** Runs each enabled source once, one after the other. */
     void runAll() {
-        for (SourceDefinition source : etl.sources()) {
-            if (!source.enabled() || Thread.currentThread().isInterrupted()) {
-                continue;
-            }
-            try {
-                RunResult result = etl.run(RunRequest.of(source.name()));
-                LOG.info("scheduled run of {} {}: processed={} loaded={} unchanged={} rejected={} in {} ms",
-                        source.name(), result.status().code(), result.processed(), result.loaded(),
-                        result.unchanged(), result.rejected(), result.durationMs());
-            } catch (RunRefusedException e) {
-                LOG.info("scheduled run of {} skipped: a run of it is already in progress", source.name());
-            } catch (RuntimeException e) {
-                LOG.error("scheduled run of {} could not start: {}", source.name(), e.getMessage());
-            }
+        etl.sources().stream().filter(SourceDefinition::enabled).forEach(s -> runOnce(s.name()));
+    }
+
+    /** Runs one source once; never throws, so that its schedule goes on. */
+    void runOnce(String source) {
+        try {
+            RunResult result = etl.run(RunRequest.of(source));
+            LOG.info("scheduled run of {} {}: processed={} loaded={} unchanged={} rejected={} in {} ms",
+                    source, result.status().code(), result.processed(), result.loaded(), result.unchanged(),
+                    result.rejected(), result.durationMs());
+        } catch (RunRefusedException e) {
+            LOG.info("scheduled run of {} skipped: a run of it is already in progress", source);
+        } catch (RuntimeException e) {
+            LOG.error("scheduled run of {} could not start: {}", source, e.getMessage());
         }
     }
 

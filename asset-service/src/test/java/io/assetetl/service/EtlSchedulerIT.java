@@ -1,0 +1,63 @@
+package io.assetetl.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EtlSchedulerIT {
+
+    private final TestDatabase db = TestDatabase.create();
+
+    private AssetEtl etl() {
+        return AssetEtl.builder().dataSource(db.dataSource())
+                .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", TestApps.CSV.toString()))))
+                .source(SourceDefinition.of("csv_weird", "csv_weird",
+                        SourceConfig.of(Map.of("path", TestApps.CSV_WEIRD.toString()))))
+                .source(new SourceDefinition("parked", "csv", SourceConfig.of(Map.of("path", "/nowhere.csv")), false))
+                .build();
+    }
+
+    @Test
+    void everyEnabledSourceRunsOnceAtStart() throws Exception {
+        try (AssetEtl etl = etl()) {
+            EtlScheduler scheduler = new EtlScheduler(etl, EtlInterval.parse("PT1H"));
+            scheduler.start();
+            try {
+                assertThat(scheduler.state()).isEqualTo(EtlScheduler.State.RUNNING);
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (finishedSources(etl).size() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                scheduler.stop();
+            }
+            assertThat(finishedSources(etl)).containsExactlyInAnyOrder("csv", "csv_weird");
+            assertThat(scheduler.state()).isEqualTo(EtlScheduler.State.STOPPED);
+        }
+    }
+
+    @Test
+    void offSchedulesNothing() throws Exception {
+        try (AssetEtl etl = etl()) {
+            EtlScheduler scheduler = new EtlScheduler(etl, EtlInterval.OFF);
+            scheduler.start();
+            scheduler.stop();
+
+            assertThat(scheduler.state()).isEqualTo(EtlScheduler.State.OFF);
+            assertThat(db.count("etl_runs")).isZero();
+        }
+    }
+
+    private static List<String> finishedSources(AssetEtl etl) {
+        return etl.runs(10, Optional.empty(), Optional.empty()).stream()
+                .filter(r -> r.finishedAt() != null).map(r -> r.source()).distinct().toList();
+    }
+}
