@@ -187,6 +187,6 @@ class KasparroSamplesTest {
         assertThatThrownBy(() -> read("kasparro-etl-pipeline-backend-Chitranjan-Kumar-Patel-__data_source2.csv"))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("cannot map required field(s) price")
-                .hasMessageContaining("'score'");
+                .hasMessageContaining("best guesses {price_usd='");
     }
 }
