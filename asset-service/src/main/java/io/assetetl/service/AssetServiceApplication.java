@@ -14,6 +14,7 @@ import io.assetetl.service.http.AdminToken;
 import io.assetetl.service.http.AdminTokenFilter;
 import io.assetetl.service.http.ApiExceptionMapper;
 import io.assetetl.service.http.BodySizeLimitFilter;
+import io.assetetl.service.http.JsonErrorHandler;
 import io.assetetl.service.http.JsonProcessingExceptionMapper;
 import io.assetetl.service.http.RequestContextFilter;
 import io.assetetl.service.http.RunExceptionMappers;
@@ -138,6 +139,9 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new StatsResource(runs));
         jersey.register(new SourceResource(etl, runs, Clock.systemUTC()));
         jersey.register(OpenApi.resource());
+        JsonErrorHandler errors = new JsonErrorHandler();
+        env.getApplicationContext().setErrorHandler(errors);
+        env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
                 .addMapping("/metrics");
     }

@@ -361,6 +361,8 @@ class ServiceApiIT {
         assertError(http.post("/runs", "{}", auth), 400);
         assertError(http.post("/runs", "{\"source\":", auth), 400);
         assertError(http.post("/runs", "[1,2]", auth), 400);
+        assertError(http.post("/runs", "{\"source\":\"csv\",\"path\":\"/etc/passwd\"}", auth), 400);
+        assertError(http.post("/runs", "{\"source\":42}", auth), 400);
         assertError(http.post("/runs", "{\"source\":\"csv\"}", with(auth, "Content-Type", "text/plain")), 415);
         assertError(http.post("/runs", "{\"source\":\"" + "x".repeat(70_000) + "\"}", auth), 413);
     }
@@ -370,6 +372,10 @@ class ServiceApiIT {
         assertError(http.get("/no/such/path"), 404);
         Http.Reply delete = http.method("DELETE", "/data");
         assertError(delete, 405);
+        Http.Reply undecodable = http.get("/assets/%2500");
+        assertThat(undecodable.header("Content-Type")).startsWith("application/json");
+        assertError(undecodable, undecodable.status());
+        assertThat(undecodable.status()).isIn(400, 404);
     }
 
     @Test

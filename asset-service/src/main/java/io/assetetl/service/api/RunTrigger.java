@@ -1,9 +1,35 @@
 package io.assetetl.service.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.assetetl.service.http.ApiException;
+import java.util.Iterator;
 
-/** The body of {@code POST /runs}. */
+/** The body of {@code POST /runs}: {@code {"source":"csv"}} and nothing else. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunTrigger(String source) {
+
+    /**
+     * Reads a request body strictly: any other field (a file path, settings) is refused rather than ignored, so
+     * that a caller never believes it changed what a run reads.
+     *
+     * @throws ApiException 400 when the body is not an object with a text {@code source} and no other field
+     */
+    public static RunTrigger parse(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badParameter("body", "must be a JSON object such as {\"source\":\"csv\"}");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("source")) {
+                throw ApiException.badParameter("body", "has an unknown field; only source is accepted");
+            }
+        }
+        JsonNode source = body.get("source");
+        if (source == null || !source.isTextual() || source.asText().isBlank()) {
+            throw ApiException.badParameter("source", "is required: {\"source\":\"csv\"}");
+        }
+        return new RunTrigger(source.asText().strip());
+    }
 }

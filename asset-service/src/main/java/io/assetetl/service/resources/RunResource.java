@@ -1,5 +1,6 @@
 package io.assetetl.service.resources;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.assetetl.AssetEtl;
 import io.assetetl.query.RunComparison;
 import io.assetetl.query.RunQueries;
@@ -21,6 +22,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -100,9 +102,10 @@ public final class RunResource {
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
                 @ApiResponse(responseCode = "409", description = "a run of that source is in progress",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
-    public Response start(RunTrigger trigger) {
-        String source = Optional.ofNullable(trigger).flatMap(t -> Params.text("source", t.source()))
-                .orElseThrow(() -> ApiException.badParameter("source", "is required: {\"source\":\"csv\"}"));
+    public Response start(@RequestBody(content = @Content(schema = @Schema(implementation = RunTrigger.class)))
+            JsonNode body) {
+        String source = RunTrigger.parse(body).source();
+        Params.text("source", source);
         etl.source(source).orElseThrow(() -> ApiException.notFound("unknown source " + source));
         StartedRun run = etl.start(RunRequest.of(source));
         return Response.accepted(new RunAccepted(run.runId(), run.source(), RunStatus.RUNNING.code()))

@@ -1,0 +1,28 @@
+package io.assetetl.service.http;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors that the web server answers before the API sees the request (an undecodable or ambiguous path, a header
+ * too large) in the API's one error shape, {@code {"code":N,"message":"…"}}, with only the status's reason.
+ */
+public final class JsonErrorHandler extends ErrorHandler {
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+            Callback callback) throws IOException {
+        String reason = HttpStatus.getMessage(code).toLowerCase(Locale.ROOT);
+        String body = "{\"code\":" + code + ",\"message\":\"" + reason.replace("\"", "'") + "\"}";
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}
