@@ -245,14 +245,20 @@ public final class RunEngine {
         return "asset-etl:source:" + source;
     }
 
+    /**
+     * Gives the source's lock back. The run's connection may be a pooled one that lives on after this run, so the
+     * lock is released explicitly rather than left to the connection's end.
+     */
     private static void release(Handle handle, String source) {
         try {
-            if (!handle.getConnection().isClosed() && !handle.getConnection().getAutoCommit()) {
+            if (!handle.getConnection().getAutoCommit()) {
                 handle.rollback();
             }
-            handle.createQuery("SELECT pg_advisory_unlock_all()").mapTo(Boolean.class).findOne();
+            handle.createQuery("SELECT pg_advisory_unlock(hashtextextended(:key, 0))")
+                    .bind("key", lockKey(source)).mapTo(Boolean.class).one();
         } catch (RuntimeException | java.sql.SQLException e) {
-            LOG.debug("source {}: could not release lock on a broken connection (the server drops it)", source);
+            LOG.debug("source {}: could not release lock on a broken connection (the server drops it): {}", source,
+                    e.getMessage());
         } finally {
             try {
                 handle.close();

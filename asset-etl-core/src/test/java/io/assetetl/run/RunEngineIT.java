@@ -184,6 +184,53 @@ class RunEngineIT {
     }
 
     @Test
+    void theLockIsGivenBackEvenWhenTheConnectionGoesBackToAPool() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        java.sql.Connection physical = db.dataSource().getConnection();
+        // a one-connection "pool": closing a borrowed connection keeps the session (and any lock it holds) alive
+        javax.sql.DataSource pool = new PooledOnce(physical);
+        AssetEtl etl = AssetEtl.builder().dataSource(pool).discoverFactories(false).factory(new ListSourceFactory())
+                .source(SourceDefinition.of("fake", "list", SourceConfig.of(Map.of("dataset", "rows"))))
+                .build();
+
+        etl.run(RunRequest.of("fake"));
+
+        Long held = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").mapTo(Long.class).one());
+        assertThat(held).isZero();
+        AssetEtl other = etl(db, "rows", 3);
+        assertThat(other.run(RunRequest.of("fake")).succeeded()).as("another process may run it now").isTrue();
+        physical.close();
+    }
+
+    /** Hands out the same physical connection each time and ignores close(), as a pool does. */
+    private static final class PooledOnce extends org.postgresql.ds.PGSimpleDataSource {
+        private final java.sql.Connection connection;
+
+        PooledOnce(java.sql.Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public java.sql.Connection getConnection() {
+            return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close") || method.getName().equals("isClosed")) {
+                            return method.getName().equals("isClosed") ? false : null;
+                        }
+                        if (method.getName().equals("unwrap") || method.getName().equals("isWrapperFor")) {
+                            return method.invoke(connection, args);
+                        }
+                        try {
+                            return method.invoke(connection, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
+    @Test
     void anUnknownSourceIsRefusedBeforeAnythingIsWritten() {
         TestDatabase db = TestDatabase.create();
         assertThatThrownBy(() -> etl(db, "rows", 3).run(RunRequest.of("nope")))
