@@ -73,15 +73,21 @@ record CoinGeckoSettings(
     }
 
     private static String validUrl(String value) {
+        // a key pasted into the URL would be logged with it: refuse it, and never echo more than the path
+        String shown = value.replaceAll("[?#].*$", "").replaceAll("//[^/@]*@", "//");
         try {
             URI uri = new URI(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new InvalidSourceConfigException("setting 'base_url' must be an http(s) URL: " + value);
+                throw new InvalidSourceConfigException("setting 'base_url' must be an http(s) URL: " + shown);
+            }
+            if (uri.getRawQuery() != null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+                throw new InvalidSourceConfigException("setting 'base_url' must not carry a query, fragment or "
+                        + "credentials (give the key as api_key): " + shown);
             }
             return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
         } catch (URISyntaxException e) {
-            throw new InvalidSourceConfigException("setting 'base_url' is not a URL: " + value);
+            throw new InvalidSourceConfigException("setting 'base_url' is not a URL: " + shown);
         }
     }
 

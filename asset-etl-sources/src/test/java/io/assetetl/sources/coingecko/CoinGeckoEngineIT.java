@@ -31,7 +31,7 @@ class CoinGeckoEngineIT {
     private static final String TOP_250 =
             "coingecko/coins_markets_usd_per_page250_pcp_1h_24h_1y_precision_full_2025-02-09.json";
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-04-30T02:30:00Z"));
     private final CoinGeckoSourceFactory factory = new CoinGeckoSourceFactory(new RecordingSleeper(), Sleeper.REAL,

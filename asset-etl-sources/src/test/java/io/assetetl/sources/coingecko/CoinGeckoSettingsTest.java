@@ -55,6 +55,17 @@ class CoinGeckoSettingsTest {
     }
 
     @Test
+    void aKeyPastedIntoTheBaseUrlIsRefusedWithoutBeingEchoed() {
+        assertThatThrownBy(() -> settings(Map.of("base_url",
+                "https://api.coingecko.com/api/v3?x_cg_demo_api_key=CG-sentinel-0000")))
+                .isInstanceOf(InvalidSourceConfigException.class)
+                .hasMessageContaining("api_key")
+                .hasMessageNotContaining("CG-sentinel-0000");
+        assertThatThrownBy(() -> settings(Map.of("base_url", "https://user:CG-sentinel-0000@api.coingecko.com/")))
+                .hasMessageNotContaining("CG-sentinel-0000");
+    }
+
+    @Test
     void invalidSettingsAreRefusedEagerly() {
         assertThatThrownBy(() -> settings(Map.of("base_url", "ftp://example.com"))).isInstanceOf(
                 InvalidSourceConfigException.class).hasMessageContaining("base_url");

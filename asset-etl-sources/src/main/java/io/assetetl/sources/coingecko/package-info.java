@@ -1,0 +1,26 @@
+/**
+ * The {@code coingecko} source: the top coins by market capitalisation from CoinGecko's v3 {@code /coins/markets},
+ * one page per batch. Only {@link io.assetetl.sources.coingecko.CoinGeckoSourceFactory} (and the
+ * {@link io.assetetl.sources.coingecko.CoinGeckoPing} it answers health checks with) is public.
+ *
+ * <ul>
+ *   <li><b>Identity.</b> An item's CoinGecko {@code id} is the observation's source id; its {@code symbol}, not
+ *       unique, is left to the engine's identity rules. Items without id, symbol or a positive price, or with an
+ *       unreadable number or timestamp, are rejections, never failures.</li>
+ *   <li><b>Raw rows.</b> Each item's JSON text as received, keyed {@code id@last_updated}, so a coin that did not
+ *       change is stored once and counts as unchanged. {@code reprocess} reads the same text back and reaches the
+ *       same observation. Should {@code last_updated} be null the page's fetch time, stored with the raw row, is
+ *       used instead (and in the key).</li>
+ *   <li><b>Checkpoints.</b> {@code {"snapshot_at", "next_page", "complete"}}: a failed run restarted within
+ *       {@code resume_window} continues the snapshot at the page that failed; later, or after a complete snapshot,
+ *       a run starts a new one at page 1. An empty page, a short page or the {@code pages} cap ends a snapshot.</li>
+ *   <li><b>Calls.</b> One retry layer (resilience4j; Feign's retryer is off) on 429, 5xx, timeouts and unreadable
+ *       bodies, exponential backoff with jitter, {@code Retry-After} honoured up to {@code max_wait}; other 4xx
+ *       fail the run at once. Every request first takes a permit from a rate limiter the factory shares between
+ *       all its sources of one base URL and budget. The API key travels in a header only and is never logged,
+ *       stored or put in an error.</li>
+ *   <li><b>Drift.</b> Fields added to or missing from the documented item shape are reported once per run as
+ *       {@code field_added} / {@code field_missing} drift events.</li>
+ * </ul>
+ */
+package io.assetetl.sources.coingecko;
