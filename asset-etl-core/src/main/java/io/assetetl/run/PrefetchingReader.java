@@ -39,8 +39,13 @@ final class PrefetchingReader implements SourceReader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            if (!closed) {
-                queue.offer(e);
+            // put, not offer: the queue may still hold the last good batch, and the failure must not be lost
+            try {
+                if (!closed) {
+                    queue.put(e);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

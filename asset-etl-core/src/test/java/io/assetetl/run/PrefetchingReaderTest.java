@@ -1,0 +1,79 @@
+package io.assetetl.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.assetetl.model.Checkpoint;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceException;
+import io.assetetl.spi.SourceReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PrefetchingReaderTest {
+
+    /** Gives {@code batches} empty batches, then fails (or ends). */
+    private static SourceReader reader(int batches, boolean fail, AtomicBoolean closed) {
+        AtomicInteger served = new AtomicInteger();
+        return new SourceReader() {
+            @Override
+            public Optional<Batch> next() {
+                if (served.get() == batches) {
+                    if (fail) {
+                        throw new SourceException("upstream gave up");
+                    }
+                    return Optional.empty();
+                }
+                return Optional.of(Batch.of(List.of(), Checkpoint.of("{\"n\":" + served.incrementAndGet() + "}")));
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+    }
+
+    @Test
+    void aFailureAfterTheLastBatchReachesTheCallerEvenWhenTheQueueIsFull() {
+        AtomicBoolean closed = new AtomicBoolean();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            PrefetchingReader prefetching = new PrefetchingReader(reader(2, true, closed), 1, "test");
+            Thread.sleep(100); // let the reading thread fill the queue and fail behind it
+            assertThat(prefetching.next()).isPresent();
+            assertThat(prefetching.next()).isPresent();
+            assertThatThrownBy(prefetching::next).isInstanceOf(SourceException.class).hasMessage("upstream gave up");
+            prefetching.close();
+        });
+        assertThat(closed).isTrue();
+    }
+
+    @Test
+    void batchesArriveInOrderAndTheEndStaysTheEnd() {
+        AtomicBoolean closed = new AtomicBoolean();
+        PrefetchingReader prefetching = new PrefetchingReader(reader(3, false, closed), 1, "test");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(prefetching.next()).get().extracting(b -> b.checkpoint().position())
+                    .isEqualTo("{\"n\":" + i + "}");
+        }
+        assertThat(prefetching.next()).isEmpty();
+        assertThat(prefetching.next()).isEmpty();
+        prefetching.close();
+        prefetching.close();
+        assertThat(closed).isTrue();
+    }
+
+    @Test
+    void closingEarlyStopsTheReadingThreadAndClosesTheReader() {
+        AtomicBoolean closed = new AtomicBoolean();
+        PrefetchingReader prefetching = new PrefetchingReader(reader(1000, false, closed), 1, "test");
+        assertThat(prefetching.next()).isPresent();
+        prefetching.close();
+        assertThat(closed).isTrue();
+    }
+}
