@@ -347,24 +347,21 @@ public final class ChunkWriter {
                 WHERE kind = 'o' AND source_key <> owner_key""");
     }
 
+    /** Returns how many quotes were written: the command's row count covers both inserted and updated rows. */
     private static long upsertQuotes(Handle handle, UUID runId, String source) {
-        return handle.createQuery("""
-                WITH written AS (
-                    INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, market_cap_usd,
-                        volume_24h_usd, run_id)
-                    SELECT DISTINCT ON (a.id, s.observed_at) a.id, :source, s.observed_at, s.price, s.mcap, s.vol,
-                        :run
-                    FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
-                    WHERE s.kind = 'o'
-                    ORDER BY a.id, s.observed_at, s.ord DESC
-                    ON CONFLICT (asset_id, source, observed_at) DO UPDATE SET
-                        price_usd = EXCLUDED.price_usd, market_cap_usd = EXCLUDED.market_cap_usd,
-                        volume_24h_usd = EXCLUDED.volume_24h_usd, run_id = EXCLUDED.run_id
-                    WHERE (asset_quotes.price_usd, asset_quotes.market_cap_usd, asset_quotes.volume_24h_usd)
-                          IS DISTINCT FROM (EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd)
-                    RETURNING 1)
-                SELECT count(*) FROM written""")
-                .bind("source", source).bind("run", runId).mapTo(Long.class).one();
+        return handle.createUpdate("""
+                INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, market_cap_usd, volume_24h_usd,
+                    run_id)
+                SELECT DISTINCT ON (a.id, s.observed_at) a.id, :source, s.observed_at, s.price, s.mcap, s.vol, :run
+                FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                WHERE s.kind = 'o'
+                ORDER BY a.id, s.observed_at, s.ord DESC
+                ON CONFLICT (asset_id, source, observed_at) DO UPDATE SET
+                    price_usd = EXCLUDED.price_usd, market_cap_usd = EXCLUDED.market_cap_usd,
+                    volume_24h_usd = EXCLUDED.volume_24h_usd, run_id = EXCLUDED.run_id
+                WHERE (asset_quotes.price_usd, asset_quotes.market_cap_usd, asset_quotes.volume_24h_usd)
+                      IS DISTINCT FROM (EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd)""")
+                .bind("source", source).bind("run", runId).execute();
     }
 
     private static long writeRejects(Handle handle, UUID runId, String source) {
