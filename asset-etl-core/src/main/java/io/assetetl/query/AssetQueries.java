@@ -17,21 +17,10 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * Canonical assets as an API shows them. Every method runs one statement, whatever the page size.
  *
- * <p>Pages are keyset-paginated on {@code assets.canonical_symbol}, so the unique index on that column serves
- * both the order and the continuation, and a page costs the same at the end of the list as at its start.
+ * <p>Pages are keyset-paginated on the canonical symbol, so the unique index on that column serves both the order
+ * and the continuation, and a page costs the same at the end of the list as at its start.
  */
 public final class AssetQueries {
-
-    // The median of one asset's source prices, exact in numeric: the mean of the one or two middle values.
-    private static final String MEDIAN = """
-            CROSS JOIN LATERAL (
-                SELECT avg(m.price_usd) AS price
-                FROM (SELECT p.price_usd,
-                             row_number() OVER (ORDER BY p.price_usd) AS rn,
-                             count(*) OVER () AS n
-                      FROM asset_sources p WHERE p.asset_id = a.id) m
-                WHERE m.rn IN ((m.n + 1) / 2, (m.n + 2) / 2)) median
-            """;
 
     private static final String SOURCE_COLUMNS = """
             s.source, s.source_key, s.source_symbol, s.name AS source_name, s.price_usd, s.market_cap_usd,
@@ -50,31 +39,24 @@ public final class AssetQueries {
 
     /**
      * Up to {@code limit} assets matching {@code filter} whose symbol sorts after {@code afterSymbol}.
+     *
+     * <p>Reads {@code asset_summaries}, which the load keeps in step with {@code asset_sources} in the same
+     * transaction: one range scan of its symbol index, no join, whatever the filters.
      */
     public AssetPage page(AssetFilter filter, Optional<String> afterSymbol, int limit) {
         requireNonNull(filter, "filter is null");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
-        boolean byPrice = filter.minPrice().isPresent() || filter.maxPrice().isPresent();
-        StringBuilder page = new StringBuilder("SELECT a.id, a.canonical_symbol, a.name FROM assets a\n");
-        if (byPrice) {
-            page.append(MEDIAN);
-        }
         List<String> where = new ArrayList<>();
-        afterSymbol.ifPresent(s -> where.add("a.canonical_symbol > :after"));
-        filter.symbol().ifPresent(s -> where.add("a.canonical_symbol = :symbol"));
-        filter.source().ifPresentOrElse(
-                s -> where.add("EXISTS (SELECT 1 FROM asset_sources f WHERE f.asset_id = a.id AND f.source = :source)"),
-                () -> where.add("EXISTS (SELECT 1 FROM asset_sources f WHERE f.asset_id = a.id)"));
-        filter.minPrice().ifPresent(p -> where.add("median.price >= :min_price"));
-        filter.maxPrice().ifPresent(p -> where.add("median.price <= :max_price"));
-        page.append("WHERE ").append(String.join("\n  AND ", where))
-                .append("\nORDER BY a.canonical_symbol LIMIT :fetch");
-
-        String sql = "SELECT a.canonical_symbol, a.name AS asset_name, " + SOURCE_COLUMNS + "\n"
-                + "FROM (" + page + ") a JOIN asset_sources s ON s.asset_id = a.id\n"
-                + "ORDER BY a.canonical_symbol, s.source";
+        afterSymbol.ifPresent(s -> where.add("canonical_symbol > :after"));
+        filter.symbol().ifPresent(s -> where.add("canonical_symbol = :symbol"));
+        filter.source().ifPresent(s -> where.add("sources @> ARRAY[CAST(:source AS text)]"));
+        filter.minPrice().ifPresent(p -> where.add("consensus_price_usd >= :min_price"));
+        filter.maxPrice().ifPresent(p -> where.add("consensus_price_usd <= :max_price"));
+        String sql = "SELECT canonical_symbol, name, latest::text AS latest FROM asset_summaries"
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY canonical_symbol LIMIT :fetch";
         List<AssetView> assets = jdbi.withHandle(h -> {
             Query query = h.createQuery(sql).bind("fetch", limit + 1);
             afterSymbol.ifPresent(s -> query.bind("after", s));
@@ -82,7 +64,8 @@ public final class AssetQueries {
             filter.source().ifPresent(s -> query.bind("source", s));
             filter.minPrice().ifPresent(p -> query.bind("min_price", p));
             filter.maxPrice().ifPresent(p -> query.bind("max_price", p));
-            return query.scanResultSet((rs, ctx) -> collect(rs.get()));
+            return query.map((rs, ctx) -> AssetView.of(rs.getString("canonical_symbol"), rs.getString("name"),
+                    SummaryJson.sources(rs.getString("latest")), divergenceThreshold)).list();
         });
         if (assets.size() > limit) {
             List<AssetView> shown = assets.subList(0, limit);
