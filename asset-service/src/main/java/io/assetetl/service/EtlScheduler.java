@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs every enabled source once when the service starts and then every {@code ETL_INTERVAL}, each source on its
@@ -68,8 +69,10 @@ public final class EtlScheduler implements Managed {
 
     /** Runs one source once; never throws, so that its schedule goes on. */
     void runOnce(String source) {
+        MDC.put("source", source);
         try {
             RunResult result = etl.run(RunRequest.of(source));
+            MDC.put("run_id", result.runId().toString());
             LOG.info("scheduled run of {} {}: processed={} loaded={} unchanged={} rejected={} in {} ms",
                     source, result.status().code(), result.processed(), result.loaded(), result.unchanged(),
                     result.rejected(), result.durationMs());
@@ -77,6 +80,9 @@ public final class EtlScheduler implements Managed {
             LOG.info("scheduled run of {} skipped: a run of it is already in progress", source);
         } catch (RuntimeException e) {
             LOG.error("scheduled run of {} could not start: {}", source, e.getMessage());
+        } finally {
+            MDC.remove("run_id");
+            MDC.remove("source");
         }
     }
 

@@ -10,6 +10,12 @@ import io.swagger.v3.jaxrs2.integration.resources.OpenApiResource;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.Set;
@@ -22,6 +28,12 @@ final class OpenApi {
     private OpenApi() {
     }
 
+    private static PathItem textEndpoint(String tag, String summary, String mediaType) {
+        return new PathItem().get(new Operation().addTagsItem(tag).summary(summary)
+                .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("OK")
+                        .content(new Content().addMediaType(mediaType, new MediaType())))));
+    }
+
     static OpenApiResource resource() {
         OpenAPI api = new OpenAPI()
                 .info(new Info().title("asset-etl").version("1")
@@ -30,7 +42,12 @@ final class OpenApi {
                                 + "{\"code\":N,\"message\":\"...\"}."))
                 .components(new Components().addSecuritySchemes("bearer",
                         new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .description("ADMIN_TOKEN")));
+                                .description("ADMIN_TOKEN")))
+                // served outside the annotated resources
+                .path("/metrics", textEndpoint("operations", "Prometheus text: ETL runs, records, durations, "
+                        + "upstream calls, retries, rate-limiter waits, request latency and the Dropwizard registry",
+                        "text/plain"))
+                .path("/openapi.json", textEndpoint("operations", "This description", "application/json"));
         Set<String> resources = Stream.of(HealthResource.class, DataResource.class, AssetResource.class,
                         RunResource.class, StatsResource.class, SourceResource.class)
                 .map(Class::getName).collect(Collectors.toSet());

@@ -408,10 +408,13 @@ class ServiceApiIT {
 
         assertThat(api.get("openapi").asText()).startsWith("3.");
         assertThat(names(api.get("paths"))).contains("/health", "/data", "/assets/{symbol}",
-                "/assets/{symbol}/history", "/stats", "/runs", "/runs/{run_id}", "/compare-runs", "/sources");
+                "/assets/{symbol}/history", "/stats", "/runs", "/runs/{run_id}", "/compare-runs", "/sources",
+                "/metrics", "/openapi.json");
         assertThat(api.get("paths").get("/runs").has("post")).isTrue();
-        assertThat(api.get("components").get("schemas").get("DataResponse").get("properties").has("next_cursor")
-                || api.toString().contains("next_cursor")).isTrue();
+        assertThat(api.get("components").get("schemas").get("Pagination").get("properties").has("next_cursor"))
+                .isTrue();
+        assertThat(api.get("components").get("schemas").get("RunSummary").get("properties").has("records_loaded"))
+                .isTrue();
     }
 
     private static void assertError(Http.Reply reply, int status) {
