@@ -16,6 +16,7 @@ import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import net.sourceforge.argparse4j.inf.Namespace;
@@ -62,16 +63,20 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     @Override
     protected final void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
             AssetServiceConfiguration configuration) throws Exception {
+        String source = namespace.getString("source");
+        List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
+        if (configured.stream().noneMatch(d -> d.name().equals(source))) {
+            // a usage error is reported before any database is started or migrated
+            throw new CommandExit(CommandExit.USAGE, "unknown source '" + source + "'; configured sources: "
+                    + configured.stream().map(SourceDefinition::name).collect(Collectors.joining(", ")));
+        }
         DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
         ManagedDataSource dataSource = null;
         try {
             SchemaMigration.migrate(database);
             dataSource = database.build(bootstrap.getMetricRegistry(), "asset-etl");
             try (AssetEtl etl = configuration.buildEtl(dataSource, EtlMetrics.NOOP, environment)) {
-                String source = namespace.getString("source");
-                SourceDefinition definition = etl.source(source).orElseThrow(() -> new CommandExit(CommandExit.USAGE,
-                        "unknown source '" + source + "'; configured sources: " + etl.sources().stream()
-                                .map(SourceDefinition::name).collect(Collectors.joining(", "))));
+                SourceDefinition definition = etl.source(source).orElseThrow();
                 RunResult result;
                 try {
                     result = execute(etl, definition, namespace,
