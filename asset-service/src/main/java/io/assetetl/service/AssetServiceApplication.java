@@ -35,6 +35,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.time.Clock;
@@ -98,24 +99,15 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         }
 
         DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
-        configuration.embeddedDatabase().ifPresent(embedded -> env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
-            @Override
-            public void stop() {
-                embedded.stop();
-            }
-        }));
+        // managed objects stop in reverse order: scheduler, library, connection pool, then the embedded server
+        configuration.embeddedDatabase().ifPresent(embedded -> env.lifecycle().manage(onStop(embedded::stop)));
         SchemaMigration.migrate(database);
         ManagedDataSource dataSource = database.build(env.metrics(), "postgresql");
         new JdbiFactory().build(env, database, dataSource, "postgresql");
 
         ServiceMetrics metrics = new ServiceMetrics(env.metrics());
         AssetEtl etl = configuration.buildEtl(dataSource, metrics.etl(), environment);
-        env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
-            @Override
-            public void stop() {
-                etl.close();
-            }
-        });
+        env.lifecycle().manage(onStop(etl::close));
         EtlScheduler scheduler = new EtlScheduler(etl, configuration.getEtlInterval());
         env.lifecycle().manage(scheduler);
         env.healthChecks().register("scheduler", new SchedulerHealthCheck(scheduler));
@@ -144,6 +136,15 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
                 .addMapping("/metrics");
+    }
+
+    private static Managed onStop(Runnable action) {
+        return new Managed() {
+            @Override
+            public void stop() {
+                action.run();
+            }
+        };
     }
 
     @Override
