@@ -60,7 +60,7 @@ public final class AssetEtl implements AutoCloseable {
 
     private AssetEtl(Builder b) {
         this.jdbi = Jdbi.create(b.dataSource);
-        this.sources = Map.copyOf(b.sources);
+        this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
         Map<String, SourceFactory> factories = new LinkedHashMap<>();
         if (b.discoverFactories) {
             ServiceLoader.load(SourceFactory.class, b.classLoader).forEach(f -> factories.put(f.type(), f));

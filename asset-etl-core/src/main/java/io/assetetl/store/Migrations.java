@@ -27,6 +27,20 @@ public final class Migrations {
     /** Brings the schema of {@code dataSource} up to date; does nothing when it already is. */
     public static void migrate(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
+            // Liquibase turns auto-commit off; a pooled connection must go back the way it came
+            boolean autoCommit = connection.getAutoCommit();
+            try {
+                update(connection);
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("schema migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void update(Connection connection) throws SQLException {
+        try {
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             Liquibase liquibase = new Liquibase(CHANGELOG,
@@ -36,7 +50,7 @@ public final class Migrations {
             if (!liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).isEmpty()) {
                 liquibase.update(new Contexts(), new LabelExpression());
             }
-        } catch (SQLException | LiquibaseException e) {
+        } catch (LiquibaseException e) {
             throw new IllegalStateException("schema migration failed: " + e.getMessage(), e);
         }
     }

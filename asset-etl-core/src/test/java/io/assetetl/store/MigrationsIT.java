@@ -21,6 +21,33 @@ class MigrationsIT {
     }
 
     @Test
+    void theConnectionGoesBackWithAutoCommitAsItCame() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        java.sql.Connection connection = db.dataSource().getConnection();
+        javax.sql.DataSource pool = new org.postgresql.ds.PGSimpleDataSource() {
+            @Override
+            public java.sql.Connection getConnection() {
+                return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("close")) {
+                                return null; // a pool keeps the connection
+                            }
+                            try {
+                                return method.invoke(connection, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        };
+
+        Migrations.migrate(pool);
+
+        assertThat(connection.getAutoCommit()).isTrue();
+        connection.close();
+    }
+
+    @Test
     void anUpToDateSchemaIsNotBlockedByALockThatAKilledProcessLeftBehind() {
         TestDatabase db = TestDatabase.create();
         db.jdbi().useHandle(h -> h.execute(
