@@ -36,11 +36,11 @@ class ControlledFailureIT {
         assertThat(ingest(reference, csv, null).exitCode).isZero();
 
         TestDatabase db = TestDatabase.createEmpty();
-        Outcome failed = ingest(db, csv, "12345");
+        Outcome failed = ingest(db, csv, "25000");
 
         assertThat(failed.exitCode).isEqualTo(1);
         assertThat(failed.summary.get("status").asText()).isEqualTo("failed");
-        assertThat(failed.summary.get("records_processed").asLong()).isEqualTo(10_000);
+        assertThat(failed.summary.get("records_processed").asLong()).isEqualTo(20_000);
         String error = db.jdbi().withHandle(h -> h.createQuery("SELECT error FROM etl_runs WHERE run_id = :id")
                 .bind("id", java.util.UUID.fromString(failed.summary.get("run_id").asText()))
                 .mapTo(String.class).one());
@@ -49,10 +49,10 @@ class ControlledFailureIT {
         Outcome resumed = ingest(db, csv, null);
 
         assertThat(resumed.exitCode).isZero();
-        assertThat(resumed.summary.get("records_processed").asLong()).isEqualTo(20_000);
+        assertThat(resumed.summary.get("records_processed").asLong()).isEqualTo(10_000);
         Map<String, String> expected = TableDigests.of(reference);
         assertThat(TableDigests.of(db)).isEqualTo(expected);
-        System.out.printf("controlled-failure: run failed after %d of 30000 records (ETL_FAIL_AFTER_RECORDS=12345),"
+        System.out.printf("controlled-failure: run failed after %d of 30000 records (ETL_FAIL_AFTER_RECORDS=25000),"
                 + " next run resumed %d records, 0 lost, 0 doubled%n",
                 failed.summary.get("records_processed").asLong(), resumed.summary.get("records_processed").asLong());
     }
