@@ -95,7 +95,7 @@ class ServiceApiIT {
         assertThat(body.get("meta").get("api_latency_ms").asLong()).isNotNegative();
         JsonNode first = body.get("data").get(0);
         assertThat(first.fieldNames()).toIterable()
-                .contains("symbol", "name", "price_usd", "observed_at", "sources", "divergent_sources");
+                .contains("symbol", "canonical_symbol", "name", "price_usd", "observed_at", "sources", "divergent_sources");
     }
 
     @Test

@@ -26,6 +26,12 @@ public record AssetSummary(String symbol, String name, BigDecimal priceUsd, Inst
     public record SourceQuote(String source, String symbol, BigDecimal priceUsd, Instant observedAt) {
     }
 
+    /** The contract's column name for the same value, so that {@code assets} and {@code /data} read alike. */
+    @com.fasterxml.jackson.annotation.JsonProperty("canonical_symbol")
+    public String canonicalSymbol() {
+        return symbol;
+    }
+
     public static AssetSummary from(AssetView asset) {
         List<SourceQuote> sources = asset.sources().stream()
                 .map(s -> new SourceQuote(s.source(), s.sourceSymbol(), s.priceUsd(), s.observedAt()))
