@@ -38,16 +38,9 @@ final class CleanRowInterpreter extends RowInterpreter {
                     raw);
         }
         Cleaned<BigDecimal> price = ValueCleaner.plainNumber(row.price());
-        if (price.isAbsent()) {
-            return Rejection.of(RejectReason.INVALID_PRICE, "price is missing", raw);
-        }
-        Rejection bad = numberProblem(price, "price", RejectReason.INVALID_PRICE, raw);
+        Rejection bad = priceProblem(price, raw);
         if (bad != null) {
             return bad;
-        }
-        if (price.value().signum() <= 0) {
-            return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: " + price.value().toPlainString(),
-                    raw);
         }
         Cleaned<BigDecimal> marketCap = ValueCleaner.plainNumber(row.marketCap());
         bad = nonNegative(marketCap, "market_cap_usd", raw);
@@ -67,14 +60,5 @@ final class CleanRowInterpreter extends RowInterpreter {
         String name = row.name() == null || row.name().isBlank() ? null : row.name().strip();
         return new Observation(symbol, null, name, price.value(), marketCap.value(), volume.value(),
                 observedAt.value(), raw);
-    }
-
-    static Rejection nonNegative(Cleaned<BigDecimal> value, String field, RawRecord raw) {
-        Rejection bad = numberProblem(value, field, RejectReason.INVALID_NUMBER, raw);
-        if (bad == null && value.value() != null && value.value().signum() < 0) {
-            return Rejection.of(RejectReason.INVALID_NUMBER, field + " must not be negative: "
-                    + value.value().toPlainString(), raw);
-        }
-        return bad;
     }
 }

@@ -70,4 +70,27 @@ abstract class RowInterpreter {
         }
         return null;
     }
+
+    /** The rejection for a price that is missing, unreadable or not positive, or {@code null} when it is fine. */
+    static Rejection priceProblem(Cleaned<java.math.BigDecimal> price, RawRecord raw) {
+        if (price.isAbsent()) {
+            return Rejection.of(RejectReason.INVALID_PRICE, "price is missing", raw);
+        }
+        Rejection bad = numberProblem(price, "price", RejectReason.INVALID_PRICE, raw);
+        if (bad == null && price.value().signum() <= 0) {
+            return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: " + price.value().toPlainString(),
+                    raw);
+        }
+        return bad;
+    }
+
+    /** The rejection for an optional amount that is unreadable or negative, or {@code null} when it is fine. */
+    static Rejection nonNegative(Cleaned<java.math.BigDecimal> value, String field, RawRecord raw) {
+        Rejection bad = numberProblem(value, field, RejectReason.INVALID_NUMBER, raw);
+        if (bad == null && value.value() != null && value.value().signum() < 0) {
+            return Rejection.of(RejectReason.INVALID_NUMBER, field + " must not be negative: "
+                    + value.value().toPlainString(), raw);
+        }
+        return bad;
+    }
 }

@@ -48,24 +48,17 @@ final class WeirdRowInterpreter extends RowInterpreter {
             return Rejection.of(INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);
         }
         Cleaned<BigDecimal> price = ValueCleaner.number(row.price());
-        if (price.isAbsent()) {
-            return Rejection.of(RejectReason.INVALID_PRICE, "price is missing", raw);
-        }
-        Rejection bad = numberProblem(price, "price", RejectReason.INVALID_PRICE, raw);
+        Rejection bad = priceProblem(price, raw);
         if (bad != null) {
             return bad;
         }
-        if (price.value().signum() <= 0) {
-            return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: " + price.value().toPlainString(),
-                    raw);
-        }
         Cleaned<BigDecimal> marketCap = ValueCleaner.number(row.marketCap());
-        bad = CleanRowInterpreter.nonNegative(marketCap, "market_cap_usd", raw);
+        bad = nonNegative(marketCap, "market_cap_usd", raw);
         if (bad != null) {
             return bad;
         }
         Cleaned<BigDecimal> volume = ValueCleaner.number(row.volume24h());
-        bad = CleanRowInterpreter.nonNegative(volume, "volume_24h_usd", raw);
+        bad = nonNegative(volume, "volume_24h_usd", raw);
         if (bad != null) {
             return bad;
         }
