@@ -364,7 +364,11 @@ class ServiceApiIT {
         assertError(http.post("/runs", "{\"source\":\"csv\",\"path\":\"/etc/passwd\"}", auth), 400);
         assertError(http.post("/runs", "{\"source\":42}", auth), 400);
         assertError(http.post("/runs", "{\"source\":\"csv\"}", with(auth, "Content-Type", "text/plain")), 415);
-        assertError(http.post("/runs", "{\"source\":\"" + "x".repeat(70_000) + "\"}", auth), 413);
+        Http.PlainReply tooLarge = http.postExpectingContinue("/runs", "{\"source\":\"" + "x".repeat(70_000) + "\"}",
+                auth);
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.json().path("code").asInt()).isEqualTo(413);
+        assertThat(tooLarge.json().path("message").asText()).contains("larger than");
     }
 
     @Test
