@@ -72,7 +72,7 @@ public final class AssetEtl implements AutoCloseable {
             return t;
         });
         this.engine = new RunEngine(jdbi, sources, factories, new SourceContext(b.clock, b.metrics),
-                b.identity, b.failAfterRecords, executor);
+                b.identity, b.divergenceThreshold, b.failAfterRecords, executor);
         this.ledger = new RunLedger(jdbi);
         this.divergenceThreshold = b.divergenceThreshold;
     }

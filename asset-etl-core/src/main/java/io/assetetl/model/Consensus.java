@@ -3,7 +3,6 @@ package io.assetetl.model;
 import static java.util.Objects.requireNonNull;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +20,8 @@ public record Consensus(BigDecimal medianPriceUsd, List<String> divergent) {
 
     /** The default share of the median a source may differ by: 5%. */
     public static final BigDecimal DEFAULT_THRESHOLD = new BigDecimal("0.05");
+
+    private static final BigDecimal HALF = new BigDecimal("0.5");
 
     public Consensus {
         divergent = List.copyOf(divergent);
@@ -48,7 +49,7 @@ public record Consensus(BigDecimal medianPriceUsd, List<String> divergent) {
         int n = prices.size();
         BigDecimal median = n % 2 == 1
                 ? prices.get(n / 2)
-                : prices.get(n / 2 - 1).add(prices.get(n / 2)).divide(BigDecimal.valueOf(2), MathContext.DECIMAL64);
+                : prices.get(n / 2 - 1).add(prices.get(n / 2)).multiply(HALF); // exact, as in SQL
         BigDecimal tolerance = median.multiply(threshold);
         List<String> divergent = pricesBySource.entrySet().stream()
                 .filter(e -> e.getValue() != null && e.getValue().subtract(median).abs().compareTo(tolerance) > 0)

@@ -44,34 +44,79 @@ public final class AssetQueries {
      * transaction: one range scan of its symbol index, no join, whatever the filters.
      */
     public AssetPage page(AssetFilter filter, Optional<String> afterSymbol, int limit) {
-        requireNonNull(filter, "filter is null");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
-        }
-        List<String> where = new ArrayList<>();
-        afterSymbol.ifPresent(s -> where.add("canonical_symbol > :after"));
-        filter.symbol().ifPresent(s -> where.add("canonical_symbol = :symbol"));
-        filter.source().ifPresent(s -> where.add("sources @> ARRAY[CAST(:source AS text)]"));
-        filter.minPrice().ifPresent(p -> where.add("consensus_price_usd >= :min_price"));
-        filter.maxPrice().ifPresent(p -> where.add("consensus_price_usd <= :max_price"));
-        String sql = "SELECT canonical_symbol, name, latest::text AS latest FROM asset_summaries"
-                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY canonical_symbol LIMIT :fetch";
-        List<AssetView> assets = jdbi.withHandle(h -> {
-            Query query = h.createQuery(sql).bind("fetch", limit + 1);
-            afterSymbol.ifPresent(s -> query.bind("after", s));
-            filter.symbol().ifPresent(s -> query.bind("symbol", s));
-            filter.source().ifPresent(s -> query.bind("source", s));
-            filter.minPrice().ifPresent(p -> query.bind("min_price", p));
-            filter.maxPrice().ifPresent(p -> query.bind("max_price", p));
-            return query.map((rs, ctx) -> AssetView.of(rs.getString("canonical_symbol"), rs.getString("name"),
-                    SummaryJson.sources(rs.getString("latest")), divergenceThreshold)).list();
-        });
+        List<AssetView> assets = query(filter, afterSymbol, limit,
+                "canonical_symbol, name, latest::text AS latest FROM asset_summaries m",
+                (rs, ctx) -> AssetView.of(rs.getString("canonical_symbol"), rs.getString("name"),
+                        SummaryJson.sources(rs.getString("latest")), divergenceThreshold));
         if (assets.size() > limit) {
             List<AssetView> shown = assets.subList(0, limit);
             return new AssetPage(shown, Optional.of(shown.get(limit - 1).symbol()));
         }
         return new AssetPage(assets, Optional.empty());
+    }
+
+    /**
+     * The same page as {@link #page}, each asset rendered by the database as the JSON object an API lists it as:
+     * {@code symbol}, {@code name}, {@code price_usd} (the consensus), {@code observed_at} (the newest source's),
+     * {@code sources} (each with {@code source}, {@code symbol}, {@code price_usd}, {@code observed_at}),
+     * {@code divergent_sources} and {@code canonical_symbol}. Values are those of {@link #page}, to the digit: the
+     * median is exact and timestamps are ISO-8601 instants as {@link Instant#toString()} writes them.
+     *
+     * <p>The load renders each asset's object as it keeps its summary ({@code asset_item} in the changelog), so a page
+     * is read as it is, and a server can write the objects out without parsing or mapping anything per asset.
+     */
+    public JsonPage pageJson(AssetFilter filter, Optional<String> afterSymbol, int limit) {
+        List<String[]> rows = query(filter, afterSymbol, limit, RENDERED_ITEM,
+                (rs, ctx) -> new String[] {rs.getString("canonical_symbol"), rs.getString("item")});
+        boolean more = rows.size() > limit;
+        List<String[]> shown = more ? rows.subList(0, limit) : rows;
+        return new JsonPage(shown.stream().map(r -> r[1]).toList(),
+                more ? Optional.of(shown.get(limit - 1)[0]) : Optional.empty());
+    }
+
+    /** One page of assets as JSON objects, and the symbol to continue after when there are more. */
+    public record JsonPage(List<String> items, Optional<String> lastSymbol) {
+
+        public JsonPage {
+            items = List.copyOf(items);
+            requireNonNull(lastSymbol, "lastSymbol is null");
+        }
+    }
+
+    // The item the load rendered with this reader's threshold, else one rendered now from the same latest records.
+    private static final String RENDERED_ITEM = """
+            m.canonical_symbol, (CASE WHEN m.item_threshold = :threshold THEN m.item
+                                      ELSE asset_item(m.canonical_symbol, m.name, m.latest, :threshold) END)::text
+                                AS item
+            FROM asset_summaries m""";
+
+    private <T> List<T> query(AssetFilter filter, Optional<String> afterSymbol, int limit, String selectFrom,
+            org.jdbi.v3.core.mapper.RowMapper<T> mapper) {
+        requireNonNull(filter, "filter is null");
+        requireNonNull(afterSymbol, "afterSymbol is null");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        List<String> where = new ArrayList<>();
+        afterSymbol.ifPresent(s -> where.add("m.canonical_symbol > :after"));
+        filter.symbol().ifPresent(s -> where.add("m.canonical_symbol = :symbol"));
+        filter.source().ifPresent(s -> where.add("m.sources @> ARRAY[CAST(:source AS text)]"));
+        filter.minPrice().ifPresent(p -> where.add("m.consensus_price_usd >= :min_price"));
+        filter.maxPrice().ifPresent(p -> where.add("m.consensus_price_usd <= :max_price"));
+        String sql = "SELECT " + selectFrom + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY m.canonical_symbol LIMIT :fetch";
+        return jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql).bind("fetch", limit + 1);
+            if (sql.contains(":threshold")) {
+                query.bind("threshold", divergenceThreshold);
+            }
+            afterSymbol.ifPresent(s -> query.bind("after", s));
+            filter.symbol().ifPresent(s -> query.bind("symbol", s));
+            filter.source().ifPresent(s -> query.bind("source", s));
+            filter.minPrice().ifPresent(p -> query.bind("min_price", p));
+            filter.maxPrice().ifPresent(p -> query.bind("max_price", p));
+            return query.map(mapper).list();
+        });
     }
 
     /** One asset by its canonical symbol, with every source's latest record. */

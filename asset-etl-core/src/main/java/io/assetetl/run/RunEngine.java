@@ -12,6 +12,7 @@ import io.assetetl.store.ChunkOutcome;
 import io.assetetl.store.ChunkWriter;
 import io.assetetl.store.RawReplay;
 import io.assetetl.store.RunLedger;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,17 +43,20 @@ public final class RunEngine {
     private final Map<String, SourceFactory> factories;
     private final SourceContext context;
     private final ChunkWriter writer;
+    private final BigDecimal divergenceThreshold;
     private final OptionalLong failAfterRecords;
     private final Executor executor;
     private final String host;
 
     public RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
-            SourceContext context, IdentityRules identity, OptionalLong failAfterRecords, Executor executor) {
+            SourceContext context, IdentityRules identity, BigDecimal divergenceThreshold, OptionalLong failAfterRecords,
+            Executor executor) {
         this.jdbi = jdbi;
         this.sources = Map.copyOf(sources);
         this.factories = Map.copyOf(factories);
         this.context = context;
-        this.writer = new ChunkWriter(identity);
+        this.writer = new ChunkWriter(identity, divergenceThreshold);
+        this.divergenceThreshold = divergenceThreshold;
         this.failAfterRecords = failAfterRecords;
         this.executor = executor;
         this.host = System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + ProcessHandle.current().pid();
@@ -92,7 +96,7 @@ public final class RunEngine {
                     totals.add(outcome);
                     progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
                 }
-                io.assetetl.store.AssetSummaries.refreshAll(h);
+                io.assetetl.store.AssetSummaries.refreshAll(h, divergenceThreshold);
             });
             totals.report(context, claim.source);
             return succeed(claim);

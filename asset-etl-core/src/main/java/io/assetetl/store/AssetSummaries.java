@@ -1,21 +1,26 @@
 package io.assetetl.store;
 
+import java.math.BigDecimal;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Keeps {@code asset_summaries} — each asset's sources' latest records and their median price — in step with
- * {@code asset_sources}, inside the same transaction, so that reads of many assets cost one index range scan.
+ * {@code asset_sources}, inside the same transaction, so that reads of many assets cost one index range scan. Each
+ * summary also holds its asset rendered as an API lists it ({@code asset_item}, see
+ * {@link io.assetetl.query.AssetQueries#pageJson}).
  */
 public final class AssetSummaries {
 
     private static final String REFRESH = """
             INSERT INTO asset_summaries (asset_id, canonical_symbol, name, consensus_price_usd, source_count, sources,
-                latest, updated_at)
+                latest, item, item_threshold, updated_at)
             SELECT a.id, a.canonical_symbol, a.name,
-                   (SELECT avg(p) FROM unnest(g.prices) WITH ORDINALITY AS u(p, i)
-                    WHERE i IN ((cardinality(g.prices) + 1) / 2, (cardinality(g.prices) + 2) / 2)),
-                   cardinality(g.sources), g.sources, g.latest, now()
+                   trim_scale(CASE WHEN cardinality(g.prices) %% 2 = 1 THEN g.prices[(cardinality(g.prices) + 1) / 2]
+                                   ELSE (g.prices[cardinality(g.prices) / 2]
+                                         + g.prices[cardinality(g.prices) / 2 + 1]) * 0.5 END),
+                   cardinality(g.sources), g.sources, g.latest,
+                   asset_item(a.canonical_symbol, a.name, g.latest, :threshold), :threshold, now()
             FROM (SELECT s.asset_id,
                          array_agg(s.price_usd ORDER BY s.price_usd) AS prices,
                          array_agg(s.source ORDER BY s.source) AS sources,
@@ -30,19 +35,26 @@ public final class AssetSummaries {
             JOIN assets a ON a.id = g.asset_id
             ON CONFLICT (asset_id) DO UPDATE SET name = EXCLUDED.name,
                 consensus_price_usd = EXCLUDED.consensus_price_usd, source_count = EXCLUDED.source_count,
-                sources = EXCLUDED.sources, latest = EXCLUDED.latest, updated_at = EXCLUDED.updated_at
-            WHERE (asset_summaries.name, asset_summaries.latest) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.latest)""";
+                sources = EXCLUDED.sources, latest = EXCLUDED.latest, item = EXCLUDED.item,
+                item_threshold = EXCLUDED.item_threshold, updated_at = EXCLUDED.updated_at
+            WHERE (asset_summaries.name, asset_summaries.latest, asset_summaries.item_threshold)
+                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.latest, EXCLUDED.item_threshold)""";
 
     private AssetSummaries() {
     }
 
-    /** Recomputes the summaries of {@code assetIds}, dropping those left without a source. */
-    static void refresh(Handle handle, List<Long> assetIds) {
+    /**
+     * Recomputes the summaries of {@code assetIds}, dropping those left without a source.
+     *
+     * @param divergenceThreshold the threshold their rendered items flag divergent sources with
+     */
+    static void refresh(Handle handle, List<Long> assetIds, BigDecimal divergenceThreshold) {
         if (assetIds.isEmpty()) {
             return;
         }
         Long[] ids = assetIds.toArray(Long[]::new);
-        handle.createUpdate(REFRESH.formatted("s.asset_id = ANY(:ids)")).bind("ids", ids).execute();
+        handle.createUpdate(REFRESH.formatted("s.asset_id = ANY(:ids)")).bind("ids", ids)
+                .bind("threshold", divergenceThreshold).execute();
         handle.createUpdate("""
                 DELETE FROM asset_summaries m WHERE m.asset_id = ANY(:ids)
                   AND NOT EXISTS (SELECT 1 FROM asset_sources s WHERE s.asset_id = m.asset_id)""")
@@ -50,8 +62,8 @@ public final class AssetSummaries {
     }
 
     /** Recomputes every summary (after {@code reprocess} rebuilt a source's rows). */
-    public static void refreshAll(Handle handle) {
-        handle.execute(REFRESH.formatted("true"));
+    public static void refreshAll(Handle handle, BigDecimal divergenceThreshold) {
+        handle.createUpdate(REFRESH.formatted("true")).bind("threshold", divergenceThreshold).execute();
         handle.execute("DELETE FROM asset_summaries m WHERE NOT EXISTS "
                 + "(SELECT 1 FROM asset_sources s WHERE s.asset_id = m.asset_id)");
     }

@@ -13,6 +13,10 @@ import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Writes one chunk of a run with set-based SQL, inside the caller's transaction.
@@ -63,13 +68,22 @@ public final class ChunkWriter {
             + " name, price, mcap, vol, observed_at, pinned_key, raw_type, raw_key, raw_line, raw_index, fetched_at,"
             + " payload, position, reason, detail) FROM STDIN";
 
+    private static final int STREAM_BLOCK_ROWS = 2048;
+    private static final int STREAM_BLOCK_CHARS = 256 * 1024;
+
+    private static final String COPY_QUOTES = "COPY asset_quotes (asset_id, source, observed_at, price_usd,"
+            + " market_cap_usd, volume_24h_usd, run_id) FROM STDIN";
+
     private static final String COPY_RAW_LINES =
             "COPY raw_csv_assets (source, file_sha256, line_no, payload, run_id) FROM STDIN";
 
     private final IdentityRules identity;
+    private final BigDecimal divergenceThreshold;
 
-    public ChunkWriter(IdentityRules identity) {
+    /** @param divergenceThreshold the threshold the summaries' rendered items flag divergent sources with */
+    public ChunkWriter(IdentityRules identity, BigDecimal divergenceThreshold) {
         this.identity = identity;
+        this.divergenceThreshold = divergenceThreshold;
     }
 
     /** Creates the session's staging table; call once per connection before {@link #write}. */
@@ -90,7 +104,9 @@ public final class ChunkWriter {
         long loaded = 0;
         long rejected = 0;
         if (!records.isEmpty()) {
-            Staged staged = stage(records, writeRaw, source, runId);
+            Checked checked = check(records);
+            boolean direct = checked.directQuotes() && !quotesOverlap(handle, source, checked);
+            Staged staged = stage(checked, writeRaw, source, runId, direct);
             if (staged.fileLines != null) {
                 writeFileLines(handle, runId, source, staged);
             }
@@ -100,7 +116,7 @@ public final class ChunkWriter {
             }
             if (staged.observations > 0) {
                 upsertCanonical(handle, runId, source, staged.withSourceIds);
-                loaded = upsertQuotes(handle, runId, source);
+                loaded = direct ? copyQuotes(handle, runId, source, checked) : upsertQuotes(handle, runId, source);
             }
             rejected = writeRejects(handle, runId, source);
         }
@@ -126,7 +142,7 @@ public final class ChunkWriter {
 
     private static final class Staged {
         final CopyRows rows;
-        CopyRows fileLines;
+        List<RawRecord.FileLine> fileLines;
         String fileSha;
         boolean singleFile = true;
         long minLine = Long.MAX_VALUE;
@@ -144,45 +160,106 @@ public final class ChunkWriter {
         }
     }
 
-    private Staged stage(List<Interpretation> records, boolean writeRaw, String source, UUID runId) {
-        Staged staged = new Staged(records.size());
-        Interpretation[] checked = new Interpretation[records.size()];
-        String[] canonical = new String[records.size()];
-        // the latest record of each key is the one whose payload becomes asset_sources.raw
-        Map<String, Integer> latest = new HashMap<>();
-        for (int i = 0; i < checked.length; i++) {
-            checked[i] = validate(records.get(i));
-            if (checked[i] instanceof Observation o) {
-                canonical[i] = identity.canonicalSymbol(o.sourceSymbol()).orElseThrow();
-                String key = o.sourceId() != null ? o.sourceId() : canonical[i];
-                latest.merge(key, i, (a, b) -> ((Observation) checked[b]).observedAt()
-                        .compareTo(((Observation) checked[a]).observedAt()) >= 0 ? b : a);
+    /**
+     * A chunk's records after the engine's own checks, with each observation's canonical symbol and, per source key,
+     * the latest observation (the one whose payload becomes {@code asset_sources.raw}).
+     */
+    private static final class Checked {
+        final Interpretation[] records;
+        final String[] canonical;
+        final Map<String, Integer> latest = new HashMap<>();
+        boolean sourceIds;
+        boolean otherThanFileLines;
+        int observations;
+        Instant firstObserved;
+        Instant lastObserved;
+
+        Checked(int size) {
+            records = new Interpretation[size];
+            canonical = new String[size];
+        }
+
+        /**
+         * Whether the chunk's price history can be copied straight into {@code asset_quotes}: file lines without
+         * source ids, whose owners need no resolution in SQL. (The caller also checks that none is stored yet.)
+         */
+        boolean directQuotes() {
+            return observations > 0 && !sourceIds && !otherThanFileLines;
+        }
+
+        boolean isLatest(int i) {
+            Observation o = (Observation) records[i];
+            return latest.get(o.sourceId() != null ? o.sourceId() : canonical[i]) == i;
+        }
+    }
+
+    private Checked check(List<Interpretation> records) {
+        Checked checked = new Checked(records.size());
+        for (int i = 0; i < checked.records.length; i++) {
+            Interpretation record = validate(records.get(i));
+            checked.records[i] = record;
+            checked.otherThanFileLines |= !(record.raw() instanceof RawRecord.FileLine);
+            if (record instanceof Observation o) {
+                checked.observations++;
+                checked.sourceIds |= o.sourceId() != null;
+                checked.canonical[i] = identity.canonicalSymbol(o.sourceSymbol()).orElseThrow();
+                String key = o.sourceId() != null ? o.sourceId() : checked.canonical[i];
+                Interpretation[] all = checked.records;
+                checked.latest.merge(key, i, (a, b) -> ((Observation) all[b]).observedAt()
+                        .compareTo(((Observation) all[a]).observedAt()) >= 0 ? b : a);
+                Instant at = o.observedAt();
+                if (checked.firstObserved == null || at.isBefore(checked.firstObserved)) {
+                    checked.firstObserved = at;
+                }
+                if (checked.lastObserved == null || at.isAfter(checked.lastObserved)) {
+                    checked.lastObserved = at;
+                }
             }
         }
+        return checked;
+    }
+
+    /**
+     * Stages the chunk for its set-based statements. With {@code direct} quotes, an observation is staged only when
+     * it is its key's latest, since the rest of the chunk's price history goes to {@code asset_quotes} by
+     * {@link #copyQuotes}.
+     */
+    private Staged stage(Checked checked, boolean writeRaw, String source, UUID runId, boolean direct) {
+        Interpretation[] records = checked.records;
+        Staged staged = new Staged(records.length);
         CopyRows rows = staged.rows;
-        for (int i = 0; i < checked.length; i++) {
-            Interpretation record = checked[i];
+        String[] canonical = checked.canonical;
+        for (int i = 0; i < records.length; i++) {
+            Interpretation record = records[i];
             RawRecord raw = record.raw();
             boolean needsPayload = !(raw instanceof RawRecord.FileLine) || record instanceof Rejection;
-            rows.add(i);
             if (record instanceof Observation o) {
-                String sourceKey = o.sourceId() != null ? o.sourceId() : canonical[i];
-                needsPayload |= o.sourceId() != null || latest.get(sourceKey) == i;
+                boolean latest = checked.isLatest(i);
                 staged.withSourceIds |= o.sourceId() != null;
                 staged.observations++;
+                if (writeRaw && raw instanceof RawRecord.FileLine f) {
+                    stageFileLine(staged, f);
+                }
+                if (direct && !latest) {
+                    continue;
+                }
+                needsPayload |= o.sourceId() != null || latest;
+                String sourceKey = o.sourceId() != null ? o.sourceId() : canonical[i];
+                rows.add(i);
                 rows.add("o").add(sourceKey).add(o.sourceSymbol()).add(canonical[i]).add(o.name())
                         .add(o.priceUsd()).add(o.marketCapUsd()).add(o.volume24hUsd()).add(o.observedAt())
                         .add(o.sourceId() != null ? identity.pinnedOwner(canonical[i]).orElse(null) : null);
             } else {
+                if (writeRaw && raw instanceof RawRecord.FileLine f) {
+                    stageFileLine(staged, f);
+                }
+                rows.add(i);
                 rows.add("r").add((String) null).add((String) null).add((String) null).add((String) null)
                         .add((BigDecimal) null).add((BigDecimal) null).add((BigDecimal) null).add((Instant) null)
                         .add((String) null);
             }
             if (raw instanceof RawRecord.FileLine f) {
                 rows.add("f").add(f.fileSha256()).add(f.lineNo()).add((String) null).add((Instant) null);
-                if (writeRaw) {
-                    stageFileLine(staged, f, source, runId);
-                }
             } else if (raw instanceof RawRecord.ApiItem a) {
                 staged.apiItems = true;
                 rows.add("a").add(a.recordKey()).add((long) a.page()).add(Integer.toString(a.index()))
@@ -203,17 +280,15 @@ public final class ChunkWriter {
         return staged;
     }
 
-    private static void stageFileLine(Staged staged, RawRecord.FileLine f, String source, UUID runId) {
+    private static void stageFileLine(Staged staged, RawRecord.FileLine f) {
         if (staged.fileLines == null) {
-            staged.fileLines = new CopyRows(staged.size);
+            staged.fileLines = new ArrayList<>(staged.size);
             staged.fileSha = f.fileSha256();
         }
         staged.singleFile &= staged.fileSha.equals(f.fileSha256());
         staged.minLine = Math.min(staged.minLine, f.lineNo());
         staged.maxLine = Math.max(staged.maxLine, f.lineNo());
-        staged.fileLines.add(source).add(f.fileSha256()).add(f.lineNo()).addJson(f.payload())
-                .add(runId.toString());
-        staged.fileLines.endRow();
+        staged.fileLines.add(f);
     }
 
     /** The engine's own guard: whatever an adapter hands out, canonical tables only get valid values. */
@@ -230,11 +305,44 @@ public final class ChunkWriter {
         return record;
     }
 
-    private static void copy(Handle handle, String sql, CopyRows rows) {
+    private static long copy(Handle handle, String sql, CopyRows rows) {
         try {
             PGConnection pg = handle.getConnection().unwrap(PGConnection.class);
-            pg.getCopyAPI().copyIn(sql, new StringReader(rows.body()));
+            return pg.getCopyAPI().copyIn(sql, new StringReader(rows.body()));
         } catch (SQLException | IOException e) {
+            throw new StoreException("cannot copy chunk rows: " + e.getMessage(), e);
+        }
+    }
+
+    /** Formats row {@code k} of a streamed {@code COPY}, or nothing to leave it out. */
+    @FunctionalInterface
+    private interface CopyRowWriter {
+        void write(CopyRows rows, int k);
+    }
+
+    /**
+     * Sends a {@code COPY} while its rows are being formatted, a block at a time, so the server works on the first
+     * rows while the rest are written; returns the row count the server reports.
+     */
+    private static long copyStreaming(Handle handle, String sql, int count, CopyRowWriter writer) {
+        try {
+            CopyIn in = handle.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+            try {
+                CopyRows rows = new CopyRows(STREAM_BLOCK_ROWS);
+                for (int k = 0; k < count; k++) {
+                    writer.write(rows, k);
+                    if (rows.length() >= STREAM_BLOCK_CHARS) {
+                        rows.drainTo(in);
+                    }
+                }
+                rows.drainTo(in);
+                return in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+        } catch (SQLException e) {
             throw new StoreException("cannot copy chunk rows: " + e.getMessage(), e);
         }
     }
@@ -249,13 +357,20 @@ public final class ChunkWriter {
                                AND line_no BETWEEN :min AND :max)""")
                 .bind("source", source).bind("sha", staged.fileSha)
                 .bind("min", staged.minLine).bind("max", staged.maxLine).mapTo(Boolean.class).one();
+        String run = runId.toString();
+        CopyRowWriter line = (rows, k) -> {
+            RawRecord.FileLine f = staged.fileLines.get(k);
+            rows.add(source).add(f.fileSha256()).add(f.lineNo()).addJson(f.payload()).add(run);
+            rows.endRow();
+        };
         if (!seen) {
-            copy(handle, COPY_RAW_LINES, staged.fileLines);
+            copyStreaming(handle, COPY_RAW_LINES, staged.fileLines.size(), line);
             return;
         }
         handle.execute("CREATE TEMP TABLE IF NOT EXISTS etl_stage_lines (LIKE raw_csv_assets INCLUDING DEFAULTS)"
                 + " ON COMMIT DELETE ROWS");
-        copy(handle, COPY_RAW_LINES.replace("raw_csv_assets", "etl_stage_lines"), staged.fileLines);
+        copyStreaming(handle, COPY_RAW_LINES.replace("raw_csv_assets", "etl_stage_lines"), staged.fileLines.size(),
+                line);
         handle.execute("""
                 INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id)
                 SELECT source, file_sha256, line_no, payload, run_id FROM etl_stage_lines ORDER BY id
@@ -280,7 +395,7 @@ public final class ChunkWriter {
         }
     }
 
-    private static void upsertCanonical(Handle handle, UUID runId, String source, boolean withSourceIds) {
+    private void upsertCanonical(Handle handle, UUID runId, String source, boolean withSourceIds) {
         if (withSourceIds) {
             resolveOwners(handle, source);
         }
@@ -321,7 +436,7 @@ public final class ChunkWriter {
                        EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd, EXCLUDED.observed_at, EXCLUDED.raw)
                 RETURNING asset_id""")
                 .bind("source", source).bind("run", runId).mapTo(Long.class).list();
-        AssetSummaries.refresh(handle, changed);
+        AssetSummaries.refresh(handle, changed, divergenceThreshold);
     }
 
     /**
@@ -345,6 +460,93 @@ public final class ChunkWriter {
                     detail = format('%s (%s) is not the owner of %s on this source; its owner is %s',
                                     source_key, source_symbol, canonical_symbol, owner_key)
                 WHERE kind = 'o' AND source_key <> owner_key""");
+    }
+
+    /**
+     * Whether any quote of this source is stored already for the chunk's symbols within its time range. This run
+     * holds the source's lock, so nothing else writes this source's quotes while the chunk is written.
+     */
+    private static boolean quotesOverlap(Handle handle, String source, Checked checked) {
+        return handle.createQuery("""
+                SELECT EXISTS (SELECT 1 FROM unnest(CAST(:symbols AS text[])) AS c (symbol)
+                               JOIN assets a ON a.canonical_symbol = c.symbol
+                               JOIN asset_quotes q ON q.asset_id = a.id AND q.source = :source
+                                                  AND q.observed_at BETWEEN :first AND :last)""")
+                .bind("symbols", checked.latest.keySet().toArray(String[]::new)).bind("source", source)
+                .bind("first", checked.firstObserved.atOffset(ZoneOffset.UTC))
+                .bind("last", checked.lastObserved.atOffset(ZoneOffset.UTC))
+                .mapTo(Boolean.class).one();
+    }
+
+    /**
+     * Copies the chunk's price history straight into {@code asset_quotes}, in key order, one row per asset and
+     * instant (the chunk's last record of it wins, as in {@link #upsertQuotes}). Only for chunks none of whose
+     * quotes is stored yet; returns how many were written.
+     */
+    private static long copyQuotes(Handle handle, UUID runId, String source, Checked checked) {
+        Map<String, Long> assetIds = new HashMap<>();
+        handle.createQuery("SELECT a.canonical_symbol, a.id FROM unnest(CAST(:symbols AS text[])) AS c (symbol)"
+                        + " JOIN assets a ON a.canonical_symbol = c.symbol")
+                .bind("symbols", checked.latest.keySet().toArray(String[]::new))
+                .map((rs, ctx) -> assetIds.put(rs.getString(1), rs.getLong(2))).list();
+        Interpretation[] records = checked.records;
+        long[] ids = new long[records.length];
+        // (asset id, position in the chunk) packed in one long: one primitive sort groups each asset's rows
+        long[] keys = new long[checked.observations];
+        int n = 0;
+        for (int i = 0; i < records.length; i++) {
+            if (records[i] instanceof Observation) {
+                ids[i] = assetIds.get(checked.canonical[i]);
+                keys[n++] = ids[i] << 32 | i;
+            }
+        }
+        Arrays.sort(keys);
+        int[] order = new int[n];
+        for (int k = 0; k < n; k++) {
+            order[k] = (int) keys[k];
+        }
+        sortEachAssetByTime(records, ids, order);
+        String run = runId.toString();
+        return copyStreaming(handle, COPY_QUOTES, n, (rows, k) -> {
+            int i = order[k];
+            if (k + 1 < order.length && sameQuote(records, ids, i, order[k + 1])) {
+                return; // a later record of the chunk gives this asset's price at this instant
+            }
+            Observation o = (Observation) records[i];
+            rows.add(ids[i]).add(source).add(o.observedAt()).add(o.priceUsd()).add(o.marketCapUsd())
+                    .add(o.volume24hUsd()).add(run);
+            rows.endRow();
+        });
+    }
+
+    /** Orders each asset's run of positions by time, then position; file order is usually time order already. */
+    private static void sortEachAssetByTime(Interpretation[] records, long[] ids, int[] order) {
+        Comparator<Integer> byTime = Comparator.<Integer, Instant>comparing(i -> ((Observation) records[i]).observedAt())
+                .thenComparingInt(i -> i);
+        int start = 0;
+        while (start < order.length) {
+            int end = start + 1;
+            boolean sorted = true;
+            while (end < order.length && ids[order[end]] == ids[order[start]]) {
+                sorted &= byTime.compare(order[end - 1], order[end]) < 0;
+                end++;
+            }
+            if (!sorted) {
+                Integer[] run = new Integer[end - start];
+                for (int k = start; k < end; k++) {
+                    run[k - start] = order[k];
+                }
+                Arrays.sort(run, byTime);
+                for (int k = start; k < end; k++) {
+                    order[k] = run[k - start];
+                }
+            }
+            start = end;
+        }
+    }
+
+    private static boolean sameQuote(Interpretation[] records, long[] ids, int a, int b) {
+        return ids[a] == ids[b] && ((Observation) records[a]).observedAt().equals(((Observation) records[b]).observedAt());
     }
 
     /** Returns how many quotes were written: the command's row count covers both inserted and updated rows. */

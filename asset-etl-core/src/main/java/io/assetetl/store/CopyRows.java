@@ -1,7 +1,12 @@
 package io.assetetl.store;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Builds the body of a {@code COPY … FROM STDIN} in PostgreSQL's text format: tab-separated columns, one row a
@@ -9,11 +14,14 @@ import java.time.Instant;
  */
 final class CopyRows {
 
+    private static final int MAX_CACHED_INSTANTS = 4096;
+
     private final StringBuilder out;
+    private final Map<Instant, String> instants = new HashMap<>();
     private boolean rowStarted;
 
     CopyRows(int expectedRows) {
-        this.out = new StringBuilder(Math.max(1024, expectedRows * 256));
+        this.out = new StringBuilder(Math.max(1024, Math.min(expectedRows, 4096) * 256));
     }
 
     CopyRows add(String value) {
@@ -61,7 +69,15 @@ final class CopyRows {
 
     CopyRows add(Instant value) {
         separator();
-        out.append(value == null ? "\\N" : value.toString());
+        if (value == null) {
+            out.append("\\N");
+        } else {
+            // a chunk's rows share few instants, and formatting one is dear
+            out.append(instants.computeIfAbsent(value, Instant::toString));
+            if (instants.size() > MAX_CACHED_INSTANTS) {
+                instants.clear();
+            }
+        }
         return this;
     }
 
@@ -78,6 +94,20 @@ final class CopyRows {
 
     String body() {
         return out.toString();
+    }
+
+    /** Characters formatted and not yet drained. */
+    int length() {
+        return out.length();
+    }
+
+    /** Sends the rows formatted so far to {@code copy} and forgets them. */
+    void drainTo(CopyIn copy) throws SQLException {
+        if (out.length() > 0) {
+            byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            out.setLength(0);
+        }
     }
 
     private static boolean plain(char c) {

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A source of type {@code list} for engine tests: it serves the rows of a named data set given to
  * {@link #dataset}, {@code batch_size} at a time, with checkpoint {@code {"next": index}}. Each row is
- * {@code symbol,id,price,observedAtEpochSecond} (id may be empty; a price that is not a number is a reject);
+ * {@code symbol,id,price,observedAtEpochSeconds} (id may be empty; seconds may have a fraction; a price that is
+ * not a number is a reject);
  * the raw record is {@link RawRecord.Keyed} with key {@code dataset:index}.
  *
  * <p>A data set registered with a latch makes the reader wait on it before its first batch (or before the row
@@ -115,11 +116,18 @@ public final class ListSourceFactory implements SourceFactory {
                 String[] f = row.split(",", -1);
                 try {
                     return new Observation(f[0], f[1].isEmpty() ? null : f[1], f[0] + " coin",
-                            new BigDecimal(f[2]), null, null, Instant.ofEpochSecond(Long.parseLong(f[3])), raw);
+                            new BigDecimal(f[2]), null, null, epochSeconds(f[3]), raw);
                 } catch (NumberFormatException e) {
                     return Rejection.of("invalid_price", "price is not a number: " + f[2], raw);
                 }
             }
         };
+    }
+
+    /** Whole or fractional seconds since the epoch, e.g. {@code 1700000000.25}. */
+    private static Instant epochSeconds(String text) {
+        BigDecimal seconds = new BigDecimal(text);
+        return Instant.ofEpochSecond(seconds.longValue(),
+                seconds.remainder(BigDecimal.ONE).movePointRight(9).intValueExact());
     }
 }

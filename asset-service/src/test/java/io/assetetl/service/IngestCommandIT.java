@@ -96,6 +96,21 @@ class IngestCommandIT {
     }
 
     @Test
+    void batchSizeSetsTheRecordsPerCommittedChunk() throws Exception {
+        Outcome outcome = run(config(""), "ingest", "csv", "--file", TestApps.CSV.toString(), "--batch-size", "10");
+
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+        long processed = outcome.summary().get("records_processed").asLong();
+        assertThat(processed).isGreaterThan(10);
+        Integer chunks = db.jdbi().withHandle(h -> h.createQuery("SELECT chunks FROM etl_runs")
+                .mapTo(Integer.class).one());
+        assertThat(chunks).isEqualTo((int) ((processed + 9) / 10));
+        assertThat(run(config(""), "ingest", "coingecko", "--batch-size", "10").exitCode())
+                .as("not for API sources").isEqualTo(2);
+        assertThat(run(config(""), "ingest", "csv", "--batch-size", "ten").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void missingSourceArgumentIsAUsageError() {
         Outcome outcome = run(null, "ingest");
 

@@ -17,7 +17,7 @@ import java.nio.file.Path;
 public record CsvSourceConfig(Path path, int batchSize) {
 
     public static final String DEFAULT_PATH = "examples/data/assets.csv";
-    public static final int DEFAULT_BATCH_SIZE = 20_000;
+    public static final int DEFAULT_BATCH_SIZE = 50_000;
     static final int MAX_BATCH_SIZE = 1_000_000;
 
     public CsvSourceConfig {

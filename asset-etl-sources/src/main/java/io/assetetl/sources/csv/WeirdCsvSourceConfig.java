@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * Settings of a {@code csv_weird} source.
  *
  * @param path           the file to read (setting {@code path}, default {@value #DEFAULT_PATH})
- * @param batchSize      records per batch (setting {@code batch_size}, default 20000)
+ * @param batchSize      records per batch (setting {@code batch_size}, default 50000)
  * @param dateOrder      how to read dates such as {@code 01/02/2024} (setting {@code date_order}: {@code DMY} or
  *                       {@code MDY}; unset, such dates are rejects with reason {@code ambiguous_value})
  * @param fuzzyThreshold the similarity (0..1) a header needs to be mapped to a field it does not name exactly

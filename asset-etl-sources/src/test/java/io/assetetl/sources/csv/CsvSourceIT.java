@@ -129,6 +129,33 @@ class CsvSourceIT {
     }
 
     @Test
+    void priceHistoryKeepsOneQuotePerAssetAndInstantWhoeverWritesItAgain() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\nBTC,Bitcoin,2,,,2025-01-15T12:00:00Z\n"
+                + "ETH,Ethereum,3,,,2025-01-15T12:00:00Z\n");
+        RunResult first = run();
+
+        assertThat(first.loaded()).as("the chunk's last row of an asset and instant wins").isEqualTo(2);
+        assertThat(first.unchanged()).isEqualTo(1);
+        assertThat(quote("BTC")).isEqualByComparingTo("2");
+
+        Files.writeString(file, HEADER + "BTC,Bitcoin,2,,,2025-01-15T12:00:00Z\nETH,Ethereum,4,,,2025-01-15T12:00:00Z\n"
+                + "SOL,Solana,5,,,2025-01-15T12:00:00Z\n");
+        RunResult rewritten = run();
+
+        assertThat(rewritten.loaded()).as("ETH's quote updated, SOL's added").isEqualTo(2);
+        assertThat(rewritten.unchanged()).as("BTC's quote is the same").isEqualTo(1);
+        assertThat(quote("ETH")).isEqualByComparingTo("4");
+        assertThat(db.count("asset_quotes")).isEqualTo(3);
+    }
+
+    private BigDecimal quote(String symbol) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT q.price_usd FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
+                WHERE q.source = 'csv' AND a.canonical_symbol = :symbol""").bind("symbol", symbol)
+                .mapTo(BigDecimal.class).one());
+    }
+
+    @Test
     void turnsBadRowsIntoRejectsWithReasonCodes() throws Exception {
         Files.writeString(file, "\uFEFF" + HEADER
                 + "BTC,Bitcoin,96432.18,1910412000000,38512000000,2025-01-15T12:00:00Z\n"

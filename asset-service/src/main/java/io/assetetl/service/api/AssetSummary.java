@@ -2,16 +2,13 @@ package io.assetetl.service.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import io.assetetl.query.AssetView;
-import io.assetetl.query.SourcePrice;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
- * One canonical asset in a list.
+ * One canonical asset in a list. The schema of {@code GET /data}'s items, which the database renders (see
+ * {@code AssetQueries.pageJson}).
  *
  * @param priceUsd         the consensus: median of the sources' latest prices
  * @param observedAt       the newest observation among the sources
@@ -30,15 +27,5 @@ public record AssetSummary(String symbol, String name, BigDecimal priceUsd, Inst
     @com.fasterxml.jackson.annotation.JsonProperty("canonical_symbol")
     public String canonicalSymbol() {
         return symbol;
-    }
-
-    public static AssetSummary from(AssetView asset) {
-        List<SourceQuote> sources = asset.sources().stream()
-                .map(s -> new SourceQuote(s.source(), s.sourceSymbol(), s.priceUsd(), s.observedAt()))
-                .toList();
-        Instant newest = asset.sources().stream().map(SourcePrice::observedAt).filter(Objects::nonNull)
-                .max(Comparator.naturalOrder()).orElse(null);
-        return new AssetSummary(asset.symbol(), asset.name(), asset.consensus().medianPriceUsd(), newest, sources,
-                asset.consensus().divergent());
     }
 }

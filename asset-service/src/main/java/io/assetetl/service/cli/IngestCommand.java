@@ -12,7 +12,7 @@ import java.util.Set;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
-/** {@code ingest SOURCE [--file PATH] [config.yml]}: one ETL run of a source. */
+/** {@code ingest SOURCE [--file PATH] [--batch-size N] [config.yml]}: one ETL run of a source. */
 public final class IngestCommand extends EtlCommand {
 
     private static final Set<String> FILE_TYPES = Set.of("csv", "csv_weird");
@@ -26,6 +26,8 @@ public final class IngestCommand extends EtlCommand {
     void addOptions(Subparser subparser) {
         subparser.addArgument("--file").dest("input").metavar("PATH")
                 .help("read this file instead of the source's configured path (file sources only)");
+        subparser.addArgument("--batch-size").dest("batch_size").metavar("N").type(Integer.class)
+                .help("records per committed chunk instead of the source's configured batch_size (file sources only)");
     }
 
     @Override
@@ -35,6 +37,11 @@ public final class IngestCommand extends EtlCommand {
         if (file.isPresent() && !readsFiles) {
             throw new CommandExit(CommandExit.USAGE, "source " + source.name() + " does not read files; drop --file");
         }
+        Optional<Integer> batchSize = Optional.ofNullable(namespace.getInt("batch_size"));
+        if (batchSize.isPresent() && !readsFiles) {
+            throw new CommandExit(CommandExit.USAGE, "source " + source.name()
+                    + " does not read files; drop --batch-size");
+        }
         Optional<String> path = file.or(() -> source.config().get("path"));
         if (readsFiles && path.isPresent() && !Files.isRegularFile(Path.of(path.get()))) {
             throw new CommandExit(CommandExit.USAGE, "file not found: " + path.get());
@@ -42,6 +49,9 @@ public final class IngestCommand extends EtlCommand {
         RunRequest request = RunRequest.of(source.name());
         if (file.isPresent()) {
             request = request.withSetting("path", file.get());
+        }
+        if (batchSize.isPresent()) {
+            request = request.withSetting("batch_size", batchSize.get().toString());
         }
         return etl.run(request, progress);
     }

@@ -62,7 +62,7 @@ class ControlledFailureIT {
 
     private Outcome ingest(TestDatabase db, Path csv, String failAfter) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "ingest", "csv", "--file", csv.toString());
+                "-jar", JAR.toString(), "ingest", "csv", "--file", csv.toString(), "--batch-size", "20000");
         Map<String, String> env = builder.environment();
         env.put("DATABASE_URL", db.jdbcUrl());
         env.put("DATABASE_USER", db.user());

@@ -89,7 +89,7 @@ class CrashResumeIT {
 
     private Child start(TestDatabase db, Path csv) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString(), "ingest", "csv", "--file", csv.toString());
+                "-Xmx256m", "-jar", JAR.toString(), "ingest", "csv", "--file", csv.toString(), "--batch-size", "20000");
         Map<String, String> env = builder.environment();
         env.put("DATABASE_URL", db.jdbcUrl());
         env.put("DATABASE_USER", db.user());
