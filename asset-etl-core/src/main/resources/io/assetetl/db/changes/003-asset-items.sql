@@ -1,5 +1,16 @@
 --liquibase formatted sql
 
+--changeset asset-etl:003-iso-instant-function splitStatements:false
+-- A summary's time (YYYY-MM-DDTHH:MI:SS.ffffffZ) as java.time.Instant writes it: no fraction when it is zero, else
+-- milliseconds or microseconds.
+CREATE FUNCTION iso_instant(t text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN length(t) <> 27 THEN t
+                WHEN substr(t, 21, 6) = '000000' THEN left(t, 19) || 'Z'
+                WHEN substr(t, 24, 3) = '000' THEN left(t, 23) || 'Z'
+                ELSE t END
+$$;
+
 --changeset asset-etl:003-asset-item-function splitStatements:false
 -- An asset as an API lists it: symbol, name, the sources' exact median price (price_usd), the newest source's time,
 -- each source's symbol, price and time, and the sources whose price is off the median by more than `threshold`
@@ -8,12 +19,11 @@ CREATE FUNCTION asset_item(symbol text, name text, latest jsonb, threshold numer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT json_build_object(
         'symbol', symbol, 'name', name, 'price_usd', c.median,
-        'observed_at', regexp_replace(regexp_replace(s.newest, '\.000000Z$', 'Z'), '(\.\d{3})000Z$', '\1Z'),
+        'observed_at', iso_instant(s.newest),
         'sources', s.sources, 'divergent_sources', d.divergent, 'canonical_symbol', symbol)
     FROM (SELECT json_agg(json_build_object(
                      'source', e->>'source', 'symbol', e->>'source_symbol', 'price_usd', e->'price_usd',
-                     'observed_at', regexp_replace(regexp_replace(e->>'observed_at', '\.000000Z$', 'Z'),
-                                                   '(\.\d{3})000Z$', '\1Z'))
+                     'observed_at', iso_instant(e->>'observed_at'))
                  ORDER BY e->>'source') AS sources,
                  max(e->>'observed_at') AS newest,
                  array_agg((e->>'price_usd')::numeric ORDER BY (e->>'price_usd')::numeric) AS prices
