@@ -30,12 +30,15 @@ import org.postgresql.copy.CopyIn;
 /**
  * Writes one chunk of a run with set-based SQL, inside the caller's transaction.
  *
- * <p>File lines are copied straight into {@code raw_csv_assets} with {@code COPY} (unless some of them are stored
- * already, when they go through {@code ON CONFLICT DO NOTHING}). Parsed records are copied into a narrow temporary
- * staging table; a handful of {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value
- * per source, price history and rejects. Canonical rows are only written when a value is distinct, so an unchanged
- * input changes nothing. The staging table carries a payload only where one is needed (the latest record per key,
- * rejects, API items), which keeps the hot path close to the cost of the raw {@code COPY}.
+ * <p>File lines are streamed straight into {@code raw_csv_assets} with {@code COPY} (unless some of them are stored
+ * already, when they go through {@code ON CONFLICT DO NOTHING}). When the chunk is file lines without source ids and
+ * none of its quotes is stored yet, its price history is streamed straight into {@code asset_quotes}, in key order,
+ * and only each key's latest record is staged; otherwise every record is copied into a narrow temporary staging
+ * table. A handful of {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value per
+ * source, summaries, price history (when staged) and rejects. Canonical rows are only written when a value is
+ * distinct, so an unchanged input changes nothing. The staging table carries a payload only where one is needed
+ * (the latest record per key, rejects, API items), which keeps the hot path close to the cost of the raw
+ * {@code COPY}.
  */
 public final class ChunkWriter {
 
@@ -106,7 +109,7 @@ public final class ChunkWriter {
         if (!records.isEmpty()) {
             Checked checked = check(records);
             boolean direct = checked.directQuotes() && !quotesOverlap(handle, source, checked);
-            Staged staged = stage(checked, writeRaw, source, runId, direct);
+            Staged staged = stage(checked, writeRaw, direct);
             if (staged.fileLines != null) {
                 writeFileLines(handle, runId, source, staged);
             }
@@ -224,7 +227,7 @@ public final class ChunkWriter {
      * it is its key's latest, since the rest of the chunk's price history goes to {@code asset_quotes} by
      * {@link #copyQuotes}.
      */
-    private Staged stage(Checked checked, boolean writeRaw, String source, UUID runId, boolean direct) {
+    private Staged stage(Checked checked, boolean writeRaw, boolean direct) {
         Interpretation[] records = checked.records;
         Staged staged = new Staged(records.length);
         CopyRows rows = staged.rows;
