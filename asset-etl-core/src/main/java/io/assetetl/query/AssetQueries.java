@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
@@ -45,14 +47,11 @@ public final class AssetQueries {
      */
     public AssetPage page(AssetFilter filter, Optional<String> afterSymbol, int limit) {
         List<AssetView> assets = query(filter, afterSymbol, limit,
-                "canonical_symbol, name, latest::text AS latest FROM asset_summaries m",
+                "canonical_symbol, name, latest::text AS latest FROM asset_summaries m", q -> { },
                 (rs, ctx) -> AssetView.of(rs.getString("canonical_symbol"), rs.getString("name"),
                         SummaryJson.sources(rs.getString("latest")), divergenceThreshold));
-        if (assets.size() > limit) {
-            List<AssetView> shown = assets.subList(0, limit);
-            return new AssetPage(shown, Optional.of(shown.get(limit - 1).symbol()));
-        }
-        return new AssetPage(assets, Optional.empty());
+        List<AssetView> shown = assets.subList(0, Math.min(limit, assets.size()));
+        return new AssetPage(shown, nextAfter(assets, limit, AssetView::symbol));
     }
 
     /**
@@ -67,11 +66,14 @@ public final class AssetQueries {
      */
     public JsonPage pageJson(AssetFilter filter, Optional<String> afterSymbol, int limit) {
         List<String[]> rows = query(filter, afterSymbol, limit, RENDERED_ITEM,
+                q -> q.bind("threshold", divergenceThreshold),
                 (rs, ctx) -> new String[] {rs.getString("canonical_symbol"), rs.getString("item")});
-        boolean more = rows.size() > limit;
-        List<String[]> shown = more ? rows.subList(0, limit) : rows;
-        return new JsonPage(shown.stream().map(r -> r[1]).toList(),
-                more ? Optional.of(shown.get(limit - 1)[0]) : Optional.empty());
+        return new JsonPage(rows.stream().limit(limit).map(r -> r[1]).toList(), nextAfter(rows, limit, r -> r[0]));
+    }
+
+    /** Of up to {@code limit + 1} rows read: the symbol of the last shown, when there are more to show. */
+    private static <T> Optional<String> nextAfter(List<T> rows, int limit, Function<T, String> symbol) {
+        return rows.size() > limit ? Optional.of(symbol.apply(rows.get(limit - 1))) : Optional.empty();
     }
 
     /** One page of assets as JSON objects, and the symbol to continue after when there are more. */
@@ -90,8 +92,9 @@ public final class AssetQueries {
                                 AS item
             FROM asset_summaries m""";
 
+    /** Reads up to {@code limit + 1} rows of {@code selectFrom} for a page; {@code binder} binds what it needs. */
     private <T> List<T> query(AssetFilter filter, Optional<String> afterSymbol, int limit, String selectFrom,
-            org.jdbi.v3.core.mapper.RowMapper<T> mapper) {
+            Consumer<Query> binder, org.jdbi.v3.core.mapper.RowMapper<T> mapper) {
         requireNonNull(filter, "filter is null");
         requireNonNull(afterSymbol, "afterSymbol is null");
         if (limit < 1) {
@@ -107,9 +110,7 @@ public final class AssetQueries {
                 + " ORDER BY m.canonical_symbol LIMIT :fetch";
         return jdbi.withHandle(h -> {
             Query query = h.createQuery(sql).bind("fetch", limit + 1);
-            if (sql.contains(":threshold")) {
-                query.bind("threshold", divergenceThreshold);
-            }
+            binder.accept(query);
             afterSymbol.ifPresent(s -> query.bind("after", s));
             filter.symbol().ifPresent(s -> query.bind("symbol", s));
             filter.source().ifPresent(s -> query.bind("source", s));

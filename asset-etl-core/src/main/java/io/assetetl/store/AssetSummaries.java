@@ -15,14 +15,9 @@ public final class AssetSummaries {
     private static final String REFRESH = """
             INSERT INTO asset_summaries (asset_id, canonical_symbol, name, consensus_price_usd, source_count, sources,
                 latest, item, item_threshold, updated_at)
-            SELECT a.id, a.canonical_symbol, a.name,
-                   trim_scale(CASE WHEN cardinality(g.prices) %% 2 = 1 THEN g.prices[(cardinality(g.prices) + 1) / 2]
-                                   ELSE (g.prices[cardinality(g.prices) / 2]
-                                         + g.prices[cardinality(g.prices) / 2 + 1]) * 0.5 END),
-                   cardinality(g.sources), g.sources, g.latest,
-                   asset_item(a.canonical_symbol, a.name, g.latest, :threshold), :threshold, now()
+            SELECT a.id, a.canonical_symbol, a.name, (i.item->>'price_usd')::numeric,
+                   cardinality(g.sources), g.sources, g.latest, i.item, :threshold, now()
             FROM (SELECT s.asset_id,
-                         array_agg(s.price_usd ORDER BY s.price_usd) AS prices,
                          array_agg(s.source ORDER BY s.source) AS sources,
                          jsonb_agg(jsonb_build_object(
                              'source', s.source, 'source_key', s.source_key, 'source_symbol', s.source_symbol,
@@ -33,6 +28,8 @@ public final class AssetSummaries {
                              'run_id', s.run_id) ORDER BY s.source) AS latest
                   FROM asset_sources s WHERE %s GROUP BY s.asset_id) g
             JOIN assets a ON a.id = g.asset_id
+            -- the consensus is the price of the item, so the median has one definition
+            CROSS JOIN LATERAL (SELECT asset_item(a.canonical_symbol, a.name, g.latest, :threshold) AS item) i
             ON CONFLICT (asset_id) DO UPDATE SET name = EXCLUDED.name,
                 consensus_price_usd = EXCLUDED.consensus_price_usd, source_count = EXCLUDED.source_count,
                 sources = EXCLUDED.sources, latest = EXCLUDED.latest, item = EXCLUDED.item,

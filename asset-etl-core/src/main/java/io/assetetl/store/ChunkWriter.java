@@ -8,8 +8,6 @@ import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
-import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -113,12 +111,12 @@ public final class ChunkWriter {
             if (staged.fileLines != null) {
                 writeFileLines(handle, runId, source, staged);
             }
-            copy(handle, COPY_STAGE, staged.rows);
+            copy(handle, COPY_STAGE, staged.rows::drainTo);
             if (writeRaw) {
                 writeOtherRaw(handle, runId, source, staged);
             }
-            if (staged.observations > 0) {
-                upsertCanonical(handle, runId, source, staged.withSourceIds);
+            if (checked.observations > 0) {
+                upsertCanonical(handle, runId, source, checked.sourceIds);
                 loaded = direct ? copyQuotes(handle, runId, source, checked) : upsertQuotes(handle, runId, source);
             }
             rejected = writeRejects(handle, runId, source);
@@ -150,8 +148,6 @@ public final class ChunkWriter {
         boolean singleFile = true;
         long minLine = Long.MAX_VALUE;
         long maxLine = Long.MIN_VALUE;
-        int observations;
-        boolean withSourceIds;
         boolean apiItems;
         boolean keyed;
 
@@ -188,6 +184,11 @@ public final class ChunkWriter {
          */
         boolean directQuotes() {
             return observations > 0 && !sourceIds && !otherThanFileLines;
+        }
+
+        /** The chunk's canonical symbols: its keys, when it has no source ids (the direct path). */
+        String[] symbols() {
+            return latest.keySet().toArray(String[]::new);
         }
 
         boolean isLatest(int i) {
@@ -238,8 +239,6 @@ public final class ChunkWriter {
             boolean needsPayload = !(raw instanceof RawRecord.FileLine) || record instanceof Rejection;
             if (record instanceof Observation o) {
                 boolean latest = checked.isLatest(i);
-                staged.withSourceIds |= o.sourceId() != null;
-                staged.observations++;
                 if (writeRaw && raw instanceof RawRecord.FileLine f) {
                     stageFileLine(staged, f);
                 }
@@ -308,11 +307,25 @@ public final class ChunkWriter {
         return record;
     }
 
-    private static long copy(Handle handle, String sql, CopyRows rows) {
+    /** Writes the body of a {@code COPY}. */
+    @FunctionalInterface
+    private interface CopyBody {
+        void writeTo(CopyIn copy) throws SQLException;
+    }
+
+    /** Runs a {@code COPY … FROM STDIN} with {@code body}; returns the row count the server reports. */
+    private static long copy(Handle handle, String sql, CopyBody body) {
         try {
-            PGConnection pg = handle.getConnection().unwrap(PGConnection.class);
-            return pg.getCopyAPI().copyIn(sql, new StringReader(rows.body()));
-        } catch (SQLException | IOException e) {
+            CopyIn in = handle.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+            try {
+                body.writeTo(in);
+                return in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+        } catch (SQLException e) {
             throw new StoreException("cannot copy chunk rows: " + e.getMessage(), e);
         }
     }
@@ -328,26 +341,16 @@ public final class ChunkWriter {
      * rows while the rest are written; returns the row count the server reports.
      */
     private static long copyStreaming(Handle handle, String sql, int count, CopyRowWriter writer) {
-        try {
-            CopyIn in = handle.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-            try {
-                CopyRows rows = new CopyRows(STREAM_BLOCK_ROWS);
-                for (int k = 0; k < count; k++) {
-                    writer.write(rows, k);
-                    if (rows.length() >= STREAM_BLOCK_CHARS) {
-                        rows.drainTo(in);
-                    }
-                }
-                rows.drainTo(in);
-                return in.endCopy();
-            } finally {
-                if (in.isActive()) {
-                    in.cancelCopy();
+        return copy(handle, sql, in -> {
+            CopyRows rows = new CopyRows(STREAM_BLOCK_ROWS);
+            for (int k = 0; k < count; k++) {
+                writer.write(rows, k);
+                if (rows.length() >= STREAM_BLOCK_CHARS) {
+                    rows.drainTo(in);
                 }
             }
-        } catch (SQLException e) {
-            throw new StoreException("cannot copy chunk rows: " + e.getMessage(), e);
-        }
+            rows.drainTo(in);
+        });
     }
 
     /**
@@ -475,7 +478,7 @@ public final class ChunkWriter {
                                JOIN assets a ON a.canonical_symbol = c.symbol
                                JOIN asset_quotes q ON q.asset_id = a.id AND q.source = :source
                                                   AND q.observed_at BETWEEN :first AND :last)""")
-                .bind("symbols", checked.latest.keySet().toArray(String[]::new)).bind("source", source)
+                .bind("symbols", checked.symbols()).bind("source", source)
                 .bind("first", checked.firstObserved.atOffset(ZoneOffset.UTC))
                 .bind("last", checked.lastObserved.atOffset(ZoneOffset.UTC))
                 .mapTo(Boolean.class).one();
@@ -490,7 +493,7 @@ public final class ChunkWriter {
         Map<String, Long> assetIds = new HashMap<>();
         handle.createQuery("SELECT a.canonical_symbol, a.id FROM unnest(CAST(:symbols AS text[])) AS c (symbol)"
                         + " JOIN assets a ON a.canonical_symbol = c.symbol")
-                .bind("symbols", checked.latest.keySet().toArray(String[]::new))
+                .bind("symbols", checked.symbols())
                 .map((rs, ctx) -> assetIds.put(rs.getString(1), rs.getLong(2))).list();
         Interpretation[] records = checked.records;
         long[] ids = new long[records.length];
