@@ -1,7 +1,6 @@
 package io.assetetl.sources.csv;
 
 import io.assetetl.model.Interpretation;
-import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
@@ -25,6 +24,11 @@ final class CleanRowInterpreter extends RowInterpreter {
     }
 
     @Override
+    Cleaned<BigDecimal> number(String cell) {
+        return ValueCleaner.plainNumber(cell);
+    }
+
+    @Override
     Interpretation interpret(CsvRow row, RawRecord raw) {
         if (row.problem() != null) {
             return Rejection.of(RejectReason.UNPARSEABLE_ROW, row.problem(), raw);
@@ -37,28 +41,7 @@ final class CleanRowInterpreter extends RowInterpreter {
             return Rejection.of(INVALID_SYMBOL, "symbol is not a ticker: '" + ValueCleaner.abbreviate(symbol) + "'",
                     raw);
         }
-        Cleaned<BigDecimal> price = ValueCleaner.plainNumber(row.price());
-        Rejection bad = priceProblem(price, raw);
-        if (bad != null) {
-            return bad;
-        }
-        Cleaned<BigDecimal> marketCap = ValueCleaner.plainNumber(row.marketCap());
-        bad = nonNegative(marketCap, "market_cap_usd", raw);
-        if (bad != null) {
-            return bad;
-        }
-        Cleaned<BigDecimal> volume = ValueCleaner.plainNumber(row.volume24h());
-        bad = nonNegative(volume, "volume_24h_usd", raw);
-        if (bad != null) {
-            return bad;
-        }
-        Cleaned<Instant> observedAt = observedAt(row);
-        bad = timestampProblem(observedAt, raw);
-        if (bad != null) {
-            return bad;
-        }
         String name = row.name() == null || row.name().isBlank() ? null : row.name().strip();
-        return new Observation(symbol, null, name, price.value(), marketCap.value(), volume.value(),
-                observedAt.value(), raw);
+        return observation(row, raw, symbol, name);
     }
 }

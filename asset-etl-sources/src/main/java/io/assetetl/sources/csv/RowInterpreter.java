@@ -1,9 +1,11 @@
 package io.assetetl.sources.csv;
 
 import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -26,6 +28,38 @@ abstract class RowInterpreter {
 
     /** Parses a timestamp cell that is not absent. */
     abstract Cleaned<Instant> parseTimestamp(String cell);
+
+    /** Reads a number cell by this format's rules. */
+    abstract Cleaned<BigDecimal> number(String cell);
+
+    /**
+     * The observation of a row whose symbol and name are settled: its price, amounts and time read by this format's
+     * rules, or the rejection of the first of them that is wrong.
+     */
+    final Interpretation observation(CsvRow row, RawRecord raw, String symbol, String name) {
+        Cleaned<BigDecimal> price = number(row.price());
+        Rejection bad = priceProblem(price, raw);
+        if (bad != null) {
+            return bad;
+        }
+        Cleaned<BigDecimal> marketCap = number(row.marketCap());
+        bad = nonNegative(marketCap, "market_cap_usd", raw);
+        if (bad != null) {
+            return bad;
+        }
+        Cleaned<BigDecimal> volume = number(row.volume24h());
+        bad = nonNegative(volume, "volume_24h_usd", raw);
+        if (bad != null) {
+            return bad;
+        }
+        Cleaned<Instant> observedAt = observedAt(row);
+        bad = timestampProblem(observedAt, raw);
+        if (bad != null) {
+            return bad;
+        }
+        return new Observation(symbol, null, name, price.value(), marketCap.value(), volume.value(),
+                observedAt.value(), raw);
+    }
 
     /**
      * When the row's values held: its timestamp cell, or the fallback instant stored with the row when the cell is
@@ -72,7 +106,7 @@ abstract class RowInterpreter {
     }
 
     /** The rejection for a price that is missing, unreadable or not positive, or {@code null} when it is fine. */
-    static Rejection priceProblem(Cleaned<java.math.BigDecimal> price, RawRecord raw) {
+    static Rejection priceProblem(Cleaned<BigDecimal> price, RawRecord raw) {
         if (price.isAbsent()) {
             return Rejection.of(RejectReason.INVALID_PRICE, "price is missing", raw);
         }
@@ -85,7 +119,7 @@ abstract class RowInterpreter {
     }
 
     /** The rejection for an optional amount that is unreadable or negative, or {@code null} when it is fine. */
-    static Rejection nonNegative(Cleaned<java.math.BigDecimal> value, String field, RawRecord raw) {
+    static Rejection nonNegative(Cleaned<BigDecimal> value, String field, RawRecord raw) {
         Rejection bad = numberProblem(value, field, RejectReason.INVALID_NUMBER, raw);
         if (bad == null && value.value() != null && value.value().signum() < 0) {
             return Rejection.of(RejectReason.INVALID_NUMBER, field + " must not be negative: "

@@ -1,7 +1,6 @@
 package io.assetetl.sources.csv;
 
 import io.assetetl.model.Interpretation;
-import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
@@ -31,6 +30,11 @@ final class WeirdRowInterpreter extends RowInterpreter {
     }
 
     @Override
+    Cleaned<BigDecimal> number(String cell) {
+        return ValueCleaner.number(cell);
+    }
+
+    @Override
     Interpretation interpret(CsvRow row, RawRecord raw) {
         if (row.problem() != null) {
             return Rejection.of(RejectReason.UNPARSEABLE_ROW, row.problem(), raw);
@@ -47,27 +51,6 @@ final class WeirdRowInterpreter extends RowInterpreter {
         if (symbol.hasProblem()) {
             return Rejection.of(INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);
         }
-        Cleaned<BigDecimal> price = ValueCleaner.number(row.price());
-        Rejection bad = priceProblem(price, raw);
-        if (bad != null) {
-            return bad;
-        }
-        Cleaned<BigDecimal> marketCap = ValueCleaner.number(row.marketCap());
-        bad = nonNegative(marketCap, "market_cap_usd", raw);
-        if (bad != null) {
-            return bad;
-        }
-        Cleaned<BigDecimal> volume = ValueCleaner.number(row.volume24h());
-        bad = nonNegative(volume, "volume_24h_usd", raw);
-        if (bad != null) {
-            return bad;
-        }
-        Cleaned<Instant> observedAt = observedAt(row);
-        bad = timestampProblem(observedAt, raw);
-        if (bad != null) {
-            return bad;
-        }
-        return new Observation(symbol.value(), null, name.name(), price.value(), marketCap.value(), volume.value(),
-                observedAt.value(), raw);
+        return observation(row, raw, symbol.value(), name.name());
     }
 }
