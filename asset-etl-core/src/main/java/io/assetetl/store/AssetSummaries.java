@@ -28,8 +28,10 @@ public final class AssetSummaries {
                              'run_id', s.run_id) ORDER BY s.source) AS latest
                   FROM asset_sources s WHERE %s GROUP BY s.asset_id) g
             JOIN assets a ON a.id = g.asset_id
-            -- the consensus is the price of the item, so the median has one definition
-            CROSS JOIN LATERAL (SELECT asset_item(a.canonical_symbol, a.name, g.latest, :threshold) AS item) i
+            -- the consensus is the price of the item, so the median has one definition (OFFSET 0 keeps the
+            -- subquery from being folded into its two uses, which would render the item twice)
+            CROSS JOIN LATERAL (SELECT asset_item(a.canonical_symbol, a.name, g.latest, :threshold) AS item
+                                OFFSET 0) i
             ON CONFLICT (asset_id) DO UPDATE SET name = EXCLUDED.name,
                 consensus_price_usd = EXCLUDED.consensus_price_usd, source_count = EXCLUDED.source_count,
                 sources = EXCLUDED.sources, latest = EXCLUDED.latest, item = EXCLUDED.item,
