@@ -18,7 +18,6 @@ import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,16 +95,8 @@ public abstract class AdapterContractTest {
     }
 
     private List<Batch> readDirectly() {
-        return assertTimeoutPreemptively(timeout(), () -> {
-            List<Batch> batches = new ArrayList<>();
-            try (Source source = factory().create(name(), config, context());
-                 SourceReader reader = source.open(Optional.empty())) {
-                for (Optional<Batch> b = reader.next(); b.isPresent(); b = reader.next()) {
-                    batches.add(b.get());
-                }
-            }
-            return batches;
-        });
+        return assertTimeoutPreemptively(timeout(),
+                () -> SourceReading.readAll(factory(), name(), config, context()));
     }
 
     @Test

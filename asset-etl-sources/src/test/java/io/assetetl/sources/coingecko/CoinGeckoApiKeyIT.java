@@ -9,20 +9,17 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.model.Interpretation;
-import io.assetetl.spi.Batch;
-import io.assetetl.spi.Source;
-import io.assetetl.spi.SourceConfig;
-import io.assetetl.spi.SourceContext;
-import io.assetetl.spi.SourceReader;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.testing.SourceReading;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,14 +63,7 @@ class CoinGeckoApiKeyIT {
     }
 
     private List<Batch> readAll(SourceConfig config) {
-        List<Batch> batches = new ArrayList<>();
-        try (Source source = factory.create("coingecko", config, context);
-             SourceReader reader = source.open(Optional.empty())) {
-            for (Optional<Batch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
-                batches.add(batch.get());
-            }
-        }
-        return batches;
+        return SourceReading.readAll(factory, "coingecko", config, context);
     }
 
     @Test

@@ -2,17 +2,14 @@ package io.assetetl.sources.coingecko;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.assetetl.spi.Batch;
-import io.assetetl.spi.Source;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
-import io.assetetl.spi.SourceReader;
-import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
+import io.assetetl.testing.SourceReading;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,14 +44,7 @@ class CoinGeckoRateLimitIT {
     }
 
     private int readAll() {
-        int batches = 0;
-        try (Source source = factory.create("coingecko", config(), context);
-             SourceReader reader = source.open(Optional.empty())) {
-            for (Optional<Batch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
-                batches++;
-            }
-        }
-        return batches;
+        return SourceReading.readAll(factory, "coingecko", config(), context).size();
     }
 
     /**

@@ -5,25 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.model.DriftEvent;
 import io.assetetl.model.Observation;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.RetriableSourceException;
-import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceException;
-import io.assetetl.spi.SourceReader;
-import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
-import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
+import io.assetetl.testing.SourceReading;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,14 +57,7 @@ class CoinGeckoSourceIT {
     }
 
     private List<Batch> readAll(SourceConfig config) {
-        List<Batch> batches = new ArrayList<>();
-        try (Source source = factory.create("coingecko", config, context);
-             SourceReader reader = source.open(Optional.empty())) {
-            for (Optional<Batch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
-                batches.add(batch.get());
-            }
-        }
-        return batches;
+        return SourceReading.readAll(factory, "coingecko", config, context);
     }
 
     private long requestsWithStatus(String status) {
