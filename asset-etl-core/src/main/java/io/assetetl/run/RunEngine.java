@@ -8,6 +8,7 @@ import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
+import io.assetetl.store.AssetSummaries;
 import io.assetetl.store.ChunkOutcome;
 import io.assetetl.store.ChunkWriter;
 import io.assetetl.store.RawReplay;
@@ -55,7 +56,7 @@ public final class RunEngine {
         this.sources = Map.copyOf(sources);
         this.factories = Map.copyOf(factories);
         this.context = context;
-        this.writer = new ChunkWriter(identity, divergenceThreshold);
+        this.writer = new ChunkWriter(identity);
         this.divergenceThreshold = divergenceThreshold;
         this.failAfterRecords = failAfterRecords;
         this.executor = executor;
@@ -96,7 +97,7 @@ public final class RunEngine {
                     totals.add(outcome);
                     progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
                 }
-                io.assetetl.store.AssetSummaries.refreshAll(h, divergenceThreshold);
+                AssetSummaries.refreshAll(h, divergenceThreshold);
             });
             totals.report(context, claim.source);
             return succeed(claim);
@@ -126,6 +127,7 @@ public final class RunEngine {
                 totals.report(context, claim.source, outcome);
                 progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
             }
+            refreshSummaries(claim.handle);
             return succeed(claim);
         } catch (RuntimeException e) {
             return fail(claim, e);
@@ -167,6 +169,8 @@ public final class RunEngine {
                 LOG.warn("source {}: runs {} were left running by a process that ended; marked abandoned",
                         definition.name(), abandoned);
             }
+            // summaries a dead process's chunks left behind
+            refreshSummaries(handle);
             UUID resumedFrom = RunLedger.unfinishedCheckpointRun(handle, definition.name()).orElse(null);
             Optional<Checkpoint> checkpoint = RunLedger.checkpoint(handle, definition.name(), Checkpoint.DEFAULT_STREAM);
             UUID runId = UUID.randomUUID();
@@ -189,9 +193,21 @@ public final class RunEngine {
         return finished(record);
     }
 
+    /** Brings the summaries of the assets that committed chunks changed up to date, in one transaction. */
+    private void refreshSummaries(Handle handle) {
+        int refreshed = handle.inTransaction(h -> AssetSummaries.refreshPending(h, divergenceThreshold));
+        LOG.debug("refreshed {} asset summaries", refreshed);
+    }
+
     private RunResult fail(Claim claim, RuntimeException cause) {
         String error = describe(cause);
         LOG.error("run failed: {}", error, cause instanceof InjectedFailureException ? null : cause);
+        try {
+            // the chunks committed before the failure stay, and so must their summaries
+            refreshSummaries(claim.handle);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot refresh the summaries the run changed; the next run will: {}", e.getMessage());
+        }
         Instant now = context.clock().instant();
         try {
             return finished(RunLedger.finish(claim.handle, claim.runId, RunStatus.FAILED, now, error));

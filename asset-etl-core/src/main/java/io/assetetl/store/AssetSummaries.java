@@ -6,9 +6,13 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Keeps {@code asset_summaries} — each asset's sources' latest records and their median price — in step with
- * {@code asset_sources}, inside the same transaction, so that reads of many assets cost one index range scan. Each
- * summary also holds its asset rendered as an API lists it ({@code asset_item}, see
- * {@link io.assetetl.query.AssetQueries#pageJson}).
+ * {@code asset_sources}, so that reads of many assets cost one index range scan. Each summary also holds its asset
+ * rendered as an API lists it ({@code asset_item}, see {@link io.assetetl.query.AssetQueries#pageJson}).
+ *
+ * <p>A chunk only notes the assets it changed in {@code asset_summaries_pending}, in its own transaction; the engine
+ * refreshes the pending summaries once at the end of each run, and at the start of the next one in case a process
+ * died mid-run. Rendering every changed asset's summary in every chunk cost more than a tenth of a large load, and a
+ * summary is the same whether it is refreshed after each chunk or once after the last.
  */
 public final class AssetSummaries {
 
@@ -42,6 +46,31 @@ public final class AssetSummaries {
     private AssetSummaries() {
     }
 
+    /** Notes, in the caller's transaction, that the summaries of {@code assetIds} are behind. */
+    static void markPending(Handle handle, List<Long> assetIds) {
+        if (assetIds.isEmpty()) {
+            return;
+        }
+        handle.createUpdate("""
+                INSERT INTO asset_summaries_pending (asset_id) SELECT DISTINCT unnest(CAST(:ids AS bigint[]))
+                ON CONFLICT (asset_id) DO NOTHING""").bind("ids", assetIds.toArray(Long[]::new)).execute();
+    }
+
+    /**
+     * Refreshes, in the caller's transaction, the pending summaries no other transaction is refreshing, and takes
+     * them off the pending list; returns how many were pending.
+     *
+     * @param divergenceThreshold the threshold their rendered items flag divergent sources with
+     */
+    public static int refreshPending(Handle handle, BigDecimal divergenceThreshold) {
+        List<Long> ids = handle.createQuery("""
+                DELETE FROM asset_summaries_pending WHERE asset_id IN (
+                    SELECT asset_id FROM asset_summaries_pending ORDER BY asset_id FOR UPDATE SKIP LOCKED)
+                RETURNING asset_id""").mapTo(Long.class).list();
+        refresh(handle, ids, divergenceThreshold);
+        return ids.size();
+    }
+
     /**
      * Recomputes the summaries of {@code assetIds}, dropping those left without a source.
      *
@@ -60,8 +89,9 @@ public final class AssetSummaries {
                 .bind("ids", ids).execute();
     }
 
-    /** Recomputes every summary (after {@code reprocess} rebuilt a source's rows). */
+    /** Recomputes every summary (after {@code reprocess} rebuilt a source's rows), pending ones included. */
     public static void refreshAll(Handle handle, BigDecimal divergenceThreshold) {
+        handle.execute("DELETE FROM asset_summaries_pending");
         handle.createUpdate(REFRESH.formatted("true")).bind("threshold", divergenceThreshold).execute();
         handle.execute("DELETE FROM asset_summaries m WHERE NOT EXISTS "
                 + "(SELECT 1 FROM asset_sources s WHERE s.asset_id = m.asset_id)");

@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -33,7 +35,8 @@ import org.postgresql.copy.CopyIn;
  * none of its quotes is stored yet, its price history is streamed straight into {@code asset_quotes}, in key order,
  * and only each key's latest record is staged; otherwise every record is copied into a narrow temporary staging
  * table. A handful of {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value per
- * source, summaries, price history (when staged) and rejects. Canonical rows are only written when a value is
+ * source, price history (when staged) and rejects, and note the changed assets' summaries as pending
+ * ({@link AssetSummaries}). Canonical rows are only written when a value is
  * distinct, so an unchanged input changes nothing. The staging table carries a payload only where one is needed
  * (the latest record per key, rejects, API items), which keeps the hot path close to the cost of the raw
  * {@code COPY}.
@@ -79,12 +82,9 @@ public final class ChunkWriter {
             "COPY raw_csv_assets (source, file_sha256, line_no, payload, run_id) FROM STDIN";
 
     private final IdentityRules identity;
-    private final BigDecimal divergenceThreshold;
 
-    /** @param divergenceThreshold the threshold the summaries' rendered items flag divergent sources with */
-    public ChunkWriter(IdentityRules identity, BigDecimal divergenceThreshold) {
+    public ChunkWriter(IdentityRules identity) {
         this.identity = identity;
-        this.divergenceThreshold = divergenceThreshold;
     }
 
     /** Creates the session's staging table; call once per connection before {@link #write}. */
@@ -102,6 +102,8 @@ public final class ChunkWriter {
             List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, boolean writeRaw) {
         // room for the chunk's sorts (DISTINCT ON) in memory rather than on disk
         handle.execute("SET LOCAL work_mem TO '64MB'");
+        // a commit empties the staging table, but reprocess writes all its chunks in one transaction
+        handle.execute("TRUNCATE etl_stage");
         long loaded = 0;
         long rejected = 0;
         if (!records.isEmpty()) {
@@ -144,6 +146,7 @@ public final class ChunkWriter {
     private static final class Staged {
         final CopyRows rows;
         List<RawRecord.FileLine> fileLines;
+        final Set<String> fileShas = new LinkedHashSet<>();
         String fileSha;
         boolean singleFile = true;
         long minLine = Long.MAX_VALUE;
@@ -286,8 +289,12 @@ public final class ChunkWriter {
         if (staged.fileLines == null) {
             staged.fileLines = new ArrayList<>(staged.size);
             staged.fileSha = f.fileSha256();
+            staged.fileShas.add(f.fileSha256());
         }
-        staged.singleFile &= staged.fileSha.equals(f.fileSha256());
+        if (!staged.fileSha.equals(f.fileSha256())) {
+            staged.singleFile = false;
+            staged.fileShas.add(f.fileSha256());
+        }
         staged.minLine = Math.min(staged.minLine, f.lineNo());
         staged.maxLine = Math.max(staged.maxLine, f.lineNo());
         staged.fileLines.add(f);
@@ -358,6 +365,14 @@ public final class ChunkWriter {
      * after it was rewritten back to an earlier content) do they take the slower path that skips stored lines.
      */
     private static void writeFileLines(Handle handle, UUID runId, String source, Staged staged) {
+        // the files in the order the chunk reached them: a file's number is the order reprocess replays it in
+        handle.createUpdate("""
+                INSERT INTO raw_csv_files (source, file_sha256, first_run_id)
+                SELECT :source, f.sha, :run FROM unnest(CAST(:shas AS text[])) WITH ORDINALITY AS f (sha, n)
+                ORDER BY f.n
+                ON CONFLICT (source, file_sha256) DO NOTHING""")
+                .bind("source", source).bind("shas", staged.fileShas.toArray(String[]::new)).bind("run", runId)
+                .execute();
         boolean seen = !staged.singleFile || handle.createQuery("""
                 SELECT EXISTS (SELECT 1 FROM raw_csv_assets WHERE source = :source AND file_sha256 = :sha
                                AND line_no BETWEEN :min AND :max)""")
@@ -379,7 +394,7 @@ public final class ChunkWriter {
                 line);
         handle.execute("""
                 INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id)
-                SELECT source, file_sha256, line_no, payload, run_id FROM etl_stage_lines ORDER BY id
+                SELECT source, file_sha256, line_no, payload, run_id FROM etl_stage_lines
                 ON CONFLICT (source, file_sha256, line_no) DO NOTHING""");
     }
 
@@ -442,7 +457,7 @@ public final class ChunkWriter {
                        EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd, EXCLUDED.observed_at, EXCLUDED.raw)
                 RETURNING asset_id""")
                 .bind("source", source).bind("run", runId).mapTo(Long.class).list();
-        AssetSummaries.refresh(handle, changed, divergenceThreshold);
+        AssetSummaries.markPending(handle, changed);
     }
 
     /**

@@ -1,13 +1,14 @@
 package io.assetetl.store;
 
 import io.assetetl.model.RawRecord;
-import java.sql.Timestamp;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Reads a source's stored raw records back in the order they were stored, page by page, from each raw table in
- * turn: what {@code reprocess} replays. Not thread-safe; one instance per replay.
+ * Reads a source's stored raw records back in the order they were first stored, page by page, from each raw table in
+ * turn: what {@code reprocess} replays. File lines come file by file in the order the source first read each file
+ * ({@code raw_csv_files.file_no}), each file's lines in line order; API items and keyed records in the order they were
+ * stored. Not thread-safe; one instance per replay.
  */
 public final class RawReplay {
 
@@ -16,7 +17,9 @@ public final class RawReplay {
     private final String source;
     private final int pageSize;
     private Table table = Table.FILE_LINES;
-    private long afterId;
+    private List<String> files;
+    private int file;
+    private long after;
 
     public RawReplay(String source, int pageSize) {
         this.source = source;
@@ -32,45 +35,62 @@ public final class RawReplay {
     /** The next page of raw records; empty when all tables are read. */
     public List<RawRecord> next(Handle handle) {
         while (table != Table.DONE) {
-            List<Row> rows = read(handle);
+            List<Row> rows = table == Table.FILE_LINES ? readFileLines(handle) : read(handle);
             if (!rows.isEmpty()) {
-                afterId = rows.get(rows.size() - 1).id();
+                after = rows.get(rows.size() - 1).after();
                 return rows.stream().map(Row::raw).toList();
             }
             table = Table.values()[table.ordinal() + 1];
-            afterId = 0;
+            after = 0;
         }
         return List.of();
     }
 
-    private record Row(long id, RawRecord raw) {
+    /** A raw record and the key the next page starts after: its line number, or its row id. */
+    private record Row(long after, RawRecord raw) {
+    }
+
+    /** The next page of the current file's lines, moving on to the next file when one is read to its end. */
+    private List<Row> readFileLines(Handle handle) {
+        if (files == null) {
+            files = handle.createQuery("SELECT file_sha256 FROM raw_csv_files WHERE source = :source ORDER BY file_no")
+                    .bind("source", source).mapTo(String.class).list();
+        }
+        for (; file < files.size(); file++, after = 0) {
+            String sha = files.get(file);
+            List<Row> rows = handle.createQuery("""
+                    SELECT line_no, payload::text AS p FROM raw_csv_assets
+                    WHERE source = :source AND file_sha256 = :sha AND line_no > :after
+                    ORDER BY line_no LIMIT :limit""")
+                    .bind("source", source).bind("sha", sha).bind("after", after).bind("limit", pageSize)
+                    .map((rs, ctx) -> new Row(rs.getLong("line_no"),
+                            new RawRecord.FileLine(sha, rs.getLong("line_no"), rs.getString("p"))))
+                    .list();
+            if (!rows.isEmpty()) {
+                return rows;
+            }
+        }
+        return List.of();
     }
 
     private List<Row> read(Handle handle) {
         String sql = switch (table) {
-            case FILE_LINES -> "SELECT id, file_sha256 AS k, line_no AS n, 0 AS i, NULL::timestamptz AS t,"
-                    + " payload::text AS p FROM raw_csv_assets";
             case API_ITEMS -> "SELECT id, record_key AS k, page AS n, item_index AS i, fetched_at AS t,"
                     + " payload::text AS p FROM raw_coingecko";
             case KEYED -> "SELECT id, record_key AS k, 0 AS n, 0 AS i, NULL::timestamptz AS t,"
                     + " payload::text AS p FROM raw_records";
-            case DONE -> throw new IllegalStateException("replay is over");
+            case FILE_LINES, DONE -> throw new IllegalStateException("not an id-ordered table: " + table);
         };
         Table current = table;
         return handle.createQuery(sql + " WHERE source = :source AND id > :after ORDER BY id LIMIT :limit")
-                .bind("source", source).bind("after", afterId).bind("limit", pageSize)
+                .bind("source", source).bind("after", after).bind("limit", pageSize)
                 .map((rs, ctx) -> {
                     String key = rs.getString("k");
                     String payload = rs.getString("p");
-                    RawRecord raw = switch (current) {
-                        case FILE_LINES -> new RawRecord.FileLine(key, rs.getLong("n"), payload);
-                        case API_ITEMS -> {
-                            Timestamp fetched = rs.getTimestamp("t");
-                            yield new RawRecord.ApiItem(key, rs.getInt("n"), rs.getInt("i"), fetched.toInstant(),
-                                    payload);
-                        }
-                        default -> new RawRecord.Keyed(key, payload);
-                    };
+                    RawRecord raw = current == Table.API_ITEMS
+                            ? new RawRecord.ApiItem(key, rs.getInt("n"), rs.getInt("i"),
+                                    rs.getTimestamp("t").toInstant(), payload)
+                            : new RawRecord.Keyed(key, payload);
                     return new Row(rs.getLong("id"), raw);
                 })
                 .list();

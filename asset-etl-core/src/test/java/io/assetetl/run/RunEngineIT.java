@@ -260,6 +260,32 @@ class RunEngineIT {
     }
 
     @Test
+    void reprocessOfMoreRecordsThanOneReplayPageGivesTheSameTablesAndRejectsEachBadRecordOnce() {
+        // 12,000 records (three replay pages), the last 1,000 giving new prices for the first 1,000's instants
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            int slot = i < 11_000 ? i : i - 11_000;
+            String price = i % 997 == 0 ? "-1" : Integer.toString(100 + i);
+            rows.add("S" + slot % 50 + ",," + price + "," + (1_700_000_000L + slot / 50 * 60L));
+        }
+        ListSourceFactory.dataset("many", rows);
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "many", 5000);
+        RunResult ingested = etl.run(RunRequest.of("fake"));
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl.reprocess("fake");
+
+        assertThat(reprocessed.succeeded()).as(reprocessed.errorMessage().orElse("")).isTrue();
+        assertThat(reprocessed.processed()).isEqualTo(12_000);
+        assertThat(reprocessed.rejected()).isEqualTo(ingested.rejected()).isEqualTo(13);
+        long stored = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM etl_rejects WHERE run_id = :run")
+                .bind("run", reprocessed.runId()).mapTo(Long.class).one());
+        assertThat(stored).isEqualTo(13);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
+    @Test
     void migratingTwiceIsHarmless() {
         TestDatabase db = TestDatabase.create();
         AssetEtl.migrate(db.dataSource());

@@ -52,6 +52,45 @@ class AssetSummariesIT {
     }
 
     @Test
+    void aFailedRunLeavesUpToDateSummariesForTheChunksItCommitted() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("sum-failing", List.of("BTC,,100,1700000000", "ETH,,10,1700000000",
+                "BTC,,101,1700000060", "SOL,,5,1700000000", "ETH,,11,1700000060"));
+        AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory()).failAfterRecords(2)
+                .source(SourceDefinition.of("one", "list", SourceConfig.of(Map.of(
+                        "dataset", "sum-failing", "batch_size", "2"))))
+                .build();
+
+        assertThat(etl.run(RunRequest.of("one")).succeeded()).isFalse();
+
+        assertThat(summary(db, "BTC")).containsEntry("consensus", 100.0).containsEntry("sources", "one");
+        assertThat(summary(db, "ETH")).containsEntry("consensus", 10.0);
+        assertThat(db.count("asset_summaries")).isEqualTo(2);
+        assertThat(db.count("asset_summaries_pending")).isZero();
+    }
+
+    @Test
+    void summariesADeadProcessLeftBehindAreRefreshedByTheNextRunOfAnySource() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("sum-one", List.of("BTC,,100,1700000000"));
+        ListSourceFactory.dataset("sum-two", List.of());
+        AssetEtl etl = etl(db);
+        etl.run(RunRequest.of("one"));
+        // a process committed a chunk that changed BTC's price on source one, then died before its run ended
+        db.jdbi().useTransaction(h -> {
+            h.execute("UPDATE asset_sources SET price_usd = 150 WHERE source = 'one'");
+            h.execute("INSERT INTO asset_summaries_pending SELECT asset_id FROM asset_sources WHERE source = 'one'");
+        });
+        assertThat(summary(db, "BTC")).containsEntry("consensus", 100.0);
+
+        etl.run(RunRequest.of("two"));
+
+        assertThat(summary(db, "BTC")).containsEntry("consensus", 150.0);
+        assertThat(db.count("asset_summaries_pending")).isZero();
+    }
+
+    @Test
     void reprocessLeavesTheSameSummaries() {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("sum-one", List.of("BTC,,100,1700000000", "ADA,,1,1700000000"));

@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.assetetl.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.changelog.ChangeSet;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
 import org.junit.jupiter.api.Test;
 
 class MigrationsIT {
@@ -45,6 +52,39 @@ class MigrationsIT {
 
         assertThat(connection.getAutoCommit()).isTrue();
         connection.close();
+    }
+
+    @Test
+    void upgradingKeepsTheStoredLinesAndNumbersTheFilesInTheOrderTheyWereFirstStored() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        try (java.sql.Connection connection = db.dataSource().getConnection()) {
+            Liquibase liquibase = new Liquibase(Migrations.CHANGELOG,
+                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
+            List<ChangeSet> pending = liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression());
+            int before004 = (int) pending.stream().takeWhile(c -> !c.getId().startsWith("004-")).count();
+            liquibase.update(before004, new Contexts(), new LabelExpression());
+        }
+        // lines stored by the schema before 004, whose ids gave the replay order: file b first, then file a
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id) VALUES
+                    ('csv', 'b', 2, '{"symbol": "BTC"}', gen_random_uuid()),
+                    ('csv', 'b', 3, '{"symbol": "ETH"}', gen_random_uuid()),
+                    ('csv', 'a', 2, '{"symbol": "BTC"}', gen_random_uuid()),
+                    ('csv_weird', 'a', 2, '{"Ticker": "BTC"}', gen_random_uuid())"""));
+
+        Migrations.migrate(db.dataSource());
+
+        List<String> files = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT source || ':' || file_sha256 FROM raw_csv_files ORDER BY file_no").mapTo(String.class).list());
+        String key = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_constraint c
+                CROSS JOIN unnest(c.conkey) WITH ORDINALITY AS k (attnum, n)
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+                WHERE c.conname = 'raw_csv_assets_pkey'""").mapTo(String.class).one());
+        assertThat(files).containsExactly("csv:b", "csv:a", "csv_weird:a");
+        assertThat(db.count("raw_csv_assets")).isEqualTo(4);
+        assertThat(key).isEqualTo("source,file_sha256,line_no");
     }
 
     @Test

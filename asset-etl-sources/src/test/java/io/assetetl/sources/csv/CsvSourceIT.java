@@ -8,6 +8,7 @@ import io.assetetl.run.RunResult;
 import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ class CsvSourceIT {
     }
 
     private List<Long> rawLines() {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT line_no FROM raw_csv_assets ORDER BY line_no, id")
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT line_no FROM raw_csv_assets ORDER BY line_no, file_sha256")
                 .mapTo(Long.class).list());
     }
 
@@ -180,6 +181,26 @@ class CsvSourceIT {
         String detail = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT detail FROM etl_rejects WHERE reason = 'unparseable_row'").mapTo(String.class).one());
         assertThat(detail).isEqualTo("expected 6 fields, found 3");
+    }
+
+    @Test
+    void reprocessReplaysTheFilesInTheOrderTheSourceFirstReadThem() throws Exception {
+        // four versions of the file give BTC four prices at the same instant; the last version read wins
+        for (int version = 1; version <= 4; version++) {
+            Files.writeString(file, HEADER + "ETH,Ethereum,2,,,2025-01-15T12:00:00Z\nBTC,Bitcoin," + version
+                    + ",,,2025-01-15T12:00:00Z\n");
+            run();
+        }
+        assertThat(quote("BTC")).isEqualByComparingTo("4");
+        Map<String, String> before = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl.reprocess("csv");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(reprocessed.processed()).isEqualTo(8);
+        assertThat(quote("BTC")).isEqualByComparingTo("4");
+        assertThat(price("BTC")).isEqualByComparingTo("4");
+        assertThat(TableDigests.canonical(db)).isEqualTo(before);
     }
 
     @Test
