@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.postgresql.copy.CopyIn;
@@ -11,43 +12,67 @@ import org.postgresql.copy.CopyIn;
 /**
  * Builds the body of a {@code COPY … FROM STDIN} in PostgreSQL's text format: tab-separated columns, one row a
  * line, {@code \N} for null, backslash escapes for the characters the format reserves.
+ *
+ * <p>Rows are written as UTF-8 bytes straight into one reused buffer, which is what the driver sends: most of what a
+ * load copies is ASCII, and encoding it as it is added saves building a string of each block and then its bytes.
  */
 final class CopyRows {
 
     private static final int MAX_CACHED_INSTANTS = 4096;
+    private static final byte[] NULL = {'\\', 'N'};
+    /** The most digits an unscaled value that fits a long is written from without {@link BigDecimal#toPlainString}. */
+    private static final int MAX_FAST_DIGITS = 18;
 
-    private final StringBuilder out;
-    private final Map<Instant, String> instants = new HashMap<>();
+    private byte[] out;
+    private int length;
+    private final Map<Instant, byte[]> instants = new HashMap<>();
     private boolean rowStarted;
 
     CopyRows(int expectedRows) {
-        this.out = new StringBuilder(Math.max(1024, Math.min(expectedRows, 4096) * 256));
+        this.out = new byte[Math.max(1024, Math.min(expectedRows, 4096) * 256)];
     }
 
     CopyRows add(String value) {
         separator();
         if (value == null) {
-            out.append("\\N");
+            put(NULL);
             return this;
         }
         int n = value.length();
-        int clean = 0;
-        while (clean < n && plain(value.charAt(clean))) {
-            clean++;
-        }
-        out.append(value, 0, clean);
-        for (int i = clean; i < n; i++) {
+        ensure(n);
+        for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
+            if (c >= 0x80) {
+                addEncoded(value, i);
+                return this;
+            }
             switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\0' -> out.append('\uFFFD'); // PostgreSQL text cannot hold NUL
-                default -> out.append(c);
+                case '\\' -> put('\\', '\\');
+                case '\t' -> put('\\', 't');
+                case '\n' -> put('\\', 'n');
+                case '\r' -> put('\\', 'r');
+                case '\0' -> put("\uFFFD".getBytes(StandardCharsets.UTF_8)); // PostgreSQL text cannot hold NUL
+                default -> out[length++] = (byte) c;
             }
         }
         return this;
+    }
+
+    /** The rest of {@code value} from {@code from}, which holds non-ASCII text: escaped, then encoded by the JDK. */
+    private void addEncoded(String value, int from) {
+        StringBuilder rest = new StringBuilder(value.length() - from + 8);
+        for (int i = from; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> rest.append("\\\\");
+                case '\t' -> rest.append("\\t");
+                case '\n' -> rest.append("\\n");
+                case '\r' -> rest.append("\\r");
+                case '\0' -> rest.append('\uFFFD');
+                default -> rest.append(c);
+            }
+        }
+        put(rest.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Adds a JSON text, replacing the escaped NUL that jsonb refuses. */
@@ -57,23 +82,33 @@ final class CopyRows {
 
     CopyRows add(long value) {
         separator();
-        out.append(value);
+        if (value == Long.MIN_VALUE) {
+            put(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+        } else {
+            putDecimal(value, 0);
+        }
         return this;
     }
 
     CopyRows add(BigDecimal value) {
         separator();
-        out.append(value == null ? "\\N" : value.toPlainString());
+        if (value == null) {
+            put(NULL);
+        } else if (value.scale() >= 0 && value.precision() <= MAX_FAST_DIGITS) {
+            putDecimal(value.unscaledValue().longValue(), value.scale());
+        } else {
+            put(value.toPlainString().getBytes(StandardCharsets.US_ASCII));
+        }
         return this;
     }
 
     CopyRows add(Instant value) {
         separator();
         if (value == null) {
-            out.append("\\N");
+            put(NULL);
         } else {
             // a chunk's rows share few instants, and formatting one is dear
-            out.append(instants.computeIfAbsent(value, Instant::toString));
+            put(instants.computeIfAbsent(value, v -> v.toString().getBytes(StandardCharsets.US_ASCII)));
             if (instants.size() > MAX_CACHED_INSTANTS) {
                 instants.clear();
             }
@@ -83,40 +118,93 @@ final class CopyRows {
 
     CopyRows add(Boolean value) {
         separator();
-        out.append(value == null ? "\\N" : value ? "t" : "f");
+        if (value == null) {
+            put(NULL);
+        } else {
+            ensure(1);
+            out[length++] = (byte) (value ? 't' : 'f');
+        }
         return this;
     }
 
     void endRow() {
-        out.append('\n');
+        ensure(1);
+        out[length++] = '\n';
         rowStarted = false;
     }
 
+    /** The rows formatted and not yet drained, as text. */
     String body() {
-        return out.toString();
+        return new String(out, 0, length, StandardCharsets.UTF_8);
     }
 
-    /** Characters formatted and not yet drained. */
+    /** Bytes formatted and not yet drained. */
     int length() {
-        return out.length();
+        return length;
     }
 
     /** Sends the rows formatted so far to {@code copy} and forgets them. */
     void drainTo(CopyIn copy) throws SQLException {
-        if (out.length() > 0) {
-            byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            out.setLength(0);
+        if (length > 0) {
+            copy.writeToCopy(out, 0, length);
+            length = 0;
         }
     }
 
-    private static boolean plain(char c) {
-        return c > '\\' || (c >= ' ' && c != '\\');
+    /** Writes {@code unscaled × 10^-scale} as a plain decimal, as {@link BigDecimal#toPlainString} does. */
+    private void putDecimal(long unscaled, int scale) {
+        boolean negative = unscaled < 0;
+        long rest = Math.abs(unscaled);
+        int digits = 1;
+        for (long t = rest; t >= 10; t /= 10) {
+            digits++;
+        }
+        int integerDigits = Math.max(digits - scale, 1);
+        int size = (negative ? 1 : 0) + integerDigits + (scale > 0 ? 1 + scale : 0);
+        ensure(size);
+        int end = length + size;
+        int at = end;
+        for (int k = 0; k < scale; k++) {
+            out[--at] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        if (scale > 0) {
+            out[--at] = '.';
+        }
+        for (int k = 0; k < integerDigits; k++) {
+            out[--at] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        if (negative) {
+            out[--at] = '-';
+        }
+        length = end;
+    }
+
+    private void put(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, out, length, bytes.length);
+        length += bytes.length;
+    }
+
+    private void put(char first, char second) {
+        ensure(2);
+        out[length++] = (byte) first;
+        out[length++] = (byte) second;
+    }
+
+    private void ensure(int more) {
+        // an escaped ASCII character takes two bytes
+        int needed = length + 2 * more;
+        if (needed > out.length) {
+            out = Arrays.copyOf(out, Math.max(needed, out.length * 2));
+        }
     }
 
     private void separator() {
         if (rowStarted) {
-            out.append('\t');
+            ensure(1);
+            out[length++] = '\t';
         }
         rowStarted = true;
     }

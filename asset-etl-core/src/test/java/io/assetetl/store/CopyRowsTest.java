@@ -3,7 +3,10 @@ package io.assetetl.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CopyRowsTest {
@@ -39,5 +42,30 @@ class CopyRowsTest {
         rows.add("Éthereum € \u0007 ü");
         rows.endRow();
         assertThat(rows.body()).isEqualTo("Éthereum € \u0007 ü\n");
+    }
+
+    @Test
+    void escapesReservedCharactersThatFollowNonAsciiTextAndCountsBytes() {
+        CopyRows rows = new CopyRows(1);
+        rows.add("Ü\\t\tx\0\uD83D\uDE00\n");
+        rows.endRow();
+        assertThat(rows.body()).isEqualTo("Ü\\\\t\\tx\uFFFD\uD83D\uDE00\\n\n");
+        assertThat(rows.length()).isEqualTo(rows.body().getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void writesDecimalsAsTheirPlainString() {
+        List<String> values = List.of("0", "0.00", "1", "-1", "10", "6174.42855864", "0.00123", "-0.5",
+                "857300763862.01", "999999999999999999", "0.000000000000000001", "1234567890123456789.5",
+                "-98765432109876543210", "1E+3", "1.50E-7", "123456789012345678");
+        CopyRows rows = new CopyRows(1);
+        values.forEach(v -> rows.add(new BigDecimal(v)));
+        rows.add(Long.MIN_VALUE).add(Long.MAX_VALUE).add(0L).add(-42L);
+        rows.endRow();
+
+        List<String> expected = new ArrayList<>();
+        values.forEach(v -> expected.add(new BigDecimal(v).toPlainString()));
+        expected.addAll(List.of(Long.toString(Long.MIN_VALUE), Long.toString(Long.MAX_VALUE), "0", "-42"));
+        assertThat(rows.body()).isEqualTo(String.join("\t", expected) + "\n");
     }
 }

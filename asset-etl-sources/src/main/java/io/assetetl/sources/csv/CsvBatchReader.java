@@ -66,7 +66,7 @@ final class CsvBatchReader implements SourceReader {
         if (done) {
             return Optional.empty();
         }
-        List<Interpretation> batch = new ArrayList<>(Math.min(batchSize, 1024));
+        List<Interpretation> batch = new ArrayList<>(Math.min(batchSize, 1 << 16));
         DelimitedFileReader.Record last = null;
         while (batch.size() < batchSize) {
             DelimitedFileReader.Record record = records.next();

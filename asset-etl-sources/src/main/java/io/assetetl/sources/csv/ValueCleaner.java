@@ -106,16 +106,48 @@ final class ValueCleaner {
         if (e >= 0 && cell.length() - e > 6) {
             return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
         }
-        BigDecimal value;
-        try {
-            value = new BigDecimal(cell);
-        } catch (NumberFormatException ex) {
-            return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
+        BigDecimal value = simpleDecimal(cell);
+        if (value == null) {
+            try {
+                value = new BigDecimal(cell);
+            } catch (NumberFormatException ex) {
+                return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
+            }
         }
         if (value.precision() - value.scale() > MAX_DIGITS || value.scale() > MAX_DIGITS) {
             return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
         }
         return Cleaned.of(value.scale() < 0 ? value.setScale(0) : value);
+    }
+
+    /**
+     * The value of a cell of the commonest shape, {@code -?digits(.digits)?} with at most 18 digits, read without
+     * {@link BigDecimal}'s string parser (which copies the text first); null for any other shape.
+     */
+    static BigDecimal simpleDecimal(String cell) {
+        int length = cell.length();
+        boolean negative = length > 0 && cell.charAt(0) == '-';
+        long unscaled = 0;
+        int digits = 0;
+        int scale = -1;
+        for (int i = negative ? 1 : 0; i < length; i++) {
+            char c = cell.charAt(i);
+            if (c >= '0' && c <= '9') {
+                unscaled = unscaled * 10 + (c - '0');
+                digits++;
+                if (scale >= 0) {
+                    scale++;
+                }
+            } else if (c == '.' && scale < 0 && digits > 0) {
+                scale = 0;
+            } else {
+                return null;
+            }
+        }
+        if (digits == 0 || digits > 18 || scale == 0) {
+            return null;
+        }
+        return BigDecimal.valueOf(negative ? -unscaled : unscaled, Math.max(scale, 0));
     }
 
     /** The symbol and name written in one cell such as {@code Bitcoin (BTC)}. */

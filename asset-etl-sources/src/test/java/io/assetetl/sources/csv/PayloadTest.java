@@ -30,6 +30,21 @@ class PayloadTest {
     }
 
     @Test
+    void escapesEveryValueAsAJacksonGeneratorDoes() throws Exception {
+        String[] values = {"a\\b", "tab\there", "\u0000\u0001\u001f\u007f", "quote\"", "é€🚀\uD800", "</script>",
+            "\r\n", null};
+        List<String> keys = List.of("k\"1", "k2", "k3", "k4", "k5", "k6", "k7", "k8");
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            expected.put(keys.get(i), values[i]);
+        }
+
+        String json = new Payload().write(keys, values, null, null);
+
+        assertThat(json).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(expected));
+    }
+
+    @Test
     void whatARowNeedsBeyondItsCellsGoesUnderReservedKeys() {
         Payload payload = new Payload();
         List<String> keys = List.of("symbol", "price");

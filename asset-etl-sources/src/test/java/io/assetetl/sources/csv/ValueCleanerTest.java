@@ -84,6 +84,20 @@ class ValueCleanerTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"0", "-0", "-0.00", "6174.42855864", "1.50", "0.000001", "999999999999999999",
+        "99999999999999999.9", "-857300763862.01"})
+    void readsTheCommonShapeExactlyAsBigDecimalDoes(String cell) {
+        BigDecimal exact = new BigDecimal(cell);
+        assertThat(ValueCleaner.simpleDecimal(cell)).isEqualTo(exact).hasScaleOf(exact.scale());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1234567890123456789", "5.", ".5", "-.5", "1.2.", "--1", "-", "", "+3", "1.7E12"})
+    void leavesEveryOtherShapeToBigDecimal(String cell) {
+        assertThat(ValueCleaner.simpleDecimal(cell)).isNull();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"$5", "1,000", "5 USD", "NaN", "1e999999", "1.2.3", "abc"})
     void rejectsAnythingButPlainNumbersInTheCleanFormat(String cell) {
         assertThat(ValueCleaner.plainNumber(cell).problem()).isEqualTo(Cleaned.Problem.INVALID);
