@@ -125,7 +125,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new RunExceptionMappers.UnknownSource());
         jersey.register(new UnexpectedExceptionMapper());
         jersey.register(new HealthResource(new ServiceHealth(etl, runs)));
-        jersey.register(new DataResource(assets));
+        jersey.register(new DataResource(assets, env.getObjectMapper()));
         jersey.register(new AssetResource(assets, etl.divergenceThreshold()));
         jersey.register(new RunResource(etl, runs));
         jersey.register(new StatsResource(runs));
