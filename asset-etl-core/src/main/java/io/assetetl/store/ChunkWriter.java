@@ -36,10 +36,9 @@ import org.postgresql.copy.CopyIn;
  * and only each key's latest record is staged; otherwise every record is copied into a narrow temporary staging
  * table. A handful of {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value per
  * source, price history (when staged) and rejects, and note the changed assets' summaries as pending
- * ({@link AssetSummaries}). Canonical rows are only written when a value is
- * distinct, so an unchanged input changes nothing. The staging table carries a payload only where one is needed
- * (the latest record per key, rejects, API items), which keeps the hot path close to the cost of the raw
- * {@code COPY}.
+ * ({@link AssetSummaries}). Canonical rows are only written when a value is distinct, so an unchanged input changes
+ * nothing. The staging table carries a payload only where one is needed (the latest record per key, rejects, API
+ * items), which keeps the hot path close to the cost of the raw {@code COPY}.
  */
 public final class ChunkWriter {
 
