@@ -145,9 +145,8 @@ public final class ChunkWriter {
     private static final class Staged {
         final CopyRows rows;
         List<RawRecord.FileLine> fileLines;
+        /** The files of the chunk's lines, in the order the chunk reaches them. */
         final Set<String> fileShas = new LinkedHashSet<>();
-        String fileSha;
-        boolean singleFile = true;
         long minLine = Long.MAX_VALUE;
         long maxLine = Long.MIN_VALUE;
         boolean apiItems;
@@ -287,13 +286,8 @@ public final class ChunkWriter {
     private static void stageFileLine(Staged staged, RawRecord.FileLine f) {
         if (staged.fileLines == null) {
             staged.fileLines = new ArrayList<>(staged.size);
-            staged.fileSha = f.fileSha256();
-            staged.fileShas.add(f.fileSha256());
         }
-        if (!staged.fileSha.equals(f.fileSha256())) {
-            staged.singleFile = false;
-            staged.fileShas.add(f.fileSha256());
-        }
+        staged.fileShas.add(f.fileSha256());
         staged.minLine = Math.min(staged.minLine, f.lineNo());
         staged.maxLine = Math.max(staged.maxLine, f.lineNo());
         staged.fileLines.add(f);
@@ -372,10 +366,10 @@ public final class ChunkWriter {
                 ON CONFLICT (source, file_sha256) DO NOTHING""")
                 .bind("source", source).bind("shas", staged.fileShas.toArray(String[]::new)).bind("run", runId)
                 .execute();
-        boolean seen = !staged.singleFile || handle.createQuery("""
+        boolean seen = staged.fileShas.size() > 1 || handle.createQuery("""
                 SELECT EXISTS (SELECT 1 FROM raw_csv_assets WHERE source = :source AND file_sha256 = :sha
                                AND line_no BETWEEN :min AND :max)""")
-                .bind("source", source).bind("sha", staged.fileSha)
+                .bind("source", source).bind("sha", staged.fileShas.iterator().next())
                 .bind("min", staged.minLine).bind("max", staged.maxLine).mapTo(Boolean.class).one();
         String run = runId.toString();
         CopyRowWriter line = (rows, k) -> {
