@@ -20,6 +20,7 @@ final class CopyRows {
 
     private static final int MAX_CACHED_INSTANTS = 4096;
     private static final byte[] NULL = {'\\', 'N'};
+    private static final byte[] REPLACEMENT = "\uFFFD".getBytes(StandardCharsets.UTF_8);
     /** The most digits an unscaled value that fits a long is written from without {@link BigDecimal#toPlainString}. */
     private static final int MAX_FAST_DIGITS = 18;
 
@@ -43,36 +44,30 @@ final class CopyRows {
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c >= 0x80) {
-                addEncoded(value, i);
+                // the rest holds non-ASCII text: the JDK encodes it, and as UTF-8 writes every non-ASCII character
+                // with bytes of 0x80 and above, the bytes below 0x80 are the ASCII characters to escape
+                byte[] rest = value.substring(i).getBytes(StandardCharsets.UTF_8);
+                ensure(rest.length);
+                for (byte b : rest) {
+                    putEscaped(b);
+                }
                 return this;
             }
-            switch (c) {
-                case '\\' -> put('\\', '\\');
-                case '\t' -> put('\\', 't');
-                case '\n' -> put('\\', 'n');
-                case '\r' -> put('\\', 'r');
-                case '\0' -> put("\uFFFD".getBytes(StandardCharsets.UTF_8)); // PostgreSQL text cannot hold NUL
-                default -> out[length++] = (byte) c;
-            }
+            putEscaped((byte) c);
         }
         return this;
     }
 
-    /** The rest of {@code value} from {@code from}, which holds non-ASCII text: escaped, then encoded by the JDK. */
-    private void addEncoded(String value, int from) {
-        StringBuilder rest = new StringBuilder(value.length() - from + 8);
-        for (int i = from; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> rest.append("\\\\");
-                case '\t' -> rest.append("\\t");
-                case '\n' -> rest.append("\\n");
-                case '\r' -> rest.append("\\r");
-                case '\0' -> rest.append('\uFFFD');
-                default -> rest.append(c);
-            }
+    /** One byte of UTF-8 text, escaped as the text format requires; the caller has ensured room for it escaped. */
+    private void putEscaped(byte b) {
+        switch (b) {
+            case '\\' -> put('\\', '\\');
+            case '\t' -> put('\\', 't');
+            case '\n' -> put('\\', 'n');
+            case '\r' -> put('\\', 'r');
+            case 0 -> put(REPLACEMENT); // PostgreSQL text cannot hold NUL
+            default -> out[length++] = b;
         }
-        put(rest.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Adds a JSON text, replacing the escaped NUL that jsonb refuses. */
