@@ -13,8 +13,15 @@ import org.jdbi.v3.core.Handle;
  * refreshes the pending summaries once at the end of each run, and at the start of the next one in case a process
  * died mid-run. Rendering every changed asset's summary in every chunk cost more than a tenth of a large load, and a
  * summary is the same whether it is refreshed after each chunk or once after the last.
+ *
+ * <p>A transaction that changes summaries also sends {@code NOTIFY} on {@link #CHANGED_CHANNEL}, which PostgreSQL
+ * delivers to every listening session when, and only if, it commits; {@link io.assetetl.query.SummaryChanges} listens
+ * for it, so that a reader can keep what it read until the summaries change.
  */
 public final class AssetSummaries {
+
+    /** The channel told, on commit, of every transaction that changed summaries; the payload says how many. */
+    public static final String CHANGED_CHANNEL = "asset_summaries_changed";
 
     private static final String REFRESH = """
             INSERT INTO asset_summaries (asset_id, canonical_symbol, name, consensus_price_usd, source_count, sources,
@@ -81,19 +88,28 @@ public final class AssetSummaries {
             return;
         }
         Long[] ids = assetIds.toArray(Long[]::new);
-        handle.createUpdate(REFRESH.formatted("s.asset_id = ANY(:ids)")).bind("ids", ids)
+        int changed = handle.createUpdate(REFRESH.formatted("s.asset_id = ANY(:ids)")).bind("ids", ids)
                 .bind("threshold", divergenceThreshold).execute();
-        handle.createUpdate("""
+        changed += handle.createUpdate("""
                 DELETE FROM asset_summaries m WHERE m.asset_id = ANY(:ids)
                   AND NOT EXISTS (SELECT 1 FROM asset_sources s WHERE s.asset_id = m.asset_id)""")
                 .bind("ids", ids).execute();
+        notifyChanged(handle, changed);
     }
 
     /** Recomputes every summary (after {@code reprocess} rebuilt a source's rows), pending ones included. */
     public static void refreshAll(Handle handle, BigDecimal divergenceThreshold) {
         handle.execute("DELETE FROM asset_summaries_pending");
-        handle.createUpdate(REFRESH.formatted("true")).bind("threshold", divergenceThreshold).execute();
-        handle.execute("DELETE FROM asset_summaries m WHERE NOT EXISTS "
+        int changed = handle.createUpdate(REFRESH.formatted("true")).bind("threshold", divergenceThreshold).execute();
+        changed += handle.execute("DELETE FROM asset_summaries m WHERE NOT EXISTS "
                 + "(SELECT 1 FROM asset_sources s WHERE s.asset_id = m.asset_id)");
+        notifyChanged(handle, changed);
+    }
+
+    private static void notifyChanged(Handle handle, int changed) {
+        if (changed > 0) {
+            handle.createQuery("SELECT pg_notify(:channel, :changed)").bind("channel", CHANGED_CHANNEL)
+                    .bind("changed", Integer.toString(changed)).mapToMap().one();
+        }
     }
 }

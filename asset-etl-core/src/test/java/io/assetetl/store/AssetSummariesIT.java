@@ -8,9 +8,15 @@ import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 class AssetSummariesIT {
 
@@ -105,5 +111,33 @@ class AssetSummariesIT {
 
         assertThat(db.digest("SELECT canonical_symbol, consensus_price_usd, sources FROM asset_summaries"
                 + " ORDER BY canonical_symbol")).isEqualTo(before);
+    }
+
+    @Test
+    void aTransactionThatChangedSummariesNotifiesOnCommitAndOneThatChangedNoneDoesNot() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("sum-one", List.of("BTC,,100,1700000000", "ETH,,10,1700000000"));
+        ListSourceFactory.dataset("sum-two", List.of());
+        AssetEtl etl = etl(db);
+        try (Connection listening = db.dataSource().getConnection(); Statement s = listening.createStatement()) {
+            s.execute("LISTEN " + AssetSummaries.CHANGED_CHANNEL);
+            PGConnection postgres = listening.unwrap(PGConnection.class);
+
+            etl.run(RunRequest.of("one"));
+            assertThat(payloads(postgres)).as("how many summaries the run's last transaction changed")
+                    .containsExactly("2");
+
+            etl.run(RunRequest.of("one"));
+            etl.run(RunRequest.of("two"));
+            db.jdbi().useHandle(h -> h.createQuery("SELECT pg_notify(:c, 'marker')")
+                    .bind("c", AssetSummaries.CHANGED_CHANNEL).mapToMap().one());
+            assertThat(payloads(postgres)).as("runs that changed nothing told nothing").containsExactly("marker");
+        }
+    }
+
+    private static List<String> payloads(PGConnection connection) throws SQLException {
+        PGNotification[] notifications = connection.getNotifications(30_000);
+        return notifications == null ? List.of() : Arrays.stream(notifications).map(PGNotification::getParameter)
+                .toList();
     }
 }

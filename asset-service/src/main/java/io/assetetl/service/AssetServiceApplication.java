@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.assetetl.AssetEtl;
 import io.assetetl.query.AssetQueries;
+import io.assetetl.query.SummaryChanges;
 import io.assetetl.query.RunQueries;
+import io.assetetl.service.cache.ReadCache;
+import io.assetetl.service.cache.ReadCacheSettings;
 import io.assetetl.service.cli.CommandExit;
 import io.assetetl.service.cli.IngestCommand;
 import io.assetetl.service.cli.ReprocessCommand;
@@ -38,9 +41,11 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The asset-etl service: the HTTP API, the scheduler and the {@code ingest}, {@code reprocess} and {@code db}
@@ -49,6 +54,7 @@ import net.sourceforge.argparse4j.inf.ArgumentParserException;
 public class AssetServiceApplication extends Application<AssetServiceConfiguration> {
 
     private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
+    private static final java.time.Duration LISTEN_RETRY = java.time.Duration.ofSeconds(2);
 
     private final Map<String, String> environment;
 
@@ -125,7 +131,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new RunExceptionMappers.UnknownSource());
         jersey.register(new UnexpectedExceptionMapper());
         jersey.register(new HealthResource(new ServiceHealth(etl, runs)));
-        jersey.register(new DataResource(assets, env.getObjectMapper()));
+        jersey.register(new DataResource(assets, readCache(configuration, database, env), env.getObjectMapper()));
         jersey.register(new AssetResource(assets, etl.divergenceThreshold()));
         jersey.register(new RunResource(etl, runs));
         jersey.register(new StatsResource(runs));
@@ -136,6 +142,44 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
                 .addMapping("/metrics");
+    }
+
+    /**
+     * The cache of {@code /data}'s pages, which hears of changes to the summaries on a connection of its own (not
+     * one of the pool's). When the cache is disabled nothing listens, and every page is read from the database.
+     */
+    private static ReadCache<DataResource.PageRequest, DataResource.Page> readCache(
+            AssetServiceConfiguration configuration, DataSourceFactory database, Environment env)
+            throws SQLException {
+        ReadCacheSettings settings = configuration.getReadCache();
+        ReadCache<DataResource.PageRequest, DataResource.Page> cache = settings.build(DataResource.Page::weight);
+        if (settings.enabled()) {
+            PGSimpleDataSource listening = new PGSimpleDataSource();
+            listening.setURL(database.getUrl());
+            listening.setUser(database.getUser());
+            listening.setPassword(database.getPassword());
+            for (Map.Entry<String, String> property : database.getProperties().entrySet()) {
+                listening.setProperty(property.getKey(), property.getValue());
+            }
+            listening.setApplicationName("asset-service summary changes");
+            env.lifecycle().manage(new Managed() {
+                private SummaryChanges changes;
+
+                @Override
+                public void start() {
+                    changes = SummaryChanges.start(listening, cache, LISTEN_RETRY);
+                }
+
+                @Override
+                public void stop() {
+                    changes.close();
+                }
+            });
+        }
+        env.metrics().registerGauge("read-cache.listening", () -> cache.isListening() ? 1 : 0);
+        env.metrics().registerGauge("read-cache.hits", () -> cache.stats().hitCount());
+        env.metrics().registerGauge("read-cache.misses", () -> cache.stats().missCount());
+        return cache;
     }
 
     private static Managed onStop(Runnable action) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.EtlMetrics;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.service.cache.ReadCacheSettings;
 import io.assetetl.sources.BuiltInSources;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
@@ -54,6 +55,9 @@ public class AssetServiceConfiguration extends Configuration {
 
     @NotNull
     private Map<String, String> identityPins = Map.of();
+
+    @NotNull
+    private ReadCacheSettings readCache = ReadCacheSettings.defaults();
 
     @JsonIgnore
     private EmbeddedDatabaseFallback embeddedDatabase;
@@ -167,6 +171,17 @@ public class AssetServiceConfiguration extends Configuration {
     @JsonProperty
     public void setIdentityPins(Map<String, String> identityPins) {
         this.identityPins = identityPins == null ? Map.of() : identityPins;
+    }
+
+    /** Whether and how {@code GET /data} keeps the pages it read until the summaries change. */
+    @JsonProperty
+    public ReadCacheSettings getReadCache() {
+        return readCache;
+    }
+
+    @JsonProperty
+    public void setReadCache(ReadCacheSettings readCache) {
+        this.readCache = readCache == null ? ReadCacheSettings.defaults() : readCache;
     }
 
     /**

@@ -22,7 +22,16 @@ public record RenderedDataResponse(RawValue data, DataResponse.Pagination pagina
 
     /** @param items JSON objects, one per asset */
     public static RenderedDataResponse of(List<String> items, DataResponse.Pagination pagination, Meta meta) {
-        return new RenderedDataResponse(new RawValue(new Utf8Json("[" + String.join(",", items) + "]")), pagination,
-                meta);
+        return new RenderedDataResponse(array(items), pagination, meta);
+    }
+
+    /** The JSON array of {@code items}, encoded to UTF-8 now, once, for as many responses as carry it. */
+    public static RawValue array(List<String> items) {
+        return new RawValue(new Utf8Json("[" + String.join(",", items) + "]"));
+    }
+
+    /** How many bytes {@code data} takes in a body (and about as many again in memory, as text). */
+    public static int encodedLength(RawValue data) {
+        return data.rawValue() instanceof Utf8Json json ? json.asUnquotedUTF8().length : data.toString().length();
     }
 }

@@ -2,12 +2,14 @@ package io.assetetl.service.resources;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.assetetl.query.AssetFilter;
 import io.assetetl.query.AssetQueries;
 import io.assetetl.service.api.DataResponse;
 import io.assetetl.service.api.ErrorResponse;
 import io.assetetl.service.api.Meta;
 import io.assetetl.service.api.RenderedDataResponse;
+import io.assetetl.service.cache.ReadCache;
 import io.assetetl.service.http.ApiException;
 import io.assetetl.service.http.RequestContextFilter;
 import io.swagger.v3.oas.annotations.Operation;
@@ -29,7 +31,9 @@ import java.util.Optional;
 
 /**
  * {@code GET /data}: canonical assets, filtered, in pages. The database renders each asset's JSON (see
- * {@link AssetQueries#pageJson}), so a page costs one indexed query and no per-asset work here.
+ * {@link AssetQueries#pageJson}), so a page costs one indexed query and no per-asset work here; a page read once is
+ * kept, encoded, until the summaries it came from change (see {@link ReadCache}), so that reading it again costs no
+ * query at all.
  *
  * <p>The page is written by the service's own {@link ObjectWriter} as a {@link StreamingOutput}, not handed to the
  * JAX-RS Jackson provider: that provider keys its per-call lookup on the method's annotations, and hashing the
@@ -43,12 +47,30 @@ public final class DataResource {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
+    /** What a page is read for. */
+    public record PageRequest(AssetFilter filter, Optional<String> afterSymbol, int limit) {
+    }
+
+    /** A page as it is kept: its assets as one encoded JSON array, and the cursor of the next page if any. */
+    public record Page(RawValue data, String nextCursor) {
+
+        /** About the bytes it holds: its JSON, as bytes and as text. */
+        public int weight() {
+            return 2 * RenderedDataResponse.encodedLength(data) + 64;
+        }
+    }
+
     private final AssetQueries assets;
+    private final ReadCache<PageRequest, Page> pages;
     private final ObjectWriter writer;
 
-    /** @param mapper the service's object mapper, which writes the pages */
-    public DataResource(AssetQueries assets, ObjectMapper mapper) {
+    /**
+     * @param pages  where pages are kept until the summaries change
+     * @param mapper the service's object mapper, which writes the pages
+     */
+    public DataResource(AssetQueries assets, ReadCache<PageRequest, Page> pages, ObjectMapper mapper) {
         this.assets = assets;
+        this.pages = pages;
         this.writer = mapper.writerFor(RenderedDataResponse.class);
     }
 
@@ -69,12 +91,18 @@ public final class DataResource {
             @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor,
             @Context ContainerRequestContext request) {
         int size = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
-        AssetFilter filter = filter(symbol, source, minPrice, maxPrice);
-        AssetQueries.JsonPage page = assets.pageJson(filter, Params.afterCursor(cursor), size);
-        RenderedDataResponse body = RenderedDataResponse.of(page.items(),
-                new DataResponse.Pagination(size, page.lastSymbol().map(Params::cursor).orElse(null)),
+        PageRequest wanted = new PageRequest(filter(symbol, source, minPrice, maxPrice), Params.afterCursor(cursor),
+                size);
+        Page page = pages.get(wanted, () -> read(wanted));
+        RenderedDataResponse body = new RenderedDataResponse(page.data(),
+                new DataResponse.Pagination(size, page.nextCursor()),
                 new Meta(RequestContextFilter.requestId(request), RequestContextFilter.elapsedMillis(request)));
         return out -> writer.writeValue(out, body);
+    }
+
+    private Page read(PageRequest wanted) {
+        AssetQueries.JsonPage page = assets.pageJson(wanted.filter(), wanted.afterSymbol(), wanted.limit());
+        return new Page(RenderedDataResponse.array(page.items()), page.lastSymbol().map(Params::cursor).orElse(null));
     }
 
     private static AssetFilter filter(String symbol, String source, String minPrice, String maxPrice) {
