@@ -24,6 +24,23 @@ final class CopyRows {
     /** The most digits an unscaled value that fits a long is written from without {@link BigDecimal#toPlainString}. */
     private static final int MAX_FAST_DIGITS = 18;
 
+    /** 10^0 to 10^18: a value below the n-th has at most n digits. */
+    private static final long[] POWERS_OF_TEN = new long[MAX_FAST_DIGITS + 1];
+    /** The tens and the ones digit of 0 to 99, for writing two digits a division. */
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+        for (int i = 0; i < 100; i++) {
+            TENS[i] = (byte) ('0' + i / 10);
+            ONES[i] = (byte) ('0' + i % 10);
+        }
+    }
+
     private byte[] out;
     private int length;
     private final Map<Instant, byte[]> instants = new HashMap<>();
@@ -41,8 +58,15 @@ final class CopyRows {
         }
         int n = value.length();
         ensure(n);
+        byte[] buffer = out;
+        int at = length;
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
+            if (c > 0x1F && c < 0x80 && c != '\\') {
+                buffer[at++] = (byte) c; // nearly every character: printable ASCII, copied as it is
+                continue;
+            }
+            length = at;
             if (c >= 0x80) {
                 // the rest holds non-ASCII text: the JDK encodes it, and as UTF-8 writes every non-ASCII character
                 // with bytes of 0x80 and above, the bytes below 0x80 are the ASCII characters to escape
@@ -53,8 +77,11 @@ final class CopyRows {
                 }
                 return this;
             }
-            putEscaped((byte) c);
+            putEscaped((byte) c); // a control character or a backslash; a NUL's replacement may grow the buffer
+            buffer = out;
+            at = length;
         }
+        length = at;
         return this;
     }
 
@@ -151,27 +178,40 @@ final class CopyRows {
         boolean negative = unscaled < 0;
         long rest = Math.abs(unscaled);
         int digits = 1;
-        for (long t = rest; t >= 10; t /= 10) {
+        while (digits < POWERS_OF_TEN.length && rest >= POWERS_OF_TEN[digits]) {
             digits++;
         }
         int integerDigits = Math.max(digits - scale, 1);
         int size = (negative ? 1 : 0) + integerDigits + (scale > 0 ? 1 + scale : 0);
         ensure(size);
+        byte[] buffer = out;
         int end = length + size;
         int at = end;
-        for (int k = 0; k < scale; k++) {
-            out[--at] = (byte) ('0' + rest % 10);
+        int left = scale;
+        for (; left >= 2; left -= 2) {
+            int pair = (int) (rest % 100);
+            rest /= 100;
+            buffer[--at] = ONES[pair];
+            buffer[--at] = TENS[pair];
+        }
+        if (left == 1) {
+            buffer[--at] = (byte) ('0' + rest % 10);
             rest /= 10;
         }
         if (scale > 0) {
-            out[--at] = '.';
+            buffer[--at] = '.';
         }
-        for (int k = 0; k < integerDigits; k++) {
-            out[--at] = (byte) ('0' + rest % 10);
-            rest /= 10;
+        for (left = integerDigits; left >= 2; left -= 2) {
+            int pair = (int) (rest % 100);
+            rest /= 100;
+            buffer[--at] = ONES[pair];
+            buffer[--at] = TENS[pair];
+        }
+        if (left == 1) {
+            buffer[--at] = (byte) ('0' + rest % 10);
         }
         if (negative) {
-            out[--at] = '-';
+            buffer[--at] = '-';
         }
         length = end;
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CopyRowsTest {
@@ -34,6 +35,15 @@ class CopyRowsTest {
         rows.add("x\0y").addJson("{\"k\":\"a\\u0000b\"}");
         rows.endRow();
         assertThat(rows.body()).isEqualTo("x\uFFFDy\t{\"k\":\"a\\\\uFFFDb\"}\n");
+    }
+
+    @Test
+    void escapesArriveWholeWhenTheBufferGrowsWhileTheyAreWritten() {
+        CopyRows rows = new CopyRows(1);
+        // 1,004 characters make room for 2,008 bytes (2,048), and the replaced NULs alone take 3,000
+        rows.add("\0".repeat(1000) + "tail");
+        rows.endRow();
+        assertThat(rows.body()).isEqualTo("\uFFFD".repeat(1000) + "tail\n");
     }
 
     @Test
@@ -68,4 +78,22 @@ class CopyRowsTest {
         expected.addAll(List.of(Long.toString(Long.MIN_VALUE), Long.toString(Long.MAX_VALUE), "0", "-42"));
         assertThat(rows.body()).isEqualTo(String.join("\t", expected) + "\n");
     }
+
+    @Test
+    void writesAnyDecimalOfUpTo18DigitsAsItsPlainString() {
+        Random random = new Random(7);
+        List<String> expected = new ArrayList<>();
+        CopyRows rows = new CopyRows(1);
+        for (int i = 0; i < 20_000; i++) {
+            long unscaled = random.nextLong() % POWERS_OF_TEN_18 / (long) Math.pow(10, random.nextInt(18));
+            BigDecimal value = BigDecimal.valueOf(unscaled, random.nextInt(13));
+            rows.add(value);
+            expected.add(value.toPlainString());
+        }
+        rows.endRow();
+
+        assertThat(rows.body()).isEqualTo(String.join("\t", expected) + "\n");
+    }
+
+    private static final long POWERS_OF_TEN_18 = 1_000_000_000_000_000_000L;
 }
