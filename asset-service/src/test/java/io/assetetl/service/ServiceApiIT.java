@@ -99,6 +99,18 @@ class ServiceApiIT {
     }
 
     @Test
+    void pagesUpTo64KiBAreSentWithTheirLengthNotChunked() {
+        for (String query : List.of("/data?limit=50", "/data?limit=500")) {
+            Http.Reply page = http.get(query);
+            int bytes = page.body().getBytes(StandardCharsets.UTF_8).length;
+
+            assertThat(bytes).as(query).isBetween(8 * 1024, 64 * 1024); // above Jersey's default buffer of 8 KiB
+            assertThat(page.header("Content-Length")).as(query).isEqualTo(Integer.toString(bytes));
+            assertThat(page.header("Transfer-Encoding")).as(query).isNull();
+        }
+    }
+
+    @Test
     void callersRequestIdIsEchoed() {
         Http.Reply reply = http.get("/data?limit=1", Map.of("X-Request-Id", "trace-42"));
 
