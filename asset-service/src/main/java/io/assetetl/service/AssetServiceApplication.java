@@ -45,7 +45,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
-import org.glassfish.jersey.server.ServerProperties;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -55,7 +54,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 public class AssetServiceApplication extends Application<AssetServiceConfiguration> {
 
     private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
-    private static final int CONTENT_LENGTH_BUFFER_BYTES = 64 * 1024;
     private static final java.time.Duration LISTEN_RETRY = java.time.Duration.ofSeconds(2);
 
     private final Map<String, String> environment;
@@ -123,10 +121,6 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         AssetQueries assets = new AssetQueries(etl.jdbi(), etl.divergenceThreshold());
         RunQueries runs = new RunQueries(etl.jdbi());
         var jersey = env.jersey();
-        // answers up to this size are buffered and sent with a Content-Length rather than chunked: clients learn the
-        // size, and Jetty skips the chunk framing, whose 12-byte buffers its pool has no bucket for (it counts every
-        // such allocation in a map that requests under load queued on)
-        jersey.property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, CONTENT_LENGTH_BUFFER_BYTES);
         jersey.register(new RequestContextFilter(metrics));
         jersey.register(new BodySizeLimitFilter(MAX_REQUEST_BODY_BYTES));
         jersey.register(new AdminTokenFilter(new AdminToken(configuration.adminToken())));
