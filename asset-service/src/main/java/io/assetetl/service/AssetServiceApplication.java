@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.assetetl.AssetEtl;
 import io.assetetl.query.AssetQueries;
-import io.assetetl.query.SummaryChanges;
 import io.assetetl.query.RunQueries;
+import io.assetetl.query.SummaryChanges;
 import io.assetetl.service.cache.ReadCache;
 import io.assetetl.service.cache.ReadCacheSettings;
 import io.assetetl.service.cli.CommandExit;
@@ -43,6 +43,7 @@ import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -54,7 +55,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 public class AssetServiceApplication extends Application<AssetServiceConfiguration> {
 
     private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
-    private static final java.time.Duration LISTEN_RETRY = java.time.Duration.ofSeconds(2);
+    private static final Duration LISTEN_RETRY = Duration.ofSeconds(2);
 
     private final Map<String, String> environment;
 
