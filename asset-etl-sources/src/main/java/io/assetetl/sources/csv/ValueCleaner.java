@@ -95,6 +95,10 @@ final class ValueCleaner {
         if (cell == null || cell.isEmpty()) {
             return Cleaned.absent();
         }
+        BigDecimal simple = simpleDecimal(cell);
+        if (simple != null) {
+            return Cleaned.of(simple); // at most 18 digits and a scale of at least 0: within every limit below
+        }
         int length = cell.length();
         for (int i = 0; i < length; i++) {
             char c = cell.charAt(i);
@@ -106,13 +110,11 @@ final class ValueCleaner {
         if (e >= 0 && cell.length() - e > 6) {
             return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
         }
-        BigDecimal value = simpleDecimal(cell);
-        if (value == null) {
-            try {
-                value = new BigDecimal(cell);
-            } catch (NumberFormatException ex) {
-                return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
-            }
+        BigDecimal value;
+        try {
+            value = new BigDecimal(cell);
+        } catch (NumberFormatException ex) {
+            return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
         }
         if (value.precision() - value.scale() > MAX_DIGITS || value.scale() > MAX_DIGITS) {
             return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");

@@ -83,6 +83,21 @@ class ValueCleanerTest {
         assertThat(ValueCleaner.plainNumber(cell).value()).isEqualByComparingTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            0.10                 | 0.10
+            6174.42855864        | 6174.42855864
+            -857300763862.01     | -857300763862.01
+            5                    | 5
+            1234567890123456789  | 1234567890123456789
+            1.7E12               | 1700000000000
+            2.50e-3              | 0.00250
+            """)
+    void plainNumbersKeepTheScaleTheyWereWrittenWith(String cell, String expected) {
+        assertThat(ValueCleaner.plainNumber(cell).value()).isEqualTo(new BigDecimal(expected))
+                .hasScaleOf(new BigDecimal(expected).scale());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0", "-0", "-0.00", "6174.42855864", "1.50", "0.000001", "999999999999999999",
         "99999999999999999.9", "-857300763862.01"})
