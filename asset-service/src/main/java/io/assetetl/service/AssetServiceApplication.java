@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.assetetl.AssetEtl;
 import io.assetetl.query.AssetQueries;
 import io.assetetl.query.RunQueries;
-import io.assetetl.query.SummaryChanges;
 import io.assetetl.service.cache.ReadCache;
 import io.assetetl.service.cache.ReadCacheSettings;
+import io.assetetl.service.cache.SummaryChangesListening;
 import io.assetetl.service.cli.CommandExit;
 import io.assetetl.service.cli.IngestCommand;
 import io.assetetl.service.cli.ReprocessCommand;
@@ -43,10 +43,8 @@ import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The asset-etl service: the HTTP API, the scheduler and the {@code ingest}, {@code reprocess} and {@code db}
@@ -55,7 +53,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 public class AssetServiceApplication extends Application<AssetServiceConfiguration> {
 
     private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
-    private static final Duration LISTEN_RETRY = Duration.ofSeconds(2);
 
     private final Map<String, String> environment;
 
@@ -155,27 +152,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         ReadCacheSettings settings = configuration.getReadCache();
         ReadCache<DataResource.PageRequest, DataResource.Page> cache = settings.build(DataResource.Page::weight);
         if (settings.enabled()) {
-            PGSimpleDataSource listening = new PGSimpleDataSource();
-            listening.setURL(database.getUrl());
-            listening.setUser(database.getUser());
-            listening.setPassword(database.getPassword());
-            for (Map.Entry<String, String> property : database.getProperties().entrySet()) {
-                listening.setProperty(property.getKey(), property.getValue());
-            }
-            listening.setApplicationName("asset-service summary changes");
-            env.lifecycle().manage(new Managed() {
-                private SummaryChanges changes;
-
-                @Override
-                public void start() {
-                    changes = SummaryChanges.start(listening, cache, LISTEN_RETRY);
-                }
-
-                @Override
-                public void stop() {
-                    changes.close();
-                }
-            });
+            env.lifecycle().manage(new SummaryChangesListening(database, cache));
         }
         env.metrics().registerGauge("read-cache.listening", () -> cache.isListening() ? 1 : 0);
         env.metrics().registerGauge("read-cache.hits", () -> cache.stats().hitCount());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.EtlMetrics;
 import io.assetetl.run.RunRequest;
+import io.assetetl.service.cache.SummaryChangesListening;
 import io.assetetl.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -85,8 +86,8 @@ class ReadCacheIT {
     void afterTheListeningConnectionIsLostPagesStillShowEveryChange() {
         int terminated = DB.jdbi().withHandle(h -> h.createQuery("""
                 SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                WHERE application_name = 'asset-service summary changes' AND datname = current_database()""")
-                .mapTo(Integer.class).one());
+                WHERE application_name = :name AND datname = current_database()""")
+                .bind("name", SummaryChangesListening.APPLICATION_NAME).mapTo(Integer.class).one());
         assertThat(terminated).isEqualTo(1);
 
         awaitPrice("ADA", p -> true, "ADA, loaded while the service may not be listening", () -> {
