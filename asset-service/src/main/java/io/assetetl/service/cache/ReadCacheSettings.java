@@ -22,6 +22,12 @@ public record ReadCacheSettings(
         enabled = enabled == null || enabled;
         maxSize = maxSize == null ? DataSize.mebibytes(32) : maxSize;
         maxAge = maxAge == null ? Duration.minutes(5) : maxAge;
+        if (maxSize.toBytes() <= 0) {
+            throw new IllegalArgumentException("readCache.maxSize must be more than 0 bytes: " + maxSize);
+        }
+        if (maxAge.toNanoseconds() <= 0) {
+            throw new IllegalArgumentException("readCache.maxAge must be longer than 0: " + maxAge);
+        }
     }
 
     public static ReadCacheSettings defaults() {
