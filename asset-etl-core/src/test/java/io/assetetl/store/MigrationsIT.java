@@ -28,6 +28,15 @@ class MigrationsIT {
     }
 
     @Test
+    void latestValuesLeaveRoomOnEachPageForUpdatesInPlace() {
+        TestDatabase db = TestDatabase.create();
+        String options = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'asset_sources'")
+                .mapTo(String.class).one());
+        assertThat(options).isEqualTo("fillfactor=50");
+    }
+
+    @Test
     void theConnectionGoesBackWithAutoCommitAsItCame() throws Exception {
         TestDatabase db = TestDatabase.createEmpty();
         java.sql.Connection connection = db.dataSource().getConnection();
