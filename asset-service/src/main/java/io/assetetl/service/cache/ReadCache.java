@@ -55,9 +55,14 @@ public final class ReadCache<K, V> implements SummaryChanges.Listener {
             return reader.get();
         }
         Key<K> key = new Key<>(generation.get(), request);
-        V answer = answers.get(key, k -> reader.get());
-        if (generation.get() != key.generation()) {
-            answers.invalidate(key); // read in a generation that has since ended: nobody may be handed it again
+        V answer = answers.getIfPresent(key);
+        if (answer == null) {
+            // read outside the cache's own locks: a slow database holds up only the requests that wait for it
+            answer = reader.get();
+            answers.put(key, answer);
+            if (generation.get() != key.generation()) {
+                answers.invalidate(key); // read in a generation that has since ended: nobody may be handed it
+            }
         }
         return answer;
     }
