@@ -8,6 +8,11 @@ import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TestDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.postgresql.ds.PGSimpleDataSource;
 
 class SummaryChangesIT {
@@ -126,5 +133,44 @@ class SummaryChangesIT {
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
         }
         assertThat(listeningConnections(db)).as("its connection is closed").isZero();
+    }
+
+    @Test
+    void aConnectionThatNeverHearsItsOwnNotificationIsNotTakenForListening() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        Heard heard = new Heard();
+        try (SummaryChanges changes = SummaryChanges.start(deaf(listening(db)), heard, Duration.ofMillis(50),
+                Duration.ofMillis(300))) {
+            assertThat(heard.next()).isEqualTo("lost");
+            assertThat(heard.next()).as("tried again, and still deaf").isEqualTo("lost");
+        }
+    }
+
+    /** Connections of {@code dataSource} that never hear a notification, as behind a pooler in transaction mode. */
+    private static DataSource deaf(DataSource dataSource) {
+        return (DataSource) Proxy.newProxyInstance(SummaryChangesIT.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(dataSource, method, args);
+                    return result instanceof Connection connection ? deaf(connection) : result;
+                });
+    }
+
+    private static Connection deaf(Connection connection) throws SQLException {
+        PGConnection postgres = connection.unwrap(PGConnection.class);
+        PGConnection deafPostgres = (PGConnection) Proxy.newProxyInstance(SummaryChangesIT.class.getClassLoader(),
+                new Class<?>[] {PGConnection.class}, (proxy, method, args) ->
+                        method.getName().equals("getNotifications") ? new PGNotification[0]
+                                : invoke(postgres, method, args));
+        return (Connection) Proxy.newProxyInstance(SummaryChangesIT.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) ->
+                        method.getName().equals("unwrap") ? deafPostgres : invoke(connection, method, args));
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }
