@@ -41,7 +41,6 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
@@ -147,8 +146,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
      * one of the pool's). When the cache is disabled nothing listens, and every page is read from the database.
      */
     private static ReadCache<DataResource.PageRequest, DataResource.Page> readCache(
-            AssetServiceConfiguration configuration, DataSourceFactory database, Environment env)
-            throws SQLException {
+            AssetServiceConfiguration configuration, DataSourceFactory database, Environment env) {
         ReadCacheSettings settings = configuration.getReadCache();
         ReadCache<DataResource.PageRequest, DataResource.Page> cache = settings.build(DataResource.Page::weight);
         if (settings.enabled()) {

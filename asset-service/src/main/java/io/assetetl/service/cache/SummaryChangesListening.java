@@ -9,12 +9,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Listens for changes to the asset summaries while the service runs, on a connection of its own to the service's
  * database: not one of the pool's, which would go back to the pool still listening.
  */
 public final class SummaryChangesListening implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SummaryChangesListening.class);
 
     /** The name the listening connection shows in {@code pg_stat_activity}. */
     public static final String APPLICATION_NAME = "asset-service summary changes";
@@ -25,13 +29,18 @@ public final class SummaryChangesListening implements Managed {
     private SummaryChanges changes;
 
     /** @param database the service's database settings (URL, credentials, driver properties) */
-    public SummaryChangesListening(DataSourceFactory database, SummaryChanges.Listener listener) throws SQLException {
+    public SummaryChangesListening(DataSourceFactory database, SummaryChanges.Listener listener) {
         this.listener = requireNonNull(listener, "listener is null");
         dataSource.setURL(database.getUrl());
         dataSource.setUser(database.getUser());
         dataSource.setPassword(database.getPassword());
         for (Map.Entry<String, String> property : database.getProperties().entrySet()) {
-            dataSource.setProperty(property.getKey(), property.getValue());
+            try {
+                dataSource.setProperty(property.getKey(), property.getValue());
+            } catch (SQLException unknown) {
+                // the driver ignores properties it does not know when the pool connects, and so does this
+                LOG.debug("listening connection: {}", unknown.getMessage());
+            }
         }
         dataSource.setApplicationName(APPLICATION_NAME);
     }
