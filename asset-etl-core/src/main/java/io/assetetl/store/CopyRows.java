@@ -184,36 +184,39 @@ final class CopyRows {
         int integerDigits = Math.max(digits - scale, 1);
         int size = (negative ? 1 : 0) + integerDigits + (scale > 0 ? 1 + scale : 0);
         ensure(size);
-        byte[] buffer = out;
         int end = length + size;
         int at = end;
-        int left = scale;
-        for (; left >= 2; left -= 2) {
-            int pair = (int) (rest % 100);
-            rest /= 100;
-            buffer[--at] = ONES[pair];
-            buffer[--at] = TENS[pair];
-        }
-        if (left == 1) {
-            buffer[--at] = (byte) ('0' + rest % 10);
-            rest /= 10;
-        }
+        rest = putDigits(out, at, rest, scale);
+        at -= scale;
         if (scale > 0) {
-            buffer[--at] = '.';
+            out[--at] = '.';
         }
-        for (left = integerDigits; left >= 2; left -= 2) {
-            int pair = (int) (rest % 100);
-            rest /= 100;
-            buffer[--at] = ONES[pair];
-            buffer[--at] = TENS[pair];
-        }
-        if (left == 1) {
-            buffer[--at] = (byte) ('0' + rest % 10);
-        }
+        putDigits(out, at, rest, integerDigits);
+        at -= integerDigits;
         if (negative) {
-            buffer[--at] = '-';
+            out[--at] = '-';
         }
         length = end;
+    }
+
+    /**
+     * Writes the last {@code count} digits of {@code value} (zeros where it has fewer) into the {@code count} bytes
+     * before {@code end}, two digits a division; returns the digits left above them.
+     */
+    private static long putDigits(byte[] buffer, int end, long value, int count) {
+        int at = end;
+        int left = count;
+        for (; left >= 2; left -= 2) {
+            int pair = (int) (value % 100);
+            value /= 100;
+            buffer[--at] = ONES[pair];
+            buffer[--at] = TENS[pair];
+        }
+        if (left == 1) {
+            buffer[--at] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        return value;
     }
 
     private void put(byte[] bytes) {
