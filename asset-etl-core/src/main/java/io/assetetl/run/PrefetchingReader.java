@@ -7,12 +7,16 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Reads the next batch on a thread of its own while the engine writes the current one, so parsing and the database
- * work overlap. The wrapped reader is only ever used from that one thread, as the SPI promises adapters.
+ * Reads the next batch on a thread of its own, and prepares it there with a function of its own, while the engine
+ * writes the current one, so parsing, checking and the database work overlap. The wrapped reader is only ever used
+ * from that one thread, as the SPI promises adapters.
+ *
+ * @param <T> what a batch becomes once prepared
  */
-final class PrefetchingReader implements SourceReader {
+final class PrefetchingReader<T> implements AutoCloseable {
 
     private static final Object END = new Object();
 
@@ -21,17 +25,17 @@ final class PrefetchingReader implements SourceReader {
     private volatile boolean closed;
     private boolean ended;
 
-    PrefetchingReader(SourceReader reader, int depth, String name) {
+    PrefetchingReader(SourceReader reader, Function<Batch, T> prepare, int depth, String name) {
         this.queue = new ArrayBlockingQueue<>(depth);
-        this.thread = new Thread(() -> pump(reader), "asset-etl-read-" + name);
+        this.thread = new Thread(() -> pump(reader, prepare), "asset-etl-read-" + name);
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void pump(SourceReader reader) {
+    private void pump(SourceReader reader, Function<Batch, T> prepare) {
         try (reader) {
             for (Optional<Batch> next = reader.next(); next.isPresent() && !closed; next = reader.next()) {
-                queue.put(next.get());
+                queue.put(prepare.apply(next.get()));
             }
             if (!closed) {
                 queue.put(END);
@@ -50,8 +54,9 @@ final class PrefetchingReader implements SourceReader {
         }
     }
 
-    @Override
-    public Optional<Batch> next() {
+    /** The next prepared batch, or empty after the last; a failure to read or prepare is thrown here. */
+    @SuppressWarnings("unchecked")
+    public Optional<T> next() {
         if (ended) {
             return Optional.empty();
         }
@@ -74,7 +79,7 @@ final class PrefetchingReader implements SourceReader {
             ended = true;
             throw e;
         }
-        return Optional.of((Batch) item);
+        return Optional.of((T) item);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.assetetl.spi.Batch;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
-import io.assetetl.spi.SourceReader;
 import io.assetetl.store.AssetSummaries;
 import io.assetetl.store.ChunkOutcome;
 import io.assetetl.store.ChunkWriter;
@@ -112,14 +111,16 @@ public final class RunEngine {
         MDC.put("run_id", claim.runId.toString());
         MDC.put("source", claim.source);
         try (Source source = claim.factory.create(claim.source, claim.config, context);
-             SourceReader reader = new PrefetchingReader(source.open(claim.checkpoint), 1, claim.source)) {
+             PrefetchingReader<CheckedBatch> reader = new PrefetchingReader<>(source.open(claim.checkpoint),
+                     batch -> new CheckedBatch(batch, writer.check(batch.records(), true)), 1, claim.source)) {
             LOG.info("run started{}", claim.checkpoint.map(c -> " from checkpoint " + c.position()).orElse(""));
             Totals totals = new Totals();
-            for (Optional<Batch> next = reader.next(); next.isPresent(); next = reader.next()) {
-                Batch batch = next.get();
+            for (Optional<CheckedBatch> next = reader.next(); next.isPresent(); next = reader.next()) {
+                Batch batch = next.get().batch();
+                ChunkWriter.CheckedChunk checked = next.get().checked();
                 ChunkOutcome outcome = claim.handle.inTransaction(h -> {
-                    ChunkOutcome written = writer.write(h, claim.runId, claim.source, batch.records(),
-                            batch.driftEvents(), Optional.of(batch.checkpoint()), true);
+                    ChunkOutcome written = writer.write(h, claim.runId, claim.source, checked, batch.driftEvents(),
+                            Optional.of(batch.checkpoint()));
                     injectFailure(totals.processed, batch.records().size());
                     return written;
                 });
@@ -317,6 +318,10 @@ public final class RunEngine {
         void release() {
             RunEngine.release(handle, source);
         }
+    }
+
+    /** A batch as read, and its records as the writer checked them on the reading thread. */
+    private record CheckedBatch(Batch batch, ChunkWriter.CheckedChunk checked) {
     }
 
     private static final class Totals {

@@ -71,14 +71,13 @@ public final class ChunkWriter {
             + " name, price, mcap, vol, observed_at, pinned_key, raw_type, raw_key, raw_line, raw_index, fetched_at,"
             + " payload, position, reason, detail) FROM STDIN";
 
-    private static final int STREAM_BLOCK_ROWS = 2048;
-    private static final int STREAM_BLOCK_CHARS = 256 * 1024;
+    private static final int STREAM_BLOCK_BYTES = 256 * 1024;
 
     private static final String COPY_QUOTES = "COPY asset_quotes (asset_id, source, observed_at, price_usd,"
-            + " market_cap_usd, volume_24h_usd, run_id) FROM STDIN";
+            + " market_cap_usd, volume_24h_usd, run_id) FROM STDIN (FORMAT binary)";
 
     private static final String COPY_RAW_LINES =
-            "COPY raw_csv_assets (source, file_sha256, line_no, payload, run_id) FROM STDIN";
+            "COPY raw_csv_assets (source, file_sha256, line_no, payload, run_id) FROM STDIN (FORMAT binary)";
 
     private final IdentityRules identity;
 
@@ -92,6 +91,24 @@ public final class ChunkWriter {
     }
 
     /**
+     * Checks a chunk's records and formats what does not depend on the database, without touching it: call it on
+     * any thread, for instance while the previous chunk is being written, then pass the result to
+     * {@link #write(Handle, UUID, String, CheckedChunk, List, Optional)} once.
+     *
+     * @param writeRaw false when the raw rows are already stored (reprocess)
+     */
+    public CheckedChunk check(List<Interpretation> records, boolean writeRaw) {
+        if (records.isEmpty()) {
+            return new CheckedChunk(null, null, writeRaw);
+        }
+        Checked checked = checkRecords(records);
+        if (checked.directQuotes()) {
+            checked.quoteGroups = new QuoteGroups(checked);
+        }
+        return new CheckedChunk(checked, stage(checked, writeRaw), writeRaw);
+    }
+
+    /**
      * Writes a chunk inside the current transaction of {@code handle}.
      *
      * @param checkpoint the checkpoint to save with the chunk, or empty (reprocess)
@@ -99,21 +116,36 @@ public final class ChunkWriter {
      */
     public ChunkOutcome write(Handle handle, UUID runId, String source, List<Interpretation> records,
             List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, boolean writeRaw) {
+        return write(handle, runId, source, check(records, writeRaw), driftEvents, checkpoint);
+    }
+
+    /**
+     * Writes a chunk checked by {@link #check(List, boolean)} inside the current transaction of {@code handle}.
+     *
+     * @param checkpoint the checkpoint to save with the chunk, or empty (reprocess)
+     */
+    public ChunkOutcome write(Handle handle, UUID runId, String source, CheckedChunk chunk,
+            List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint) {
+        chunk.take();
         // room for the chunk's sorts (DISTINCT ON) in memory rather than on disk
         handle.execute("SET LOCAL work_mem TO '64MB'");
         // a commit empties the staging table, but reprocess writes all its chunks in one transaction
         handle.execute("TRUNCATE etl_stage");
         long loaded = 0;
         long rejected = 0;
-        if (!records.isEmpty()) {
-            Checked checked = check(records);
+        int size = chunk.size();
+        if (size > 0) {
+            Checked checked = chunk.checked;
+            Staged staged = chunk.staged;
             boolean direct = checked.directQuotes() && !quotesOverlap(handle, source, checked);
-            Staged staged = stage(checked, writeRaw, direct);
+            if (!direct) {
+                stageOtherObservations(checked, staged);
+            }
             if (staged.fileLines != null) {
                 writeFileLines(handle, runId, source, staged);
             }
             copy(handle, COPY_STAGE, staged.rows::drainTo);
-            if (writeRaw) {
+            if (chunk.writeRaw) {
                 writeOtherRaw(handle, runId, source, staged);
             }
             if (checked.observations > 0) {
@@ -123,7 +155,7 @@ public final class ChunkWriter {
             rejected = writeRejects(handle, runId, source);
         }
         writeDrift(handle, runId, source, driftEvents);
-        ChunkOutcome outcome = new ChunkOutcome(records.size(), loaded, records.size() - loaded - rejected, rejected);
+        ChunkOutcome outcome = new ChunkOutcome(size, loaded, size - loaded - rejected, rejected);
         handle.createUpdate("""
                 UPDATE etl_runs SET records_processed = records_processed + :processed,
                     records_loaded = records_loaded + :loaded, records_unchanged = records_unchanged + :unchanged,
@@ -140,6 +172,36 @@ public final class ChunkWriter {
                 .bind("source", source).bind("stream", c.stream()).bind("position", c.position())
                 .bind("run", runId).execute());
         return outcome;
+    }
+
+    /**
+     * A chunk's records after {@link #check(List, boolean)}: checked, and staged as far as that needs no database.
+     * It is written once; it holds no connection and may be handed from the thread that checked it to the one that
+     * writes it.
+     */
+    public static final class CheckedChunk {
+        private final Checked checked;
+        private final Staged staged;
+        private final boolean writeRaw;
+        private boolean taken;
+
+        private CheckedChunk(Checked checked, Staged staged, boolean writeRaw) {
+            this.checked = checked;
+            this.staged = staged;
+            this.writeRaw = writeRaw;
+        }
+
+        /** How many records the chunk holds. */
+        public int size() {
+            return checked == null ? 0 : checked.records.length;
+        }
+
+        private void take() {
+            if (taken) {
+                throw new IllegalStateException("a checked chunk is written once");
+            }
+            taken = true;
+        }
     }
 
     private static final class Staged {
@@ -173,6 +235,8 @@ public final class ChunkWriter {
         int observations;
         Instant firstObserved;
         Instant lastObserved;
+        /** For chunks whose price history may be copied straight ({@link #directQuotes}). */
+        QuoteGroups quoteGroups;
 
         Checked(int size) {
             records = new Interpretation[size];
@@ -198,7 +262,7 @@ public final class ChunkWriter {
         }
     }
 
-    private Checked check(List<Interpretation> records) {
+    private Checked checkRecords(List<Interpretation> records) {
         Checked checked = new Checked(records.size());
         for (int i = 0; i < checked.records.length; i++) {
             Interpretation record = validate(records.get(i));
@@ -225,62 +289,69 @@ public final class ChunkWriter {
     }
 
     /**
-     * Stages the chunk for its set-based statements. With {@code direct} quotes, an observation is staged only when
-     * it is its key's latest, since the rest of the chunk's price history goes to {@code asset_quotes} by
-     * {@link #copyQuotes}.
+     * Stages the chunk for its set-based statements: every record but the observations that are not their key's
+     * latest. Those go to {@code asset_quotes} straight from the records ({@link #copyQuotes}) unless the chunk needs
+     * them staged too ({@link #stageOtherObservations}), which the database decides.
      */
-    private Staged stage(Checked checked, boolean writeRaw, boolean direct) {
+    private Staged stage(Checked checked, boolean writeRaw) {
         Interpretation[] records = checked.records;
         Staged staged = new Staged(records.length);
-        CopyRows rows = staged.rows;
-        String[] canonical = checked.canonical;
         for (int i = 0; i < records.length; i++) {
-            Interpretation record = records[i];
-            RawRecord raw = record.raw();
-            boolean needsPayload = !(raw instanceof RawRecord.FileLine) || record instanceof Rejection;
-            if (record instanceof Observation o) {
-                boolean latest = checked.isLatest(i);
-                if (writeRaw && raw instanceof RawRecord.FileLine f) {
-                    stageFileLine(staged, f);
-                }
-                if (direct && !latest) {
-                    continue;
-                }
-                needsPayload |= o.sourceId() != null || latest;
-                String sourceKey = o.sourceId() != null ? o.sourceId() : canonical[i];
-                rows.add(i);
-                rows.add("o").add(sourceKey).add(o.sourceSymbol()).add(canonical[i]).add(o.name())
-                        .add(o.priceUsd()).add(o.marketCapUsd()).add(o.volume24hUsd()).add(o.observedAt())
-                        .add(o.sourceId() != null ? identity.pinnedOwner(canonical[i]).orElse(null) : null);
-            } else {
-                if (writeRaw && raw instanceof RawRecord.FileLine f) {
-                    stageFileLine(staged, f);
-                }
-                rows.add(i);
-                rows.add("r").add((String) null).add((String) null).add((String) null).add((String) null)
-                        .add((BigDecimal) null).add((BigDecimal) null).add((BigDecimal) null).add((Instant) null)
-                        .add((String) null);
+            if (writeRaw && records[i].raw() instanceof RawRecord.FileLine f) {
+                stageFileLine(staged, f);
             }
-            if (raw instanceof RawRecord.FileLine f) {
-                rows.add("f").add(f.fileSha256()).add(f.lineNo()).add((String) null).add((Instant) null);
-            } else if (raw instanceof RawRecord.ApiItem a) {
-                staged.apiItems = true;
-                rows.add("a").add(a.recordKey()).add((long) a.page()).add(Integer.toString(a.index()))
-                        .add(a.fetchedAt());
-            } else {
-                staged.keyed = true;
-                rows.add("k").add(((RawRecord.Keyed) raw).recordKey()).add((String) null).add((String) null)
-                        .add((Instant) null);
+            if (!(records[i] instanceof Observation) || checked.isLatest(i)) {
+                stageRecord(checked, staged, i);
             }
-            rows.addJson(needsPayload ? raw.payload() : null).add(raw.position());
-            if (record instanceof Rejection r) {
-                rows.add(r.reason()).add(r.detail());
-            } else {
-                rows.add((String) null).add((String) null);
-            }
-            rows.endRow();
         }
         return staged;
+    }
+
+    /** Stages the observations {@link #stage} left out, for chunks whose price history is upserted from staging. */
+    private void stageOtherObservations(Checked checked, Staged staged) {
+        for (int i = 0; i < checked.records.length; i++) {
+            if (checked.records[i] instanceof Observation && !checked.isLatest(i)) {
+                stageRecord(checked, staged, i);
+            }
+        }
+    }
+
+    private void stageRecord(Checked checked, Staged staged, int i) {
+        CopyRows rows = staged.rows;
+        Interpretation record = checked.records[i];
+        String canonical = checked.canonical[i];
+        RawRecord raw = record.raw();
+        boolean needsPayload = !(raw instanceof RawRecord.FileLine) || record instanceof Rejection;
+        rows.add(i);
+        if (record instanceof Observation o) {
+            needsPayload |= o.sourceId() != null || checked.isLatest(i);
+            String sourceKey = o.sourceId() != null ? o.sourceId() : canonical;
+            rows.add("o").add(sourceKey).add(o.sourceSymbol()).add(canonical).add(o.name())
+                    .add(o.priceUsd()).add(o.marketCapUsd()).add(o.volume24hUsd()).add(o.observedAt())
+                    .add(o.sourceId() != null ? identity.pinnedOwner(canonical).orElse(null) : null);
+        } else {
+            rows.add("r").add((String) null).add((String) null).add((String) null).add((String) null)
+                    .add((BigDecimal) null).add((BigDecimal) null).add((BigDecimal) null).add((Instant) null)
+                    .add((String) null);
+        }
+        if (raw instanceof RawRecord.FileLine f) {
+            rows.add("f").add(f.fileSha256()).add(f.lineNo()).add((String) null).add((Instant) null);
+        } else if (raw instanceof RawRecord.ApiItem a) {
+            staged.apiItems = true;
+            rows.add("a").add(a.recordKey()).add((long) a.page()).add(Integer.toString(a.index()))
+                    .add(a.fetchedAt());
+        } else {
+            staged.keyed = true;
+            rows.add("k").add(((RawRecord.Keyed) raw).recordKey()).add((String) null).add((String) null)
+                    .add((Instant) null);
+        }
+        rows.addJson(needsPayload ? raw.payload() : null).add(raw.position());
+        if (record instanceof Rejection r) {
+            rows.add(r.reason()).add(r.detail());
+        } else {
+            rows.add((String) null).add((String) null);
+        }
+        rows.endRow();
     }
 
     private static void stageFileLine(Staged staged, RawRecord.FileLine f) {
@@ -333,7 +404,7 @@ public final class ChunkWriter {
     /** Formats row {@code k} of a streamed {@code COPY}, or nothing to leave it out. */
     @FunctionalInterface
     private interface CopyRowWriter {
-        void write(CopyRows rows, int k);
+        void write(BinaryCopyRows rows, int k);
     }
 
     /**
@@ -342,13 +413,14 @@ public final class ChunkWriter {
      */
     private static long copyStreaming(Handle handle, String sql, int count, CopyRowWriter writer) {
         return copy(handle, sql, in -> {
-            CopyRows rows = new CopyRows(STREAM_BLOCK_ROWS);
+            BinaryCopyRows rows = new BinaryCopyRows(STREAM_BLOCK_BYTES + STREAM_BLOCK_BYTES / 4);
             for (int k = 0; k < count; k++) {
                 writer.write(rows, k);
-                if (rows.length() >= STREAM_BLOCK_CHARS) {
+                if (rows.length() >= STREAM_BLOCK_BYTES) {
                     rows.drainTo(in);
                 }
             }
+            rows.finish();
             rows.drainTo(in);
         });
     }
@@ -371,10 +443,9 @@ public final class ChunkWriter {
                                AND line_no BETWEEN :min AND :max)""")
                 .bind("source", source).bind("sha", staged.fileShas.iterator().next())
                 .bind("min", staged.minLine).bind("max", staged.maxLine).mapTo(Boolean.class).one();
-        String run = runId.toString();
         CopyRowWriter line = (rows, k) -> {
             RawRecord.FileLine f = staged.fileLines.get(k);
-            rows.add(source).add(f.fileSha256()).add(f.lineNo()).addJson(f.payload()).add(run);
+            rows.add(source).add(f.fileSha256()).add(f.lineNo()).addJsonb(f.payload()).add(runId);
             rows.endRow();
         };
         if (!seen) {
@@ -498,69 +569,108 @@ public final class ChunkWriter {
      * quotes is stored yet; returns how many were written.
      */
     private static long copyQuotes(Handle handle, UUID runId, String source, Checked checked) {
+        QuoteGroups groups = checked.quoteGroups;
         Map<String, Long> assetIds = new HashMap<>();
         handle.createQuery("SELECT a.canonical_symbol, a.id FROM unnest(CAST(:symbols AS text[])) AS c (symbol)"
                         + " JOIN assets a ON a.canonical_symbol = c.symbol")
-                .bind("symbols", checked.symbols())
+                .bind("symbols", groups.symbols)
                 .map((rs, ctx) -> assetIds.put(rs.getString(1), rs.getLong(2))).list();
+        long[] ids = new long[groups.symbols.length];
+        Integer[] byId = new Integer[ids.length];
+        for (int g = 0; g < ids.length; g++) {
+            ids[g] = assetIds.get(groups.symbols[g]);
+            byId[g] = g;
+        }
+        Arrays.sort(byId, Comparator.comparingLong(g -> ids[g]));
         Interpretation[] records = checked.records;
-        long[] ids = new long[records.length];
-        // (asset id, position in the chunk) packed in one long: one primitive sort groups each asset's rows
-        long[] keys = new long[checked.observations];
+        int[] order = groups.order;
+        // the rows in key order: asset by asset, each asset's already in time order
+        int[] rowGroups = new int[order.length];
+        int[] rowPositions = new int[order.length];
         int n = 0;
-        for (int i = 0; i < records.length; i++) {
-            if (records[i] instanceof Observation) {
-                ids[i] = assetIds.get(checked.canonical[i]);
-                keys[n++] = ids[i] << 32 | i;
+        for (int g : byId) {
+            for (int k = groups.starts[g]; k < groups.starts[g + 1]; k++) {
+                if (k + 1 < groups.starts[g + 1] && sameInstant(records, order[k], order[k + 1])) {
+                    continue; // a later record of the chunk gives this asset's price at this instant
+                }
+                rowGroups[n] = g;
+                rowPositions[n++] = order[k];
             }
         }
-        Arrays.sort(keys);
-        int[] order = new int[n];
-        for (int k = 0; k < n; k++) {
-            order[k] = (int) keys[k];
-        }
-        sortEachAssetByTime(records, ids, order);
-        String run = runId.toString();
         return copyStreaming(handle, COPY_QUOTES, n, (rows, k) -> {
-            int i = order[k];
-            if (k + 1 < order.length && sameQuote(records, ids, i, order[k + 1])) {
-                return; // a later record of the chunk gives this asset's price at this instant
-            }
-            Observation o = (Observation) records[i];
-            rows.add(ids[i]).add(source).add(o.observedAt()).add(o.priceUsd()).add(o.marketCapUsd())
-                    .add(o.volume24hUsd()).add(run);
+            Observation o = (Observation) records[rowPositions[k]];
+            rows.add(ids[rowGroups[k]]).add(source).add(o.observedAt()).add(o.priceUsd()).add(o.marketCapUsd())
+                    .add(o.volume24hUsd()).add(runId);
             rows.endRow();
         });
     }
 
-    /** Orders each asset's run of positions by time, then position; file order is usually time order already. */
-    private static void sortEachAssetByTime(Interpretation[] records, long[] ids, int[] order) {
-        Comparator<Integer> byTime = Comparator.<Integer, Instant>comparing(i -> ((Observation) records[i]).observedAt())
-                .thenComparingInt(i -> i);
-        int start = 0;
-        while (start < order.length) {
-            int end = start + 1;
+    /**
+     * A chunk's observations grouped by canonical symbol, each group in time, then input, order: worked out while
+     * the chunk is checked, so that writing its price history only has to order the groups by asset id.
+     */
+    private static final class QuoteGroups {
+        /** The canonical symbol of each group. */
+        final String[] symbols;
+        /** Group {@code g} is {@code order[starts[g]]} to {@code order[starts[g + 1] - 1]}. */
+        final int[] starts;
+        /** Positions of observations in the chunk. */
+        final int[] order;
+
+        QuoteGroups(Checked checked) {
+            Interpretation[] records = checked.records;
+            Map<String, Integer> numbers = new HashMap<>();
+            // (group, position in the chunk) packed in one long: one primitive sort groups each symbol's rows
+            long[] keys = new long[checked.observations];
+            int n = 0;
+            for (int i = 0; i < records.length; i++) {
+                if (records[i] instanceof Observation) {
+                    long group = numbers.computeIfAbsent(checked.canonical[i], symbol -> numbers.size());
+                    keys[n++] = group << 32 | i;
+                }
+            }
+            Arrays.sort(keys);
+            symbols = new String[numbers.size()];
+            numbers.forEach((symbol, group) -> symbols[group] = symbol);
+            starts = new int[symbols.length + 1];
+            order = new int[n];
+            for (int k = 0; k < n; k++) {
+                order[k] = (int) keys[k];
+                starts[(int) (keys[k] >>> 32) + 1] = k + 1;
+            }
+            for (int g = 0; g < symbols.length; g++) {
+                sortByTime(records, order, starts[g], starts[g + 1]);
+            }
+        }
+
+        /** Orders {@code order[start..end)} by time, then position; file order is usually time order already. */
+        private static void sortByTime(Interpretation[] records, int[] order, int start, int end) {
             boolean sorted = true;
-            while (end < order.length && ids[order[end]] == ids[order[start]]) {
-                sorted &= byTime.compare(order[end - 1], order[end]) < 0;
-                end++;
+            for (int k = start + 1; k < end && sorted; k++) {
+                int time = observedAt(records, order[k - 1]).compareTo(observedAt(records, order[k]));
+                sorted = time < 0 || (time == 0 && order[k - 1] < order[k]);
             }
-            if (!sorted) {
-                Integer[] run = new Integer[end - start];
-                for (int k = start; k < end; k++) {
-                    run[k - start] = order[k];
-                }
-                Arrays.sort(run, byTime);
-                for (int k = start; k < end; k++) {
-                    order[k] = run[k - start];
-                }
+            if (sorted) {
+                return;
             }
-            start = end;
+            Integer[] run = new Integer[end - start];
+            for (int k = start; k < end; k++) {
+                run[k - start] = order[k];
+            }
+            Arrays.sort(run, Comparator.<Integer, Instant>comparing(i -> observedAt(records, i))
+                    .thenComparingInt(i -> i));
+            for (int k = start; k < end; k++) {
+                order[k] = run[k - start];
+            }
         }
     }
 
-    private static boolean sameQuote(Interpretation[] records, long[] ids, int a, int b) {
-        return ids[a] == ids[b] && ((Observation) records[a]).observedAt().equals(((Observation) records[b]).observedAt());
+    private static Instant observedAt(Interpretation[] records, int i) {
+        return ((Observation) records[i]).observedAt();
+    }
+
+    private static boolean sameInstant(Interpretation[] records, int a, int b) {
+        return observedAt(records, a).equals(observedAt(records, b));
     }
 
     /** Returns how many quotes were written: the command's row count covers both inserted and updated rows. */

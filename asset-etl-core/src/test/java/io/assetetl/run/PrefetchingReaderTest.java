@@ -43,7 +43,7 @@ class PrefetchingReaderTest {
     void aFailureAfterTheLastBatchReachesTheCallerEvenWhenTheQueueIsFull() {
         AtomicBoolean closed = new AtomicBoolean();
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            PrefetchingReader prefetching = new PrefetchingReader(reader(2, true, closed), 1, "test");
+            PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(2, true, closed), b -> b, 1, "test");
             Thread.sleep(100); // let the reading thread fill the queue and fail behind it
             assertThat(prefetching.next()).isPresent();
             assertThat(prefetching.next()).isPresent();
@@ -56,7 +56,7 @@ class PrefetchingReaderTest {
     @Test
     void batchesArriveInOrderAndTheEndStaysTheEnd() {
         AtomicBoolean closed = new AtomicBoolean();
-        PrefetchingReader prefetching = new PrefetchingReader(reader(3, false, closed), 1, "test");
+        PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(3, false, closed), b -> b, 1, "test");
         for (int i = 1; i <= 3; i++) {
             assertThat(prefetching.next()).get().extracting(b -> b.checkpoint().position())
                     .isEqualTo("{\"n\":" + i + "}");
@@ -71,8 +71,25 @@ class PrefetchingReaderTest {
     @Test
     void closingEarlyStopsTheReadingThreadAndClosesTheReader() {
         AtomicBoolean closed = new AtomicBoolean();
-        PrefetchingReader prefetching = new PrefetchingReader(reader(1000, false, closed), 1, "test");
+        PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(1000, false, closed), b -> b, 1, "test");
         assertThat(prefetching.next()).isPresent();
+        prefetching.close();
+        assertThat(closed).isTrue();
+    }
+
+    @Test
+    void preparesEachBatchOnTheReadingThreadAndPassesAFailureToPrepareToTheCaller() {
+        AtomicBoolean closed = new AtomicBoolean();
+        PrefetchingReader<String> prefetching = new PrefetchingReader<>(reader(3, false, closed), batch -> {
+            if (batch.checkpoint().position().equals("{\"n\":2}")) {
+                throw new IllegalStateException("cannot prepare batch 2");
+            }
+            return Thread.currentThread().getName() + " " + batch.checkpoint().position();
+        }, 1, "test");
+        assertThat(prefetching.next()).contains("asset-etl-read-test {\"n\":1}");
+        assertThatThrownBy(prefetching::next).isInstanceOf(IllegalStateException.class)
+                .hasMessage("cannot prepare batch 2");
+        assertThat(prefetching.next()).isEmpty();
         prefetching.close();
         assertThat(closed).isTrue();
     }
