@@ -46,6 +46,9 @@ class BundledConfigurationTest {
 
         assertThat(config.getDataSourceFactory().getUrl()).isEqualTo(EmbeddedDatabaseFallback.EMBEDDED);
         assertThat(config.getDataSourceFactory().getUser()).isEmpty();
+        // a command uses one or two connections: the pool opens two at start, not Dropwizard's ten
+        assertThat(config.getDataSourceFactory().getInitialSize()).isEqualTo(2);
+        assertThat(config.getDataSourceFactory().getMinSize()).isEqualTo(2);
         assertThat(config.getHome()).isEqualTo("./data");
         assertThat(config.adminToken()).isEmpty();
         assertThat(config.getEtlInterval().every()).contains(Duration.ofMinutes(15));
@@ -102,6 +105,8 @@ class BundledConfigurationTest {
         AssetServiceConfiguration bundled = bundled(Map.of());
 
         assertThat(example.getDataSourceFactory().getUrl()).isEqualTo(bundled.getDataSourceFactory().getUrl());
+        assertThat(example.getDataSourceFactory().getInitialSize())
+                .isEqualTo(bundled.getDataSourceFactory().getInitialSize());
         assertThat(example.getEtlInterval()).hasToString(bundled.getEtlInterval().toString());
         assertThat(example.getHome()).isEqualTo(bundled.getHome());
         assertThat(example.getSources()).isEmpty();
