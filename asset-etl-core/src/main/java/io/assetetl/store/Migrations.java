@@ -2,10 +2,13 @@ package io.assetetl.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import javax.sql.DataSource;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.analytics.configuration.AnalyticsArgs;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -15,6 +18,10 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 /**
  * Applies the asset-etl Liquibase changelog, the one source of truth for the schema (the service's
  * {@code db migrate} runs the same file).
+ *
+ * <p>Liquibase OSS sends usage data to Liquibase by default (since 4.30), after fetching its settings for that over
+ * HTTPS. Migrating a user's database does not: analytics stay off unless {@code liquibase.analytics.enabled} is set
+ * as a system property or {@code LIQUIBASE_ANALYTICS_ENABLED} in the environment, which then decide.
  */
 public final class Migrations {
 
@@ -39,7 +46,37 @@ public final class Migrations {
         }
     }
 
-    private static void update(Connection connection) throws SQLException {
+    /**
+     * Turns Liquibase's analytics off for this JVM unless they were set explicitly: for applications that run
+     * Liquibase themselves too (the service's {@code db} commands).
+     */
+    public static void turnOffLiquibaseAnalyticsUnlessSet() {
+        if (!analyticsSetExplicitly()) {
+            System.setProperty(AnalyticsArgs.ENABLED.getKey(), "false");
+        }
+    }
+
+    /** What {@link #migrate} runs Liquibase with: analytics off unless they were set explicitly. */
+    static Map<String, Object> liquibaseScope() {
+        return analyticsSetExplicitly() ? Map.of() : Map.of(AnalyticsArgs.ENABLED.getKey(), false);
+    }
+
+    private static boolean analyticsSetExplicitly() {
+        return System.getProperty(AnalyticsArgs.ENABLED.getKey()) != null
+                || System.getenv("LIQUIBASE_ANALYTICS_ENABLED") != null;
+    }
+
+    private static void update(Connection connection) {
+        try {
+            Scope.child(liquibaseScope(), () -> updateInScope(connection));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("schema migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void updateInScope(Connection connection) {
         try {
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));

@@ -65,6 +65,8 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
     }
 
     public static void main(String[] args) throws Exception {
+        // Liquibase OSS would send usage data to Liquibase from `db` commands and migrations (see Migrations)
+        Migrations.turnOffLiquibaseAnalyticsUnlessSet();
         new AssetServiceApplication().run(args);
     }
 
