@@ -26,7 +26,7 @@ import liquibase.resource.ClassLoaderResourceAccessor;
 public final class Migrations {
 
     /** The classpath location of the changelog. */
-    public static final String CHANGELOG = "io/assetetl/db/changelog.xml";
+    public static final String CHANGELOG = "io/assetetl/db/changelog.yaml";
 
     private Migrations() {
     }

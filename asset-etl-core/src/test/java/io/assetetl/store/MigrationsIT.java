@@ -64,6 +64,27 @@ class MigrationsIT {
     }
 
     @Test
+    void aDatabaseMigratedThroughTheEarlierXmlMasterChangelogHasNothingPending() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        try (java.sql.Connection connection = db.dataSource().getConnection()) {
+            new Liquibase("io/assetetl/db/changelog-before-yaml.xml",
+                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
+                    .update(new Contexts(), new LabelExpression());
+        }
+        long applied = db.count("databasechangelog");
+
+        try (java.sql.Connection connection = db.dataSource().getConnection()) {
+            Liquibase current = new Liquibase(Migrations.CHANGELOG,
+                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
+            assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression())).isEmpty();
+        }
+        Migrations.migrate(db.dataSource());
+        assertThat(db.count("databasechangelog")).isEqualTo(applied).isPositive();
+    }
+
+    @Test
     void upgradingKeepsTheStoredLinesAndNumbersTheFilesInTheOrderTheyWereFirstStored() throws Exception {
         TestDatabase db = TestDatabase.createEmpty();
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
