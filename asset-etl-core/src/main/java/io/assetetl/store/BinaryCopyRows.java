@@ -238,33 +238,17 @@ final class BinaryCopyRows {
 
     /** Writes {@code value}'s length and UTF-8 bytes, after {@code prefix} when it is a byte (jsonb's version). */
     private void putText(String value, int prefix) {
-        int n = value.length();
-        ensure(4 + 1 + n);
-        int lengthAt = length;
-        length += 4;
-        if (prefix >= 0) {
+        // the JDK's own encoding: for the ASCII most values are, a copy the JIT compilers already know well
+        byte[] bytes = (value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD'))
+                .getBytes(StandardCharsets.UTF_8);
+        if (prefix < 0) {
+            putInt(bytes.length);
+        } else {
+            putInt(1 + bytes.length);
+            ensure(1);
             out[length++] = (byte) prefix;
         }
-        byte[] buffer = out;
-        int at = length;
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            if (c != 0 && c < 0x80) {
-                buffer[at++] = (byte) c; // nearly every character: ASCII, copied as it is
-                continue;
-            }
-            length = at;
-            // the rest holds non-ASCII text or a NUL: the JDK encodes it
-            put(value.substring(i).replace('\0', '\uFFFD').getBytes(StandardCharsets.UTF_8));
-            at = length;
-            break;
-        }
-        length = at;
-        int size = length - lengthAt - 4;
-        out[lengthAt] = (byte) (size >>> 24);
-        out[lengthAt + 1] = (byte) (size >>> 16);
-        out[lengthAt + 2] = (byte) (size >>> 8);
-        out[lengthAt + 3] = (byte) size;
+        put(bytes);
     }
 
     private void put(byte[] bytes) {
