@@ -36,6 +36,10 @@ final class Payload {
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     private final StringBuilder out = new StringBuilder(256);
+    /** The keys {@link #quotedKeys} were quoted for: a reader passes the same list for every row of a file. */
+    private List<String> quotedFor;
+    /** Each key as a JSON string and its colon, quoted once per file rather than once a row. */
+    private String[] quotedKeys;
 
     /**
      * The payload keys of a header row: the headers trimmed, a blank one named {@code column_N} (1-based), a
@@ -70,9 +74,11 @@ final class Payload {
         out.setLength(0);
         out.append('{');
         int size = keys.size();
+        String[] quoted = quoted(keys);
         for (int i = 0; i < size; i++) {
             comma();
-            field(keys.get(i), i < values.length ? values[i] : null);
+            out.append(quoted[i]);
+            value(i < values.length ? values[i] : null);
         }
         if (values.length > size) {
             comma();
@@ -95,6 +101,17 @@ final class Payload {
             field(PROBLEM, problem);
         }
         return out.append('}').toString();
+    }
+
+    private String[] quoted(List<String> keys) {
+        if (keys != quotedFor) {
+            quotedKeys = new String[keys.size()];
+            for (int i = 0; i < quotedKeys.length; i++) {
+                quotedKeys[i] = "\"" + new String(QUOTE.quoteAsString(keys.get(i))) + "\":";
+            }
+            quotedFor = keys;
+        }
+        return quotedKeys;
     }
 
     /** Separates a field from the one before it, if any. */

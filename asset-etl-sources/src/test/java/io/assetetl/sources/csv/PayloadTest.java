@@ -45,6 +45,20 @@ class PayloadTest {
     }
 
     @Test
+    void eachRowIsKeyedByTheHeadersItIsWrittenWithWhenTheyChange() {
+        Payload payload = new Payload();
+        List<String> first = List.of("symbol", "price");
+
+        String a = payload.write(first, new String[] {"BTC", "1"}, null, null);
+        String b = payload.write(List.of("ticker", "usd"), new String[] {"ETH", "2"}, null, null);
+        String c = payload.write(first, new String[] {"SOL", "3"}, null, null);
+
+        assertThat(a).isEqualTo("{\"symbol\":\"BTC\",\"price\":\"1\"}");
+        assertThat(b).isEqualTo("{\"ticker\":\"ETH\",\"usd\":\"2\"}");
+        assertThat(c).isEqualTo("{\"symbol\":\"SOL\",\"price\":\"3\"}");
+    }
+
+    @Test
     void whatARowNeedsBeyondItsCellsGoesUnderReservedKeys() {
         Payload payload = new Payload();
         List<String> keys = List.of("symbol", "price");
