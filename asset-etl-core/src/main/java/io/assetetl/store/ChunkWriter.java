@@ -38,7 +38,11 @@ import org.postgresql.copy.CopyIn;
  * source, price history (when staged) and rejects, and note the changed assets' summaries as pending
  * ({@link AssetSummaries}). Canonical rows are only written when a value is distinct, so an unchanged input changes
  * nothing. The staging table carries a payload only where one is needed (the latest record per key, rejects, API
- * items), which keeps the hot path close to the cost of the raw {@code COPY}.
+ * items), which keeps the hot path close to the cost of the raw {@code COPY}. The two large {@code COPY}s (raw lines
+ * and price history) use PostgreSQL's binary format ({@link BinaryCopyRows}), so the server parses no text for them.
+ *
+ * <p>What needs no database (the engine's checks, the staging rows, the price history grouped by symbol) is done by
+ * {@link #check}, which the engine runs on its reading thread while the previous chunk is being written.
  */
 public final class ChunkWriter {
 
