@@ -149,6 +149,25 @@ class CsvSourceIT {
         assertThat(db.count("asset_quotes")).isEqualTo(3);
     }
 
+    @Test
+    void aRewrittenFileWhoseHistoryOverlapsKeepsEveryQuoteOfItsRowsNotOnlyEachAssetsLatest() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\n");
+        run();
+
+        // BTC at 12:00 is stored already, so the chunk's history is upserted from staging: 11:00 and 12:00 are not
+        // BTC's latest row of the chunk, and must be staged too
+        Files.writeString(file, HEADER + "BTC,Bitcoin,0.5,,,2025-01-15T11:00:00Z\nBTC,Bitcoin,1.5,,,2025-01-15T12:00:00Z\n"
+                + "BTC,Bitcoin,2,,,2025-01-15T13:00:00Z\n");
+        RunResult rewritten = run();
+
+        assertThat(rewritten.loaded()).as("11:00 added, 12:00 updated, 13:00 added").isEqualTo(3);
+        List<String> history = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT price_usd::text FROM asset_quotes WHERE source = 'csv' ORDER BY observed_at")
+                .mapTo(String.class).list());
+        assertThat(history).containsExactly("0.5", "1.5", "2");
+        assertThat(price("BTC")).isEqualByComparingTo("2");
+    }
+
     private BigDecimal quote(String symbol) {
         return db.jdbi().withHandle(h -> h.createQuery("""
                 SELECT q.price_usd FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
