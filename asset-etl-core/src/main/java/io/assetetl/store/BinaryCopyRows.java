@@ -190,7 +190,7 @@ final class BinaryCopyRows {
         return Arrays.copyOf(out, length);
     }
 
-    /** Sends the bytes formatted so far to {@code copy} and forgets them; a row may continue after it. */
+    /** Sends the rows formatted so far to {@code copy} and forgets them; only between rows. */
     void drainTo(CopyIn copy) throws SQLException {
         if (rowAt >= 0) {
             throw new IllegalStateException("drain between rows only");
