@@ -130,6 +130,27 @@ class CsvSourceIT {
     }
 
     @Test
+    void aFileRewrittenBackToAnEarlierContentStoresNoLineTwice() throws Exception {
+        String earlier = HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\nETH,Ethereum,2,,,2025-01-15T12:00:00Z\n";
+        Files.writeString(file, earlier);
+        run();
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1.5,,,2025-01-15T13:00:00Z\n");
+        run();
+
+        // the earlier content's lines are stored already: they go through staging and ON CONFLICT DO NOTHING
+        Files.writeString(file, earlier);
+        RunResult again = run();
+
+        assertThat(again.status()).as(again.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(again.processed()).isEqualTo(2);
+        assertThat(db.count("raw_csv_assets")).isEqualTo(3);
+        long files = db.jdbi().withHandle(h -> h.createQuery("SELECT count(DISTINCT file_sha256) FROM raw_csv_assets")
+                .mapTo(Long.class).one());
+        assertThat(files).isEqualTo(2);
+        assertThat(price("BTC")).as("13:00 stays the latest").isEqualByComparingTo("1.5");
+    }
+
+    @Test
     void priceHistoryKeepsOneQuotePerAssetAndInstantWhoeverWritesItAgain() throws Exception {
         Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\nBTC,Bitcoin,2,,,2025-01-15T12:00:00Z\n"
                 + "ETH,Ethereum,3,,,2025-01-15T12:00:00Z\n");
