@@ -8,7 +8,6 @@ import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
-import liquibase.analytics.configuration.AnalyticsArgs;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
@@ -24,6 +23,13 @@ import liquibase.resource.ClassLoaderResourceAccessor;
  * as a system property or {@code LIQUIBASE_ANALYTICS_ENABLED} in the environment, which then decide.
  */
 public final class Migrations {
+
+    /**
+     * Liquibase's analytics setting ({@code AnalyticsArgs.ENABLED}), named here rather than read from that class:
+     * reading it sets Liquibase up, and before an application has configured its logging, Liquibase's first log
+     * lines would go to stdout through the logging defaults.
+     */
+    static final String ANALYTICS_SETTING = "liquibase.analytics.enabled";
 
     /** The classpath location of the changelog. */
     public static final String CHANGELOG = "io/assetetl/db/changelog.yaml";
@@ -52,17 +58,17 @@ public final class Migrations {
      */
     public static void turnOffLiquibaseAnalyticsUnlessSet() {
         if (!analyticsSetExplicitly()) {
-            System.setProperty(AnalyticsArgs.ENABLED.getKey(), "false");
+            System.setProperty(ANALYTICS_SETTING, "false");
         }
     }
 
     /** What {@link #migrate} runs Liquibase with: analytics off unless they were set explicitly. */
     static Map<String, Object> liquibaseScope() {
-        return analyticsSetExplicitly() ? Map.of() : Map.of(AnalyticsArgs.ENABLED.getKey(), false);
+        return analyticsSetExplicitly() ? Map.of() : Map.of(ANALYTICS_SETTING, false);
     }
 
     private static boolean analyticsSetExplicitly() {
-        return System.getProperty(AnalyticsArgs.ENABLED.getKey()) != null
+        return System.getProperty(ANALYTICS_SETTING) != null
                 || System.getenv("LIQUIBASE_ANALYTICS_ENABLED") != null;
     }
 

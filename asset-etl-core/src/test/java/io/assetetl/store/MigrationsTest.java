@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class MigrationsTest {
 
-    private static final String SETTING = "liquibase.analytics.enabled";
+    private static final String SETTING = Migrations.ANALYTICS_SETTING;
 
     @BeforeEach
     void nothingSetExplicitly() {
@@ -30,6 +30,11 @@ class MigrationsTest {
         assertThat(AnalyticsArgs.ENABLED.getCurrentValue()).isNotEqualTo(Boolean.FALSE);
         Boolean enabled = Scope.child(Migrations.liquibaseScope(), () -> AnalyticsArgs.ENABLED.getCurrentValue());
         assertThat(enabled).isFalse();
+    }
+
+    @Test
+    void theSettingNamedIsLiquibasesOwn() {
+        assertThat(Migrations.ANALYTICS_SETTING).isEqualTo(AnalyticsArgs.ENABLED.getKey());
     }
 
     @Test

@@ -78,6 +78,8 @@ class ControlledFailureIT {
         Process process = builder.start();
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        return new Outcome(process.exitValue(), JSON.readTree(lines.get(lines.size() - 1)));
+        // logs, the libraries' included, go to stderr: stdout is the summary alone
+        assertThat(lines).as("stdout of the packaged ingest command").hasSize(1);
+        return new Outcome(process.exitValue(), JSON.readTree(lines.get(0)));
     }
 }
