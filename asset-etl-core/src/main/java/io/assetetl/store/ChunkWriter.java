@@ -255,11 +255,6 @@ public final class ChunkWriter {
             return observations > 0 && !sourceIds && !otherThanFileLines;
         }
 
-        /** The chunk's canonical symbols: its keys, when it has no source ids (the direct path). */
-        String[] symbols() {
-            return latest.keySet().toArray(String[]::new);
-        }
-
         boolean isLatest(int i) {
             Observation o = (Observation) records[i];
             return latest.get(o.sourceId() != null ? o.sourceId() : canonical[i]) == i;
@@ -553,7 +548,8 @@ public final class ChunkWriter {
 
     /**
      * Whether any quote of this source is stored already for the chunk's symbols within its time range. This run
-     * holds the source's lock, so nothing else writes this source's quotes while the chunk is written.
+     * holds the source's lock, so nothing else writes this source's quotes while the chunk is written. Only for
+     * chunks whose history may be copied straight, which have their {@link QuoteGroups}.
      */
     private static boolean quotesOverlap(Handle handle, String source, Checked checked) {
         return handle.createQuery("""
@@ -561,7 +557,7 @@ public final class ChunkWriter {
                                JOIN assets a ON a.canonical_symbol = c.symbol
                                JOIN asset_quotes q ON q.asset_id = a.id AND q.source = :source
                                                   AND q.observed_at BETWEEN :first AND :last)""")
-                .bind("symbols", checked.symbols()).bind("source", source)
+                .bind("symbols", checked.quoteGroups.symbols).bind("source", source)
                 .bind("first", checked.firstObserved.atOffset(ZoneOffset.UTC))
                 .bind("last", checked.lastObserved.atOffset(ZoneOffset.UTC))
                 .mapTo(Boolean.class).one();
