@@ -264,13 +264,16 @@ public final class ChunkWriter {
     private Checked checkRecords(List<Interpretation> records) {
         Checked checked = new Checked(records.size());
         for (int i = 0; i < checked.records.length; i++) {
-            Interpretation record = validate(records.get(i));
+            Interpretation record = records.get(i);
+            String canonical = record instanceof Observation o ? identity.canonicalSymbol(o.sourceSymbol()).orElse(null)
+                    : null;
+            record = validate(record, canonical);
             checked.records[i] = record;
             checked.otherThanFileLines |= !(record.raw() instanceof RawRecord.FileLine);
             if (record instanceof Observation o) {
                 checked.observations++;
                 checked.sourceIds |= o.sourceId() != null;
-                checked.canonical[i] = identity.canonicalSymbol(o.sourceSymbol()).orElseThrow();
+                checked.canonical[i] = canonical;
                 String key = o.sourceId() != null ? o.sourceId() : checked.canonical[i];
                 Interpretation[] all = checked.records;
                 checked.latest.merge(key, i, (a, b) -> ((Observation) all[b]).observedAt()
@@ -363,10 +366,14 @@ public final class ChunkWriter {
         staged.fileLines.add(f);
     }
 
-    /** The engine's own guard: whatever an adapter hands out, canonical tables only get valid values. */
-    private Interpretation validate(Interpretation record) {
+    /**
+     * The engine's own guard: whatever an adapter hands out, canonical tables only get valid values.
+     *
+     * @param canonical an observation's canonical symbol, or {@code null} when it has none
+     */
+    private static Interpretation validate(Interpretation record, String canonical) {
         if (record instanceof Observation o) {
-            if (identity.canonicalSymbol(o.sourceSymbol()).isEmpty()) {
+            if (canonical == null) {
                 return Rejection.of(RejectReason.MISSING_SYMBOL, "symbol is empty", o.raw());
             }
             if (o.priceUsd().signum() <= 0) {
