@@ -30,6 +30,7 @@ import io.assetetl.service.resources.HealthResource;
 import io.assetetl.service.resources.RunResource;
 import io.assetetl.service.resources.SourceResource;
 import io.assetetl.service.resources.StatsResource;
+import io.assetetl.service.warmup.WarmUp;
 import io.assetetl.store.Migrations;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.server.AbstractServerFactory;
@@ -139,6 +140,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         JsonErrorHandler errors = new JsonErrorHandler();
         env.getApplicationContext().setErrorHandler(errors);
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
+        WarmUp.install(configuration.getWarmUp(), env);
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
                 .addMapping("/metrics");
     }

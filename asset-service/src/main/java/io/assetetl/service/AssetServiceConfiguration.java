@@ -6,6 +6,7 @@ import io.assetetl.AssetEtl;
 import io.assetetl.run.EtlMetrics;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.cache.ReadCacheSettings;
+import io.assetetl.service.warmup.WarmUpSettings;
 import io.assetetl.sources.BuiltInSources;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
@@ -58,6 +59,8 @@ public class AssetServiceConfiguration extends Configuration {
 
     @NotNull
     private ReadCacheSettings readCache = ReadCacheSettings.defaults();
+
+    private WarmUpSettings warmUp = WarmUpSettings.off();
 
     @JsonIgnore
     private EmbeddedDatabaseFallback embeddedDatabase;
@@ -182,6 +185,17 @@ public class AssetServiceConfiguration extends Configuration {
     @JsonProperty
     public void setReadCache(ReadCacheSettings readCache) {
         this.readCache = readCache == null ? ReadCacheSettings.defaults() : readCache;
+    }
+
+    /** How many requests the service sends itself before it takes connections (none unless set). */
+    @JsonProperty
+    public WarmUpSettings getWarmUp() {
+        return warmUp;
+    }
+
+    @JsonProperty
+    public void setWarmUp(WarmUpSettings warmUp) {
+        this.warmUp = warmUp == null ? WarmUpSettings.off() : warmUp;
     }
 
     /**

@@ -55,6 +55,7 @@ class BundledConfigurationTest {
         assertThat(config.getFailAfterRecords()).isNull();
         assertThat(config.getDivergenceThreshold()).isEqualByComparingTo(new BigDecimal("0.05"));
         assertThat(config.getLogFormat()).isEqualTo("text");
+        assertThat(config.getWarmUp().requests()).isEqualTo(20_000);
         DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
         assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(8080);
         assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(8081);
@@ -72,7 +73,8 @@ class BundledConfigurationTest {
                 "ETL_FAIL_AFTER_RECORDS", "1000",
                 "PORT", "9000",
                 "ADMIN_PORT", "9001",
-                "LOG_FORMAT", "json"));
+                "LOG_FORMAT", "json",
+                "WARM_UP_REQUESTS", "0"));
 
         assertThat(config.getDataSourceFactory().getUrl())
                 .isEqualTo("jdbc:postgresql://db:5432/assets?ssl=true&sslmode=require");
@@ -82,6 +84,7 @@ class BundledConfigurationTest {
         assertThat(config.adminToken()).contains("tok: #1");
         assertThat(config.getEtlInterval().every()).isEmpty();
         assertThat(config.getFailAfterRecords()).isEqualTo(1000L);
+        assertThat(config.getWarmUp().enabled()).isFalse();
         DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
         assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(9000);
         assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(9001);
@@ -109,6 +112,7 @@ class BundledConfigurationTest {
                 .isEqualTo(bundled.getDataSourceFactory().getInitialSize());
         assertThat(example.getEtlInterval()).hasToString(bundled.getEtlInterval().toString());
         assertThat(example.getHome()).isEqualTo(bundled.getHome());
+        assertThat(example.getWarmUp()).isEqualTo(bundled.getWarmUp());
         assertThat(example.getSources()).isEmpty();
     }
 

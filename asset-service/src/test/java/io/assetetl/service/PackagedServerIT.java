@@ -56,6 +56,10 @@ class PackagedServerIT {
                 JsonNode health = awaitAllSourcesSucceeded(http, server);
 
                 assertThat(health.get("database").asText()).isEqualTo("connected");
+                String log = Files.readString(home.resolve("server.log"));
+                assertThat(log).as("the bundled warm-up, all answered 200")
+                        .containsPattern("Warmed up with [1-9][0-9]* requests in [0-9]+ ms \\(0 not answered 200\\)");
+                assertThat(log).as("warm-up requests are not in the request log").doesNotContain("\"GET /data");
                 assertThat(Files.isDirectory(home.resolve("postgres"))).as("embedded data folder").isTrue();
                 JsonNode btc = http.get("/assets/BTC").json();
                 List<String> sources = new ArrayList<>();

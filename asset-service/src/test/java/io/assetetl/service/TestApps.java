@@ -19,6 +19,9 @@ final class TestApps {
     }
 
     /**
+     * Without the bundled warm-up unless {@code overrides} set {@code warmUp.requests} (two overrides of one setting
+     * would not be applied in a fixed order).
+     *
      * @param sourceEnvironment what the built-in sources read (CSV_SOURCE_PATH, COINGECKO_BASE_URL, ...)
      * @param overrides   configuration settings, as {@code path=value}
      */
@@ -32,9 +35,14 @@ final class TestApps {
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("logging.level", "WARN")));
+        boolean warmUpSet = false;
         for (String override : overrides) {
             int eq = override.indexOf('=');
             all.add(ConfigOverride.config(override.substring(0, eq), override.substring(eq + 1)));
+            warmUpSet |= override.startsWith("warmUp.requests=");
+        }
+        if (!warmUpSet) {
+            all.add(ConfigOverride.config("warmUp.requests", "0"));
         }
         return new DropwizardTestSupport<>(AssetServiceApplication.class, (String) null,
                 all.toArray(ConfigOverride[]::new)) {

@@ -3,6 +3,7 @@ package io.assetetl.service.http;
 import static java.util.Objects.requireNonNull;
 
 import io.assetetl.service.metrics.ServiceMetrics;
+import io.assetetl.service.warmup.WarmUp;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -21,7 +22,7 @@ import org.glassfish.jersey.uri.UriTemplate;
 
 /**
  * Gives every request an id (the caller's {@code X-Request-Id} when it is a plain token, else a new UUID), sends it
- * back as {@code X-Request-Id}, and records the request's latency by route template.
+ * back as {@code X-Request-Id}, and records the request's latency by route template (not a {@link WarmUp} request's).
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -61,7 +62,7 @@ public final class RequestContextFilter implements ContainerRequestFilter, Conta
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         response.getHeaders().putSingle(HEADER, requestId(request));
         Object started = request.getProperty(STARTED);
-        if (started instanceof Long nanos) {
+        if (started instanceof Long nanos && request.getProperty(WarmUp.ATTRIBUTE) == null) {
             metrics.request(request.getMethod(), route(request.getUriInfo()), response.getStatus(),
                     Duration.ofNanos(System.nanoTime() - nanos));
         }
