@@ -73,8 +73,7 @@ class BundledConfigurationTest {
                 "ETL_FAIL_AFTER_RECORDS", "1000",
                 "PORT", "9000",
                 "ADMIN_PORT", "9001",
-                "LOG_FORMAT", "json",
-                "WARM_UP_REQUESTS", "0"));
+                "LOG_FORMAT", "json"));
 
         assertThat(config.getDataSourceFactory().getUrl())
                 .isEqualTo("jdbc:postgresql://db:5432/assets?ssl=true&sslmode=require");
@@ -84,10 +83,15 @@ class BundledConfigurationTest {
         assertThat(config.adminToken()).contains("tok: #1");
         assertThat(config.getEtlInterval().every()).isEmpty();
         assertThat(config.getFailAfterRecords()).isEqualTo(1000L);
-        assertThat(config.getWarmUp().enabled()).isFalse();
         DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
         assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(9000);
         assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(9001);
+    }
+
+    @Test
+    void warmUpRequestsComeFromTheEnvironmentAndZeroTurnsItOff() throws Exception {
+        assertThat(bundled(Map.of("WARM_UP_REQUESTS", "500")).getWarmUp().requests()).isEqualTo(500);
+        assertThat(bundled(Map.of("WARM_UP_REQUESTS", "0")).getWarmUp().enabled()).isFalse();
     }
 
     @Test
