@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,6 +109,9 @@ public final class WarmUp extends AbstractLifeCycle {
         long started = System.nanoTime();
         try {
             warmUp(started + settings.maxDuration().toNanoseconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Warming up interrupted after {} requests", sent());
         } catch (Exception e) {
             LOG.warn("Warming up stopped after {} requests: {}", sent(), e.toString());
         }
@@ -176,10 +180,11 @@ public final class WarmUp extends AbstractLifeCycle {
             try {
                 // the last answers are complete on the server's side too before their connections are closed
                 connector.shutdown().get(5, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                LOG.debug("Warm-up connections still open after 5 s; closing them");
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.debug("Warm-up connections not closed in order ({}); closing them", e.toString());
+            } finally {
+                connector.stop();
             }
-            connector.stop();
         }
     }
 
