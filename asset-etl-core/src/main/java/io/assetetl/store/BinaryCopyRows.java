@@ -30,14 +30,7 @@ final class BinaryCopyRows {
     /** PostgreSQL's largest display scale of a numeric. */
     private static final int NUMERIC_MAX_DSCALE = 0x3FFF;
     /** 10^0 to 10^18. */
-    private static final long[] POWERS_OF_TEN = new long[19];
-
-    static {
-        POWERS_OF_TEN[0] = 1;
-        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
-            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
-        }
-    }
+    private static final long[] POWERS_OF_TEN = CopyRows.POWERS_OF_TEN;
 
     private byte[] out;
     private int length;
@@ -56,10 +49,7 @@ final class BinaryCopyRows {
 
     /** Adds text as UTF-8; a NUL, which PostgreSQL text cannot hold, becomes U+FFFD. */
     BinaryCopyRows add(String value) {
-        column();
-        if (value == null) {
-            putInt(NULL_LENGTH);
-        } else {
+        if (!nullColumn(value)) {
             putText(value, -1);
         }
         return this;
@@ -67,11 +57,8 @@ final class BinaryCopyRows {
 
     /** Adds a JSON text as {@code jsonb}, replacing the escaped NUL that jsonb refuses. */
     BinaryCopyRows addJsonb(String json) {
-        column();
-        if (json == null) {
-            putInt(NULL_LENGTH);
-        } else {
-            putText(json.indexOf("\\u0000") < 0 ? json : json.replace("\\u0000", "\\uFFFD"), JSONB_VERSION);
+        if (!nullColumn(json)) {
+            putText(CopyRows.jsonbText(json), JSONB_VERSION);
         }
         return this;
     }
@@ -85,10 +72,7 @@ final class BinaryCopyRows {
     }
 
     BinaryCopyRows add(UUID value) {
-        column();
-        if (value == null) {
-            putInt(NULL_LENGTH);
-        } else {
+        if (!nullColumn(value)) {
             putInt(16);
             putLong(value.getMostSignificantBits());
             putLong(value.getLeastSignificantBits());
@@ -101,9 +85,7 @@ final class BinaryCopyRows {
      * rounds the fraction of a time's text: {@code rint(fraction × 10^6)} in double arithmetic.
      */
     BinaryCopyRows add(Instant value) {
-        column();
-        if (value == null) {
-            putInt(NULL_LENGTH);
+        if (nullColumn(value)) {
             return this;
         }
         long seconds = value.getEpochSecond() - POSTGRES_EPOCH_SECOND;
@@ -125,9 +107,7 @@ final class BinaryCopyRows {
      * on the decimal point, the weight of the first one, the sign and the scale.
      */
     BinaryCopyRows add(BigDecimal value) {
-        column();
-        if (value == null) {
-            putInt(NULL_LENGTH);
+        if (nullColumn(value)) {
             return this;
         }
         int scale = value.scale();
@@ -199,6 +179,16 @@ final class BinaryCopyRows {
             copy.writeToCopy(out, 0, length);
             length = 0;
         }
+    }
+
+    /** Starts a column; when {@code value} is null, writes it as NULL and returns true. */
+    private boolean nullColumn(Object value) {
+        column();
+        if (value == null) {
+            putInt(NULL_LENGTH);
+            return true;
+        }
+        return false;
     }
 
     private void column() {

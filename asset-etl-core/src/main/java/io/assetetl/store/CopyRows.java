@@ -24,8 +24,8 @@ final class CopyRows {
     /** The most digits an unscaled value that fits a long is written from without {@link BigDecimal#toPlainString}. */
     private static final int MAX_FAST_DIGITS = 18;
 
-    /** 10^0 to 10^18: a value below the n-th has at most n digits. */
-    private static final long[] POWERS_OF_TEN = new long[MAX_FAST_DIGITS + 1];
+    /** 10^0 to 10^18: a value below the n-th has at most n digits (also {@link BinaryCopyRows}'s). */
+    static final long[] POWERS_OF_TEN = new long[MAX_FAST_DIGITS + 1];
     /** The tens and the ones digit of 0 to 99, for writing two digits a division. */
     private static final byte[] TENS = new byte[100];
     private static final byte[] ONES = new byte[100];
@@ -99,7 +99,12 @@ final class CopyRows {
 
     /** Adds a JSON text, replacing the escaped NUL that jsonb refuses. */
     CopyRows addJson(String json) {
-        return add(json == null || json.indexOf("\\u0000") < 0 ? json : json.replace("\\u0000", "\\uFFFD"));
+        return add(json == null ? null : jsonbText(json));
+    }
+
+    /** {@code json} with each escaped NUL ({@code \\u0000}), which jsonb refuses, escaping U+FFFD instead. */
+    static String jsonbText(String json) {
+        return json.indexOf("\\u0000") < 0 ? json : json.replace("\\u0000", "\\uFFFD");
     }
 
     CopyRows add(long value) {
