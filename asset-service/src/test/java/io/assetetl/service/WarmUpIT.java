@@ -9,6 +9,7 @@ import io.assetetl.run.RunRequest;
 import io.assetetl.testing.TestDatabase;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,15 @@ class WarmUpIT {
     private static final Map<String, String> FILES = Map.of(
             "CSV_SOURCE_PATH", TestApps.CSV.toString(), "CSV_WEIRD_SOURCE_PATH", TestApps.CSV_WEIRD.toString());
 
+    private DropwizardTestSupport<AssetServiceConfiguration> app;
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.after();
+        }
+    }
+
     @Test
     void everyWarmUpRequestIsAnsweredBeforeTheServerTakesConnectionsAndNoneCountsAsTraffic() throws Exception {
         TestDatabase db = TestDatabase.create();
@@ -27,55 +37,44 @@ class WarmUpIT {
             assertThat(etl.run(RunRequest.of("csv")).succeeded()).isTrue();
             assertThat(etl.run(RunRequest.of("csv_weird")).succeeded()).isTrue();
         }
-        DropwizardTestSupport<AssetServiceConfiguration> app = TestApps.support(FILES, db.jdbcUrl(), db.user(),
-                "warmUp.requests=300");
-        app.before();
-        try {
-            // before() returns once the server takes connections
-            assertThat(gauge(app, "warm-up.requests")).isEqualTo(300);
-            assertThat(gauge(app, "warm-up.failures")).isZero();
-            assertThat(gauge(app, "read-cache.hits")).as("the first page, read once and then kept")
-                    .isGreaterThanOrEqualTo(200);
+        start(db, "warmUp.requests=300");
 
-            Http http = new Http(app.getLocalPort());
-            assertThat(http.get("/metrics").body()).doesNotContain("path=\"/data\"")
-                    .doesNotContain("path=\"/assets/{symbol}\"");
-            assertThat(http.get("/data?limit=50").status()).isEqualTo(200);
-            assertThat(http.get("/metrics").body())
-                    .contains("http_request_duration_seconds_count{method=\"GET\",path=\"/data\",status=\"200\"} 1");
-        } finally {
-            app.after();
-        }
+        // start() returns once the server takes connections
+        assertThat(gauge("warm-up.requests")).isEqualTo(300);
+        assertThat(gauge("warm-up.failures")).isZero();
+        assertThat(gauge("read-cache.hits")).as("the first page, read once and then kept")
+                .isGreaterThanOrEqualTo(200);
+
+        Http http = new Http(app.getLocalPort());
+        assertThat(http.get("/metrics").body()).doesNotContain("path=\"/data\"")
+                .doesNotContain("path=\"/assets/{symbol}\"");
+        assertThat(http.get("/data?limit=50").status()).isEqualTo(200);
+        assertThat(http.get("/metrics").body())
+                .contains("http_request_duration_seconds_count{method=\"GET\",path=\"/data\",status=\"200\"} 1");
     }
 
     @Test
     void aServerWithNothingToServeYetWarmsUpOnItsEmptyPages() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        DropwizardTestSupport<AssetServiceConfiguration> app = TestApps.support(FILES, db.jdbcUrl(), db.user(),
-                "warmUp.requests=50");
-        app.before();
-        try {
-            assertThat(gauge(app, "warm-up.requests")).isEqualTo(50);
-            assertThat(gauge(app, "warm-up.failures")).isZero();
-        } finally {
-            app.after();
-        }
+        start(TestDatabase.create(), "warmUp.requests=50");
+
+        assertThat(gauge("warm-up.requests")).isEqualTo(50);
+        assertThat(gauge("warm-up.failures")).isZero();
     }
 
     @Test
     void noRequestIsSentUnlessSomeAreAskedFor() throws Exception {
-        TestDatabase db = TestDatabase.create();
-        DropwizardTestSupport<AssetServiceConfiguration> app = TestApps.support(FILES, db.jdbcUrl(), db.user());
-        app.before();
-        try {
-            assertThat(gauge(app, "warm-up.requests")).isZero();
-            assertThat(gauge(app, "read-cache.misses")).isZero();
-        } finally {
-            app.after();
-        }
+        start(TestDatabase.create());
+
+        assertThat(gauge("warm-up.requests")).isZero();
+        assertThat(gauge("read-cache.misses")).isZero();
     }
 
-    private static long gauge(DropwizardTestSupport<AssetServiceConfiguration> app, String name) {
+    private void start(TestDatabase db, String... overrides) throws Exception {
+        app = TestApps.support(FILES, db.jdbcUrl(), db.user(), overrides);
+        app.before();
+    }
+
+    private long gauge(String name) {
         Gauge<?> gauge = app.getEnvironment().metrics().getGauges().get(name);
         return ((Number) gauge.getValue()).longValue();
     }

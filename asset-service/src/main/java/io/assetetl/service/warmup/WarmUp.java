@@ -74,7 +74,7 @@ public final class WarmUp extends AbstractLifeCycle {
      * Warms the application of {@code environment} up each time its server starts, as {@code settings} say, and
      * reports it in its metrics ({@code warm-up.requests}, {@code warm-up.failures}).
      */
-    public static WarmUp install(WarmUpSettings settings, Environment environment) {
+    public static void install(WarmUpSettings settings, Environment environment) {
         WarmUp warmUp = new WarmUp(settings, environment.getApplicationContext(), environment.getObjectMapper());
         environment.metrics().registerGauge("warm-up.requests", warmUp::sent);
         environment.metrics().registerGauge("warm-up.failures", warmUp::failed);
@@ -91,7 +91,6 @@ public final class WarmUp extends AbstractLifeCycle {
                 }
             });
         }
-        return warmUp;
     }
 
     /** How many warm-up requests were sent. */
