@@ -55,7 +55,8 @@ class BundledConfigurationTest {
         assertThat(config.getFailAfterRecords()).isNull();
         assertThat(config.getDivergenceThreshold()).isEqualByComparingTo(new BigDecimal("0.05"));
         assertThat(config.getLogFormat()).isEqualTo("text");
-        assertThat(config.getWarmUp().requests()).isEqualTo(20_000);
+        assertThat(config.getWarmUp().requests()).isEqualTo(200_000);
+        assertThat(config.getWarmUp().stopWhenCompiled()).isTrue();
         DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
         assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(8080);
         assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(8081);

@@ -75,7 +75,7 @@ class PackagedServerIT {
     }
 
     private static JsonNode awaitAllSourcesSucceeded(Http http, Process server) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline && server.isAlive()) {
             try {

@@ -2,11 +2,18 @@ package io.assetetl.service.warmup;
 
 import static java.util.Objects.requireNonNull;
 
+import ch.qos.logback.access.common.spi.IAccessEvent;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.spi.FilterAttachable;
+import ch.qos.logback.core.spi.FilterReply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jetty.RoutingHandler;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +23,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpTester;
+import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -40,11 +51,17 @@ import org.slf4j.LoggerFactory;
  * <p>It runs while Jetty starts: after the application's handlers have started and before the connectors take
  * connections (their ports are already bound, so a client that connects meanwhile waits for its answer instead of
  * being refused). The requests go over kept-alive loopback connections to a connector of a server of their own,
- * bound to an ephemeral port of 127.0.0.1 for the warm-up alone and never started itself, whose only handler is the
- * application's servlet context: so they take Jetty's socket path as clients' requests do, but are not in the
- * request log and not counted in the request metrics ({@link #ATTRIBUTE} marks them). They read what any client
- * could: the first page of {@code /data} and the assets on it. Nothing depends on them: a failure is logged, and
- * the server starts all the same.
+ * bound to an ephemeral port of 127.0.0.1 for the warm-up alone and never started itself. Its handler hands each
+ * request to the server's own handlers as if it had come in on the application's connector, and it shares the
+ * server's request log: so the requests run the code clients' requests run. (Code compiled while a class that only
+ * clients' requests load, such as the gzip handler's request wrapper, was not loaded yet, is thrown away and compiled
+ * again once it is.) The service's request metrics leave them out ({@link #ATTRIBUTE} marks them, for
+ * {@code RequestContextFilter}), and so does the request log; Dropwizard's own Jetty timers count them. They read
+ * what any client could: the first page of {@code /data} and the assets on it.
+ *
+ * <p>It stops after the configured number of requests or time, or earlier, when asked to, once the JIT compilers
+ * have had nothing left to compile for a while under its load: that is the point at which more requests warm
+ * nothing up. Nothing depends on it: a failure is logged, and the server starts all the same.
  */
 public final class WarmUp extends AbstractLifeCycle {
 
@@ -53,9 +70,32 @@ public final class WarmUp extends AbstractLifeCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
     private static final String FIRST_PAGE = "/data?limit=50";
+    private static final String APPLICATION_CONNECTOR = "application";
     private static final int MAX_SYMBOLS = 50;
     /** Symbols sent as they are: others would need escaping, which some of them (such as %2F) Jetty refuses. */
     private static final Pattern PLAIN_SYMBOL = Pattern.compile("[A-Za-z0-9._~-]+");
+    /** How often the compilers' work is looked at, when the warm-up is to stop once they are idle. */
+    private static final long SAMPLE_MILLIS = 500;
+    /**
+     * Leaves the warm-up's requests out of a logback-access request log (Dropwizard's default), after the work the
+     * log does on the request's thread for every request it writes (its appenders are asynchronous), which is
+     * thereby warmed up too.
+     */
+    private static final Filter<IAccessEvent> NOT_WARM_UP = new Filter<>() {
+        @Override
+        public FilterReply decide(IAccessEvent event) {
+            if (event.getRequest() == null || event.getRequest().getAttribute(ATTRIBUTE) == null) {
+                return FilterReply.NEUTRAL;
+            }
+            event.prepareForDeferredProcessing();
+            return FilterReply.DENY;
+        }
+    };
+
+    static {
+        NOT_WARM_UP.setName("not-warm-up");
+        NOT_WARM_UP.start();
+    }
 
     private final WarmUpSettings settings;
     private final Handler application;
@@ -63,6 +103,8 @@ public final class WarmUp extends AbstractLifeCycle {
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private volatile Server server;
+    private volatile boolean compiled;
+    private volatile boolean stop;
 
     private WarmUp(WarmUpSettings settings, Handler application, ObjectMapper mapper) {
         this.settings = requireNonNull(settings, "settings is null");
@@ -106,6 +148,8 @@ public final class WarmUp extends AbstractLifeCycle {
     @Override
     protected void doStart() {
         long started = System.nanoTime();
+        compiled = false;
+        stop = false;
         try {
             warmUp(started + settings.maxDuration().toNanoseconds());
         } catch (InterruptedException e) {
@@ -114,18 +158,15 @@ public final class WarmUp extends AbstractLifeCycle {
         } catch (Exception e) {
             LOG.warn("Warming up stopped after {} requests: {}", sent(), e.toString());
         }
-        LOG.info("Warmed up with {} requests in {} ms ({} not answered 200)", sent(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), failed());
+        LOG.info("Warmed up with {} requests in {} ms ({} not answered 200){}", sent(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), failed(),
+                compiled ? "; the JIT compilers had nothing left to compile" : "");
     }
 
     private void warmUp(long deadline) throws Exception {
         Server local = new Server(server.getThreadPool());
-        local.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                return application.handle(request, response, callback);
-            }
-        });
+        local.setHandler(entry(server, application));
+        local.setRequestLog(requestLogWithoutWarmUp(server.getRequestLog()));
         HttpConfiguration http = new HttpConfiguration();
         http.addCustomizer((request, responseHeaders) -> {
             request.setAttribute(ATTRIBUTE, Boolean.TRUE);
@@ -155,7 +196,8 @@ public final class WarmUp extends AbstractLifeCycle {
             for (int t = 0; t < settings.threads(); t++) {
                 Thread thread = new Thread(() -> {
                     Client client = null;
-                    for (int i = next.getAndIncrement(); i < settings.requests() && System.nanoTime() < deadline;
+                    for (int i = next.getAndIncrement();
+                            i < settings.requests() && !stop && System.nanoTime() < deadline;
                             i = next.getAndIncrement()) {
                         try {
                             if (client == null) {
@@ -172,9 +214,7 @@ public final class WarmUp extends AbstractLifeCycle {
                 thread.start();
                 threads.add(thread);
             }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+            awaitOrStopWhenCompiled(threads);
         } finally {
             try {
                 // the last answers are complete on the server's side too before their connections are closed
@@ -185,6 +225,134 @@ public final class WarmUp extends AbstractLifeCycle {
                 connector.stop();
             }
         }
+    }
+
+    /** Waits for the warm-up's threads; when asked to, stops them once the JIT compilers are idle. */
+    private void awaitOrStopWhenCompiled(List<Thread> threads) throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        CompilerIdleness idleness = settings.stopWhenCompiled() && jit != null
+                && jit.isCompilationTimeMonitoringSupported() ? new CompilerIdleness(jit::getTotalCompilationTime)
+                : null;
+        try {
+            for (Thread thread : threads) {
+                while (thread.isAlive()) {
+                    thread.join(SAMPLE_MILLIS);
+                    if (idleness != null && !stop && idleness.idle()) {
+                        compiled = true;
+                        stop = true;
+                    }
+                }
+            }
+        } finally {
+            // an interrupted wait ends the requests too
+            stop = true;
+        }
+    }
+
+    /**
+     * Whether the JIT compilers have had nothing left to compile: their total compilation time (all compiler threads
+     * together) grew by less than a tenth of the time that passed, in each of the last two seconds.
+     */
+    static final class CompilerIdleness {
+
+        static final double IDLE_SHARE = 0.1;
+        static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+        private final LongSupplier compileMillis;
+        private final LongSupplier nanoTime;
+        private long lastMillis;
+        private long lastNanos;
+        private long idleSince = -1;
+
+        CompilerIdleness(LongSupplier compileMillis) {
+            this(compileMillis, System::nanoTime);
+        }
+
+        CompilerIdleness(LongSupplier compileMillis, LongSupplier nanoTime) {
+            this.compileMillis = compileMillis;
+            this.nanoTime = nanoTime;
+            this.lastMillis = compileMillis.getAsLong();
+            this.lastNanos = nanoTime.getAsLong();
+        }
+
+        /** Looks at the compilers' work since the last call, or since this was made. */
+        boolean idle() {
+            long millis = compileMillis.getAsLong();
+            long nanos = nanoTime.getAsLong();
+            boolean quiet = TimeUnit.MILLISECONDS.toNanos(millis - lastMillis) < (nanos - lastNanos) * IDLE_SHARE;
+            if (!quiet) {
+                idleSince = -1;
+            } else if (idleSince < 0) {
+                idleSince = lastNanos;
+            }
+            lastMillis = millis;
+            lastNanos = nanos;
+            return idleSince >= 0 && nanos - idleSince >= IDLE_NANOS;
+        }
+    }
+
+    /**
+     * Where the warm-up's requests enter: the server's own handlers, each request as if it had come in on the first
+     * of the application's connectors (Dropwizard's default server routes requests by connector, and names the
+     * application's "application"), so that they pass every handler a client's request passes; the application's
+     * context alone when the server routes its requests some other way.
+     */
+    static Handler entry(Server server, Handler application) {
+        boolean routedByConnector = server.getDescendant(RoutingHandler.class) != null;
+        for (Connector connector : server.getConnectors()) {
+            if (routedByConnector && APPLICATION_CONNECTOR.equals(connector.getName())) {
+                Handler handlers = server.getHandler();
+                return new Handler.Abstract() {
+                    @Override
+                    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                        return handlers.handle(new OnConnector(request, connector), response, callback);
+                    }
+                };
+            }
+        }
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                return application.handle(request, response, callback);
+            }
+        };
+    }
+
+    /** A request as if it had come in on another connector. */
+    private static final class OnConnector extends Request.Wrapper {
+
+        private final ConnectionMetaData connection;
+
+        OnConnector(Request request, Connector connector) {
+            super(request);
+            connection = new ConnectionMetaData.Wrapper(request.getConnectionMetaData()) {
+                @Override
+                public Connector getConnector() {
+                    return connector;
+                }
+            };
+        }
+
+        @Override
+        public ConnectionMetaData getConnectionMetaData() {
+            return connection;
+        }
+    }
+
+    /**
+     * The server's request log, made to leave warm-up requests out, when it is logback-access's (Dropwizard's
+     * default); else none, and warm-up requests are not logged.
+     */
+    @SuppressWarnings("unchecked")
+    static RequestLog requestLogWithoutWarmUp(RequestLog log) {
+        if (log instanceof FilterAttachable<?> attachable) {
+            FilterAttachable<IAccessEvent> filters = (FilterAttachable<IAccessEvent>) attachable;
+            if (!filters.getCopyOfAttachedFiltersList().contains(NOT_WARM_UP)) {
+                filters.addFilter(NOT_WARM_UP);
+            }
+            return log;
+        }
+        return null;
     }
 
     private static Client closeQuietly(Client client) {

@@ -9,17 +9,21 @@ import io.dropwizard.util.Duration;
  *
  * @param requests    how many (default 0: none); each is a {@code GET /data} or {@code GET /assets/{symbol}}
  * @param threads     how many are in flight at once (default 2)
- * @param maxDuration how long warming up may take at most, whatever is left unsent (default 30 seconds)
+ * @param maxDuration      how long warming up may take at most, whatever is left unsent (default 60 seconds)
+ * @param stopWhenCompiled whether to stop early, once the JIT compilers have had nothing left to compile for two
+ *                         seconds under the warm-up's load (default true)
  */
 public record WarmUpSettings(
         @JsonProperty("requests") Integer requests,
         @JsonProperty("threads") Integer threads,
-        @JsonProperty("maxDuration") Duration maxDuration) {
+        @JsonProperty("maxDuration") Duration maxDuration,
+        @JsonProperty("stopWhenCompiled") Boolean stopWhenCompiled) {
 
     public WarmUpSettings {
         requests = requests == null ? 0 : requests;
         threads = threads == null ? 2 : threads;
-        maxDuration = maxDuration == null ? Duration.seconds(30) : maxDuration;
+        maxDuration = maxDuration == null ? Duration.seconds(60) : maxDuration;
+        stopWhenCompiled = stopWhenCompiled == null || stopWhenCompiled;
         if (requests < 0) {
             throw new IllegalArgumentException("warmUp.requests must be 0 or more: " + requests);
         }
@@ -32,7 +36,7 @@ public record WarmUpSettings(
     }
 
     public static WarmUpSettings off() {
-        return new WarmUpSettings(null, null, null);
+        return new WarmUpSettings(null, null, null, null);
     }
 
     public boolean enabled() {

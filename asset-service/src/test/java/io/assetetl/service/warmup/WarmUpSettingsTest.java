@@ -15,21 +15,27 @@ class WarmUpSettingsTest {
         assertThat(settings.requests()).isZero();
         assertThat(settings.enabled()).isFalse();
         assertThat(settings.threads()).isEqualTo(2);
-        assertThat(settings.maxDuration()).isEqualTo(Duration.seconds(30));
+        assertThat(settings.maxDuration()).isEqualTo(Duration.seconds(60));
+        assertThat(settings.stopWhenCompiled()).isTrue();
     }
 
     @Test
     void aNumberOfRequestsTurnsItOn() {
-        assertThat(new WarmUpSettings(1, null, null).enabled()).isTrue();
+        assertThat(new WarmUpSettings(1, null, null, null).enabled()).isTrue();
+    }
+
+    @Test
+    void stoppingOnceCompiledCanBeTurnedOffToSendEveryRequest() {
+        assertThat(new WarmUpSettings(1, null, null, false).stopWhenCompiled()).isFalse();
     }
 
     @Test
     void impossibleSettingsAreRefusedWithTheSettingsName() {
-        assertThatThrownBy(() -> new WarmUpSettings(-1, null, null))
+        assertThatThrownBy(() -> new WarmUpSettings(-1, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("warmUp.requests");
-        assertThatThrownBy(() -> new WarmUpSettings(10, 0, null))
+        assertThatThrownBy(() -> new WarmUpSettings(10, 0, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("warmUp.threads");
-        assertThatThrownBy(() -> new WarmUpSettings(10, 1, Duration.seconds(0)))
+        assertThatThrownBy(() -> new WarmUpSettings(10, 1, Duration.seconds(0), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("warmUp.maxDuration");
     }
 }
