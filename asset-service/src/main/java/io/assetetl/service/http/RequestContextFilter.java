@@ -22,7 +22,8 @@ import org.glassfish.jersey.uri.UriTemplate;
 
 /**
  * Gives every request an id (the caller's {@code X-Request-Id} when it is a plain token, else a new UUID), sends it
- * back as {@code X-Request-Id}, and records the request's latency by route template (not a {@link WarmUp} request's).
+ * back as {@code X-Request-Id}, and records the request's latency by route template ({@link WarmUp}'s requests apart,
+ * where {@code /metrics} does not show them).
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -62,9 +63,14 @@ public final class RequestContextFilter implements ContainerRequestFilter, Conta
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         response.getHeaders().putSingle(HEADER, requestId(request));
         Object started = request.getProperty(STARTED);
-        if (started instanceof Long nanos && request.getProperty(WarmUp.ATTRIBUTE) == null) {
-            metrics.request(request.getMethod(), route(request.getUriInfo()), response.getStatus(),
-                    Duration.ofNanos(System.nanoTime() - nanos));
+        if (started instanceof Long nanos) {
+            String route = route(request.getUriInfo());
+            Duration latency = Duration.ofNanos(System.nanoTime() - nanos);
+            if (request.getProperty(WarmUp.ATTRIBUTE) == null) {
+                metrics.request(request.getMethod(), route, response.getStatus(), latency);
+            } else {
+                metrics.warmUpRequest(request.getMethod(), route, response.getStatus(), latency);
+            }
         }
     }
 
