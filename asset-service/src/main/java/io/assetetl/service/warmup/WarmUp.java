@@ -251,7 +251,7 @@ public final class WarmUp extends AbstractLifeCycle {
 
     /**
      * Whether the JIT compilers have had nothing left to compile: their total compilation time (all compiler threads
-     * together) grew by less than a tenth of the time that passed, in each of the last two seconds.
+     * together) grew by less than a tenth of the time that passed between each two looks for the last two seconds.
      */
     static final class CompilerIdleness {
 

@@ -7,8 +7,9 @@ import io.dropwizard.util.Duration;
  * The {@code warmUp} setting: how many of the read path's requests the service sends itself before it takes its
  * first connection (see {@link WarmUp}).
  *
- * @param requests    how many (default 0: none); each is a {@code GET /data} or {@code GET /assets/{symbol}}
- * @param threads     how many are in flight at once (default 2)
+ * @param requests         how many at most (default 0: none); each is a {@code GET /data} or
+ *                         {@code GET /assets/{symbol}}
+ * @param threads          how many are in flight at once (default 2)
  * @param maxDuration      how long warming up may take at most, whatever is left unsent (default 60 seconds)
  * @param stopWhenCompiled whether to stop early, once the JIT compilers have had nothing left to compile for two
  *                         seconds under the warm-up's load (default true)
