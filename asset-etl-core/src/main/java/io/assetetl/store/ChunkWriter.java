@@ -81,7 +81,7 @@ public final class ChunkWriter {
             + " market_cap_usd, volume_24h_usd, run_id) FROM STDIN (FORMAT binary)";
 
     private static final String COPY_RAW_LINES =
-            "COPY raw_csv_assets (source, file_sha256, line_no, payload, run_id) FROM STDIN (FORMAT binary)";
+            "COPY raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id) FROM STDIN (FORMAT binary)";
 
     private final IdentityRules identity;
 
@@ -432,29 +432,40 @@ public final class ChunkWriter {
     }
 
     /**
-     * File lines go straight into the raw table. Only when some of them are there already (a file read again
-     * after it was rewritten back to an earlier content) do they take the slower path that skips stored lines.
+     * File lines go straight into the raw table, keyed by their file's number and line number. Only when some of them
+     * are there already (a file read again after it was rewritten back to an earlier content) do they take the slower
+     * path that skips stored lines.
      */
     private static void writeFileLines(Handle handle, UUID runId, String source, Staged staged) {
         // the files in the order the chunk reached them: a file's number is the order reprocess replays it in
+        String[] shas = staged.fileShas.toArray(String[]::new);
         handle.createUpdate("""
                 INSERT INTO raw_csv_files (source, file_sha256, first_run_id)
                 SELECT :source, f.sha, :run FROM unnest(CAST(:shas AS text[])) WITH ORDINALITY AS f (sha, n)
                 ORDER BY f.n
                 ON CONFLICT (source, file_sha256) DO NOTHING""")
-                .bind("source", source).bind("shas", staged.fileShas.toArray(String[]::new)).bind("run", runId)
-                .execute();
-        boolean seen = staged.fileShas.size() > 1 || handle.createQuery("""
-                SELECT EXISTS (SELECT 1 FROM raw_csv_assets WHERE source = :source AND file_sha256 = :sha
-                               AND line_no BETWEEN :min AND :max)""")
-                .bind("source", source).bind("sha", staged.fileShas.iterator().next())
-                .bind("min", staged.minLine).bind("max", staged.maxLine).mapTo(Boolean.class).one();
+                .bind("source", source).bind("shas", shas).bind("run", runId).execute();
+        Map<String, Long> fileNumbers = new HashMap<>();
+        boolean[] seen = {shas.length > 1};
+        handle.createQuery("""
+                SELECT f.file_sha256, f.file_no,
+                       EXISTS (SELECT 1 FROM raw_csv_assets r
+                               WHERE r.file_no = f.file_no AND r.line_no BETWEEN :min AND :max) AS seen
+                FROM raw_csv_files f WHERE f.source = :source AND f.file_sha256 = ANY (CAST(:shas AS text[]))""")
+                .bind("source", source).bind("shas", shas).bind("min", staged.minLine).bind("max", staged.maxLine)
+                .map((rs, ctx) -> {
+                    fileNumbers.put(rs.getString(1), rs.getLong(2));
+                    seen[0] |= rs.getBoolean(3);
+                    return null;
+                })
+                .list();
         CopyRowWriter line = (rows, k) -> {
             RawRecord.FileLine f = staged.fileLines.get(k);
-            rows.add(source).add(f.fileSha256()).add(f.lineNo()).addJsonb(f.payload()).add(runId);
+            rows.add(source).add(f.fileSha256()).add(fileNumbers.get(f.fileSha256())).add(f.lineNo())
+                    .addJsonb(f.payload()).add(runId);
             rows.endRow();
         };
-        if (!seen) {
+        if (!seen[0]) {
             copyStreaming(handle, COPY_RAW_LINES, staged.fileLines.size(), line);
             return;
         }
@@ -463,9 +474,9 @@ public final class ChunkWriter {
         copyStreaming(handle, COPY_RAW_LINES.replace("raw_csv_assets", "etl_stage_lines"), staged.fileLines.size(),
                 line);
         handle.execute("""
-                INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id)
-                SELECT source, file_sha256, line_no, payload, run_id FROM etl_stage_lines
-                ON CONFLICT (source, file_sha256, line_no) DO NOTHING""");
+                INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
+                SELECT source, file_sha256, file_no, line_no, payload, run_id FROM etl_stage_lines
+                ON CONFLICT (file_no, line_no) DO NOTHING""");
     }
 
     private static void writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {

@@ -17,7 +17,7 @@ public final class RawReplay {
     private final String source;
     private final int pageSize;
     private Table table = Table.FILE_LINES;
-    private List<String> files;
+    private List<StoredFile> files;
     private int file;
     private long after;
 
@@ -53,24 +53,29 @@ public final class RawReplay {
     /** The next page of the current file's lines, moving on to the next file when one is read to its end. */
     private List<Row> readFileLines(Handle handle) {
         if (files == null) {
-            files = handle.createQuery("SELECT file_sha256 FROM raw_csv_files WHERE source = :source ORDER BY file_no")
-                    .bind("source", source).mapTo(String.class).list();
+            files = handle.createQuery("""
+                    SELECT file_no, file_sha256 FROM raw_csv_files WHERE source = :source ORDER BY file_no""")
+                    .bind("source", source).map((rs, ctx) -> new StoredFile(rs.getLong(1), rs.getString(2))).list();
         }
         for (; file < files.size(); file++, after = 0) {
-            String sha = files.get(file);
+            StoredFile stored = files.get(file);
             List<Row> rows = handle.createQuery("""
                     SELECT line_no, payload::text AS p FROM raw_csv_assets
-                    WHERE source = :source AND file_sha256 = :sha AND line_no > :after
+                    WHERE file_no = :file AND line_no > :after
                     ORDER BY line_no LIMIT :limit""")
-                    .bind("source", source).bind("sha", sha).bind("after", after).bind("limit", pageSize)
+                    .bind("file", stored.number()).bind("after", after).bind("limit", pageSize)
                     .map((rs, ctx) -> new Row(rs.getLong("line_no"),
-                            new RawRecord.FileLine(sha, rs.getLong("line_no"), rs.getString("p"))))
+                            new RawRecord.FileLine(stored.sha256(), rs.getLong("line_no"), rs.getString("p"))))
                     .list();
             if (!rows.isEmpty()) {
                 return rows;
             }
         }
         return List.of();
+    }
+
+    /** A file the source has read: its number in {@code raw_csv_files} and its hash. */
+    private record StoredFile(long number, String sha256) {
     }
 
     private List<Row> read(Handle handle) {

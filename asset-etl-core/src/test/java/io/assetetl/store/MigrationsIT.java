@@ -64,7 +64,7 @@ class MigrationsIT {
     }
 
     @Test
-    void aDatabaseMigratedThroughTheEarlierXmlMasterChangelogHasNothingPending() throws Exception {
+    void aDatabaseMigratedThroughTheEarlierXmlMasterChangelogHasOnlyLaterChangesPending() throws Exception {
         TestDatabase db = TestDatabase.createEmpty();
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
             new Liquibase("io/assetetl/db/changelog-before-yaml.xml",
@@ -78,23 +78,18 @@ class MigrationsIT {
             Liquibase current = new Liquibase(Migrations.CHANGELOG,
                     new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
                     DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
-            assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression())).isEmpty();
+            // only the change sets added after the XML master was replaced
+            assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression()))
+                    .extracting(ChangeSet::getId).containsExactly("006-raw-csv-assets-file-key");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied).isPositive();
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 1).isGreaterThan(1);
     }
 
     @Test
     void upgradingKeepsTheStoredLinesAndNumbersTheFilesInTheOrderTheyWereFirstStored() throws Exception {
         TestDatabase db = TestDatabase.createEmpty();
-        try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            Liquibase liquibase = new Liquibase(Migrations.CHANGELOG,
-                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
-                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
-            List<ChangeSet> pending = liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression());
-            int before004 = (int) pending.stream().takeWhile(c -> !c.getId().startsWith("004-")).count();
-            liquibase.update(before004, new Contexts(), new LabelExpression());
-        }
+        migrateUpTo(db, "004-");
         // lines stored by the schema before 004, whose ids gave the replay order: file b first, then file a
         db.jdbi().useHandle(h -> h.execute("""
                 INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id) VALUES
@@ -107,14 +102,35 @@ class MigrationsIT {
 
         List<String> files = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT source || ':' || file_sha256 FROM raw_csv_files ORDER BY file_no").mapTo(String.class).list());
-        String key = db.jdbi().withHandle(h -> h.createQuery("""
-                SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_constraint c
-                CROSS JOIN unnest(c.conkey) WITH ORDINALITY AS k (attnum, n)
-                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
-                WHERE c.conname = 'raw_csv_assets_pkey'""").mapTo(String.class).one());
+        String key = keyColumns(db, "raw_csv_assets_pkey");
         assertThat(files).containsExactly("csv:b", "csv:a", "csv_weird:a");
         assertThat(db.count("raw_csv_assets")).isEqualTo(4);
-        assertThat(key).isEqualTo("source,file_sha256,line_no");
+        assertThat(key).isEqualTo("file_no,line_no");
+    }
+
+    @Test
+    void upgradingKeysEachStoredLineByItsFilesNumber() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        migrateUpTo(db, "006-");
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_files (source, file_sha256, first_run_id) VALUES
+                    ('csv', 'b', gen_random_uuid()), ('csv', 'a', gen_random_uuid()),
+                    ('csv_weird', 'a', gen_random_uuid());
+                INSERT INTO raw_csv_assets (source, file_sha256, line_no, payload, run_id) VALUES
+                    ('csv', 'a', 2, '{"symbol": "BTC"}', gen_random_uuid()),
+                    ('csv', 'b', 2, '{"symbol": "ETH"}', gen_random_uuid()),
+                    ('csv', 'b', 3, '{"symbol": "SOL"}', gen_random_uuid()),
+                    ('csv_weird', 'a', 2, '{"Ticker": "BTC"}', gen_random_uuid())"""));
+
+        Migrations.migrate(db.dataSource());
+
+        List<String> lines = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT r.source || ':' || r.file_sha256 || ':' || r.line_no || ' in ' || f.source || ':' || f.file_sha256
+                FROM raw_csv_assets r JOIN raw_csv_files f ON f.file_no = r.file_no ORDER BY r.file_no, r.line_no""")
+                .mapTo(String.class).list());
+        assertThat(lines).containsExactly("csv:b:2 in csv:b", "csv:b:3 in csv:b", "csv:a:2 in csv:a",
+                "csv_weird:a:2 in csv_weird:a");
+        assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("file_no,line_no");
     }
 
     @Test
@@ -124,5 +140,26 @@ class MigrationsIT {
                 "UPDATE databasechangeloglock SET locked = true, lockgranted = now(), lockedby = 'killed process'"));
 
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Migrations.migrate(db.dataSource()));
+    }
+
+    /** Applies the changelog's change sets before the first whose id starts with {@code prefix}. */
+    private static void migrateUpTo(TestDatabase db, String prefix) throws Exception {
+        try (java.sql.Connection connection = db.dataSource().getConnection()) {
+            Liquibase liquibase = new Liquibase(Migrations.CHANGELOG,
+                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
+            List<ChangeSet> pending = liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression());
+            int before = (int) pending.stream().takeWhile(c -> !c.getId().startsWith(prefix)).count();
+            liquibase.update(before, new Contexts(), new LabelExpression());
+        }
+    }
+
+    /** The columns of a constraint, in key order, comma-separated. */
+    private static String keyColumns(TestDatabase db, String constraint) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM pg_constraint c
+                CROSS JOIN unnest(c.conkey) WITH ORDINALITY AS k (attnum, n)
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+                WHERE c.conname = :name""").bind("name", constraint).mapTo(String.class).one());
     }
 }
