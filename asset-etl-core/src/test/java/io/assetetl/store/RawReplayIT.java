@@ -1,0 +1,61 @@
+package io.assetetl.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.model.RawRecord;
+import io.assetetl.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RawReplayIT {
+
+    @Test
+    void replaysFileByFileInTheOrderTheFilesWereFirstReadThenApiItemsThenKeyedRecordsPageByPage() {
+        TestDatabase db = TestDatabase.create();
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_files (file_no, source, file_sha256, first_run_id) VALUES
+                    (1, 'one', 'second-file', gen_random_uuid()), (2, 'other', 'x', gen_random_uuid()),
+                    (3, 'one', 'first-file', gen_random_uuid());
+                -- the first file read is 'second-file' (file 1): its lines come first, whatever their hashes
+                INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id) VALUES
+                    ('one', 'first-file', 3, 4, '{"l": "f4"}', gen_random_uuid()),
+                    ('one', 'second-file', 1, 3, '{"l": "s3"}', gen_random_uuid()),
+                    ('other', 'x', 2, 2, '{"l": "x2"}', gen_random_uuid()),
+                    ('one', 'second-file', 1, 2, '{"l": "s2"}', gen_random_uuid()),
+                    ('one', 'first-file', 3, 2, '{"l": "f2"}', gen_random_uuid()),
+                    ('one', 'second-file', 1, 7, '{"l": "s7"}', gen_random_uuid());
+                INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id) VALUES
+                    ('one', 'b', 1, 0, '{"i": "b"}', '2026-01-01T00:00:00Z', gen_random_uuid()),
+                    ('other', 'c', 1, 0, '{"i": "c"}', '2026-01-01T00:00:00Z', gen_random_uuid()),
+                    ('one', 'a', 1, 1, '{"i": "a"}', '2026-01-01T00:00:00Z', gen_random_uuid());
+                INSERT INTO raw_records (source, record_key, payload, run_id) VALUES
+                    ('one', 'k', '{"k": 1}', gen_random_uuid())"""));
+        RawReplay replay = new RawReplay("one", 2);
+
+        List<List<String>> pages = db.jdbi().withHandle(h -> {
+            List<List<String>> read = new ArrayList<>();
+            for (List<RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
+                read.add(page.stream().map(RawReplayIT::describe).toList());
+            }
+            return read;
+        });
+
+        assertThat(pages).containsExactly(
+                List.of("second-file line 2 {\"l\": \"s2\"}", "second-file line 3 {\"l\": \"s3\"}"),
+                List.of("second-file line 7 {\"l\": \"s7\"}"),
+                List.of("first-file line 2 {\"l\": \"f2\"}", "first-file line 4 {\"l\": \"f4\"}"),
+                List.of("page 1 item 0 b {\"i\": \"b\"}", "page 1 item 1 a {\"i\": \"a\"}"),
+                List.of("k {\"k\": 1}"));
+    }
+
+    private static String describe(RawRecord raw) {
+        if (raw instanceof RawRecord.FileLine f) {
+            return f.fileSha256() + " " + f.position() + " " + f.payload();
+        }
+        if (raw instanceof RawRecord.ApiItem a) {
+            return a.position() + " " + a.recordKey() + " " + a.payload();
+        }
+        return ((RawRecord.Keyed) raw).recordKey() + " " + raw.payload();
+    }
+}
