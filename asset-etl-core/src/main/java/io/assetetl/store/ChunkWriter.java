@@ -445,27 +445,27 @@ public final class ChunkWriter {
                 ORDER BY f.n
                 ON CONFLICT (source, file_sha256) DO NOTHING""")
                 .bind("source", source).bind("shas", shas).bind("run", runId).execute();
-        Map<String, Long> fileNumbers = new HashMap<>();
-        boolean[] seen = {shas.length > 1};
-        handle.createQuery("""
+        List<StoredFile> files = handle.createQuery("""
                 SELECT f.file_sha256, f.file_no,
                        EXISTS (SELECT 1 FROM raw_csv_assets r
-                               WHERE r.file_no = f.file_no AND r.line_no BETWEEN :min AND :max) AS seen
+                               WHERE r.file_no = f.file_no AND r.line_no BETWEEN :min AND :max)
                 FROM raw_csv_files f WHERE f.source = :source AND f.file_sha256 = ANY (CAST(:shas AS text[]))""")
                 .bind("source", source).bind("shas", shas).bind("min", staged.minLine).bind("max", staged.maxLine)
-                .map((rs, ctx) -> {
-                    fileNumbers.put(rs.getString(1), rs.getLong(2));
-                    seen[0] |= rs.getBoolean(3);
-                    return null;
-                })
+                .map((rs, ctx) -> new StoredFile(rs.getString(1), rs.getLong(2), rs.getBoolean(3)))
                 .list();
+        Map<String, Long> fileNumbers = new HashMap<>();
+        boolean seen = files.size() > 1;
+        for (StoredFile file : files) {
+            fileNumbers.put(file.sha256(), file.number());
+            seen |= file.linesInRange();
+        }
         CopyRowWriter line = (rows, k) -> {
             RawRecord.FileLine f = staged.fileLines.get(k);
             rows.add(source).add(f.fileSha256()).add(fileNumbers.get(f.fileSha256())).add(f.lineNo())
                     .addJsonb(f.payload()).add(runId);
             rows.endRow();
         };
-        if (!seen[0]) {
+        if (!seen) {
             copyStreaming(handle, COPY_RAW_LINES, staged.fileLines.size(), line);
             return;
         }
@@ -477,6 +477,13 @@ public final class ChunkWriter {
                 INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
                 SELECT source, file_sha256, file_no, line_no, payload, run_id FROM etl_stage_lines
                 ON CONFLICT (file_no, line_no) DO NOTHING""");
+    }
+
+    /**
+     * A file of the chunk's lines: its number in {@code raw_csv_files}, and whether lines of it within the chunk's
+     * line range are stored already.
+     */
+    private record StoredFile(String sha256, long number, boolean linesInRange) {
     }
 
     private static void writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {
