@@ -90,6 +90,7 @@ public final class RunEngine {
         Claim claim = claim(RunRequest.of(sourceName), "reprocess");
         try (Source source = claim.factory.create(claim.source, claim.definition.config(), context)) {
             RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE);
+            RawReplay.refreshStatistics(claim.handle);
             Totals totals = new Totals();
             claim.handle.useTransaction(h -> {
                 replay.clearCanonical(h);

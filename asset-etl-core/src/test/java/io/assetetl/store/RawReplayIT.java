@@ -49,6 +49,25 @@ class RawReplayIT {
                 List.of("k {\"k\": 1}"));
     }
 
+    @Test
+    void withItsStatisticsRefreshedAFilesPageIsReadThroughTheKeyWithoutSortingTheRestOfTheFile() {
+        TestDatabase db = TestDatabase.create();
+        db.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO raw_csv_files (file_no, source, file_sha256, first_run_id)"
+                    + " VALUES (1, 'one', 'f', gen_random_uuid())");
+            h.execute("""
+                    INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
+                    SELECT 'one', 'f', 1, n, jsonb_build_object('symbol', 'S' || n), gen_random_uuid()
+                    FROM generate_series(2, 100001) n""");
+            RawReplay.refreshStatistics(h);
+        });
+
+        List<String> plan = db.jdbi().withHandle(h -> h.createQuery("EXPLAIN " + RawReplay.FILE_LINES_PAGE)
+                .bind("file", 1L).bind("after", 50_000L).bind("limit", 5_000).mapTo(String.class).list());
+
+        assertThat(String.join("\n", plan)).contains("Index Scan using raw_csv_assets_pkey").doesNotContain("Sort");
+    }
+
     private static String describe(RawRecord raw) {
         if (raw instanceof RawRecord.FileLine f) {
             return f.fileSha256() + " " + f.position() + " " + f.payload();
