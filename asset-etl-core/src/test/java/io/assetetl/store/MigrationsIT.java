@@ -134,6 +134,27 @@ class MigrationsIT {
     }
 
     @Test
+    void rollingTheFileKeyBackRestoresTheNaturalKey() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_files (file_no, source, file_sha256, first_run_id)
+                VALUES (1, 'csv', 'a', gen_random_uuid());
+                INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
+                VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
+
+        try (java.sql.Connection connection = db.dataSource().getConnection()) {
+            new Liquibase(Migrations.CHANGELOG, new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
+                    .rollback(1, new Contexts(), new LabelExpression());
+        }
+
+        assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");
+        assertThat(db.count("raw_csv_assets")).isEqualTo(1);
+        Migrations.migrate(db.dataSource());
+        assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("file_no,line_no");
+    }
+
+    @Test
     void anUpToDateSchemaIsNotBlockedByALockThatAKilledProcessLeftBehind() {
         TestDatabase db = TestDatabase.create();
         db.jdbi().useHandle(h -> h.execute(
