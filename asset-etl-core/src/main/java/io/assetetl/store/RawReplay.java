@@ -12,6 +12,12 @@ import org.jdbi.v3.core.Handle;
  */
 public final class RawReplay {
 
+    /** One page of a file's stored lines, in line order. */
+    static final String FILE_LINES_PAGE = """
+            SELECT line_no, payload::text AS p FROM raw_csv_assets
+            WHERE file_no = :file AND line_no > :after
+            ORDER BY line_no LIMIT :limit""";
+
     private enum Table { FILE_LINES, API_ITEMS, KEYED, DONE }
 
     private final String source;
@@ -25,12 +31,6 @@ public final class RawReplay {
         this.source = source;
         this.pageSize = pageSize;
     }
-
-    /** One page of a file's stored lines, in line order. */
-    static final String FILE_LINES_PAGE = """
-            SELECT line_no, payload::text AS p FROM raw_csv_assets
-            WHERE file_no = :file AND line_no > :after
-            ORDER BY line_no LIMIT :limit""";
 
     /**
      * Refreshes the planner's statistics of the raw tables; call it outside the replay's transaction. A replay reads
