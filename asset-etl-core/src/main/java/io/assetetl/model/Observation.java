@@ -10,7 +10,7 @@ import java.time.Instant;
  *
  * <p>Only {@code sourceSymbol}, {@code priceUsd}, {@code observedAt} and {@code raw} are required. Adapters hand
  * out observations whose values they parsed; the engine still re-checks them (a non-positive price never reaches a
- * canonical table) and resolves the symbol to its canonical asset.
+ * canonical table, nor a time outside the years 1 to 9999) and resolves the symbol to its canonical asset.
  *
  * @param sourceSymbol  the symbol as the source wrote it ({@code btc}, {@code XBT}); never null or blank
  * @param sourceId      the source's stable id of the asset ({@code bitcoin} on CoinGecko), or {@code null} for

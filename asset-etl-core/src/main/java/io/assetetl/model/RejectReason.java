@@ -11,7 +11,7 @@ public final class RejectReason {
     public static final String INVALID_PRICE = "invalid_price";
     /** A numeric field other than the price cannot be read. */
     public static final String INVALID_NUMBER = "invalid_number";
-    /** The timestamp cannot be read. */
+    /** The timestamp cannot be read, or lies outside the years 1 to 9999. */
     public static final String INVALID_TIMESTAMP = "invalid_timestamp";
     /** A value could be read in more than one way (for example {@code 01/02/2024}). */
     public static final String AMBIGUOUS_VALUE = "ambiguous_value";

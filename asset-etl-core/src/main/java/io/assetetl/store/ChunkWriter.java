@@ -11,7 +11,6 @@ import io.assetetl.model.Rejection;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -83,6 +82,10 @@ public final class ChunkWriter {
     private static final String COPY_RAW_LINES =
             "COPY raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id) FROM STDIN (FORMAT binary)";
 
+    /** The times an observation may have: the years 1 to 9999, which ISO-8601 writes with four digits. */
+    private static final Instant FIRST_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant PAST_LAST_TIME = Instant.parse("+10000-01-01T00:00:00Z");
+
     private final IdentityRules identity;
 
     public ChunkWriter(IdentityRules identity) {
@@ -141,7 +144,7 @@ public final class ChunkWriter {
         if (size > 0) {
             Checked checked = chunk.checked;
             Staged staged = chunk.staged;
-            boolean direct = checked.directQuotes() && !quotesOverlap(handle, source, checked);
+            boolean direct = copiesQuotesStraight(handle, source, chunk);
             if (!direct) {
                 stageOtherObservations(checked, staged);
             }
@@ -237,8 +240,6 @@ public final class ChunkWriter {
         boolean sourceIds;
         boolean otherThanFileLines;
         int observations;
-        Instant firstObserved;
-        Instant lastObserved;
         /** For chunks whose price history may be copied straight ({@link #directQuotes}). */
         QuoteGroups quoteGroups;
 
@@ -278,13 +279,6 @@ public final class ChunkWriter {
                 Interpretation[] all = checked.records;
                 checked.latest.merge(key, i, (a, b) -> ((Observation) all[b]).observedAt()
                         .compareTo(((Observation) all[a]).observedAt()) >= 0 ? b : a);
-                Instant at = o.observedAt();
-                if (checked.firstObserved == null || at.isBefore(checked.firstObserved)) {
-                    checked.firstObserved = at;
-                }
-                if (checked.lastObserved == null || at.isAfter(checked.lastObserved)) {
-                    checked.lastObserved = at;
-                }
             }
         }
         return checked;
@@ -379,6 +373,10 @@ public final class ChunkWriter {
             if (o.priceUsd().signum() <= 0) {
                 return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: "
                         + o.priceUsd().toPlainString(), o.raw());
+            }
+            if (o.observedAt().isBefore(FIRST_TIME) || !o.observedAt().isBefore(PAST_LAST_TIME)) {
+                return Rejection.of(RejectReason.INVALID_TIMESTAMP, "time outside the years 1 to 9999: "
+                        + o.observedAt(), o.raw());
             }
         }
         return record;
@@ -572,19 +570,31 @@ public final class ChunkWriter {
     }
 
     /**
-     * Whether any quote of this source is stored already for the chunk's symbols within its time range. This run
-     * holds the source's lock, so nothing else writes this source's quotes while the chunk is written. Only for
-     * chunks whose history may be copied straight, which have their {@link QuoteGroups}.
+     * Whether the chunk's price history is copied straight into {@code asset_quotes} rather than upserted from
+     * staging: it can be ({@link Checked#directQuotes}) and none of it is stored yet ({@link #quotesOverlap}).
+     */
+    static boolean copiesQuotesStraight(Handle handle, String source, CheckedChunk chunk) {
+        return chunk.checked.directQuotes() && !quotesOverlap(handle, source, chunk.checked);
+    }
+
+    /**
+     * Whether any quote of this source is stored already for one of the chunk's assets within that asset's own time
+     * range in the chunk: one probe of the key's index per asset. (The chunk's time range as a whole would not do:
+     * a chunk that starts part way through an instant's assets shares that instant with the chunk before it, and
+     * would be upserted although none of its own quotes is stored.) This run holds the source's lock, so nothing
+     * else writes this source's quotes while the chunk is written. Only for chunks whose history may be copied
+     * straight, which have their {@link QuoteGroups}.
      */
     private static boolean quotesOverlap(Handle handle, String source, Checked checked) {
+        QuoteGroups groups = checked.quoteGroups;
         return handle.createQuery("""
-                SELECT EXISTS (SELECT 1 FROM unnest(CAST(:symbols AS text[])) AS c (symbol)
+                SELECT EXISTS (SELECT 1 FROM unnest(CAST(:symbols AS text[]), CAST(:firsts AS timestamptz[]),
+                                                    CAST(:lasts AS timestamptz[])) AS c (symbol, first_at, last_at)
                                JOIN assets a ON a.canonical_symbol = c.symbol
                                JOIN asset_quotes q ON q.asset_id = a.id AND q.source = :source
-                                                  AND q.observed_at BETWEEN :first AND :last)""")
-                .bind("symbols", checked.quoteGroups.symbols).bind("source", source)
-                .bind("first", checked.firstObserved.atOffset(ZoneOffset.UTC))
-                .bind("last", checked.lastObserved.atOffset(ZoneOffset.UTC))
+                                                  AND q.observed_at BETWEEN c.first_at AND c.last_at)""")
+                .bind("symbols", groups.symbols).bind("firsts", groups.times(true))
+                .bind("lasts", groups.times(false)).bind("source", source)
                 .mapTo(Boolean.class).one();
     }
 
@@ -641,6 +651,7 @@ public final class ChunkWriter {
         final int[] starts;
         /** Positions of observations in the chunk. */
         final int[] order;
+        private final Interpretation[] records;
 
         QuoteGroups(Checked checked) {
             Interpretation[] records = checked.records;
@@ -666,6 +677,20 @@ public final class ChunkWriter {
             for (int g = 0; g < symbols.length; g++) {
                 sortByTime(records, order, starts[g], starts[g + 1]);
             }
+            this.records = records;
+        }
+
+        /**
+         * Each group's first or last time, as ISO-8601 text: PostgreSQL rounds a finer fraction of a second to the
+         * microsecond as the price history's {@code COPY} does ({@link BinaryCopyRows#add(Instant)}). The text
+         * has four digits of year, as every time the checks let through ({@link #validate}).
+         */
+        String[] times(boolean first) {
+            String[] times = new String[symbols.length];
+            for (int g = 0; g < symbols.length; g++) {
+                times[g] = observedAt(records, order[first ? starts[g] : starts[g + 1] - 1]).toString();
+            }
+            return times;
         }
 
         /** Orders {@code order[start..end)} by time, then position; file order is usually time order already. */

@@ -74,6 +74,27 @@ class RunEngineIT {
     }
 
     @Test
+    void rejectsObservationsTimedOutsideTheYears1To9999AndLoadsTheRest() {
+        ListSourceFactory.dataset("far", List.of("BTC,,100,1700000000", "ETH,,200,253402300800",
+                "SOL,,300,-62135596801", "ADA,,1,253402300799.999999"));
+        TestDatabase db = TestDatabase.create();
+        RunResult result = etl(db, "far", 10).run(RunRequest.of("fake"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(result.rejected()).isEqualTo(2);
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reason || ': ' || detail FROM etl_rejects ORDER BY position").mapTo(String.class).list());
+        assertThat(rejects).containsExactly(
+                "invalid_timestamp: time outside the years 1 to 9999: +10000-01-01T00:00:00Z",
+                "invalid_timestamp: time outside the years 1 to 9999: 0000-12-31T23:59:59Z");
+        String latest = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT q.observed_at::text FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
+                WHERE a.canonical_symbol = 'ADA'""").mapTo(String.class).one());
+        assertThat(latest).isEqualTo("9999-12-31 23:59:59.999999+00");
+    }
+
+    @Test
     void keepsTheLatestValuePerSourceAndEveryQuote() {
         TestDatabase db = TestDatabase.create();
         etl(db, "rows", 3).run(RunRequest.of("fake"));

@@ -1,0 +1,112 @@
+package io.assetetl.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.model.IdentityRules;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.testing.TestDatabase;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When a chunk's price history is copied straight into {@code asset_quotes} and when it is upserted from staging.
+ * Both give the same tables; copying is the fast one, and it is only safe while none of the chunk's quotes is
+ * stored. A file lists each instant's assets one after the other, so a chunk's first instant is often one the
+ * chunk before it also holds, for other assets.
+ */
+class DirectQuotesIT {
+
+    private static final String SOURCE = "csv";
+    private static final Instant T0 = Instant.parse("2025-01-15T12:00:00Z");
+    private static final Instant T1 = T0.plusSeconds(3600);
+    private static final Instant T2 = T1.plusSeconds(3600);
+
+    private final ChunkWriter writer = new ChunkWriter(IdentityRules.defaults());
+    private final UUID runId = UUID.randomUUID();
+    private TestDatabase db;
+    private Handle handle;
+    private long line;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        handle = db.jdbi().open();
+        writer.prepare(handle);
+        // the chunk before: AAA and BBB at 12:00
+        write(chunk(quote("AAA", T0, "1"), quote("BBB", T0, "2")));
+    }
+
+    @AfterEach
+    void tearDown() {
+        handle.close();
+    }
+
+    @Test
+    void aChunkThatStartsPartWayThroughAnInstantOthersOfWhoseAssetsAreStoredIsCopiedStraight() {
+        ChunkWriter.CheckedChunk next = chunk(quote("CCC", T0, "3"), quote("AAA", T1, "4"), quote("BBB", T1, "5"));
+
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, next)).isTrue();
+        write(next);
+        assertThat(history()).containsExactly("AAA 2025-01-15T12:00:00Z 1", "AAA 2025-01-15T13:00:00Z 4",
+                "BBB 2025-01-15T12:00:00Z 2", "BBB 2025-01-15T13:00:00Z 5", "CCC 2025-01-15T12:00:00Z 3");
+    }
+
+    @Test
+    void aChunkHoldingAQuoteStoredAlreadyIsUpserted() {
+        ChunkWriter.CheckedChunk again = chunk(quote("CCC", T1, "3"), quote("BBB", T0, "2.5"));
+
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, again)).isFalse();
+        write(again);
+        assertThat(history()).containsExactly("AAA 2025-01-15T12:00:00Z 1", "BBB 2025-01-15T12:00:00Z 2.5",
+                "CCC 2025-01-15T13:00:00Z 3");
+    }
+
+    @Test
+    void aChunkWhoseTimesForAnAssetSpanOneOfItsStoredQuotesIsUpserted() {
+        ChunkWriter.CheckedChunk around = chunk(quote("AAA", T0.minusSeconds(3600), "0.5"), quote("AAA", T2, "6"));
+
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, around)).isFalse();
+        write(around);
+        assertThat(history()).containsExactly("AAA 2025-01-15T11:00:00Z 0.5", "AAA 2025-01-15T12:00:00Z 1",
+                "AAA 2025-01-15T14:00:00Z 6", "BBB 2025-01-15T12:00:00Z 2");
+    }
+
+    @Test
+    void anotherSourcesQuotesOfTheSameAssetsAndInstantsDoNotStopTheCopy() {
+        ChunkWriter.CheckedChunk sameTimes = chunk(quote("AAA", T0, "7"), quote("BBB", T0, "8"));
+
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, "csv_weird", sameTimes)).isTrue();
+    }
+
+    private Observation quote(String symbol, Instant at, String price) {
+        line++;
+        return new Observation(symbol, null, symbol, new BigDecimal(price), null, null, at,
+                new RawRecord.FileLine("f", line, "{\"line\": " + line + "}"));
+    }
+
+    private ChunkWriter.CheckedChunk chunk(Observation... quotes) {
+        return writer.check(new ArrayList<Interpretation>(List.of(quotes)), true);
+    }
+
+    private void write(ChunkWriter.CheckedChunk chunk) {
+        handle.useTransaction(h -> writer.write(h, runId, SOURCE, chunk, List.of(), Optional.empty()));
+    }
+
+    private List<String> history() {
+        return handle.createQuery("""
+                SELECT a.canonical_symbol || ' ' || to_char(q.observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                       || ' ' || q.price_usd
+                FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
+                WHERE q.source = :source ORDER BY 1""").bind("source", SOURCE).mapTo(String.class).list();
+    }
+}
