@@ -82,6 +82,20 @@ public final class ChunkWriter {
     private static final String COPY_RAW_LINES =
             "COPY raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id) FROM STDIN (FORMAT binary)";
 
+    /**
+     * {@link #quotesOverlap}: each asset costs one probe of the price history's key, bounded by the asset and its
+     * times. The {@code LATERAL … LIMIT 1} keeps it so: joined plainly, the planner bounded the probe by the asset
+     * alone and filtered the asset's whole stored history, which grows with every chunk.
+     */
+    static final String QUOTES_OVERLAP = """
+            SELECT EXISTS (SELECT 1 FROM unnest(CAST(:symbols AS text[]), CAST(:firsts AS timestamptz[]),
+                                                CAST(:lasts AS timestamptz[])) AS c (symbol, first_at, last_at)
+                           JOIN assets a ON a.canonical_symbol = c.symbol
+                           CROSS JOIN LATERAL (SELECT FROM asset_quotes q
+                                               WHERE q.asset_id = a.id AND q.source = :source
+                                                 AND q.observed_at BETWEEN c.first_at AND c.last_at
+                                               LIMIT 1) AS stored)""";
+
     /** The times an observation may have: the years 1 to 9999, which ISO-8601 writes with four digits. */
     private static final Instant FIRST_TIME = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant PAST_LAST_TIME = Instant.parse("+10000-01-01T00:00:00Z");
@@ -579,23 +593,15 @@ public final class ChunkWriter {
 
     /**
      * Whether any quote of this source is stored already for one of the chunk's assets within that asset's own time
-     * range in the chunk: one probe of the key's index per asset. (The chunk's time range as a whole would not do:
-     * a chunk that starts part way through an instant's assets shares that instant with the chunk before it, and
-     * would be upserted although none of its own quotes is stored.) This run holds the source's lock, so nothing
-     * else writes this source's quotes while the chunk is written. Only for chunks whose history may be copied
-     * straight, which have their {@link QuoteGroups}.
+     * range in the chunk. The chunk's time range as a whole would not do: a chunk that starts part way through an
+     * instant's assets shares that instant with the chunk before it, and would be upserted although none of its own
+     * quotes is stored. This run holds the source's lock, so nothing else writes this source's quotes while the
+     * chunk is written. Only for chunks whose history may be copied straight, which have their {@link QuoteGroups}.
      */
     private static boolean quotesOverlap(Handle handle, String source, Checked checked) {
         QuoteGroups groups = checked.quoteGroups;
-        return handle.createQuery("""
-                SELECT EXISTS (SELECT 1 FROM unnest(CAST(:symbols AS text[]), CAST(:firsts AS timestamptz[]),
-                                                    CAST(:lasts AS timestamptz[])) AS c (symbol, first_at, last_at)
-                               JOIN assets a ON a.canonical_symbol = c.symbol
-                               JOIN asset_quotes q ON q.asset_id = a.id AND q.source = :source
-                                                  AND q.observed_at BETWEEN c.first_at AND c.last_at)""")
-                .bind("symbols", groups.symbols).bind("firsts", groups.times(true))
-                .bind("lasts", groups.times(false)).bind("source", source)
-                .mapTo(Boolean.class).one();
+        return handle.createQuery(QUOTES_OVERLAP).bind("symbols", groups.symbols).bind("firsts", groups.times(true))
+                .bind("lasts", groups.times(false)).bind("source", source).mapTo(Boolean.class).one();
     }
 
     /**

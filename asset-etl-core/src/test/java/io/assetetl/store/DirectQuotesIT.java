@@ -88,6 +88,26 @@ class DirectQuotesIT {
         assertThat(ChunkWriter.copiesQuotesStraight(handle, "csv_weird", sameTimes)).isTrue();
     }
 
+    @Test
+    void theCheckProbesEachAssetsHistoryWithinTheAssetsTimesInsteadOfReadingAllOfIt() {
+        handle.execute("""
+                INSERT INTO assets (canonical_symbol) SELECT 'H' || n FROM generate_series(1, 200) n""");
+        handle.execute("""
+                INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, run_id)
+                SELECT a.id, 'csv', timestamptz '2025-01-01 00:00+00' + h * interval '1 hour', 1, gen_random_uuid()
+                FROM assets a CROSS JOIN generate_series(1, 100) h WHERE a.canonical_symbol LIKE 'H%'""");
+        handle.execute("ANALYZE assets, asset_quotes");
+
+        List<String> plan = handle.createQuery("EXPLAIN " + ChunkWriter.QUOTES_OVERLAP)
+                .bind("symbols", new String[] {"H1", "H2"})
+                .bind("firsts", new String[] {"2025-02-01T00:00:00Z", "2025-02-01T00:00:00Z"})
+                .bind("lasts", new String[] {"2025-02-02T00:00:00Z", "2025-02-02T00:00:00Z"})
+                .bind("source", SOURCE).mapTo(String.class).list();
+
+        assertThat(String.join("\n", plan))
+                .containsPattern("Index Cond: \\(.*asset_id = a\\.id.*observed_at >= c\\.first_at.*observed_at <= c\\.last_at");
+    }
+
     private Observation quote(String symbol, Instant at, String price) {
         line++;
         return new Observation(symbol, null, symbol, new BigDecimal(price), null, null, at,
