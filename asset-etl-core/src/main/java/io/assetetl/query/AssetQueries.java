@@ -138,20 +138,20 @@ public final class AssetQueries {
                 .bind("s", canonicalSymbol).mapTo(Boolean.class).one());
     }
 
-    /** An asset's quotes, newest first. Empty when the asset is unknown or nothing matches. */
+    /**
+     * An asset's quotes, newest first. Empty when the asset is unknown or nothing matches.
+     *
+     * <p>The price history's key leads with the asset and the source, so it orders an asset's quotes by time only
+     * within each source: each of the asset's sources gives its newest quotes by a backward scan of the key that
+     * stops at the limit, and only those are merged. Ordered over all sources at once, every request would read and
+     * sort the asset's whole history.
+     */
     public List<Quote> history(String canonicalSymbol, HistoryFilter filter) {
         requireNonNull(canonicalSymbol, "canonicalSymbol is null");
         requireNonNull(filter, "filter is null");
-        StringBuilder sql = new StringBuilder("""
-                SELECT q.source, q.observed_at, q.price_usd, q.market_cap_usd, q.volume_24h_usd, q.run_id
-                FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
-                WHERE a.canonical_symbol = :symbol""");
-        filter.source().ifPresent(s -> sql.append(" AND q.source = :source"));
-        filter.from().ifPresent(f -> sql.append(" AND q.observed_at >= :from"));
-        filter.to().ifPresent(t -> sql.append(" AND q.observed_at < :to"));
-        sql.append(" ORDER BY q.observed_at DESC, q.source LIMIT :limit");
         return jdbi.withHandle(h -> {
-            Query query = h.createQuery(sql.toString()).bind("symbol", canonicalSymbol).bind("limit", filter.limit());
+            Query query = h.createQuery(historySql(filter)).bind("symbol", canonicalSymbol)
+                    .bind("limit", filter.limit());
             filter.source().ifPresent(s -> query.bind("source", s));
             filter.from().ifPresent(f -> query.bind("from", f.atOffset(java.time.ZoneOffset.UTC)));
             filter.to().ifPresent(t -> query.bind("to", t.atOffset(java.time.ZoneOffset.UTC)));
@@ -159,6 +159,31 @@ public final class AssetQueries {
                     rs.getBigDecimal("price_usd"), rs.getBigDecimal("market_cap_usd"),
                     rs.getBigDecimal("volume_24h_usd"), rs.getObject("run_id", UUID.class))).list();
         });
+    }
+
+    /**
+     * The statement of {@link #history}: the source asked for, or else the asset's sources found by skipping
+     * through the key (one probe a source), each read newest first up to the limit.
+     */
+    static String historySql(HistoryFilter filter) {
+        String sources = filter.source().isPresent() ? "" : """
+                , sources (source) AS (
+                    SELECT (SELECT min(q.source) FROM asset_quotes q WHERE q.asset_id = (SELECT id FROM asset))
+                    UNION ALL
+                    SELECT (SELECT min(q.source) FROM asset_quotes q
+                            WHERE q.asset_id = (SELECT id FROM asset) AND q.source > s.source)
+                    FROM sources s WHERE s.source IS NOT NULL)""";
+        return "WITH RECURSIVE asset AS (SELECT id FROM assets WHERE canonical_symbol = :symbol)" + sources + """
+
+                SELECT q.source, q.observed_at, q.price_usd, q.market_cap_usd, q.volume_24h_usd, q.run_id
+                FROM %s CROSS JOIN LATERAL (
+                    SELECT * FROM asset_quotes q
+                    WHERE q.asset_id = (SELECT id FROM asset) AND q.source = s.source%s%s
+                    ORDER BY q.observed_at DESC LIMIT :limit) q
+                ORDER BY q.observed_at DESC, q.source LIMIT :limit""".formatted(
+                filter.source().isPresent() ? "(SELECT CAST(:source AS text) AS source) s" : "sources s",
+                filter.from().isPresent() ? " AND q.observed_at >= :from" : "",
+                filter.to().isPresent() ? " AND q.observed_at < :to" : "");
     }
 
     // Rows arrive ordered by symbol then source: consecutive rows of one symbol make one asset.
