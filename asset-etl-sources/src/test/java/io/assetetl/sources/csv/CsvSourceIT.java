@@ -17,8 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,6 +190,52 @@ class CsvSourceIT {
                 .mapTo(String.class).list());
         assertThat(history).containsExactly("0.5", "1.5", "2");
         assertThat(price("BTC")).isEqualByComparingTo("2");
+    }
+
+    @Test
+    void aFileGivesTheSameTablesWhateverItsChunkSize() throws Exception {
+        // 11 assets an hour, each hour in its own order, then rows that give earlier hours new prices: chunk
+        // boundaries fall part way through hours, and some chunks hold quotes an earlier chunk stored
+        Random random = new Random(20261126);
+        List<String> symbols = new ArrayList<>();
+        for (int s = 0; s < 11; s++) {
+            symbols.add("S" + (char) ('A' + s));
+        }
+        StringBuilder csv = new StringBuilder(HEADER);
+        Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        for (int hour = 0; hour < 30; hour++) {
+            Collections.shuffle(symbols, random);
+            for (String symbol : symbols) {
+                csv.append(row(symbol, random, start.plusSeconds(3600L * hour)));
+            }
+        }
+        for (int i = 0; i < 15; i++) {
+            csv.append(row(symbols.get(random.nextInt(symbols.size())), random,
+                    start.plusSeconds(3600L * random.nextInt(30))));
+        }
+        Files.writeString(file, csv.toString());
+
+        Map<String, String> expected = null;
+        for (int batchSize : new int[] {100_000, 1, 4, 7, 50, 200}) {
+            TestDatabase each = TestDatabase.create();
+            RunResult result = AssetEtl.builder().dataSource(each.dataSource()).discoverFactories(true)
+                    .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
+                            "batch_size", Integer.toString(batchSize)))))
+                    .build().run(RunRequest.of("csv"));
+            assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(result.processed()).isEqualTo(345);
+            Map<String, String> tables = TableDigests.of(each);
+            if (expected == null) {
+                expected = tables; // the whole file in one chunk
+                assertThat(tables).containsEntry("asset_quotes#rows", "330");
+            } else {
+                assertThat(tables).as("batch size %d", batchSize).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static String row(String symbol, Random random, Instant at) {
+        return symbol + "," + symbol + " coin," + (1 + random.nextInt(100_000)) / 100.0 + ",,," + at + "\n";
     }
 
     private BigDecimal quote(String symbol) {
