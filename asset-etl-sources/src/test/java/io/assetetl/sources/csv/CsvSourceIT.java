@@ -218,10 +218,13 @@ class CsvSourceIT {
         Map<String, String> expected = null;
         for (int batchSize : new int[] {100_000, 1, 4, 7, 50, 200}) {
             TestDatabase each = TestDatabase.create();
-            RunResult result = AssetEtl.builder().dataSource(each.dataSource()).discoverFactories(true)
+            RunResult result;
+            try (AssetEtl chunked = AssetEtl.builder().dataSource(each.dataSource()).discoverFactories(true)
                     .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
                             "batch_size", Integer.toString(batchSize)))))
-                    .build().run(RunRequest.of("csv"));
+                    .build()) {
+                result = chunked.run(RunRequest.of("csv"));
+            }
             assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(result.processed()).isEqualTo(345);
             Map<String, String> tables = TableDigests.of(each);
