@@ -600,8 +600,9 @@ public final class ChunkWriter {
      */
     private static boolean quotesOverlap(Handle handle, String source, Checked checked) {
         QuoteGroups groups = checked.quoteGroups;
-        return handle.createQuery(QUOTES_OVERLAP).bind("symbols", groups.symbols).bind("firsts", groups.times(true))
-                .bind("lasts", groups.times(false)).bind("source", source).mapTo(Boolean.class).one();
+        return handle.createQuery(QUOTES_OVERLAP).bind("symbols", groups.symbols)
+                .bind("firsts", groups.times(checked.records, true)).bind("lasts", groups.times(checked.records, false))
+                .bind("source", source).mapTo(Boolean.class).one();
     }
 
     /**
@@ -657,7 +658,6 @@ public final class ChunkWriter {
         final int[] starts;
         /** Positions of observations in the chunk. */
         final int[] order;
-        private final Interpretation[] records;
 
         QuoteGroups(Checked checked) {
             Interpretation[] records = checked.records;
@@ -683,7 +683,6 @@ public final class ChunkWriter {
             for (int g = 0; g < symbols.length; g++) {
                 sortByTime(records, order, starts[g], starts[g + 1]);
             }
-            this.records = records;
         }
 
         /**
@@ -691,7 +690,7 @@ public final class ChunkWriter {
          * microsecond as the price history's {@code COPY} does ({@link BinaryCopyRows#add(Instant)}). The text
          * has four digits of year, as every time the checks let through ({@link #validate}).
          */
-        String[] times(boolean first) {
+        String[] times(Interpretation[] records, boolean first) {
             String[] times = new String[symbols.length];
             for (int g = 0; g < symbols.length; g++) {
                 times[g] = observedAt(records, order[first ? starts[g] : starts[g + 1] - 1]).toString();

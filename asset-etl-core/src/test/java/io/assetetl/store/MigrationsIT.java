@@ -67,17 +67,13 @@ class MigrationsIT {
     void aDatabaseMigratedThroughTheEarlierXmlMasterChangelogHasOnlyLaterChangesPending() throws Exception {
         TestDatabase db = TestDatabase.createEmpty();
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            new Liquibase("io/assetetl/db/changelog-before-yaml.xml",
-                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
-                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
+            liquibase("io/assetetl/db/changelog-before-yaml.xml", connection)
                     .update(new Contexts(), new LabelExpression());
         }
         long applied = db.count("databasechangelog");
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            Liquibase current = new Liquibase(Migrations.CHANGELOG,
-                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
-                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
+            Liquibase current = liquibase(Migrations.CHANGELOG, connection);
             // only the change sets added after the XML master was replaced
             assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression()))
                     .extracting(ChangeSet::getId).containsExactly("006-raw-csv-assets-file-key");
@@ -143,8 +139,7 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            new Liquibase(Migrations.CHANGELOG, new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
-                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)))
+            liquibase(Migrations.CHANGELOG, connection)
                     .rollback(1, new Contexts(), new LabelExpression());
         }
 
@@ -163,12 +158,16 @@ class MigrationsIT {
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Migrations.migrate(db.dataSource()));
     }
 
+    /** Liquibase for {@code changelog} (a class-path resource) on {@code connection}. */
+    private static Liquibase liquibase(String changelog, java.sql.Connection connection) throws Exception {
+        return new Liquibase(changelog, new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
+                DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
+    }
+
     /** Applies the changelog's change sets before the first whose id starts with {@code prefix}. */
     private static void migrateUpTo(TestDatabase db, String prefix) throws Exception {
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            Liquibase liquibase = new Liquibase(Migrations.CHANGELOG,
-                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()),
-                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection)));
+            Liquibase liquibase = liquibase(Migrations.CHANGELOG, connection);
             List<ChangeSet> pending = liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression());
             int before = (int) pending.stream().takeWhile(c -> !c.getId().startsWith(prefix)).count();
             liquibase.update(before, new Contexts(), new LabelExpression());

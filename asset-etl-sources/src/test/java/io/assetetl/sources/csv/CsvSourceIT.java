@@ -42,9 +42,14 @@ class CsvSourceIT {
     void setUp() {
         db = TestDatabase.create();
         file = dir.resolve("assets.csv");
-        etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(true)
+        etl = etl(db, 3);
+    }
+
+    /** The {@code csv} source on {@link #file}, in chunks of {@code batchSize}. */
+    private AssetEtl etl(TestDatabase database, int batchSize) {
+        return AssetEtl.builder().dataSource(database.dataSource()).discoverFactories(true)
                 .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
-                        "batch_size", "3"))))
+                        "batch_size", Integer.toString(batchSize)))))
                 .build();
     }
 
@@ -219,10 +224,7 @@ class CsvSourceIT {
         for (int batchSize : new int[] {100_000, 1, 4, 7, 50, 200}) {
             TestDatabase each = TestDatabase.create();
             RunResult result;
-            try (AssetEtl chunked = AssetEtl.builder().dataSource(each.dataSource()).discoverFactories(true)
-                    .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
-                            "batch_size", Integer.toString(batchSize)))))
-                    .build()) {
+            try (AssetEtl chunked = etl(each, batchSize)) {
                 result = chunked.run(RunRequest.of("csv"));
             }
             assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
