@@ -42,6 +42,12 @@ public final class RunEngine {
      * upsert walks past: the fewer pages, the shorter those chains.
      */
     private static final int REPLAY_PAGE = 50_000;
+    /**
+     * Bytes of raw payload text per page of a reprocess, at most (as many as the CSV sources' default chunk has of
+     * its file), so that a source of wide records is replayed in more pages rather than in pages too large for the
+     * heap.
+     */
+    private static final int REPLAY_PAGE_BYTES = 8 << 20;
 
     private final Jdbi jdbi;
     private final Map<String, SourceDefinition> sources;
@@ -89,7 +95,7 @@ public final class RunEngine {
     public RunResult reprocess(String sourceName, RunProgress progress) {
         Claim claim = claim(RunRequest.of(sourceName), "reprocess");
         try (Source source = claim.factory.create(claim.source, claim.definition.config(), context)) {
-            RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE);
+            RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE, REPLAY_PAGE_BYTES);
             RawReplay.refreshStatistics(claim.handle);
             Totals totals = new Totals();
             claim.handle.useTransaction(h -> {

@@ -8,28 +8,53 @@ import org.jdbi.v3.core.Handle;
  * Reads a source's stored raw records back in the order they were first stored, page by page, from each raw table in
  * turn: what {@code reprocess} replays. File lines come file by file in the order the source first read each file
  * ({@code raw_csv_files.file_no}), each file's lines in line order; API items and keyed records in the order they were
- * stored. Not thread-safe; one instance per replay.
+ * stored. A page holds at most a given number of records and, but for its first record, a given number of bytes of
+ * payload, so that wide records make more pages rather than a larger heap. Not thread-safe; one instance per replay.
  */
 public final class RawReplay {
 
     /** One page of a file's stored lines, in line order. */
-    static final String FILE_LINES_PAGE = """
+    static final String FILE_LINES_PAGE = withinBytes("line_no", """
             SELECT line_no, payload::text AS p FROM raw_csv_assets
             WHERE file_no = :file AND line_no > :after
-            ORDER BY line_no LIMIT :limit""";
+            ORDER BY line_no LIMIT :limit""");
 
     private enum Table { FILE_LINES, API_ITEMS, KEYED, DONE }
 
     private final String source;
     private final int pageSize;
+    private final int pageBytes;
+    /**
+     * Records the next page reads at most. After a page cut short (by its bytes, or at the end of a file) the next
+     * reads twice as many records as that page held, after a full one twice its limit, up to {@link #pageSize}:
+     * of wide records, the database converts about twice as many payloads to text as a page sends, not up to
+     * {@link #pageSize} for each page.
+     */
+    private int limit;
     private Table table = Table.FILE_LINES;
     private List<StoredFile> files;
     private int file;
     private long after;
 
-    public RawReplay(String source, int pageSize) {
+    /**
+     * @param pageSize  records per page, at most
+     * @param pageBytes bytes of payload text per page, at most, but for a page's first record
+     */
+    public RawReplay(String source, int pageSize, int pageBytes) {
         this.source = source;
         this.pageSize = pageSize;
+        this.pageBytes = pageBytes;
+        this.limit = pageSize;
+    }
+
+    /**
+     * {@code query}'s rows (a page in {@code key} order, its payload text as {@code p}, at most {@code :limit})
+     * up to the one that brings the payloads to {@code :bytes}.
+     */
+    private static String withinBytes(String key, String query) {
+        return "SELECT * FROM (SELECT page.*, sum(octet_length(p)) OVER (ORDER BY " + key + ") - octet_length(p)"
+                + " AS bytes_before FROM (" + query + ") AS page) AS sized WHERE bytes_before < :bytes ORDER BY "
+                + key;
     }
 
     /**
@@ -55,6 +80,7 @@ public final class RawReplay {
             List<Row> rows = table == Table.FILE_LINES ? readFileLines(handle) : read(handle);
             if (!rows.isEmpty()) {
                 after = rows.get(rows.size() - 1).after();
+                limit = (int) Math.min(pageSize, 2L * (rows.size() < limit ? rows.size() : limit));
                 return rows.stream().map(Row::raw).toList();
             }
             table = Table.values()[table.ordinal() + 1];
@@ -77,7 +103,8 @@ public final class RawReplay {
         for (; file < files.size(); file++, after = 0) {
             StoredFile stored = files.get(file);
             List<Row> rows = handle.createQuery(FILE_LINES_PAGE)
-                    .bind("file", stored.number()).bind("after", after).bind("limit", pageSize)
+                    .bind("file", stored.number()).bind("after", after).bind("limit", limit)
+                    .bind("bytes", pageBytes)
                     .map((rs, ctx) -> new Row(rs.getLong("line_no"),
                             new RawRecord.FileLine(stored.sha256(), rs.getLong("line_no"), rs.getString("p"))))
                     .list();
@@ -101,8 +128,9 @@ public final class RawReplay {
             case FILE_LINES, DONE -> throw new IllegalStateException("not an id-ordered table: " + table);
         };
         Table current = table;
-        return handle.createQuery(sql + " WHERE source = :source AND id > :after ORDER BY id LIMIT :limit")
-                .bind("source", source).bind("after", after).bind("limit", pageSize)
+        return handle.createQuery(withinBytes("id", sql + " WHERE source = :source AND id > :after ORDER BY id"
+                        + " LIMIT :limit"))
+                .bind("source", source).bind("after", after).bind("limit", limit).bind("bytes", pageBytes)
                 .map((rs, ctx) -> {
                     String key = rs.getString("k");
                     String payload = rs.getString("p");

@@ -31,7 +31,7 @@ class RawReplayIT {
                     ('one', 'a', 1, 1, '{"i": "a"}', '2026-01-01T00:00:00Z', gen_random_uuid());
                 INSERT INTO raw_records (source, record_key, payload, run_id) VALUES
                     ('one', 'k', '{"k": 1}', gen_random_uuid())"""));
-        RawReplay replay = new RawReplay("one", 2);
+        RawReplay replay = new RawReplay("one", 2, Integer.MAX_VALUE);
 
         List<List<String>> pages = db.jdbi().withHandle(h -> {
             List<List<String>> read = new ArrayList<>();
@@ -63,9 +63,43 @@ class RawReplayIT {
         });
 
         List<String> plan = db.jdbi().withHandle(h -> h.createQuery("EXPLAIN " + RawReplay.FILE_LINES_PAGE)
-                .bind("file", 1L).bind("after", 50_000L).bind("limit", 5_000).mapTo(String.class).list());
+                .bind("file", 1L).bind("after", 50_000L).bind("limit", 5_000).bind("bytes", 1 << 20)
+                .mapTo(String.class).list());
 
         assertThat(String.join("\n", plan)).contains("Index Scan using raw_csv_assets_pkey").doesNotContain("Sort");
+    }
+
+    @Test
+    void aPageEndsAtTheRecordThatBringsItsPayloadsToThePageBytes() {
+        TestDatabase db = TestDatabase.create();
+        db.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO raw_csv_files (file_no, source, file_sha256, first_run_id)"
+                    + " VALUES (1, 'one', 'f', gen_random_uuid())");
+            // payloads of 19 bytes as text, {"l": "line 10001"}, and of 18, {"l": "key 10001"}
+            h.execute("""
+                    INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
+                    SELECT 'one', 'f', 1, n, jsonb_build_object('l', 'line ' || n), gen_random_uuid()
+                    FROM generate_series(10001, 10011) n""");
+            h.execute("""
+                    INSERT INTO raw_records (source, record_key, payload, run_id)
+                    SELECT 'one', 'k' || n, jsonb_build_object('l', 'key ' || (10000 + n)), gen_random_uuid()
+                    FROM generate_series(1, 3) n""");
+        });
+        RawReplay replay = new RawReplay("one", 100, 50);
+
+        List<Integer> pages = db.jdbi().withHandle(h -> {
+            List<Integer> sizes = new ArrayList<>();
+            for (List<RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
+                assertThat(page).allSatisfy(r -> assertThat(r.payload()).hasSize(r.position().startsWith("line")
+                        ? 19 : 18));
+                sizes.add(page.size());
+            }
+            return sizes;
+        });
+
+        // 19 + 19 bytes are below 50, the third record reaches it: pages of 3 lines, then the last 2, then the 3
+        // keyed records (18 + 18 below 50 too)
+        assertThat(pages).containsExactly(3, 3, 3, 2, 3);
     }
 
     private static String describe(RawRecord raw) {

@@ -13,7 +13,9 @@ import java.util.Optional;
 /**
  * Reads a CSV file batch by batch: each record becomes a raw {@link RawRecord.FileLine} (keyed by the SHA-256 of
  * the file as scanned and the record's line number, so re-reading the same file adds no raw row) and its
- * interpretation; each batch ends with the checkpoint after its last record. The drift events of the header
+ * interpretation; each batch ends with the checkpoint after its last record. A batch ends after {@code batchSize}
+ * records, or earlier at the record that brings it to {@code batchBytes} bytes of the file, so that a file of wide
+ * rows is read in more batches rather than in batches too large for the heap. The drift events of the header
  * mapping go with the first batch. Not thread-safe.
  */
 final class CsvBatchReader implements SourceReader {
@@ -29,11 +31,15 @@ final class CsvBatchReader implements SourceReader {
     private final PrefixHasher hasher;
     private final FileFormat format;
     private final int batchSize;
+    private final int batchBytes;
+    /** Where the next batch starts in the file. */
+    private long batchStart;
     private List<DriftEvent> pendingDrift;
     private boolean done;
 
     CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, RowInterpreter interpreter,
-            String fileSha256, String observedAtFallback, PrefixHasher hasher, FileFormat format, int batchSize) {
+            String fileSha256, String observedAtFallback, PrefixHasher hasher, FileFormat format, long start,
+            int batchSize, int batchBytes) {
         this.records = records;
         this.keys = keys;
         this.columns = mapping.columnIndexes(keys);
@@ -44,6 +50,8 @@ final class CsvBatchReader implements SourceReader {
         this.hasher = hasher;
         this.format = format;
         this.batchSize = batchSize;
+        this.batchBytes = batchBytes;
+        this.batchStart = start;
         this.pendingDrift = mapping.driftEvents();
     }
 
@@ -76,10 +84,14 @@ final class CsvBatchReader implements SourceReader {
             }
             batch.add(interpret(record));
             last = record;
+            if (record.endOffset() - batchStart >= batchBytes) {
+                break;
+            }
         }
         if (last == null) {
             return Optional.empty();
         }
+        batchStart = last.endOffset();
         CsvCheckpoint checkpoint = new CsvCheckpoint(hasher.sha256Of(last.endOffset()), last.lastLine(),
                 last.endOffset(), last.terminated(), format.charset().name(), format.delimiterText());
         List<DriftEvent> drift = pendingDrift;

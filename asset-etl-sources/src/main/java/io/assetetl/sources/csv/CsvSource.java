@@ -36,14 +36,16 @@ final class CsvSource implements Source {
     private final String name;
     private final Path path;
     private final int batchSize;
+    private final int batchBytes;
     private final CsvFlavor flavor;
     private final RowInterpreter interpreter;
     private final Map<TreeSet<String>, ColumnMapping> mappings = new HashMap<>();
 
-    CsvSource(String name, Path path, int batchSize, CsvFlavor flavor) {
+    CsvSource(String name, Path path, int batchSize, int batchBytes, CsvFlavor flavor) {
         this.name = name;
         this.path = path;
         this.batchSize = batchSize;
+        this.batchBytes = batchBytes;
         this.flavor = flavor;
         this.interpreter = flavor.newInterpreter();
     }
@@ -98,7 +100,7 @@ final class CsvSource implements Source {
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
         DelimitedFileReader records = DelimitedFileReader.open(path, format, start, scan.size(), linesBefore);
         return new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(), modifiedAt(), hasher, format,
-                batchSize);
+                start, batchSize, batchBytes);
     }
 
     private String modifiedAt() {

@@ -10,19 +10,25 @@ import java.nio.file.Path;
 /**
  * Settings of a {@code csv} source.
  *
- * @param path      the file to read (setting {@code path}, default {@value #DEFAULT_PATH})
- * @param batchSize records per batch, that is per committed chunk (setting {@code batch_size}, default
- *                  {@value #DEFAULT_BATCH_SIZE})
+ * @param path       the file to read (setting {@code path}, default {@value #DEFAULT_PATH})
+ * @param batchSize  records per batch, that is per committed chunk (setting {@code batch_size}, default
+ *                   {@value #DEFAULT_BATCH_SIZE})
+ * @param batchBytes bytes of the file per batch, at most: a batch ends at the record that reaches it, so that wide
+ *                   rows make smaller batches, not a larger heap (setting {@code batch_bytes}, default
+ *                   {@value #DEFAULT_BATCH_BYTES}, 8 MiB)
  */
-public record CsvSourceConfig(Path path, int batchSize) {
+public record CsvSourceConfig(Path path, int batchSize, int batchBytes) {
 
     public static final String DEFAULT_PATH = "examples/data/assets.csv";
     public static final int DEFAULT_BATCH_SIZE = 50_000;
+    public static final int DEFAULT_BATCH_BYTES = 8 << 20;
     static final int MAX_BATCH_SIZE = 1_000_000;
+    static final int MAX_BATCH_BYTES = 1 << 30;
 
     public CsvSourceConfig {
         requireNonNull(path, "path is null");
         checkBatchSize(batchSize);
+        checkBatchBytes(batchBytes);
     }
 
     /**
@@ -31,7 +37,8 @@ public record CsvSourceConfig(Path path, int batchSize) {
      * @throws InvalidSourceConfigException when a setting is invalid
      */
     public static CsvSourceConfig from(SourceConfig config) {
-        return new CsvSourceConfig(path(config, DEFAULT_PATH), config.getInt("batch_size", DEFAULT_BATCH_SIZE));
+        return new CsvSourceConfig(path(config, DEFAULT_PATH), config.getInt("batch_size", DEFAULT_BATCH_SIZE),
+                config.getInt("batch_bytes", DEFAULT_BATCH_BYTES));
     }
 
     static Path path(SourceConfig config, String defaultPath) {
@@ -47,6 +54,13 @@ public record CsvSourceConfig(Path path, int batchSize) {
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new InvalidSourceConfigException("setting 'batch_size' must be between 1 and " + MAX_BATCH_SIZE
                     + ": " + batchSize);
+        }
+    }
+
+    static void checkBatchBytes(int batchBytes) {
+        if (batchBytes < 1 || batchBytes > MAX_BATCH_BYTES) {
+            throw new InvalidSourceConfigException("setting 'batch_bytes' must be between 1 and " + MAX_BATCH_BYTES
+                    + ": " + batchBytes);
         }
     }
 }

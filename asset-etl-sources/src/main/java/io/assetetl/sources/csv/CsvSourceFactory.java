@@ -22,6 +22,7 @@ public final class CsvSourceFactory implements SourceFactory {
     @Override
     public Source create(String name, SourceConfig config, SourceContext context) {
         CsvSourceConfig settings = CsvSourceConfig.from(config);
-        return new CsvSource(name, settings.path(), settings.batchSize(), new CleanCsvFlavor());
+        return new CsvSource(name, settings.path(), settings.batchSize(), settings.batchBytes(),
+                new CleanCsvFlavor());
     }
 }

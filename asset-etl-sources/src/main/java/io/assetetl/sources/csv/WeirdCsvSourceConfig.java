@@ -11,13 +11,16 @@ import java.nio.file.Path;
  *
  * @param path           the file to read (setting {@code path}, default {@value #DEFAULT_PATH})
  * @param batchSize      records per batch (setting {@code batch_size}, default 50000)
+ * @param batchBytes     bytes of the file per batch, at most (setting {@code batch_bytes}, default 8 MiB; see
+ *                       {@link CsvSourceConfig})
  * @param dateOrder      how to read dates such as {@code 01/02/2024} (setting {@code date_order}: {@code DMY} or
  *                       {@code MDY}; unset, such dates are rejects with reason {@code ambiguous_value})
  * @param fuzzyThreshold the similarity (0..1) a header needs to be mapped to a field it does not name exactly
  *                       or by a known alias (setting {@code fuzzy_threshold}, default
  *                       {@value #DEFAULT_FUZZY_THRESHOLD})
  */
-public record WeirdCsvSourceConfig(Path path, int batchSize, DateOrder dateOrder, double fuzzyThreshold) {
+public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, DateOrder dateOrder,
+        double fuzzyThreshold) {
 
     public static final String DEFAULT_PATH = "examples/data/assets_weird.csv";
     public static final double DEFAULT_FUZZY_THRESHOLD = 0.8;
@@ -26,6 +29,7 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, DateOrder dateOrder
         requireNonNull(path, "path is null");
         requireNonNull(dateOrder, "dateOrder is null");
         CsvSourceConfig.checkBatchSize(batchSize);
+        CsvSourceConfig.checkBatchBytes(batchBytes);
         if (!(fuzzyThreshold > 0.0 && fuzzyThreshold <= 1.0)) {
             throw new InvalidSourceConfigException("setting 'fuzzy_threshold' must be within (0, 1]: "
                     + fuzzyThreshold);
@@ -40,6 +44,7 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, DateOrder dateOrder
     public static WeirdCsvSourceConfig from(SourceConfig config) {
         return new WeirdCsvSourceConfig(CsvSourceConfig.path(config, DEFAULT_PATH),
                 config.getInt("batch_size", CsvSourceConfig.DEFAULT_BATCH_SIZE),
+                config.getInt("batch_bytes", CsvSourceConfig.DEFAULT_BATCH_BYTES),
                 config.get("date_order").map(DateOrder::parse).orElse(DateOrder.UNSPECIFIED),
                 config.getDouble("fuzzy_threshold", DEFAULT_FUZZY_THRESHOLD));
     }

@@ -21,7 +21,7 @@ public final class WeirdCsvSourceFactory implements SourceFactory {
     @Override
     public Source create(String name, SourceConfig config, SourceContext context) {
         WeirdCsvSourceConfig settings = WeirdCsvSourceConfig.from(config);
-        return new CsvSource(name, settings.path(), settings.batchSize(),
+        return new CsvSource(name, settings.path(), settings.batchSize(), settings.batchBytes(),
                 new WeirdCsvFlavor(settings.fuzzyThreshold(), settings.dateOrder()));
     }
 }

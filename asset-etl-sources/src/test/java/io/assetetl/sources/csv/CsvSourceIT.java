@@ -47,9 +47,14 @@ class CsvSourceIT {
 
     /** The {@code csv} source on {@link #file}, in chunks of {@code batchSize}. */
     private AssetEtl etl(TestDatabase database, int batchSize) {
+        return etl(database, batchSize, CsvSourceConfig.DEFAULT_BATCH_BYTES);
+    }
+
+    /** The {@code csv} source on {@link #file}, in chunks of {@code batchSize} rows or {@code batchBytes} bytes. */
+    private AssetEtl etl(TestDatabase database, int batchSize, int batchBytes) {
         return AssetEtl.builder().dataSource(database.dataSource()).discoverFactories(true)
                 .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
-                        "batch_size", Integer.toString(batchSize)))))
+                        "batch_size", Integer.toString(batchSize), "batch_bytes", Integer.toString(batchBytes)))))
                 .build();
     }
 
@@ -221,10 +226,14 @@ class CsvSourceIT {
         Files.writeString(file, csv.toString());
 
         Map<String, String> expected = null;
-        for (int batchSize : new int[] {100_000, 1, 4, 7, 50, 200}) {
+        // {rows, bytes}: chunks cut by their number of rows, by their bytes of the file (rows of about 40 bytes),
+        // or by whichever comes first
+        int[][] chunkings = {{100_000, 1 << 30}, {1, 1 << 30}, {4, 1 << 30}, {7, 1 << 30}, {50, 1 << 30},
+            {200, 1 << 30}, {100_000, 1}, {100_000, 130}, {100_000, 2000}, {7, 200}};
+        for (int[] chunking : chunkings) {
             TestDatabase each = TestDatabase.create();
             RunResult result;
-            try (AssetEtl chunked = etl(each, batchSize)) {
+            try (AssetEtl chunked = etl(each, chunking[0], chunking[1])) {
                 result = chunked.run(RunRequest.of("csv"));
             }
             assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
@@ -234,9 +243,36 @@ class CsvSourceIT {
                 expected = tables; // the whole file in one chunk
                 assertThat(tables).containsEntry("asset_quotes#rows", "330");
             } else {
-                assertThat(tables).as("batch size %d", batchSize).isEqualTo(expected);
+                assertThat(tables).as("batch size %d, batch bytes %d", chunking[0], chunking[1])
+                        .isEqualTo(expected);
             }
         }
+    }
+
+    @Test
+    void aChunkEndsAtTheRowThatBringsItToBatchBytesOfTheFile() throws Exception {
+        // 25 rows of exactly 100 bytes each, after the header
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 25; i++) {
+            String start = "W" + i + ",";
+            String end = ",1.5,,,2025-01-01T00:00:00Z\n";
+            csv.append(start).append("n".repeat(100 - start.length() - end.length())).append(end);
+        }
+        Files.writeString(file, csv.toString());
+        RunResult result;
+        try (AssetEtl wide = etl(db, 1000, 250)) {
+            result = wide.run(RunRequest.of("csv"));
+        }
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(25);
+        int chunks = db.jdbi().withHandle(h -> h.createQuery("SELECT chunks FROM etl_runs").mapTo(Integer.class)
+                .one());
+        long offset = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT position ->> 'offset' FROM etl_checkpoints WHERE source = 'csv'").mapTo(Long.class).one());
+        // 3 rows (300 bytes) reach 250 bytes: 8 chunks of 3 rows, then the last row
+        assertThat(chunks).isEqualTo(9);
+        assertThat(offset).isEqualTo(HEADER.length() + 2500L);
     }
 
     private static String row(String symbol, Random random, Instant at) {
