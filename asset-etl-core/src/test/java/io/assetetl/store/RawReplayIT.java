@@ -6,6 +6,7 @@ import io.assetetl.model.RawRecord;
 import io.assetetl.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 class RawReplayIT {
@@ -53,12 +54,7 @@ class RawReplayIT {
     void withItsStatisticsRefreshedAFilesPageIsReadThroughTheKeyWithoutSortingTheRestOfTheFile() {
         TestDatabase db = TestDatabase.create();
         db.jdbi().useHandle(h -> {
-            h.execute("INSERT INTO raw_csv_files (file_no, source, file_sha256, first_run_id)"
-                    + " VALUES (1, 'one', 'f', gen_random_uuid())");
-            h.execute("""
-                    INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
-                    SELECT 'one', 'f', 1, n, jsonb_build_object('symbol', 'S' || n), gen_random_uuid()
-                    FROM generate_series(2, 100001) n""");
+            storeFile(h, 2, 100_001, "jsonb_build_object('symbol', 'S' || n)");
             RawReplay.refreshStatistics(h);
         });
 
@@ -73,13 +69,8 @@ class RawReplayIT {
     void aPageEndsAtTheRecordThatBringsItsPayloadsToThePageBytes() {
         TestDatabase db = TestDatabase.create();
         db.jdbi().useHandle(h -> {
-            h.execute("INSERT INTO raw_csv_files (file_no, source, file_sha256, first_run_id)"
-                    + " VALUES (1, 'one', 'f', gen_random_uuid())");
             // payloads of 19 bytes as text, {"l": "line 10001"}, and of 18, {"l": "key 10001"}
-            h.execute("""
-                    INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
-                    SELECT 'one', 'f', 1, n, jsonb_build_object('l', 'line ' || n), gen_random_uuid()
-                    FROM generate_series(10001, 10011) n""");
+            storeFile(h, 10_001, 10_011, "jsonb_build_object('l', 'line ' || n)");
             h.execute("""
                     INSERT INTO raw_records (source, record_key, payload, run_id)
                     SELECT 'one', 'k' || n, jsonb_build_object('l', 'key ' || (10000 + n)), gen_random_uuid()
@@ -100,6 +91,15 @@ class RawReplayIT {
         // 19 + 19 bytes are below 50, the third record reaches it: pages of 3 lines, then the last 2, then the 3
         // keyed records (18 + 18 below 50 too)
         assertThat(pages).containsExactly(3, 3, 3, 2, 3);
+    }
+
+    /** Stores file 1 of source {@code one} with lines {@code first} to {@code last}, payloads from SQL on {@code n}. */
+    private static void storeFile(Handle h, int first, int last, String payload) {
+        h.execute("INSERT INTO raw_csv_files (file_no, source, file_sha256, first_run_id)"
+                + " VALUES (1, 'one', 'f', gen_random_uuid())");
+        h.execute("INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)"
+                + " SELECT 'one', 'f', 1, n, " + payload + ", gen_random_uuid() FROM generate_series(?, ?) n",
+                first, last);
     }
 
     private static String describe(RawRecord raw) {
