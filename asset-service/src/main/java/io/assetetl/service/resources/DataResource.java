@@ -38,12 +38,12 @@ import java.util.Optional;
  * kept, encoded, until the summaries it came from change (see {@link ReadCache}), so that reading it again costs no
  * query at all.
  *
- * <p>The body is encoded by the service's own {@link ObjectWriter}, not handed to the JAX-RS Jackson provider:
+ * <p>The body is encoded here ({@link RenderedDataResponse#body}), not handed to the JAX-RS Jackson provider:
  * that provider keys its per-call lookup on the method's annotations, and hashing the OpenAPI annotations below on
- * every request cost almost a tenth of the endpoint's time under load. It is sent as bytes with its
- * {@code Content-Length}: streamed, a page larger than Jersey's 8 KiB buffer went out chunked, and Jetty allocates
- * each chunk's 12-byte framing outside its buffer pool's buckets, counting every such allocation in a map that
- * requests under load queued on.
+ * every request cost almost a tenth of the endpoint's time under load. It is sent with its {@code Content-Length},
+ * which Jersey cannot know of a streamed body: without it, a page larger than Jersey's 8 KiB buffer went out
+ * chunked, and Jetty allocates each chunk's 12-byte framing outside its buffer pool's buckets, counting every such
+ * allocation in a map that requests under load queued on.
  */
 @Path("/data")
 @Produces(MediaType.APPLICATION_JSON)
@@ -68,7 +68,7 @@ public final class DataResource {
 
     private final AssetQueries assets;
     private final ReadCache<PageRequest, Page> pages;
-    private final ObjectWriter writer;
+    private final ObjectWriter tailWriter;
 
     /**
      * @param pages  where pages are kept until the summaries change
@@ -77,7 +77,7 @@ public final class DataResource {
     public DataResource(AssetQueries assets, ReadCache<PageRequest, Page> pages, ObjectMapper mapper) {
         this.assets = assets;
         this.pages = pages;
-        this.writer = mapper.writerFor(RenderedDataResponse.class);
+        this.tailWriter = mapper.writerFor(RenderedDataResponse.Tail.class);
     }
 
     @GET
@@ -103,13 +103,13 @@ public final class DataResource {
         RenderedDataResponse body = new RenderedDataResponse(page.data(),
                 new DataResponse.Pagination(size, page.nextCursor()),
                 new Meta(RequestContextFilter.requestId(request), RequestContextFilter.elapsedMillis(request)));
-        byte[] bytes;
+        RenderedDataResponse.Body encoded;
         try {
-            bytes = writer.writeValueAsBytes(body);
+            encoded = body.body(tailWriter);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        return Response.ok(bytes).header(HttpHeaders.CONTENT_LENGTH, bytes.length).build();
+        return Response.ok(encoded).header(HttpHeaders.CONTENT_LENGTH, encoded.length()).build();
     }
 
     private Page read(PageRequest wanted) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.dropwizard.jackson.Jackson;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,30 @@ class RenderedDataResponseTest {
                 + "{\"symbol\":\"ETH\",\"name\":\"Éther € 🚀\"}],"
                 + "\"pagination\":{\"limit\":2,\"next_cursor\":\"RVRI\"},"
                 + "\"meta\":{\"request_id\":\"req-1\",\"api_latency_ms\":3}}");
+    }
+
+    @Test
+    void itsBodyIsWhatJacksonWritesOfTheWholeResponseAndAsLongAsItSays() throws Exception {
+        List<String> large = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            large.add("{\"symbol\":\"S" + i + "\",\"name\":\"" + "ü".repeat(40) + "\"}");
+        }
+        List<RenderedDataResponse> responses = List.of(
+                RenderedDataResponse.of(List.of("{\"symbol\":\"ETH\",\"name\":\"Éther € 🚀\"}"),
+                        new DataResponse.Pagination(1, "RVRI"), new Meta("req-1", 3)),
+                RenderedDataResponse.of(List.of(), new DataResponse.Pagination(50, null), new Meta("req-2", 0)),
+                RenderedDataResponse.of(large, new DataResponse.Pagination(500, null), new Meta(null, 12)),
+                new RenderedDataResponse(new RawValue("[{\"symbol\":\"Ü\"}]"), new DataResponse.Pagination(1, "x"),
+                        new Meta("req-3", 1)));
+
+        for (RenderedDataResponse response : responses) {
+            RenderedDataResponse.Body body = response.body(mapper.writerFor(RenderedDataResponse.Tail.class));
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            body.write(written);
+
+            assertThat(written.toByteArray()).isEqualTo(mapper.writeValueAsBytes(response));
+            assertThat(body.length()).isEqualTo(written.size());
+        }
     }
 
     @Test
