@@ -9,9 +9,9 @@ import liquibase.Scope;
 import liquibase.ui.LoggerUIService;
 
 /**
- * Brings the schema up to date through a data source of its own that is closed afterwards. Liquibase leaves its
- * connection with auto-commit off; returned to the shared pool, such a connection would silently roll back the
- * next borrower's auto-commit writes.
+ * Brings the schema up to date through a data source of its own, of one connection, that is closed afterwards.
+ * Liquibase leaves its connection with auto-commit off; returned to the shared pool, such a connection would silently
+ * roll back the next borrower's auto-commit writes.
  */
 public final class SchemaMigration {
 
@@ -19,7 +19,7 @@ public final class SchemaMigration {
     }
 
     public static void migrate(DataSourceFactory database) throws Exception {
-        ManagedDataSource dataSource = database.build(new MetricRegistry(), "asset-etl-migrations");
+        ManagedDataSource dataSource = singleConnection(database);
         try {
             // Liquibase reports progress through its UI service, the console by default: send it to the log, which
             // follows LOG_FORMAT and stays off a command's stdout
@@ -27,6 +27,21 @@ public final class SchemaMigration {
                     "liquibase.command.showSummaryOutput", "LOG"), () -> AssetEtl.migrate(dataSource));
         } finally {
             dataSource.stop();
+        }
+    }
+
+    /** A pool of one connection, with the settings of {@code database}, which keeps its own pool sizes. */
+    private static ManagedDataSource singleConnection(DataSourceFactory database) {
+        int initialSize = database.getInitialSize();
+        int minSize = database.getMinSize();
+        int maxSize = database.getMaxSize();
+        database.asSingleConnectionPool();
+        try {
+            return database.build(new MetricRegistry(), "asset-etl-migrations");
+        } finally {
+            database.setInitialSize(initialSize);
+            database.setMinSize(minSize);
+            database.setMaxSize(maxSize);
         }
     }
 }

@@ -46,9 +46,10 @@ class BundledConfigurationTest {
 
         assertThat(config.getDataSourceFactory().getUrl()).isEqualTo(EmbeddedDatabaseFallback.EMBEDDED);
         assertThat(config.getDataSourceFactory().getUser()).isEmpty();
-        // a command uses one or two connections: the pool opens two at start, not Dropwizard's ten
-        assertThat(config.getDataSourceFactory().getInitialSize()).isEqualTo(2);
-        assertThat(config.getDataSourceFactory().getMinSize()).isEqualTo(2);
+        // the server's pool, opened whole at start and kept open (commands open 2 of it at most)
+        assertThat(config.getDataSourceFactory().getInitialSize()).isEqualTo(16);
+        assertThat(config.getDataSourceFactory().getMinSize()).isEqualTo(16);
+        assertThat(config.getDataSourceFactory().getMaxSize()).isEqualTo(16);
         assertThat(config.getHome()).isEqualTo("./data");
         assertThat(config.adminToken()).isEmpty();
         assertThat(config.getEtlInterval().every()).contains(Duration.ofMinutes(15));

@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +157,39 @@ class IngestCommandIT {
         long changeSets = empty.jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) - count(DISTINCT id) FROM databasechangelog").mapTo(Long.class).one());
         assertThat(changeSets).as("no change set applied twice").isZero();
+    }
+
+    @Test
+    void commandsOpenTwoConnectionsAtMostWhateverPoolTheServerIsGiven() throws Exception {
+        // a role that may hold 2 connections at a time: a command that opened the server's 16 would be refused
+        String role = db.name() + "_limited";
+        String database = db.name() + "_owned";
+        try (Connection c = TestDatabase.server().getPostgresDatabase().getConnection();
+             Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN CONNECTION LIMIT 2");
+            s.execute("CREATE DATABASE " + database + " OWNER " + role);
+        }
+        String yaml = """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: jdbc:postgresql://127.0.0.1:%d/%s
+                  user: %s
+                  password: ""
+                  initialSize: 16
+                  minSize: 16
+                  maxSize: 16
+                etlInterval: "off"
+                logging:
+                  level: WARN
+                """.formatted(TestDatabase.server().getPort(), database, role);
+        Path config = Files.writeString(dir.resolve("pool-16.yml"), yaml);
+
+        Outcome ingest = run(config, "ingest", "csv", "--file", TestApps.CSV.toString());
+        Outcome reprocess = run(config, "reprocess", "csv");
+
+        assertThat(ingest.exitCode()).as(ingest.stderr()).isZero();
+        assertThat(ingest.summary().get("records_loaded").asLong()).isPositive();
+        assertThat(reprocess.exitCode()).as(reprocess.stderr()).isZero();
     }
 
     private Path config(String extra) {

@@ -30,6 +30,9 @@ import net.sourceforge.argparse4j.inf.Subparser;
  */
 abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
 
+    /** Connections a command opens at start: each costs the server a process and the command its start-up time. */
+    private static final int COMMAND_CONNECTIONS = 2;
+
     private final Map<String, String> environment;
     private PrintStream stdout = System.out;
 
@@ -71,6 +74,9 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
                     + configured.stream().map(SourceDefinition::name).collect(Collectors.joining(", ")));
         }
         DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
+        // the configured pool is the server's: a command's run uses one connection, at times two, and opens only those
+        database.setInitialSize(Math.min(database.getInitialSize(), COMMAND_CONNECTIONS));
+        database.setMinSize(Math.min(database.getMinSize(), COMMAND_CONNECTIONS));
         ManagedDataSource dataSource = null;
         try {
             SchemaMigration.migrate(database);
