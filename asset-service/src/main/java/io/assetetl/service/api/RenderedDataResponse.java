@@ -52,7 +52,7 @@ public record RenderedDataResponse(RawValue data, DataResponse.Pagination pagina
         return new Body(assets, tailWriter.writeValueAsBytes(new Tail(pagination, meta)));
     }
 
-    /** A body of known length: {@code {"data":}, the assets, then the tail's fields after its opening brace. */
+    /** A body of known length: {@code {"data":}, the assets, then the tail's fields (if any) and closing brace. */
     public static final class Body implements StreamingOutput {
         private final byte[] assets;
         private final byte[] tail;
@@ -64,15 +64,22 @@ public record RenderedDataResponse(RawValue data, DataResponse.Pagination pagina
 
         /** How many bytes {@link #write} writes. */
         public int length() {
-            return DATA_FIELD.length + assets.length + tail.length;
+            return DATA_FIELD.length + assets.length + (tailHasFields() ? tail.length : tail.length - 1);
         }
 
         @Override
         public void write(OutputStream out) throws IOException {
             out.write(DATA_FIELD);
             out.write(assets);
-            out.write(',');
+            if (tailHasFields()) {
+                out.write(',');
+            }
             out.write(tail, 1, tail.length - 1);
+        }
+
+        /** Whether the tail is more than {@code {}} (a writer may leave out null fields). */
+        private boolean tailHasFields() {
+            return tail.length > 2;
         }
     }
 

@@ -2,6 +2,7 @@ package io.assetetl.service.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -45,13 +46,21 @@ class RenderedDataResponseTest {
                         new Meta("req-3", 1)));
 
         for (RenderedDataResponse response : responses) {
-            RenderedDataResponse.Body body = response.body(mapper.writerFor(RenderedDataResponse.Tail.class));
-            ByteArrayOutputStream written = new ByteArrayOutputStream();
-            body.write(written);
-
-            assertThat(written.toByteArray()).isEqualTo(mapper.writeValueAsBytes(response));
-            assertThat(body.length()).isEqualTo(written.size());
+            assertThat(body(mapper, response)).isEqualTo(mapper.writeValueAsBytes(response));
         }
+        ObjectMapper leavingOutNulls = Jackson.newObjectMapper().setSerializationInclusion(Include.NON_NULL);
+        RenderedDataResponse withoutTail = RenderedDataResponse.of(List.of("{}"), null, null);
+        assertThat(new String(body(leavingOutNulls, withoutTail), StandardCharsets.UTF_8)).isEqualTo("{\"data\":[{}]}")
+                .isEqualTo(leavingOutNulls.writeValueAsString(withoutTail));
+    }
+
+    /** What {@link RenderedDataResponse.Body} writes, checked against the length it gives. */
+    private static byte[] body(ObjectMapper mapper, RenderedDataResponse response) throws Exception {
+        RenderedDataResponse.Body body = response.body(mapper.writerFor(RenderedDataResponse.Tail.class));
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        body.write(written);
+        assertThat(body.length()).isEqualTo(written.size());
+        return written.toByteArray();
     }
 
     @Test
