@@ -47,9 +47,7 @@ public record RenderedDataResponse(RawValue data, DataResponse.Pagination pagina
      * @param tailWriter an {@link ObjectWriter} for {@link Tail}
      */
     public Body body(ObjectWriter tailWriter) throws JsonProcessingException {
-        byte[] assets = data.rawValue() instanceof SerializableString json ? json.asUnquotedUTF8()
-                : ((String) data.rawValue()).getBytes(StandardCharsets.UTF_8);
-        return new Body(assets, tailWriter.writeValueAsBytes(new Tail(pagination, meta)));
+        return new Body(utf8(data), tailWriter.writeValueAsBytes(new Tail(pagination, meta)));
     }
 
     /** A body of known length: {@code {"data":}, the assets, then the tail's fields (if any) and closing brace. */
@@ -95,7 +93,12 @@ public record RenderedDataResponse(RawValue data, DataResponse.Pagination pagina
 
     /** How many bytes {@code data} takes in a body (and about as many again in memory, as text). */
     public static int encodedLength(RawValue data) {
-        return data.rawValue() instanceof SerializableString json ? json.asUnquotedUTF8().length
-                : String.valueOf(data.rawValue()).length();
+        return utf8(data).length;
+    }
+
+    /** The bytes of {@code data} in a body: those {@link #array} encoded once, else its text encoded now. */
+    private static byte[] utf8(RawValue data) {
+        return data.rawValue() instanceof SerializableString json ? json.asUnquotedUTF8()
+                : String.valueOf(data.rawValue()).getBytes(StandardCharsets.UTF_8);
     }
 }
