@@ -9,7 +9,6 @@ import ch.qos.logback.core.spi.FilterReply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.jetty.RoutingHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.CompilationMXBean;
@@ -26,18 +25,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpTester;
-import org.eclipse.jetty.server.ConnectionMetaData;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,14 +46,14 @@ import org.slf4j.LoggerFactory;
  * {@code GET /data} in its first seconds at a tenth of the rate it reached half a minute later, with a p99 over
  * 100 ms.
  *
- * <p>It runs while Jetty starts: after the application's handlers have started and before the connectors take
- * connections (their ports are already bound, so a client that connects meanwhile waits for its answer instead of
- * being refused). The requests go over kept-alive loopback connections to a connector of a server of their own,
- * bound to an ephemeral port of 127.0.0.1 for the warm-up alone and never started itself. Its handler hands each
- * request to the server's own handlers as if it had come in on the application's connector, and it shares the
- * server's request log: so the requests run the code clients' requests run. (Code compiled while a class that only
- * clients' requests load, such as the gzip handler's request wrapper, was not loaded yet, is thrown away and compiled
- * again once it is.) The service's request metrics leave them out ({@link #ATTRIBUTE} marks them, for
+ * <p>It runs while Jetty starts: after the application's handlers have started and before the server starts its
+ * connectors. It starts the application's connector itself, told to take no connection yet (its port is already
+ * bound, so a client that connects meanwhile waits for its answer instead of being refused), and lets it take them
+ * once done. The requests go over kept-alive loopback connections to a connector of the warm-up's own, bound to an
+ * ephemeral port of 127.0.0.1 for the warm-up alone, which hands each connection it accepts to the application's
+ * connector ({@link AsIfAccepted}): so the server handles the requests exactly as it handles its clients' requests
+ * on that connector, through all its handlers and its request log, and the JIT compilers see the classes clients'
+ * requests bring. The service's request metrics leave them out ({@link #ATTRIBUTE} marks them, for
  * {@code RequestContextFilter}), and so does the request log; Dropwizard's own Jetty timers count them. They read
  * what any client could: the first page of {@code /data} and the assets on it.
  *
@@ -98,7 +96,6 @@ public final class WarmUp extends AbstractLifeCycle {
     }
 
     private final WarmUpSettings settings;
-    private final Handler application;
     private final ObjectMapper mapper;
     private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -106,9 +103,8 @@ public final class WarmUp extends AbstractLifeCycle {
     private volatile boolean compiled;
     private volatile boolean stop;
 
-    private WarmUp(WarmUpSettings settings, Handler application, ObjectMapper mapper) {
+    private WarmUp(WarmUpSettings settings, ObjectMapper mapper) {
         this.settings = requireNonNull(settings, "settings is null");
-        this.application = requireNonNull(application, "application is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
     }
 
@@ -117,7 +113,7 @@ public final class WarmUp extends AbstractLifeCycle {
      * reports it in its metrics ({@code warm-up.requests}, {@code warm-up.failures}).
      */
     public static void install(WarmUpSettings settings, Environment environment) {
-        WarmUp warmUp = new WarmUp(settings, environment.getApplicationContext(), environment.getObjectMapper());
+        WarmUp warmUp = new WarmUp(settings, environment.getObjectMapper());
         environment.metrics().registerGauge("warm-up.requests", warmUp::sent);
         environment.metrics().registerGauge("warm-up.failures", warmUp::failed);
         if (settings.enabled()) {
@@ -164,16 +160,26 @@ public final class WarmUp extends AbstractLifeCycle {
     }
 
     private void warmUp(long deadline) throws Exception {
-        Server local = new Server(server.getThreadPool());
-        local.setHandler(entry(server, application));
-        local.setRequestLog(requestLogWithoutWarmUp(server.getRequestLog()));
-        HttpConfiguration http = new HttpConfiguration();
-        http.addCustomizer((request, responseHeaders) -> {
-            request.setAttribute(ATTRIBUTE, Boolean.TRUE);
-            return request;
-        });
-        ServerConnector connector = new ServerConnector(local, server.getThreadPool(), server.getScheduler(),
-                server.getByteBufferPool(), 1, 1, new HttpConnectionFactory(http));
+        if (!(applicationConnector(server) instanceof AbstractConnector application)) {
+            LOG.warn("Not warming up: the server has no connector of Jetty's own kind to warm up for");
+            return;
+        }
+        if (!leaveOutOfRequestLog(server.getRequestLog())) {
+            LOG.info("The warm-up's requests will show in the request log, which is not logback-access's");
+        }
+        // started, as a connector that is not closes each connection after its first answer; taking no connection
+        application.setAccepting(false);
+        try {
+            application.start();
+            warmUpFor(application, deadline);
+        } finally {
+            application.setAccepting(true);
+        }
+    }
+
+    private void warmUpFor(Connector application, long deadline) throws Exception {
+        // the server's thread pool, scheduler and buffers, which the connector leaves to the server to stop
+        ServerConnector connector = new ServerConnector(server, 1, 1, new AsIfAccepted(application));
         connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
         connector.setPort(0);
         connector.start();
@@ -292,67 +298,73 @@ public final class WarmUp extends AbstractLifeCycle {
     }
 
     /**
-     * Where the warm-up's requests enter: the server's own handlers, each request as if it had come in on the first
-     * of the application's connectors (Dropwizard's default server routes requests by connector, and names the
-     * application's "application"), so that they pass every handler a client's request passes; the application's
-     * context alone when the server routes its requests some other way.
+     * The connector whose clients the warm-up's requests pass for: Dropwizard's default server names its
+     * application connector "application" (and routes requests by connector); else the server's first one.
      */
-    static Handler entry(Server server, Handler application) {
-        boolean routedByConnector = server.getDescendant(RoutingHandler.class) != null;
-        for (Connector connector : server.getConnectors()) {
-            if (routedByConnector && APPLICATION_CONNECTOR.equals(connector.getName())) {
-                Handler handlers = server.getHandler();
-                return new Handler.Abstract() {
-                    @Override
-                    public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                        return handlers.handle(new OnConnector(request, connector), response, callback);
-                    }
-                };
+    static Connector applicationConnector(Server server) {
+        Connector[] connectors = server.getConnectors();
+        for (Connector connector : connectors) {
+            if (APPLICATION_CONNECTOR.equals(connector.getName())) {
+                return connector;
             }
         }
-        return new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                return application.handle(request, response, callback);
-            }
-        };
+        return connectors.length == 0 ? null : connectors[0];
     }
 
-    /** A request as if it had come in on another connector. */
-    private static final class OnConnector extends Request.Wrapper {
+    /**
+     * Makes each warm-up connection as the application's connector makes those it accepts, with the same HTTP
+     * settings, and hands it to that connector: so a warm-up request is handled by the server exactly as a
+     * client's request on that connector is, down to the classes the JIT compilers see (a request made to look as
+     * if it had come in on it, wrapped, had its code compiled for the wrapper and compiled again once clients came).
+     * Only the request attribute {@link #ATTRIBUTE} tells the two apart.
+     */
+    static final class AsIfAccepted extends HttpConnectionFactory {
 
-        private final ConnectionMetaData connection;
+        private final Connector application;
 
-        OnConnector(Request request, Connector connector) {
-            super(request);
-            connection = new ConnectionMetaData.Wrapper(request.getConnectionMetaData()) {
-                @Override
-                public Connector getConnector() {
-                    return connector;
-                }
-            };
+        AsIfAccepted(Connector application) {
+            super(markingWarmUp(httpConfiguration(application)));
+            this.application = application;
         }
 
         @Override
-        public ConnectionMetaData getConnectionMetaData() {
-            return connection;
+        public Connection newConnection(Connector connector, EndPoint endPoint) {
+            return super.newConnection(application, endPoint);
+        }
+
+        private static HttpConfiguration httpConfiguration(Connector connector) {
+            if (connector instanceof ContainerLifeCycle container) {
+                for (HttpConfiguration.ConnectionFactory factory
+                        : container.getContainedBeans(HttpConfiguration.ConnectionFactory.class)) {
+                    return new HttpConfiguration(factory.getHttpConfiguration());
+                }
+            }
+            return new HttpConfiguration();
+        }
+
+        private static HttpConfiguration markingWarmUp(HttpConfiguration http) {
+            http.addCustomizer((request, responseHeaders) -> {
+                request.setAttribute(ATTRIBUTE, Boolean.TRUE);
+                return request;
+            });
+            return http;
         }
     }
 
     /**
-     * The server's request log, made to leave warm-up requests out, when it is logback-access's (Dropwizard's
-     * default); else none, and warm-up requests are not logged.
+     * Makes the server's request log leave the warm-up's requests out, when it is logback-access's (Dropwizard's
+     * default); tells whether they are left out (as they are when the server has no request log).
      */
     @SuppressWarnings("unchecked")
-    static RequestLog requestLogWithoutWarmUp(RequestLog log) {
+    static boolean leaveOutOfRequestLog(RequestLog log) {
         if (log instanceof FilterAttachable<?> attachable) {
             FilterAttachable<IAccessEvent> filters = (FilterAttachable<IAccessEvent>) attachable;
             if (!filters.getCopyOfAttachedFiltersList().contains(NOT_WARM_UP)) {
                 filters.addFilter(NOT_WARM_UP);
             }
-            return log;
+            return true;
         }
-        return null;
+        return log == null;
     }
 
     private static Client closeQuietly(Client client) {
