@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.io.ByteArrayEndPoint;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.internal.HttpConnection;
 import org.junit.jupiter.api.Test;
 
 class WarmUpTest {
@@ -27,6 +35,40 @@ class WarmUpTest {
     @Test
     void anEmptyFirstPageLeavesOnlyPagesToRead() {
         assertThat(WarmUp.paths(List.of())).containsOnly("/data?limit=50", "/data");
+    }
+
+    @Test
+    void aWarmUpConnectionBelongsToTheApplicationConnectorWithItsHttpSettingsAndAMarkOfItsOwn() {
+        Server server = new Server();
+        HttpConfiguration settings = new HttpConfiguration();
+        settings.setOutputBufferSize(12_345);
+        settings.addCustomizer(new ForwardedRequestCustomizer());
+        ServerConnector application = new ServerConnector(server, new HttpConnectionFactory(settings));
+        application.setName("application");
+        ServerConnector admin = new ServerConnector(server);
+        admin.setName("admin");
+        server.setConnectors(new ServerConnector[] {admin, application});
+        ServerConnector warmUp = new ServerConnector(server);
+
+        assertThat(WarmUp.applicationConnector(server)).isSameAs(application);
+        Connection connection = new WarmUp.AsIfAccepted(application).newConnection(warmUp, new ByteArrayEndPoint());
+
+        HttpConnection http = (HttpConnection) connection;
+        assertThat(http.getConnector()).as("the connector requests are routed by").isSameAs(application);
+        assertThat(http.getHttpConfiguration().getOutputBufferSize()).isEqualTo(12_345);
+        assertThat(http.getHttpConfiguration().getCustomizers()).hasSize(2)
+                .first().isInstanceOf(ForwardedRequestCustomizer.class);
+        assertThat(settings.getCustomizers()).as("clients' requests are not marked").hasSize(1);
+    }
+
+    @Test
+    void aServerWithoutAnApplicationConnectorIsWarmedUpThroughItsFirst() {
+        Server server = new Server();
+        ServerConnector only = new ServerConnector(server);
+        server.addConnector(only);
+
+        assertThat(WarmUp.applicationConnector(server)).isSameAs(only);
+        assertThat(WarmUp.applicationConnector(new Server())).isNull();
     }
 
     @Test
