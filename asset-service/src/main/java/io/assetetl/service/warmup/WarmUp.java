@@ -167,7 +167,8 @@ public final class WarmUp extends AbstractLifeCycle {
         if (!leaveOutOfRequestLog(server.getRequestLog())) {
             LOG.info("The warm-up's requests will show in the request log, which is not logback-access's");
         }
-        // started, as a connector that is not closes each connection after its first answer; taking no connection
+        // started, since a connector that is not closes each connection after one answer; but taking no
+        // connection until the warm-up is done
         application.setAccepting(false);
         try {
             application.start();
