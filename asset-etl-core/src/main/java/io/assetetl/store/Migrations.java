@@ -13,6 +13,8 @@ import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.ConsoleUIService;
+import liquibase.ui.LoggerUIService;
 
 /**
  * Applies the asset-etl Liquibase changelog, the one source of truth for the schema (the service's
@@ -72,9 +74,21 @@ public final class Migrations {
                 || System.getenv("LIQUIBASE_ANALYTICS_ENABLED") != null;
     }
 
+    /**
+     * Where Liquibase reports the change sets it runs: its UI service, the console by default. A library must not
+     * print on its host program's stdout, so unless the caller chose a UI service, the report goes to Liquibase's
+     * log (java.util.logging, which the host's logging set-up decides about).
+     */
+    static Map<String, Object> reportScope() {
+        if (!(Scope.getCurrentScope().getUI() instanceof ConsoleUIService)) {
+            return Map.of();
+        }
+        return Map.of(Scope.Attr.ui.name(), new LoggerUIService(), "liquibase.command.showSummaryOutput", "LOG");
+    }
+
     private static void update(Connection connection) {
         try {
-            Scope.child(liquibaseScope(), () -> updateInScope(connection));
+            Scope.child(liquibaseScope(), () -> Scope.child(reportScope(), () -> updateInScope(connection)));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.assetetl.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import liquibase.Contexts;
@@ -34,6 +37,22 @@ class MigrationsIT {
                 "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'asset_sources'")
                 .mapTo(String.class).one());
         assertThat(options).isEqualTo("fillfactor=50");
+    }
+
+    @Test
+    void migratingWritesNothingToTheProgramsStandardOutput() {
+        TestDatabase db = TestDatabase.createEmpty();
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            Migrations.migrate(db.dataSource());
+        } finally {
+            System.setOut(stdout);
+        }
+
+        assertThat(db.count("databasechangelog")).isGreaterThan(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

@@ -4,9 +4,6 @@ import com.codahale.metrics.MetricRegistry;
 import io.assetetl.AssetEtl;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
-import java.util.Map;
-import liquibase.Scope;
-import liquibase.ui.LoggerUIService;
 
 /**
  * Brings the schema up to date through a data source of its own, of one connection, that is closed afterwards.
@@ -21,10 +18,8 @@ public final class SchemaMigration {
     public static void migrate(DataSourceFactory database) throws Exception {
         ManagedDataSource dataSource = singleConnection(database);
         try {
-            // Liquibase reports progress through its UI service, the console by default: send it to the log, which
-            // follows LOG_FORMAT and stays off a command's stdout
-            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService(),
-                    "liquibase.command.showSummaryOutput", "LOG"), () -> AssetEtl.migrate(dataSource));
+            // Liquibase's report of what it ran goes to its log, which follows LOG_FORMAT and stays off a command's stdout
+            AssetEtl.migrate(dataSource);
         } finally {
             dataSource.stop();
         }
