@@ -66,6 +66,12 @@ public final class AssetEtl implements AutoCloseable {
             ServiceLoader.load(SourceFactory.class, b.classLoader).forEach(f -> factories.put(f.type(), f));
         }
         factories.putAll(b.factories);
+        for (SourceDefinition source : sources.values()) {
+            if (!factories.containsKey(source.type())) {
+                throw new IllegalArgumentException("no source factory of type '" + source.type() + "' for source '"
+                        + source.name() + "'; known types: " + factories.keySet());
+            }
+        }
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "asset-etl-run");
             t.setDaemon(true);
@@ -254,6 +260,11 @@ public final class AssetEtl implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the library's entry point.
+         *
+         * @throws IllegalArgumentException when a source's type has no factory
+         */
         public AssetEtl build() {
             requireNonNull(dataSource, "dataSource is required");
             return new AssetEtl(this);
