@@ -98,6 +98,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
 
     @Override
     public void run(AssetServiceConfiguration configuration, Environment env) throws Exception {
+        HeaderLoggingGuard.install();
         env.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         if (configuration.getServerFactory() instanceof AbstractServerFactory server) {

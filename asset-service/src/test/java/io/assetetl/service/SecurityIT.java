@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer;
 import io.assetetl.testing.TestDatabase;
 import io.dropwizard.testing.DropwizardTestSupport;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,10 @@ class SecurityIT {
         app = TestApps.support(env, DB.jdbcUrl(), DB.user(), "adminToken=" + ADMIN_TOKEN,
                 "database.password=" + DB_PASSWORD, "logging.level=DEBUG");
         app.before();
+        // an operator turning everything up at run time, through Dropwizard's admin task, as when chasing a problem
+        Http.Reply level = new Http(app.getAdminPort()).post("/tasks/log-level?logger=ROOT&level=TRACE", "",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(level.status()).isEqualTo(200);
         LOGS.start();
         Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(LOGS);
@@ -97,8 +103,14 @@ class SecurityIT {
         for (String body : BODIES) {
             assertThat(body).doesNotContain(SENTINELS);
         }
+        List<ILoggingEvent> events;
+        synchronized (LOGS) {
+            events = new ArrayList<>(LOGS.list);
+        }
+        assertThat(events).as("the service logs at DEBUG and below")
+                .anySatisfy(e -> assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG));
         List<String> lines = new ArrayList<>();
-        for (ILoggingEvent event : LOGS.list) {
+        for (ILoggingEvent event : events) {
             lines.add(event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
                     : ThrowableProxyUtil.asString(event.getThrowableProxy())));
             event.getMDCPropertyMap().values().forEach(lines::add);

@@ -33,16 +33,21 @@ final class TestApps {
                 ConfigOverride.config("database.password", ""),
                 ConfigOverride.config("etlInterval", "off"),
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
-                ConfigOverride.config("server.adminConnectors[0].port", "0"),
-                ConfigOverride.config("logging.level", "WARN")));
+                ConfigOverride.config("server.adminConnectors[0].port", "0")));
         boolean warmUpSet = false;
+        boolean levelSet = false;
         for (String override : overrides) {
             int eq = override.indexOf('=');
             all.add(ConfigOverride.config(override.substring(0, eq), override.substring(eq + 1)));
             warmUpSet |= override.startsWith("warmUp.requests=");
+            levelSet |= override.startsWith("logging.level=");
         }
         if (!warmUpSet) {
             all.add(ConfigOverride.config("warmUp.requests", "0"));
+        }
+        if (!levelSet) {
+            // a second override of the same key does not replace the first
+            all.add(ConfigOverride.config("logging.level", "WARN"));
         }
         return new DropwizardTestSupport<>(AssetServiceApplication.class, (String) null,
                 all.toArray(ConfigOverride[]::new)) {

@@ -8,6 +8,7 @@ import io.assetetl.run.RunResult;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.AssetServiceConfiguration;
 import io.assetetl.service.EmbeddedDatabaseFallback;
+import io.assetetl.service.HeaderLoggingGuard;
 import io.assetetl.service.SchemaMigration;
 import io.dropwizard.db.DataSourceFactory;
 import io.assetetl.service.api.RunOutcome;
@@ -66,6 +67,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     @Override
     protected final void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
             AssetServiceConfiguration configuration) throws Exception {
+        HeaderLoggingGuard.install();
         String source = namespace.getString("source");
         List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
         if (configured.stream().noneMatch(d -> d.name().equals(source))) {
