@@ -133,7 +133,9 @@ class SecurityIT {
     void hostileQueryParametersGet4xxOrAnEmptyResultNeverA500() {
         List<String> attacks = List.of("' OR '1'='1", "1; DROP TABLE assets; --", "\" OR 1=1 --",
                 "BTC' UNION SELECT password FROM pg_shadow --", "%00", "../../etc/passwd", "${jndi:ldap://x}",
-                "1e999999", "-1", "NaN", "<script>alert(1)</script>");
+                "1e999999", "1e131072", "1e-999999", "-1", "NaN", "<script>alert(1)</script>", "\u0000", "BTC\u0000",
+                "-4714-11-23T00:00:00Z", "+294277-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z",
+                Base64.getUrlEncoder().withoutPadding().encodeToString("a1:\u0000".getBytes(StandardCharsets.UTF_8)));
         List<String> templates = List.of("/data?symbol=%s", "/data?source=%s", "/data?min_price=%s",
                 "/data?max_price=%s", "/data?limit=%s", "/data?cursor=%s", "/assets/%s", "/assets/%s/history",
                 "/assets/BTC/history?source=%s", "/assets/BTC/history?from=%s", "/assets/BTC/history?to=%s",

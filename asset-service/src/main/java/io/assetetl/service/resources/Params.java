@@ -17,6 +17,9 @@ final class Params {
     private static final IdentityRules IDENTITY = IdentityRules.defaults();
     private static final String CURSOR_PREFIX = "a1:";
     private static final int MAX_TEXT = 200;
+    private static final int PRICE_DIGITS = 100;
+    private static final Instant FIRST_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant PAST_LAST_TIME = Instant.parse("+10000-01-01T00:00:00Z");
 
     private Params() {
     }
@@ -43,7 +46,15 @@ final class Params {
         if (raw.length() > MAX_TEXT) {
             throw ApiException.badParameter(name, "must be at most " + MAX_TEXT + " characters");
         }
+        if (hasControlCharacter(raw)) {
+            throw ApiException.badParameter(name, "must not contain control characters");
+        }
         return Optional.of(raw.strip());
+    }
+
+    /** Control characters, NUL among them (which PostgreSQL's text cannot hold), are in no symbol, source or time. */
+    private static boolean hasControlCharacter(String text) {
+        return text.chars().anyMatch(Character::isISOControl);
     }
 
     /** A symbol as a user writes it (any case, aliases such as XBT) as its canonical symbol. */
@@ -51,28 +62,40 @@ final class Params {
         return text(name, raw).flatMap(IDENTITY::canonicalSymbol);
     }
 
+    /**
+     * A price bound: a non-negative decimal under 10^{@value #PRICE_DIGITS} with at most {@value #PRICE_DIGITS}
+     * decimal places. The bounds keep it within what the database's {@code numeric} and the driver's encoding of it
+     * hold (1e131072 passed as a bound selected every asset); no price comes near them.
+     */
     static Optional<BigDecimal> price(String name, String raw) {
         return text(name, raw).map(text -> {
             try {
                 BigDecimal value = new BigDecimal(text);
-                if (value.signum() >= 0) {
+                if (value.signum() >= 0 && (long) value.precision() - value.scale() <= PRICE_DIGITS
+                        && value.scale() <= PRICE_DIGITS) {
                     return value;
                 }
             } catch (NumberFormatException e) {
                 // falls through to the one message
             }
-            throw ApiException.badParameter(name, "must be a non-negative decimal number");
+            throw ApiException.badParameter(name, "must be a non-negative decimal number under 1e" + PRICE_DIGITS
+                    + " with at most " + PRICE_DIGITS + " decimal places");
         });
     }
 
+    /** A time from the years 1 to 9999, the range a stored quote's time has. */
     static Optional<Instant> instant(String name, String raw) {
         return text(name, raw).map(text -> {
             try {
-                return OffsetDateTime.parse(text).toInstant();
+                Instant value = OffsetDateTime.parse(text).toInstant();
+                if (!value.isBefore(FIRST_TIME) && value.isBefore(PAST_LAST_TIME)) {
+                    return value;
+                }
             } catch (DateTimeParseException e) {
-                throw ApiException.badParameter(name, "must be an ISO-8601 timestamp with offset, such as "
-                        + "2024-01-31T00:00:00Z");
+                // falls through to the one message
             }
+            throw ApiException.badParameter(name, "must be an ISO-8601 timestamp with offset from the years 1 to"
+                    + " 9999, such as 2024-01-31T00:00:00Z");
         });
     }
 
@@ -94,7 +117,8 @@ final class Params {
         return text("cursor", raw).map(text -> {
             try {
                 String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-                if (decoded.startsWith(CURSOR_PREFIX) && decoded.length() > CURSOR_PREFIX.length()) {
+                if (decoded.startsWith(CURSOR_PREFIX) && decoded.length() > CURSOR_PREFIX.length()
+                        && !hasControlCharacter(decoded)) {
                     return decoded.substring(CURSOR_PREFIX.length());
                 }
             } catch (IllegalArgumentException e) {

@@ -50,4 +50,35 @@ class ParamsTest {
         assertThatThrownBy(() -> Params.instant("to", "2025-01-15")).hasMessageStartingWith("to");
         assertThatThrownBy(() -> Params.uuid("run_id", "x")).hasMessageStartingWith("run_id");
     }
+
+    @Test
+    void pricesBeyondWhatTheDatabaseHoldsAre400() {
+        assertThat(Params.price("min_price", "1e99")).contains(new BigDecimal("1e99"));
+        assertThat(Params.price("max_price", "0." + "0".repeat(99) + "1")).isPresent();
+        for (String huge : new String[] {"1e100", "1e131072", "1e2147483647"}) {
+            assertThatThrownBy(() -> Params.price("min_price", huge)).as(huge)
+                    .hasMessage("min_price must be a non-negative decimal number under 1e100 with at most 100 decimal"
+                            + " places");
+        }
+        assertThatThrownBy(() -> Params.price("max_price", "1e-999999")).hasMessageStartingWith("max_price");
+    }
+
+    @Test
+    void timesOutsideTheYears1To9999Are400() {
+        assertThat(Params.instant("from", "0001-01-01T00:00:00Z")).contains(Instant.parse("0001-01-01T00:00:00Z"));
+        assertThat(Params.instant("to", "9999-12-31T23:59:59.999999Z")).isPresent();
+        for (String time : new String[] {"-4714-11-23T00:00:00Z", "+294277-01-01T00:00:00Z",
+                "-999999999-01-01T00:00:00Z", "+10000-01-01T00:00:00Z"}) {
+            assertThatThrownBy(() -> Params.instant("from", time)).as(time).isInstanceOf(ApiException.class)
+                    .hasMessageStartingWith("from must be an ISO-8601 timestamp with offset from the years 1 to 9999");
+        }
+    }
+
+    @Test
+    void controlCharactersInTextAndCursorsAre400() {
+        assertThatThrownBy(() -> Params.text("source", "csv\u0000")).hasMessage(
+                "source must not contain control characters");
+        assertThatThrownBy(() -> Params.symbol("symbol", "\u0000")).hasMessageStartingWith("symbol");
+        assertThatThrownBy(() -> Params.afterCursor(Params.cursor("A\u0000"))).hasMessageStartingWith("cursor");
+    }
 }
