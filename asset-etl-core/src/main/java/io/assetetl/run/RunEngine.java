@@ -66,7 +66,7 @@ public final class RunEngine {
         this.sources = Map.copyOf(sources);
         this.factories = Map.copyOf(factories);
         this.context = context;
-        this.writer = new ChunkWriter(identity);
+        this.writer = new ChunkWriter(identity, context.clock());
         this.divergenceThreshold = divergenceThreshold;
         this.failAfterRecords = failAfterRecords;
         this.executor = executor;

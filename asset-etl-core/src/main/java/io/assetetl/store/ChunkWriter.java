@@ -10,6 +10,8 @@ import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,10 +102,25 @@ public final class ChunkWriter {
     private static final Instant FIRST_TIME = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant PAST_LAST_TIME = Instant.parse("+10000-01-01T00:00:00Z");
 
-    private final IdentityRules identity;
+    /**
+     * How far after the clock an observation's time may be: a source's clock runs a little ahead, or writes local
+     * time as UTC. A time beyond it is a typo or a unit mistake, and stored as a source's latest it would stay there:
+     * no real later record would be newer.
+     */
+    static final Duration FUTURE_ALLOWANCE = Duration.ofDays(1);
 
+    private final IdentityRules identity;
+    private final Clock clock;
+
+    /** A writer that takes the system clock's time as now. */
     public ChunkWriter(IdentityRules identity) {
+        this(identity, Clock.systemUTC());
+    }
+
+    /** A writer whose checks take {@code clock}'s time as now. */
+    public ChunkWriter(IdentityRules identity, Clock clock) {
         this.identity = identity;
+        this.clock = clock;
     }
 
     /** Creates the session's staging table; call once per connection before {@link #write}. */
@@ -278,11 +295,12 @@ public final class ChunkWriter {
 
     private Checked checkRecords(List<Interpretation> records) {
         Checked checked = new Checked(records.size());
+        Instant latestTime = clock.instant().plus(FUTURE_ALLOWANCE);
         for (int i = 0; i < checked.records.length; i++) {
             Interpretation record = records.get(i);
             String canonical = record instanceof Observation o ? identity.canonicalSymbol(o.sourceSymbol()).orElse(null)
                     : null;
-            record = validate(record, canonical);
+            record = validate(record, canonical, latestTime);
             checked.records[i] = record;
             checked.otherThanFileLines |= !(record.raw() instanceof RawRecord.FileLine);
             if (record instanceof Observation o) {
@@ -377,9 +395,10 @@ public final class ChunkWriter {
     /**
      * The engine's own guard: whatever an adapter hands out, canonical tables only get valid values.
      *
-     * @param canonical an observation's canonical symbol, or {@code null} when it has none
+     * @param canonical  an observation's canonical symbol, or {@code null} when it has none
+     * @param latestTime the latest time an observation may have
      */
-    private static Interpretation validate(Interpretation record, String canonical) {
+    private static Interpretation validate(Interpretation record, String canonical, Instant latestTime) {
         if (record instanceof Observation o) {
             if (canonical == null) {
                 return Rejection.of(RejectReason.MISSING_SYMBOL, "symbol is empty", o.raw());
@@ -390,6 +409,10 @@ public final class ChunkWriter {
             }
             if (o.observedAt().isBefore(FIRST_TIME) || !o.observedAt().isBefore(PAST_LAST_TIME)) {
                 return Rejection.of(RejectReason.INVALID_TIMESTAMP, "time outside the years 1 to 9999: "
+                        + o.observedAt(), o.raw());
+            }
+            if (o.observedAt().isAfter(latestTime)) {
+                return Rejection.of(RejectReason.INVALID_TIMESTAMP, "time more than a day in the future: "
                         + o.observedAt(), o.raw());
             }
         }

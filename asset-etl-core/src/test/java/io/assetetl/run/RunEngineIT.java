@@ -8,6 +8,9 @@ import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +42,10 @@ class RunEngineIT {
     }
 
     private static AssetEtl etl(TestDatabase db, String dataset, int batchSize, Long failAfter) {
+        return builder(db, dataset, batchSize, failAfter).build();
+    }
+
+    private static AssetEtl.Builder builder(TestDatabase db, String dataset, int batchSize, Long failAfter) {
         AssetEtl.Builder builder = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
                 .factory(new ListSourceFactory())
                 .source(SourceDefinition.of("fake", "list", SourceConfig.of(Map.of(
@@ -46,7 +53,7 @@ class RunEngineIT {
         if (failAfter != null) {
             builder.failAfterRecords(failAfter);
         }
-        return builder.build();
+        return builder;
     }
 
     @Test
@@ -78,7 +85,9 @@ class RunEngineIT {
         ListSourceFactory.dataset("far", List.of("BTC,,100,1700000000", "ETH,,200,253402300800",
                 "SOL,,300,-62135596801", "ADA,,1,253402300799.999999"));
         TestDatabase db = TestDatabase.create();
-        RunResult result = etl(db, "far", 10).run(RunRequest.of("fake"));
+        // a clock in the year 9999, so that the last instant of it is not in the future
+        Clock lastDay = Clock.fixed(Instant.parse("9999-12-31T00:00:00Z"), ZoneOffset.UTC);
+        RunResult result = builder(db, "far", 10, null).clock(lastDay).build().run(RunRequest.of("fake"));
 
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(result.loaded()).isEqualTo(2);
@@ -92,6 +101,31 @@ class RunEngineIT {
                 SELECT q.observed_at::text FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
                 WHERE a.canonical_symbol = 'ADA'""").mapTo(String.class).one());
         assertThat(latest).isEqualTo("9999-12-31 23:59:59.999999+00");
+    }
+
+    @Test
+    void rejectsObservationsTimedMoreThanADayAheadOfTheClockSoThatNoneBecomesTheLatest() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        long seconds = now.getEpochSecond();
+        ListSourceFactory.dataset("ahead", List.of("BTC,,100," + (seconds - 60), "BTC,,999," + (seconds + 86_401),
+                "BTC,,101," + (seconds + 86_400), "ETH,,5,253402300799"));
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = builder(db, "ahead", 10, null).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+
+        RunResult result = etl.run(RunRequest.of("fake"));
+
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(result.rejected()).isEqualTo(2);
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reason || ': ' || detail FROM etl_rejects ORDER BY position").mapTo(String.class).list());
+        assertThat(rejects).containsExactly(
+                "invalid_timestamp: time more than a day in the future: 2026-01-02T00:00:01Z",
+                "invalid_timestamp: time more than a day in the future: 9999-12-31T23:59:59Z");
+        String latest = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT s.price_usd::text FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE a.canonical_symbol = 'BTC'""").mapTo(String.class).one());
+        assertThat(latest).as("a day ahead is still allowed").isEqualTo("101");
+        assertThat(db.count("asset_quotes")).isEqualTo(2);
     }
 
     @Test
