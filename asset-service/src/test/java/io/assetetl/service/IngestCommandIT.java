@@ -90,6 +90,37 @@ class IngestCommandIT {
     }
 
     @Test
+    void aDirectoryAsTheFileIsAUsageErrorThatSaysSo() {
+        Outcome outcome = run(config(""), "ingest", "csv", "--file", dir.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr()).contains("not a regular file: " + dir);
+        assertThat(db.count("etl_runs")).isZero();
+    }
+
+    @Test
+    void batchSizeOutsideItsRangeIsAUsageErrorAndRecordsNoRun() {
+        for (String size : List.of("0", "-5", "1000001")) {
+            Outcome outcome = run(config(""), "ingest", "csv", "--file", TestApps.CSV.toString(), "--batch-size", size);
+
+            assertThat(outcome.exitCode()).as(size).isEqualTo(2);
+            assertThat(outcome.stdout()).isEmpty();
+            assertThat(outcome.stderr()).contains("--batch-size").doesNotContain("\tat ");
+        }
+        assertThat(db.count("etl_runs")).isZero();
+    }
+
+    @Test
+    void aMissingConfigurationFileIsAUsageError() {
+        Outcome outcome = run(dir.resolve("absent.yml"), "ingest", "csv");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stdout()).isEmpty();
+        assertThat(outcome.stderr()).contains("configuration file not found: " + dir.resolve("absent.yml"))
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void fileOptionOnAnApiSourceIsAUsageError() {
         Outcome outcome = run(config(""), "ingest", "coingecko", "--file", TestApps.CSV.toString());
 

@@ -17,6 +17,8 @@ import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -54,6 +56,10 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
+        String file = namespace.getString("file");
+        if (file != null && !Files.exists(Path.of(file))) {
+            throw new CommandExit(CommandExit.USAGE, "configuration file not found: " + file);
+        }
         PrintStream out = System.out;
         System.setOut(System.err);
         try {

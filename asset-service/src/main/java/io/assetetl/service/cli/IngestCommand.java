@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
@@ -16,6 +17,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
 public final class IngestCommand extends EtlCommand {
 
     private static final Set<String> FILE_TYPES = Set.of("csv", "csv_weird");
+    /** The largest {@code batch_size} the file sources take. */
+    private static final int MAX_BATCH_SIZE = 1_000_000;
 
     public IngestCommand(Map<String, String> environment) {
         super("ingest", "Runs one source once, prints its JSON summary last on stdout, and exits 0 when it "
@@ -27,6 +30,7 @@ public final class IngestCommand extends EtlCommand {
         subparser.addArgument("--file").dest("input").metavar("PATH")
                 .help("read this file instead of the source's configured path (file sources only)");
         subparser.addArgument("--batch-size").dest("batch_size").metavar("N").type(Integer.class)
+                .choices(Arguments.range(1, MAX_BATCH_SIZE))
                 .help("records per committed chunk instead of the source's configured batch_size (file sources only)");
     }
 
@@ -44,7 +48,8 @@ public final class IngestCommand extends EtlCommand {
         }
         Optional<String> path = file.or(() -> source.config().get("path"));
         if (readsFiles && path.isPresent() && !Files.isRegularFile(Path.of(path.get()))) {
-            throw new CommandExit(CommandExit.USAGE, "file not found: " + path.get());
+            throw new CommandExit(CommandExit.USAGE, (Files.exists(Path.of(path.get())) ? "not a regular file: "
+                    : "file not found: ") + path.get());
         }
         RunRequest request = RunRequest.of(source.name());
         if (file.isPresent()) {
