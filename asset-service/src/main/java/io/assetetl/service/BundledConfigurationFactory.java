@@ -16,6 +16,8 @@ import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.core.server.AbstractServerFactory;
 import jakarta.validation.Validator;
 import java.io.IOException;
+import java.util.Map;
+import org.apache.commons.text.StringSubstitutor;
 
 /**
  * Reads the configuration file when one is given and the bundled {@value #BUNDLED} when none is, so that every
@@ -32,7 +34,21 @@ final class BundledConfigurationFactory extends YamlConfigurationFactory<AssetSe
 
     /** Environment variables in {@code ${NAME:-default}} form are replaced in any configuration read. */
     static ConfigurationSourceProvider substituting(ConfigurationSourceProvider provider) {
-        return new SubstitutingSourceProvider(provider, new EnvironmentVariableSubstitutor(false));
+        return new SubstitutingSourceProvider(provider, substitutor(System.getenv()));
+    }
+
+    /**
+     * Replaces {@code ${NAME:-default}} with the variable of {@code environment}, or the default when it is unset
+     * or blank: a {@code .env} line {@code ETL_INTERVAL=} means the default, as it does to Docker Compose, rather than
+     * an empty setting ({@code etlInterval} read as off, {@code PORT} as no number).
+     */
+    static StringSubstitutor substitutor(Map<String, String> environment) {
+        EnvironmentVariableSubstitutor substitutor = new EnvironmentVariableSubstitutor(false);
+        substitutor.setVariableResolver(name -> {
+            String value = environment.get(name);
+            return value == null || value.isBlank() ? null : value;
+        });
+        return substitutor;
     }
 
     @Override

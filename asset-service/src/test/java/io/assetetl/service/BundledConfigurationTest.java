@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.text.StringSubstitutor;
-import org.apache.commons.text.lookup.StringLookupFactory;
 import org.junit.jupiter.api.Test;
 
 /** The bundled configuration and {@code config.example.yml}, filled from a given environment. */
@@ -35,9 +34,7 @@ class BundledConfigurationTest {
     }
 
     private static StringSubstitutor substitutor(Map<String, String> env) {
-        StringSubstitutor substitutor = new StringSubstitutor(StringLookupFactory.INSTANCE.mapStringLookup(env));
-        substitutor.setEnableUndefinedVariableException(false);
-        return substitutor;
+        return BundledConfigurationFactory.substitutor(env);
     }
 
     @Test
@@ -61,6 +58,18 @@ class BundledConfigurationTest {
         DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
         assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(8080);
         assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(8081);
+    }
+
+    @Test
+    void aBlankVariableMeansItsDefaultAsAnUnsetOneDoes() throws Exception {
+        AssetServiceConfiguration config = bundled(Map.of("ETL_INTERVAL", "", "PORT", " ", "LOG_FORMAT", "",
+                "DATABASE_URL", ""));
+
+        assertThat(config.getEtlInterval().every()).contains(Duration.ofMinutes(15));
+        DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
+        assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(8080);
+        assertThat(config.getLogFormat()).isEqualTo("text");
+        assertThat(config.getDataSourceFactory().getUrl()).isEqualTo(EmbeddedDatabaseFallback.EMBEDDED);
     }
 
     @Test
