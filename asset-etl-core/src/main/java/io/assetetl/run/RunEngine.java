@@ -10,6 +10,7 @@ import io.assetetl.spi.SourceFactory;
 import io.assetetl.store.AssetSummaries;
 import io.assetetl.store.ChunkOutcome;
 import io.assetetl.store.ChunkWriter;
+import io.assetetl.store.DatabaseFailures;
 import io.assetetl.store.RawReplay;
 import io.assetetl.store.RunLedger;
 import java.math.BigDecimal;
@@ -257,22 +258,9 @@ public final class RunEngine {
             }
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return lostDatabase(e) ? "database unavailable: " + message : message;
+        return DatabaseFailures.isUnavailable(e) ? "database unavailable: " + message : message;
     }
 
-    /** Whether {@code e} comes from a lost connection or a server going down (SQLSTATE classes 08 and 57P). */
-    private static boolean lostDatabase(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.jdbi.v3.core.ConnectionException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static String lockKey(String source) {
         return "asset-etl:source:" + source;

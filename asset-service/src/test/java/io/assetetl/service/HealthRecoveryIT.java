@@ -11,12 +11,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code /health} follows the database: 503 while it is down, 200 again once it is back, with no restart. */
+/** {@code /health} and the reads follow the database: 503 while it is down, 200 again once it is back, with no restart. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class HealthRecoveryIT {
 
@@ -34,7 +35,7 @@ class HealthRecoveryIT {
     }
 
     @Test
-    void healthTurns503WhileTheDatabaseIsDownAndRecoversByItself() {
+    void healthAndEveryReadAre503WhileTheDatabaseIsDownAndRecoverByThemselves() {
         Http http = new Http(APP.getLocalPort());
         assertThat(http.get("/health").status()).isEqualTo(200);
 
@@ -44,6 +45,13 @@ class HealthRecoveryIT {
         assertThat(body.get("status").asText()).isEqualTo("error");
         assertThat(body.get("database").asText()).isEqualTo("disconnected");
         assertThat(down.body()).doesNotContain("Exception", "jdbc:", "Connection refused");
+        for (String path : List.of("/data?limit=3&source=csv", "/assets/BTC", "/assets/BTC/history", "/stats",
+                "/runs", "/compare-runs", "/sources")) {
+            Http.Reply reply = http.get(path);
+            assertThat(reply.status()).as(path + ": " + reply.body()).isEqualTo(503);
+            assertThat(reply.json().get("message").asText()).isEqualTo("database unavailable; try again later");
+            assertThat(reply.header("Retry-After")).isEqualTo("5");
+        }
 
         database = EmbeddedDatabase.start(DATA, PORT);
         Http.Reply up = awaitStatus(http, 200, Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package io.assetetl.service.http;
 
+import io.assetetl.store.DatabaseFailures;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.core.Response;
@@ -9,15 +10,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Anything else: logged with its stack trace under an error id, answered 500 with that id and nothing more, so
- * that no internal detail (SQL, class names, connection strings) reaches the client.
+ * that no internal detail (SQL, class names, connection strings) reaches the client. A database that cannot be
+ * reached is not the request's fault nor a bug: 503, with a {@code Retry-After}.
  */
 @Provider
 public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     @Override
     public Response toResponse(Throwable e) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            // the health check says the same; one line, as every request says it while the database is away
+            LOG.warn("request failed: database unavailable ({})", e.getClass().getSimpleName());
+            return ErrorResponses.of(503, "database unavailable; try again later")
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.error("request failed, error id {}", errorId, e);
         return ErrorResponses.of(500, "internal error; reference " + errorId).build();

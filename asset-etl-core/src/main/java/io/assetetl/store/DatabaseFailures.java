@@ -1,0 +1,34 @@
+package io.assetetl.store;
+
+import java.sql.SQLException;
+import java.util.Set;
+import org.jdbi.v3.core.ConnectionException;
+
+/** Tells a database that cannot be reached from a statement that failed on its own. */
+public final class DatabaseFailures {
+
+    /**
+     * SQLSTATEs of a server that cannot serve beyond classes 08 (connection exceptions) and 57P (shut down, starting,
+     * database dropped, session ended): the database does not exist, as when renamed (3D000), or it takes no more
+     * connections (53300).
+     */
+    private static final Set<String> UNAVAILABLE = Set.of("3D000", "53300");
+
+    private DatabaseFailures() {
+    }
+
+    /** Whether {@code e}, or one of its causes, says the database is unreachable or its connection was lost. */
+    public static boolean isUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")
+                    || UNAVAILABLE.contains(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
