@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code /health} and the reads follow the database: 503 while it is down, 200 again once it is back, with no restart. */
+/**
+ * {@code /health} and the reads follow the database: 503 while it is down, 200 again once it is back, with no
+ * restart.
+ */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class HealthRecoveryIT {
 
