@@ -70,7 +70,8 @@ public record RunComparison(RunRecord current, RunRecord previous, List<String> 
         List<String> flags = new ArrayList<>();
         long before = previous.recordsProcessed();
         long after = current.recordsProcessed();
-        if (before > 0 && Math.abs(after - before) * 2 > before) {
+        // from none to some is a change beyond any share
+        if (before > 0 ? Math.abs(after - before) * 2 > before : after > 0) {
             flags.add(Anomaly.RECORD_COUNT_CHANGE.code());
         }
         if (current.durationMs() != null && previous.durationMs() != null && previous.durationMs() > 0

@@ -42,6 +42,16 @@ class RunComparisonTest {
     }
 
     @Test
+    void recordsAfterARunOfNoneAreACountChange() {
+        List<RunComparison> pairs = RunComparison.consecutive(List.of(
+                run(3, RunStatus.SUCCEEDED, 3, 1000L), run(2, RunStatus.SUCCEEDED, 0, 1000L),
+                run(1, RunStatus.SUCCEEDED, 0, 1000L)));
+
+        assertThat(pairs.get(0).anomalies()).containsExactly("record_count_change");
+        assertThat(pairs.get(1).anomalies()).as("none after none is no change").containsExactly("zero_records");
+    }
+
+    @Test
     void exactlyHalfAndExactlyDoubleAreNotAnomalies() {
         List<RunComparison> pairs = RunComparison.consecutive(List.of(
                 run(2, RunStatus.SUCCEEDED, 150, 2000L), run(1, RunStatus.SUCCEEDED, 100, 1000L)));
