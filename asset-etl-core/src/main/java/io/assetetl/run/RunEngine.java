@@ -1,5 +1,9 @@
 package io.assetetl.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Interpretation;
@@ -37,6 +41,7 @@ import org.slf4j.MDC;
 public final class RunEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+    private static final ObjectMapper METADATA_JSON = new ObjectMapper();
     /**
      * Raw records per page of a reprocess, the CSV sources' default chunk. A reprocess writes all its pages in one
      * transaction, so each page's upsert of a key's latest value adds a version to that row which the next page's
@@ -107,6 +112,7 @@ public final class RunEngine {
                             Optional.empty(), false);
                     injectFailure(totals.processed, records.size());
                     totals.add(outcome);
+                    claim.processed = totals.processed;
                     progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
                 }
                 AssetSummaries.refreshAll(h, divergenceThreshold);
@@ -138,6 +144,7 @@ public final class RunEngine {
                     return written;
                 });
                 totals.add(outcome);
+                claim.committed(batch, totals.processed);
                 totals.report(context, claim.source, outcome);
                 progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
             }
@@ -191,8 +198,7 @@ public final class RunEngine {
             RunLedger.insertRunning(handle, runId, definition.name(), kind, startedAt,
                     "ingest".equals(kind) ? resumedFrom : null, host);
             writer.prepare(handle);
-            return new Claim(runId, definition, factory, definition.config().with(request.overrides()), handle,
-                    checkpoint, System.nanoTime());
+            return new Claim(runId, definition, factory, request, handle, checkpoint, System.nanoTime());
         } catch (RuntimeException e) {
             release(handle, definition.name());
             throw e;
@@ -201,7 +207,7 @@ public final class RunEngine {
 
     private RunResult succeed(Claim claim) {
         RunRecord record = RunLedger.finish(claim.handle, claim.runId, RunStatus.SUCCEEDED,
-                context.clock().instant(), null);
+                context.clock().instant(), null, claim.metadata());
         LOG.info("run succeeded: processed={} loaded={} unchanged={} rejected={}", record.recordsProcessed(),
                 record.recordsLoaded(), record.recordsUnchanged(), record.recordsRejected());
         return finished(record);
@@ -223,11 +229,13 @@ public final class RunEngine {
             LOG.warn("cannot refresh the summaries the run changed; the next run will: {}", e.getMessage());
         }
         Instant now = context.clock().instant();
+        String metadata = claim.metadata();
         try {
-            return finished(RunLedger.finish(claim.handle, claim.runId, RunStatus.FAILED, now, error));
+            return finished(RunLedger.finish(claim.handle, claim.runId, RunStatus.FAILED, now, error, metadata));
         } catch (RuntimeException onRunConnection) {
             try {
-                return finished(jdbi.withHandle(h -> RunLedger.finish(h, claim.runId, RunStatus.FAILED, now, error)));
+                return finished(jdbi.withHandle(h -> RunLedger.finish(h, claim.runId, RunStatus.FAILED, now, error,
+                        metadata)));
             } catch (RuntimeException databaseGone) {
                 // the row stays 'running' and the next run marks it abandoned
                 LOG.error("cannot record the failure of run {}: {}", claim.runId, databaseGone.getMessage());
@@ -262,6 +270,15 @@ public final class RunEngine {
     }
 
 
+    /** A checkpoint's position as JSON, or as text when an adapter's position is not JSON. */
+    private static JsonNode position(Checkpoint checkpoint) {
+        try {
+            return METADATA_JSON.readTree(checkpoint.position());
+        } catch (JsonProcessingException e) {
+            return METADATA_JSON.getNodeFactory().textNode(checkpoint.position());
+        }
+    }
+
     private static String lockKey(String source) {
         return "asset-etl:source:" + source;
     }
@@ -295,17 +312,25 @@ public final class RunEngine {
         final SourceDefinition definition;
         final SourceFactory factory;
         final io.assetetl.spi.SourceConfig config;
+        final Map<String, String> overrides;
         final Handle handle;
         final Optional<Checkpoint> checkpoint;
         final long startNanos;
+        /** Records of the chunks committed so far. */
+        long processed;
+        /** Drift events of the chunks committed so far. */
+        long driftEvents;
+        /** The checkpoint committed with the last chunk, if any. */
+        Optional<Checkpoint> lastCheckpoint = Optional.empty();
 
-        Claim(UUID runId, SourceDefinition definition, SourceFactory factory, io.assetetl.spi.SourceConfig config,
-                Handle handle, Optional<Checkpoint> checkpoint, long startNanos) {
+        Claim(UUID runId, SourceDefinition definition, SourceFactory factory, RunRequest request, Handle handle,
+                Optional<Checkpoint> checkpoint, long startNanos) {
             this.runId = runId;
             this.source = definition.name();
             this.definition = definition;
             this.factory = factory;
-            this.config = config;
+            this.config = definition.config().with(request.overrides());
+            this.overrides = request.overrides();
             this.handle = handle;
             this.checkpoint = checkpoint;
             this.startNanos = startNanos;
@@ -313,6 +338,29 @@ public final class RunEngine {
 
         long elapsedMs() {
             return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+        }
+
+        void committed(Batch batch, long processedSoFar) {
+            processed = processedSoFar;
+            driftEvents += batch.driftEvents().size();
+            lastCheckpoint = Optional.of(batch.checkpoint());
+        }
+
+        /**
+         * The run's {@code metadata}: its source's type, the settings it overrode, the checkpoints it started from
+         * and reached (the adapter's positions, such as a file's hash and line), its drift events and its speed.
+         */
+        String metadata() {
+            ObjectNode metadata = METADATA_JSON.createObjectNode();
+            metadata.put("source_type", definition.type());
+            ObjectNode overridden = metadata.putObject("overrides");
+            overrides.forEach(overridden::put);
+            metadata.set("checkpoint_start", checkpoint.map(RunEngine::position).orElse(null));
+            metadata.set("checkpoint_end", lastCheckpoint.map(RunEngine::position).orElse(null));
+            metadata.put("drift_events", driftEvents);
+            long elapsedMs = Math.max(1, elapsedMs());
+            metadata.put("records_per_second", processed * 1000 / elapsedMs);
+            return metadata.toString();
         }
 
         void release() {

@@ -97,13 +97,19 @@ public final class RunLedger {
                 .execute();
     }
 
-    /** Ends a run; returns its final record. */
-    public static RunRecord finish(Handle handle, UUID runId, RunStatus status, Instant finishedAt, String error) {
+    /**
+     * Ends a run; returns its final record.
+     *
+     * @param metadata what the run was and did beyond its counters, a JSON object
+     */
+    public static RunRecord finish(Handle handle, UUID runId, RunStatus status, Instant finishedAt, String error,
+            String metadata) {
         return handle.createQuery("UPDATE etl_runs SET status = :status, finished_at = :finished,"
                         + " duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:finished - started_at)) * 1000)::bigint),"
-                        + " error = :error WHERE run_id = :run RETURNING " + RUN_COLUMNS)
+                        + " error = :error, metadata = CAST(:metadata AS jsonb) WHERE run_id = :run RETURNING "
+                        + RUN_COLUMNS)
                 .bind("status", status.code()).bind("finished", utc(finishedAt)).bind("error", error)
-                .bind("run", runId)
+                .bind("metadata", metadata).bind("run", runId)
                 .map(RunLedger::mapRun).one();
     }
 

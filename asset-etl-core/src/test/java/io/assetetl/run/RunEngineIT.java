@@ -3,6 +3,8 @@ package io.assetetl.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetetl.AssetEtl;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.ListSourceFactory;
@@ -126,6 +128,38 @@ class RunEngineIT {
                 WHERE a.canonical_symbol = 'BTC'""").mapTo(String.class).one());
         assertThat(latest).as("a day ahead is still allowed").isEqualTo("101");
         assertThat(db.count("asset_quotes")).isEqualTo(2);
+    }
+
+    @Test
+    void aRunRecordsItsSourceTypeOverridesCheckpointsAndSpeedAsMetadata() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+
+        RunResult first = etl.run(RunRequest.of("fake"));
+        RunResult second = etl.run(RunRequest.of("fake").withSetting("batch_size", "5"));
+
+        JsonNode firstRun = metadata(db, first.runId());
+        assertThat(firstRun.get("source_type").asText()).isEqualTo("list");
+        assertThat(firstRun.get("overrides").size()).isZero();
+        assertThat(firstRun.get("checkpoint_start").isNull()).isTrue();
+        assertThat(firstRun.get("checkpoint_end").get("next").asInt()).isEqualTo(20);
+        assertThat(firstRun.get("drift_events").asLong()).isZero();
+        assertThat(firstRun.get("records_per_second").asLong()).isPositive();
+        JsonNode secondRun = metadata(db, second.runId());
+        assertThat(secondRun.get("overrides").get("batch_size").asText()).isEqualTo("5");
+        assertThat(secondRun.get("checkpoint_start")).isEqualTo(firstRun.get("checkpoint_end"));
+        assertThat(secondRun.get("checkpoint_end").isNull()).as("nothing left to commit").isTrue();
+        assertThat(secondRun.get("records_per_second").asLong()).isZero();
+    }
+
+    private static JsonNode metadata(TestDatabase db, UUID runId) {
+        String json = db.jdbi().withHandle(h -> h.createQuery("SELECT metadata::text FROM etl_runs WHERE run_id = :id")
+                .bind("id", runId).mapTo(String.class).one());
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
