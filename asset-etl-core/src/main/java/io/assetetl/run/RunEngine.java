@@ -27,6 +27,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -42,6 +43,9 @@ public final class RunEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     private static final ObjectMapper METADATA_JSON = new ObjectMapper();
+    /** Settings whose value a run's metadata leaves out: a key, token, password or secret given for one run. */
+    private static final Pattern SECRET_SETTING = Pattern.compile("key|token|password|secret",
+            Pattern.CASE_INSENSITIVE);
     /**
      * Raw records per page of a reprocess, the CSV sources' default chunk. A reprocess writes all its pages in one
      * transaction, so each page's upsert of a key's latest value adds a version to that row which the next page's
@@ -354,7 +358,7 @@ public final class RunEngine {
             ObjectNode metadata = METADATA_JSON.createObjectNode();
             metadata.put("source_type", definition.type());
             ObjectNode overridden = metadata.putObject("overrides");
-            overrides.forEach(overridden::put);
+            overrides.forEach((key, value) -> overridden.put(key, SECRET_SETTING.matcher(key).find() ? "***" : value));
             metadata.set("checkpoint_start", checkpoint.map(RunEngine::position).orElse(null));
             metadata.set("checkpoint_end", lastCheckpoint.map(RunEngine::position).orElse(null));
             metadata.put("drift_events", driftEvents);

@@ -136,7 +136,8 @@ class RunEngineIT {
         AssetEtl etl = etl(db, "rows", 3);
 
         RunResult first = etl.run(RunRequest.of("fake"));
-        RunResult second = etl.run(RunRequest.of("fake").withSetting("batch_size", "5"));
+        RunResult second = etl.run(RunRequest.of("fake").withSetting("batch_size", "5")
+                .withSetting("api_key", "not-for-the-ledger"));
 
         JsonNode firstRun = metadata(db, first.runId());
         assertThat(firstRun.get("source_type").asText()).isEqualTo("list");
@@ -147,6 +148,7 @@ class RunEngineIT {
         assertThat(firstRun.get("records_per_second").asLong()).isPositive();
         JsonNode secondRun = metadata(db, second.runId());
         assertThat(secondRun.get("overrides").get("batch_size").asText()).isEqualTo("5");
+        assertThat(secondRun.get("overrides").get("api_key").asText()).isEqualTo("***");
         assertThat(secondRun.get("checkpoint_start")).isEqualTo(firstRun.get("checkpoint_end"));
         assertThat(secondRun.get("checkpoint_end").isNull()).as("nothing left to commit").isTrue();
         assertThat(secondRun.get("records_per_second").asLong()).isZero();
