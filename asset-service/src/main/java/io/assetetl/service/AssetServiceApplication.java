@@ -114,6 +114,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
 
         ServiceMetrics metrics = new ServiceMetrics(env.metrics());
         AssetEtl etl = configuration.buildEtl(dataSource, metrics.etl(), environment);
+        etl.sources().forEach(source -> metrics.etl().knownSource(source.name(), source.type().equals("coingecko")));
         env.lifecycle().manage(onStop(etl::close));
         EtlScheduler scheduler = new EtlScheduler(etl, configuration.getEtlInterval());
         env.lifecycle().manage(scheduler);

@@ -52,6 +52,28 @@ public final class PrometheusEtlMetrics implements EtlMetrics {
         timer("rate_limiter_wait", "Time spent waiting for the client-side rate limiter", List.of("source"));
     }
 
+    /**
+     * Starts a configured source's series at zero, so that a scrape shows them before its first run (and a rate
+     * over them has a start): its runs by final status, its records by outcome, its run durations and, for a source
+     * that calls an upstream API, its retries, rate-limiter waits and successful calls.
+     */
+    public void knownSource(String source, boolean callsUpstream) {
+        for (String status : List.of("succeeded", "failed")) {
+            counters.get("etl_runs").counter().initLabelValues(source, status);
+        }
+        for (String outcome : List.of("loaded", "unchanged", "rejected")) {
+            // label values in the family's order: outcome, source
+            counters.get("etl_records").counter().initLabelValues(outcome, source);
+        }
+        timers.get("etl_run_duration").histogram().initLabelValues(source);
+        if (callsUpstream) {
+            counters.get("upstream_http_requests").counter().initLabelValues(source, "200");
+            counters.get("upstream_retries").counter().initLabelValues(source);
+            counters.get("rate_limiter_waits").counter().initLabelValues(source);
+            timers.get("rate_limiter_wait").histogram().initLabelValues(source);
+        }
+    }
+
     @Override
     public void count(String name, Map<String, String> labels, long amount) {
         if (amount < 0 || !NAME.matcher(name).matches()) {

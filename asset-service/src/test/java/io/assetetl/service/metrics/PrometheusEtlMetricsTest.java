@@ -47,6 +47,26 @@ class PrometheusEtlMetricsTest {
     }
 
     @Test
+    void aKnownSourcesSeriesAreScrapedAtZeroBeforeItsFirstRun() throws IOException {
+        metrics.knownSource("csv", false);
+        metrics.knownSource("coingecko", true);
+
+        String text = text();
+
+        assertThat(text).contains(
+                "etl_runs_total{source=\"csv\",status=\"succeeded\"} 0.0",
+                "etl_runs_total{source=\"csv\",status=\"failed\"} 0.0",
+                "etl_records_total{outcome=\"rejected\",source=\"csv\"} 0.0",
+                "etl_run_duration_seconds_count{source=\"csv\"} 0",
+                "upstream_http_requests_total{source=\"coingecko\",status=\"200\"} 0.0",
+                "upstream_retries_total{source=\"coingecko\"} 0.0",
+                "rate_limiter_waits_total{source=\"coingecko\"} 0.0",
+                "rate_limiter_wait_seconds_count{source=\"coingecko\"} 0");
+        assertThat(text).as("no upstream series for a file source")
+                .doesNotContain("upstream_retries_total{source=\"csv\"}");
+    }
+
+    @Test
     void aPluggedInSourcesOwnMetricIsRegisteredOnFirstUse() throws IOException {
         metrics.count("feed_files_skipped", Map.of("source", "desk"), 2);
 
