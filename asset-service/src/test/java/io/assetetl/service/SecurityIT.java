@@ -11,6 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer;
 import io.assetetl.testing.TestDatabase;
 import io.dropwizard.testing.DropwizardTestSupport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +162,27 @@ class SecurityIT {
         }
         assertThat(DB.count("assets")).as("the tables are still there").isPositive();
         System.out.printf("security: %d hostile query parameters, 0 answers of 500, 0 stack traces%n", requests);
+    }
+
+    @Test
+    void aBodyThatEndsBeforeItsDeclaredLengthOrWithABrokenChunkIs400() throws Exception {
+        String head = "POST /runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer " + ADMIN_TOKEN + "\r\n";
+        assertThat(rawStatus(head + "Content-Length: 100\r\n\r\n{\"so")).isEqualTo(400);
+        assertThat(rawStatus(head + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"sou")).isEqualTo(400);
+    }
+
+    /** Sends {@code request} as it is, closes the sending side, and returns the answer's status. */
+    private static int rawStatus(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", app.getLocalPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.ISO_8859_1)).readLine();
+            assertThat(status).as("status line").startsWith("HTTP/1.1 ");
+            return Integer.parseInt(status.substring(9, 12));
+        }
     }
 
     @Test

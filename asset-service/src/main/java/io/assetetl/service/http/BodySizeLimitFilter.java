@@ -8,10 +8,12 @@ import jakarta.ws.rs.container.PreMatching;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Refuses request bodies over a limit with 413 before anything parses them, whether or not the client declared a
- * length. The API's bodies are a few bytes, so the accepted body is simply buffered.
+ * length, and bodies that cannot be read whole with 400 or 408. The API's bodies are a few bytes, so the accepted body
+ * is simply buffered.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 50)
@@ -33,12 +35,31 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
             return;
         }
         InputStream in = request.getEntityStream();
-        byte[] body = in.readNBytes(maxBytes + 1);
+        byte[] body;
+        try {
+            body = in.readNBytes(maxBytes + 1);
+        } catch (IOException e) {
+            request.abortWith(unreadable(e));
+            return;
+        }
         if (body.length > maxBytes) {
             request.abortWith(tooLarge());
             return;
         }
         request.setEntityStream(new ByteArrayInputStream(body));
+    }
+
+    /**
+     * A body the client did not finish sending: it stalled until the idle timeout (408), or ended before its declared
+     * length or with a broken chunk (400). The client's doing, not the server's.
+     */
+    private static jakarta.ws.rs.core.Response unreadable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return ErrorResponses.of(408, "request body did not arrive in time").build();
+            }
+        }
+        return ErrorResponses.of(400, "request body ended early or is malformed").build();
     }
 
     private jakarta.ws.rs.core.Response tooLarge() {
