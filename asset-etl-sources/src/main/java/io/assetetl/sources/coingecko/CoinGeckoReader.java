@@ -11,13 +11,19 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one snapshot of {@code /coins/markets}, one page per batch, from {@code position.nextPage()} until an
- * empty page, a short page or the page cap. Used from one thread.
+ * empty page, a short page or the page cap. Each drift event goes with the batch of the page it was first seen in
+ * and is logged as a warning then, once per reader. Used from one thread.
  */
 final class CoinGeckoReader implements SourceReader {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CoinGeckoReader.class);
+
+    private final String name;
     private final CoinGeckoClient client;
     private final CoinGeckoSettings settings;
     private final Clock clock;
@@ -25,7 +31,9 @@ final class CoinGeckoReader implements SourceReader {
     private SnapshotPosition position;
     private boolean finished;
 
-    CoinGeckoReader(CoinGeckoClient client, CoinGeckoSettings settings, Clock clock, SnapshotPosition position) {
+    CoinGeckoReader(String name, CoinGeckoClient client, CoinGeckoSettings settings, Clock clock,
+            SnapshotPosition position) {
+        this.name = name;
         this.client = client;
         this.settings = settings;
         this.clock = clock;
@@ -50,9 +58,21 @@ final class CoinGeckoReader implements SourceReader {
             fields.add(MarketItems.fieldNames(items.get(i)));
         }
         List<DriftEvent> events = drift.check(fields);
+        events.forEach(this::warn);
         position = position.after(page, last);
         finished = last;
         return Optional.of(new Batch(records, events, position.toCheckpoint()));
+    }
+
+    private void warn(DriftEvent event) {
+        if (event.kind().equals(FieldDrift.FIELD_ADDED)) {
+            LOG.warn("source {}: CoinGecko sends a field the adapter does not read, '{}'; it is kept in the raw "
+                    + "payload ({})", name, event.actual(), event.kind());
+        } else {
+            LOG.warn("source {}: CoinGecko items lack the field '{}'; {} ({})", name, event.expected(),
+                    event.action().equals(FieldDrift.ITEMS_REJECTED) ? "those items are rejected"
+                            : "it is read as null", event.kind());
+        }
     }
 
     @Override

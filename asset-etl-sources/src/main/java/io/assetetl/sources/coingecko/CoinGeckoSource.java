@@ -50,7 +50,7 @@ final class CoinGeckoSource implements Source {
             LOG.info("source {}: starting a new snapshot of {} page(s) of {} coins ({})", name, settings.pages(),
                     settings.perPage(), settings);
         }
-        return new CoinGeckoReader(client, settings, clock, position);
+        return new CoinGeckoReader(name, client, settings, clock, position);
     }
 
     @Override

@@ -14,6 +14,10 @@ import java.util.Set;
  */
 final class FieldDrift {
 
+    static final String FIELD_ADDED = "field_added";
+    static final String FIELD_MISSING = "field_missing";
+    static final String ITEMS_REJECTED = "items_rejected";
+
     private final Set<String> expected;
     private final Set<String> required;
     private final Set<String> reported = new HashSet<>();
@@ -38,13 +42,13 @@ final class FieldDrift {
         List<DriftEvent> events = new ArrayList<>();
         for (String field : seen) {
             if (!expected.contains(field) && reported.add("+" + field)) {
-                events.add(new DriftEvent("field_added", null, field, 1.0, "ignored"));
+                events.add(new DriftEvent(FIELD_ADDED, null, field, 1.0, "ignored"));
             }
         }
         for (String field : missing) {
             if (reported.add("-" + field)) {
-                events.add(new DriftEvent("field_missing", field, null, 1.0,
-                        required.contains(field) ? "items_rejected" : "treated_as_null"));
+                events.add(new DriftEvent(FIELD_MISSING, field, null, 1.0,
+                        required.contains(field) ? ITEMS_REJECTED : "treated_as_null"));
             }
         }
         return events;

@@ -1,8 +1,10 @@
 package io.assetetl.sources.csv;
 
+import io.assetetl.model.DriftEvent;
 import io.assetetl.spi.SourceException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +15,14 @@ import org.slf4j.LoggerFactory;
  * The clean {@code csv} format: UTF-8 (a byte-order mark is skipped; a file that is not valid UTF-8 is read as
  * Windows-1252, with a warning, rather than failing the run), comma-delimited, headers {@code symbol},
  * {@code name}, {@code price_usd} (or {@code price}), {@code market_cap_usd}, {@code volume_24h_usd},
- * {@code timestamp} in any order and case; other columns are kept in the raw payload and otherwise ignored.
+ * {@code timestamp} in any order and case; other columns are kept in the raw payload and otherwise ignored. A
+ * field written in more than one column ({@code price_usd} twice, or {@code price_usd} and {@code price}) is read
+ * from one of them; each other is a {@value #HEADER_DUPLICATE} drift event, kept in the raw payload.
  */
 final class CleanCsvFlavor implements CsvFlavor {
+
+    /** Drift kind of a column that holds a field read from another column. */
+    static final String HEADER_DUPLICATE = "header_duplicate";
 
     private static final Logger LOG = LoggerFactory.getLogger(CleanCsvFlavor.class);
 
@@ -50,6 +57,25 @@ final class CleanCsvFlavor implements CsvFlavor {
             }
         }
         return new ColumnMapping(mapped, false, List.of());
+    }
+
+    @Override
+    public ColumnMapping map(String[] headers, List<String> keys) {
+        ColumnMapping mapping = map(keys);
+        List<DriftEvent> duplicates = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            // the header as written: a repeated one has a renamed key (price_usd_2) that names no field
+            String header = headers[i] == null ? "" : headers[i].strip();
+            for (Field field : Field.values()) {
+                String read = mapping.header(field);
+                if (read != null && !read.equals(keys.get(i))
+                        && field.exactNames().stream().anyMatch(header::equalsIgnoreCase)) {
+                    duplicates.add(new DriftEvent(HEADER_DUPLICATE, field.canonicalName(), keys.get(i), 1.0,
+                            "ignored"));
+                }
+            }
+        }
+        return duplicates.isEmpty() ? mapping : new ColumnMapping(mapping.headers(), false, duplicates);
     }
 
     @Override

@@ -20,6 +20,19 @@ interface CsvFlavor {
      */
     ColumnMapping map(List<String> keys);
 
+    /**
+     * Which payload key holds which field, for the header line of a file being read: {@link #map(List)} of its
+     * keys, with drift events for what only the headers as written show (such as a repeated header, which
+     * {@link Payload#keys} renames).
+     *
+     * @param headers the header line's values, as read
+     * @param keys    {@link Payload#keys} of {@code headers}
+     * @throws io.assetetl.spi.SourceException when a required field has no column
+     */
+    default ColumnMapping map(String[] headers, List<String> keys) {
+        return map(keys);
+    }
+
     /** A new interpreter of rows (interpreters are not thread-safe). */
     RowInterpreter newInterpreter();
 }

@@ -82,12 +82,16 @@ final class CsvSource implements Source {
                     + header.problem());
         }
         List<String> keys = Payload.keys(header.values());
-        ColumnMapping mapping = flavor.map(keys);
+        ColumnMapping mapping = flavor.map(header.values(), keys);
         for (DriftEvent e : mapping.driftEvents()) {
             if (e.kind().startsWith("header_alias") || e.kind().startsWith("header_fuzzy")
                     || e.kind().equals("field_derived")) {
                 LOG.warn("source {}: header '{}' of {} mapped to {} ({}, confidence {})", name, e.actual(),
                         path.getFileName(), e.expected(), e.kind(), e.confidence());
+            } else if (e.kind().equals(CleanCsvFlavor.HEADER_DUPLICATE)) {
+                LOG.warn("source {}: {} has another {} column, '{}', besides '{}', which is read; it is kept in "
+                        + "the raw payload and otherwise ignored ({})", name, path.getFileName(), e.expected(),
+                        e.actual(), readFrom(mapping, e.expected()), e.kind());
             }
         }
         long start = plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : header.endOffset();
@@ -101,6 +105,15 @@ final class CsvSource implements Source {
         DelimitedFileReader records = DelimitedFileReader.open(path, format, start, scan.size(), linesBefore);
         return new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(), modifiedAt(), hasher, format,
                 start, batchSize, batchBytes);
+    }
+
+    private static String readFrom(ColumnMapping mapping, String canonicalName) {
+        for (Field field : Field.values()) {
+            if (field.canonicalName().equals(canonicalName)) {
+                return mapping.header(field);
+            }
+        }
+        return null;
     }
 
     private String modifiedAt() {

@@ -4,6 +4,7 @@ import io.assetetl.spi.SourceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,9 +48,13 @@ final class FileScan {
      * Scans {@code path}, remembering the digest state after its first {@code prefixLength} bytes (none when
      * negative or beyond the end).
      *
-     * @throws SourceException when the file is missing or unreadable
+     * @throws SourceException when the file is missing, not a regular file or unreadable
      */
     static FileScan of(Path path, long prefixLength) {
+        // checked before opening: opening a FIFO blocks until something writes to it, a directory is no CSV
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new SourceException("not a regular file: " + path);
+        }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MessageDigest digest = newDigest();
             MessageDigest prefixDigest = prefixLength == 0 ? newDigest() : null;

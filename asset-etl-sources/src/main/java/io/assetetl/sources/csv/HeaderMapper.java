@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.text.similarity.JaroWinklerSimilarity;
@@ -18,6 +19,12 @@ import org.apache.commons.text.similarity.JaroWinklerSimilarity;
  * list of known aliases ({@code ticker}, {@code Price (USD)}, {@code Mkt Cap}…, compared after normalisation), then
  * fuzzy matching (Jaro-Winkler similarity to the names and aliases) above a threshold. The result depends on the
  * set of headers only, not their order, so a row's stored payload maps the same way as the file did.
+ *
+ * <p>Some headers are vetoed whatever their similarity: those naming other data ({@code price_change_24h}) and
+ * those naming a currency other than the US dollar ({@code price_eur}, {@code Price (BTC)}, {@code Price (€)}; see
+ * {@link HeaderWords#otherCurrency}). Amounts in another currency must not be stored as USD, and such a column is
+ * no symbol, name or timestamp either ({@code price_btc} is 0.90 similar to {@code price_date}): it is mapped to
+ * nothing, not even by alias ({@code Price (€)} reads as {@code price}), and stays in the raw payload.
  *
  * <p>A file needs a price column and a symbol column; a name column whose values carry the ticker
  * ({@code Bitcoin (BTC)}) can stand in for the symbol. Without them the mapping fails with an error naming the
@@ -29,7 +36,10 @@ final class HeaderMapper {
 
     static final Map<Field, List<String>> ALIASES = aliases();
 
-    /** Headers containing one of these words are other data that only look similar ({@code price_change_24h}). */
+    /**
+     * Headers containing one of these words are other data that only look similar ({@code price_change_24h}, and
+     * in camel case {@code priceChange24h}).
+     */
     private static final Set<String> NEVER_FUZZY = Set.of("change", "pct", "percent", "percentage", "rank", "supply",
             "high", "low", "ath", "atl", "id", "url", "description", "category", "tags", "diluted", "roi");
 
@@ -115,7 +125,9 @@ final class HeaderMapper {
                 continue;
             }
             for (String alias : ALIASES.get(field)) {
-                String hit = free.stream().filter(h -> normalize(h).equals(alias)).findFirst().orElse(null);
+                String hit = free.stream()
+                        .filter(h -> normalize(h).equals(alias) && HeaderWords.otherCurrency(h).isEmpty())
+                        .findFirst().orElse(null);
                 if (hit != null) {
                     mapped.put(field, hit);
                     free.remove(hit);
@@ -167,28 +179,30 @@ final class HeaderMapper {
         return new ColumnMapping(mapped, symbolFromName, drift);
     }
 
-    /** The best similarity of a header to a field's names and aliases; 0 for headers that are other data. */
+    /** The best similarity of a header to a field's names and aliases; 0 for headers that are vetoed. */
     static double score(Field field, String header) {
-        String h = normalize(header);
-        if (h.isEmpty()) {
-            return 0;
-        }
-        for (String word : h.split("_")) {
+        return veto(field, header).isPresent() ? 0 : rawScore(field, header);
+    }
+
+    /** Why a header can never be mapped fuzzily to {@code field}, whatever its similarity; empty if it can. */
+    static Optional<String> veto(Field field, String header) {
+        for (String word : HeaderWords.words(header)) {
             if (NEVER_FUZZY.contains(word)) {
-                return 0;
+                return Optional.of("'" + word + "' marks other data");
             }
         }
-        for (List<String> names : ALIASES.values()) {
-            if (names.contains(h)) {
+        Optional<String> currency = HeaderWords.otherCurrency(header);
+        if (currency.isPresent()) {
+            return Optional.of("in " + currency.get() + ", not USD");
+        }
+        String h = normalize(header);
+        for (Map.Entry<Field, List<String>> names : ALIASES.entrySet()) {
+            if (names.getKey() != field && names.getValue().contains(h)) {
                 // a name of another field (that field is taken): not a misspelling of this one
-                return 0;
+                return Optional.of("an alias of " + names.getKey().canonicalName());
             }
         }
-        double best = 0;
-        for (String alias : ALIASES.get(field)) {
-            best = Math.max(best, SIMILARITY.apply(h, alias));
-        }
-        return best;
+        return Optional.empty();
     }
 
     private String missingRequired(Map<Field, String> mapped, List<String> headers) {
@@ -205,12 +219,13 @@ final class HeaderMapper {
                 headers.stream().filter(h -> !mapped.containsValue(h))
                         .max(Comparator.comparingDouble((String h) -> rawScore(field, h))
                                 .thenComparing(Comparator.reverseOrder()))
-                        .ifPresent(h -> guesses.put(field.canonicalName(),
-                                "'" + h + "' (" + String.format(Locale.ROOT, "%.2f", rawScore(field, h)) + ")"));
+                        .ifPresent(h -> guesses.put(field.canonicalName(), "'" + h + "' ("
+                                + String.format(Locale.ROOT, "%.2f", rawScore(field, h))
+                                + veto(field, h).map(why -> ", vetoed: " + why).orElse("") + ")"));
             }
         }
         return "cannot map required field(s) " + String.join(", ", missing) + ": headers found " + headers
-                + "; best guesses " + guesses + " are below the fuzzy threshold "
+                + "; best guesses " + guesses + " are vetoed or below the fuzzy threshold "
                 + String.format(Locale.ROOT, "%.2f", threshold);
     }
 

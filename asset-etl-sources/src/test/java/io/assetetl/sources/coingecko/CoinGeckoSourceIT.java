@@ -3,6 +3,11 @@ package io.assetetl.sources.coingecko;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.model.DriftEvent;
 import io.assetetl.model.Observation;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
@@ -18,12 +23,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The adapter against a real local HTTP server serving recorded CoinGecko answers, with scripted faults. */
 class CoinGeckoSourceIT {
@@ -250,6 +257,46 @@ class CoinGeckoSourceIT {
                 org.assertj.core.groups.Tuple.tuple("field_added", "price_change_percentage_1y_in_currency", 1.0));
         assertThat(batches.get(1).driftEvents()).isEmpty();
         assertThat(batches.get(2).driftEvents()).isEmpty();
+    }
+
+    @Test
+    void logsEachDriftEventOnceAsAWarningNotOncePerItemOrPage() throws Exception {
+        List<String> items = new ArrayList<>();
+        for (String item : FakeCoinGeckoServer.splitArray(FakeCoinGeckoServer.resource(
+                "coingecko/coins_markets_usd_per_page250_pcp_1h_24h_1y_precision_full_2025-02-09.json"))) {
+            ObjectNode node = (ObjectNode) MarketItems.MAPPER.readTree(item);
+            node.remove("roi");
+            if (items.size() == 150) {
+                node.remove("current_price");
+            }
+            items.add(MarketItems.MAPPER.writeValueAsString(node));
+        }
+        server.withItems(items);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(CoinGeckoReader.class);
+        logs.start();
+        logger.addAppender(logs);
+        List<Batch> batches;
+        try {
+            batches = readAll(config("per_page", "100", "pages", "3"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertThat(batches).flatExtracting(Batch::driftEvents).hasSize(5);
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage).containsExactlyInAnyOrder(
+                        added("price_change_percentage_1h_in_currency"),
+                        added("price_change_percentage_24h_in_currency"),
+                        added("price_change_percentage_1y_in_currency"),
+                        "source coingecko: CoinGecko items lack the field 'roi'; it is read as null (field_missing)",
+                        "source coingecko: CoinGecko items lack the field 'current_price'; those items are "
+                                + "rejected (field_missing)");
+    }
+
+    private static String added(String field) {
+        return "source coingecko: CoinGecko sends a field the adapter does not read, '" + field + "'; it is kept in"
+                + " the raw payload (field_added)";
     }
 
     @Test

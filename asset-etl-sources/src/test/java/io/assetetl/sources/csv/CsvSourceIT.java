@@ -1,7 +1,12 @@
 package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
@@ -10,21 +15,25 @@ import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The {@code csv} source run by the engine on a real PostgreSQL. */
 class CsvSourceIT {
@@ -365,6 +374,81 @@ class CsvSourceIT {
         RunResult result = run();
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(result.error()).startsWith("file not found: ");
+        assertThat(result.error()).isEqualTo("file not found: " + file);
+    }
+
+    @Test
+    void aDirectoryFailsTheRunAsNotARegularFile() throws Exception {
+        Files.createDirectory(file);
+
+        RunResult result = run();
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("not a regular file: " + file);
+    }
+
+    @Test
+    void aFifoFailsTheRunAsNotARegularFileWithoutWaitingForAWriter() throws Exception {
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", file.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("mkfifo is not available: " + e.getMessage());
+            return;
+        }
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0 && Files.exists(file), "mkfifo could not make a FIFO");
+
+        // opening a FIFO for reading blocks until a writer opens it: the run must not get that far
+        RunResult result = assertTimeoutPreemptively(Duration.ofSeconds(30), this::run);
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("not a regular file: " + file);
+    }
+
+    @Test
+    void aRepeatedHeaderIsReadFromItsFirstColumnAndTheOthersAreRecordedAsDriftWithAWarning() throws Exception {
+        Files.writeString(file, "symbol,name,price_usd,price_usd,price,timestamp\n"
+                + "BTC,Bitcoin,1,2,3,2025-01-15T12:00:00Z\n");
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(CsvSource.class);
+        logs.start();
+        logger.addAppender(logs);
+        RunResult result;
+        try {
+            result = run();
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(price("BTC")).isEqualByComparingTo("1");
+        List<String> drift = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT kind || ':' || expected || '<-' || actual || ':' || confidence || ':' || action
+                FROM schema_drift_events ORDER BY actual""").mapTo(String.class).list());
+        assertThat(drift).containsExactly(
+                "header_duplicate:price_usd<-price:1.000:ignored",
+                "header_duplicate:price_usd<-price_usd_2:1.000:ignored");
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage).containsExactlyInAnyOrder(
+                        "source csv: assets.csv has another price_usd column, 'price_usd_2', besides 'price_usd',"
+                                + " which is read; it is kept in the raw payload and otherwise ignored"
+                                + " (header_duplicate)",
+                        "source csv: assets.csv has another price_usd column, 'price', besides 'price_usd',"
+                                + " which is read; it is kept in the raw payload and otherwise ignored"
+                                + " (header_duplicate)");
+        String payload = db.jdbi().withHandle(h -> h.createQuery("SELECT payload::text FROM raw_csv_assets")
+                .mapTo(String.class).one());
+        assertThat(payload).contains("\"price_usd_2\": \"2\"");
+    }
+
+    @Test
+    void aFileWithoutRepeatedHeadersRecordsNoDrift() throws Exception {
+        Files.writeString(file, "symbol,name,price_usd,price_usd_2,timestamp\n"
+                + "BTC,Bitcoin,1,2,2025-01-15T12:00:00Z\n");
+
+        RunResult result = run();
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(db.count("schema_drift_events")).isZero();
     }
 }

@@ -91,6 +91,79 @@ class HeaderMapperTest {
     }
 
     @Test
+    void neverMapsAHeaderInAnotherCurrencyToAUsdFieldNorToAnyOther() {
+        ColumnMapping m = mapper.map(List.of("symbol", "price", "price_btc", "price_eur", "market_cap_eur",
+                "volume_24h_btc", "price_in_gbp", "Price (JPY)", "close_eth"));
+
+        assertThat(m.header(Field.PRICE)).isEqualTo("price");
+        assertThat(m.header(Field.MARKET_CAP)).isNull();
+        assertThat(m.header(Field.VOLUME_24H)).isNull();
+        assertThat(m.header(Field.TIMESTAMP)).as("an amount in BTC is no timestamp either").isNull();
+        assertThat(m.driftEvents()).filteredOn(e -> e.kind().equals("header_unmapped"))
+                .extracting(DriftEvent::actual).containsExactlyInAnyOrder("price_btc", "price_eur",
+                        "market_cap_eur", "volume_24h_btc", "price_in_gbp", "Price (JPY)", "close_eth");
+        for (String header : List.of("price_btc", "price_eur", "Price (EUR)", "price_jpy", "price_in_gbp",
+                "priceEUR", "PriceInGbp", "EURPrice", "market_cap_eur", "marketCapGbp", "volume_24h_btc",
+                "price_sats", "eth_price", "Preis in CHF", "Price (€)", "Price (£)", "₿ price", "Price (A$)",
+                "btc_usd", "price_usd_btc", "price_eurc")) {
+            for (Field field : Field.values()) {
+                assertThat(HeaderMapper.score(field, header)).as("%s as %s", header, field).isZero();
+            }
+        }
+    }
+
+    @Test
+    void failsRatherThanReadAPriceInAnotherCurrencyAsUsd() {
+        for (String price : List.of("price_eur", "price_btc", "Price (EUR)", "Price (€)", "priceJpy")) {
+            assertThatThrownBy(() -> mapper.map(List.of("symbol", "name", price, "timestamp")))
+                    .as(price)
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageStartingWith("cannot map required field(s) price: headers found ")
+                    .hasMessageContaining(price);
+        }
+    }
+
+    @Test
+    void stillMapsDollarHeadersAndDollarStablecoinQuotes() {
+        for (String price : List.of("price", "price_usd", "PRICE_USD", "Price (USD)", "$ price", "Price ($)",
+                "Price (US$)", "usd_price", "priceUsd")) {
+            assertThat(mapper.map(List.of("symbol", price)).header(Field.PRICE)).as(price).isEqualTo(price);
+        }
+        ColumnMapping stablecoin = mapper.map(List.of("symbol", "price_usdt", "market_cap_usdc"));
+
+        assertThat(stablecoin.headers()).containsEntry(Field.PRICE, "price_usdt")
+                .containsEntry(Field.MARKET_CAP, "market_cap_usdc");
+        assertThat(stablecoin.driftEvents()).filteredOn(e -> e.kind().equals("header_fuzzy"))
+                .extracting(DriftEvent::actual).containsExactlyInAnyOrder("price_usdt", "market_cap_usdc");
+    }
+
+    @Test
+    void neverMapsCamelCaseLookAlikesOfOtherData() {
+        assertThat(mapper.map(List.of("symbol", "price", "priceChange24h", "marketCapRank")).headers())
+                .containsOnlyKeys(Field.SYMBOL, Field.PRICE);
+        assertThat(HeaderMapper.score(Field.PRICE, "priceChange24h")).isZero();
+    }
+
+    @Test
+    void explainsAVetoedBestGuessInsteadOfCallingItBelowTheThreshold() {
+        assertThatThrownBy(() -> mapper.map(List.of("symbol", "price_change_24h", "timestamp")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("best guesses {price_usd='price_change_24h' (0.86, vetoed: 'change' marks "
+                        + "other data)}")
+                .hasMessageNotContaining("(0.86)");
+        assertThatThrownBy(() -> mapper.map(List.of("symbol", "price_eur")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("best guesses {price_usd='price_eur' (0.91, vetoed: in EUR, not USD)}");
+        assertThatThrownBy(() -> mapper.map(List.of("symbol", "Price (€)")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("'Price (€)' (1.00, vetoed: in €, not USD)");
+        assertThatThrownBy(() -> mapper.map(List.of("symbol", "score")))
+                .hasMessageNotContaining("vetoed:")
+                .hasMessageMatching(".*best guesses \\{price_usd='score' \\(0\\.\\d\\d\\)\\} "
+                        + "are vetoed or below the fuzzy threshold 0\\.80");
+    }
+
+    @Test
     void recordsUnmappedHeadersAndMissingFields() {
         ColumnMapping m = mapper.map(List.of("symbol", "price", "rank"));
 

@@ -1,0 +1,47 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.assetetl.model.DriftEvent;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CleanCsvFlavorTest {
+
+    private final CleanCsvFlavor flavor = new CleanCsvFlavor();
+
+    private ColumnMapping mapHeaderLine(String... headers) {
+        return flavor.map(headers, Payload.keys(headers));
+    }
+
+    @Test
+    void recordsEveryOtherColumnOfAMappedFieldAsAnIgnoredDuplicate() {
+        ColumnMapping m = mapHeaderLine("symbol", "name", "price_usd", "price_usd", "price", "timestamp", "Name");
+
+        assertThat(m.header(Field.PRICE)).isEqualTo("price_usd");
+        // of the spellings of a name in any case, the first in sort order is read, whatever the column order
+        assertThat(m.header(Field.NAME)).isEqualTo("Name");
+        assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual,
+                DriftEvent::confidence, DriftEvent::action).containsExactlyInAnyOrder(
+                tuple("header_duplicate", "price_usd", "price_usd_2", 1.0, "ignored"),
+                tuple("header_duplicate", "price_usd", "price", 1.0, "ignored"),
+                tuple("header_duplicate", "name", "name", 1.0, "ignored"));
+    }
+
+    @Test
+    void aHeaderThatOnlyLooksLikeARenamedRepeatIsNoDuplicate() {
+        ColumnMapping m = mapHeaderLine("symbol", "price_usd", "price_usd_2", "market_cap_usd", "notes");
+
+        assertThat(m.header(Field.PRICE)).isEqualTo("price_usd");
+        assertThat(m.driftEvents()).isEmpty();
+    }
+
+    @Test
+    void mapsTheStoredKeysOfARowTheSameWayAsTheHeaderLine() {
+        String[] headers = {"symbol", "price_usd", "price_usd", "timestamp"};
+        List<String> keys = Payload.keys(headers);
+
+        assertThat(flavor.map(keys).headers()).isEqualTo(flavor.map(headers, keys).headers());
+    }
+}
