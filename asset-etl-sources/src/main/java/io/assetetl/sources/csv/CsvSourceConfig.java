@@ -22,7 +22,7 @@ public record CsvSourceConfig(Path path, int batchSize, int batchBytes) {
     public static final String DEFAULT_PATH = "examples/data/assets.csv";
     public static final int DEFAULT_BATCH_SIZE = 50_000;
     public static final int DEFAULT_BATCH_BYTES = 8 << 20;
-    static final int MAX_BATCH_SIZE = 1_000_000;
+    public static final int MAX_BATCH_SIZE = 1_000_000;
     static final int MAX_BATCH_BYTES = 1 << 30;
 
     public CsvSourceConfig {

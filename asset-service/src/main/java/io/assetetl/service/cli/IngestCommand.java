@@ -4,6 +4,7 @@ import io.assetetl.AssetEtl;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.sources.csv.CsvSourceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,8 +18,6 @@ import net.sourceforge.argparse4j.inf.Subparser;
 public final class IngestCommand extends EtlCommand {
 
     private static final Set<String> FILE_TYPES = Set.of("csv", "csv_weird");
-    /** The largest {@code batch_size} the file sources take. */
-    private static final int MAX_BATCH_SIZE = 1_000_000;
 
     public IngestCommand(Map<String, String> environment) {
         super("ingest", "Runs one source once, prints its JSON summary last on stdout, and exits 0 when it "
@@ -30,7 +29,7 @@ public final class IngestCommand extends EtlCommand {
         subparser.addArgument("--file").dest("input").metavar("PATH")
                 .help("read this file instead of the source's configured path (file sources only)");
         subparser.addArgument("--batch-size").dest("batch_size").metavar("N").type(Integer.class)
-                .choices(Arguments.range(1, MAX_BATCH_SIZE))
+                .choices(Arguments.range(1, CsvSourceConfig.MAX_BATCH_SIZE))
                 .help("records per committed chunk instead of the source's configured batch_size (file sources only)");
     }
 
