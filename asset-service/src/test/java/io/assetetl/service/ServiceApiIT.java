@@ -8,6 +8,13 @@ import io.assetetl.sources.coingecko.FakeCoinGeckoServer;
 import io.assetetl.testing.TestDatabase;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.swagger.v3.core.util.Json;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -431,6 +438,138 @@ class ServiceApiIT {
                 .isTrue();
         assertThat(api.get("components").get("schemas").get("RunSummary").get("properties").has("records_loaded"))
                 .isTrue();
+    }
+
+    @Test
+    void openApiGivesEveryResponseADescriptionAndEveryEndpointItsSuccess() throws IOException {
+        OpenAPI api = openApi();
+
+        assertThat(api.getOpenapi()).startsWith("3.0.");
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
+                operation.getResponses().forEach((code, response) -> assertThat(response.getDescription())
+                        .as("%s %s %s", method, path, code).isNotBlank())));
+        Map<String, List<PathItem.HttpMethod>> contract = Map.ofEntries(
+                Map.entry("/health", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/data", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/assets/{symbol}", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/assets/{symbol}/history", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/stats", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/runs", List.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST)),
+                Map.entry("/runs/{run_id}", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/compare-runs", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/sources", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/metrics", List.of(PathItem.HttpMethod.GET)),
+                Map.entry("/openapi.json", List.of(PathItem.HttpMethod.GET)));
+        contract.forEach((path, methods) -> methods.forEach(method -> {
+            Operation operation = api.getPaths().get(path).readOperationsMap().get(method);
+            assertThat(operation).as("%s %s", method, path).isNotNull();
+            assertThat(operation.getResponses().keySet()).as("%s %s", method, path)
+                    .anyMatch(code -> code.matches("2\\d\\d"));
+        }));
+    }
+
+    @Test
+    void openApiSchemasMatchTheBodies() throws IOException {
+        OpenAPI api = openApi();
+
+        assertThat(property(api, "CheckpointView", "position").getType()).isEqualTo("object");
+        assertThat(property(api, "SourceStats", "last_run_metadata").getType()).isEqualTo("object");
+        Map<String, List<String>> nullable = Map.of(
+                "RunSummary", List.of("finished_at", "duration_ms", "error", "resumed_from"),
+                "RunDetail", List.of("finished_at", "duration_ms", "error", "resumed_from"),
+                "SourceHealth", List.of("last_status", "last_success_at", "last_failure_at"),
+                "SourceStats", List.of("last_duration_ms", "last_success_at", "last_failure_at"),
+                "SourceStatus", List.of("last_run"),
+                "Freshness", List.of("latest_observed_at", "latest_updated_at", "last_success_at", "age_seconds"),
+                "Pagination", List.of("next_cursor"),
+                "Pair", List.of("record_count_change", "duration_ratio"));
+        nullable.forEach((schema, properties) -> properties.forEach(name ->
+                assertThat(property(api, schema, name).getNullable()).as(schema + "." + name).isTrue()));
+        assertThat(api.getComponents().getSchemas().get("RunSummary").getNullable()).isNotEqualTo(Boolean.TRUE);
+
+        String lastPage = "/data?limit=500";
+        for (JsonNode page = http.get(lastPage).json(); !page.get("pagination").get("next_cursor").isNull();
+                page = http.get(lastPage).json()) {
+            lastPage = "/data?limit=500&cursor=" + page.get("pagination").get("next_cursor").asText();
+        }
+        String runId = RUNS.get("csv").get("run_id").asText();
+        Map<String, String> requests = new LinkedHashMap<>();
+        for (String path : List.of("/health", "/data?limit=5", "/assets/BTC", "/assets/BTC/history?limit=20",
+                "/stats", "/runs", "/runs/" + runId, "/compare-runs", "/sources", "/assets/NOPE-COIN",
+                "/runs/not-a-uuid", "/runs?limit=0", "/compare-runs?limit=0", "/assets/BTC/history?limit=0")) {
+            requests.put(path, path.replaceFirst("\\?.*", "").replace("/BTC", "/{symbol}")
+                    .replace("/NOPE-COIN", "/{symbol}").replace(runId, "{run_id}").replace("not-a-uuid", "{run_id}"));
+        }
+        requests.put(lastPage, "/data");
+        List<String> mismatches = new ArrayList<>();
+        requests.forEach((request, path) -> {
+            Http.Reply reply = http.get(request);
+            ApiResponse documented = api.getPaths().get(path).getGet().getResponses()
+                    .get(Integer.toString(reply.status()));
+            assertThat(documented).as("GET %s answered %d", request, reply.status()).isNotNull();
+            Schema<?> schema = documented.getContent().get("application/json").getSchema();
+            conform(api, reply.json(), schema, "GET " + request + " ", mismatches);
+        });
+        assertThat(mismatches).isEmpty();
+    }
+
+    private static OpenAPI openApi() throws IOException {
+        Http.Reply reply = http.get("/openapi.json");
+        assertThat(reply.status()).isEqualTo(200);
+        return Json.mapper().readValue(reply.body(), OpenAPI.class);
+    }
+
+    private static Schema<?> property(OpenAPI api, String schema, String name) {
+        Schema<?> model = api.getComponents().getSchemas().get(schema);
+        assertThat(model).as(schema).isNotNull();
+        Schema<?> property = model.getProperties().get(name);
+        assertThat(property).as(schema + "." + name).isNotNull();
+        return property;
+    }
+
+    /** Records in {@code mismatches} each place where {@code value} is not what {@code schema} describes. */
+    private static void conform(OpenAPI api, JsonNode value, Schema<?> schema, String where, List<String> mismatches) {
+        if (schema.get$ref() != null) {
+            String name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
+            conform(api, value, api.getComponents().getSchemas().get(name), where, mismatches);
+            return;
+        }
+        if (value.isNull()) {
+            if (!Boolean.TRUE.equals(schema.getNullable())) {
+                mismatches.add(where + "is null but not nullable");
+            }
+            return;
+        }
+        if (schema.getAllOf() != null) {
+            schema.getAllOf().forEach(part -> conform(api, value, part, where, mismatches));
+            return;
+        }
+        String type = schema.getType();
+        boolean fits = type == null
+                || type.equals("object") && value.isObject()
+                || type.equals("array") && value.isArray()
+                || type.equals("string") && value.isTextual()
+                || type.equals("integer") && value.isIntegralNumber()
+                || type.equals("number") && value.isNumber()
+                || type.equals("boolean") && value.isBoolean();
+        if (!fits) {
+            mismatches.add(where + "is " + value.getNodeType() + ", documented as " + type);
+        } else if (value.isArray()) {
+            value.forEach(item -> conform(api, item, schema.getItems(), where + "[] ", mismatches));
+        } else if (value.isObject()) {
+            Map<String, Schema> properties = schema.getProperties() == null ? Map.of() : schema.getProperties();
+            value.fields().forEachRemaining(field -> {
+                Schema<?> property = properties.get(field.getKey());
+                if (property == null && schema.getAdditionalProperties() instanceof Schema<?> values) {
+                    property = values;
+                }
+                if (property != null) {
+                    conform(api, field.getValue(), property, where + field.getKey() + " ", mismatches);
+                } else if (!properties.isEmpty()) {
+                    mismatches.add(where + field.getKey() + " is not documented");
+                }
+            });
+        }
     }
 
     private static void assertError(Http.Reply reply, int status) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.assetetl.query.AssetView;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.UUID;
 
 /** {@code GET /assets/{symbol}}: every source's latest record of one asset, and their consensus. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record AssetDetail(String symbol, String name, Consensus consensus, List<SourceRecord> sources) {
+public record AssetDetail(String symbol, @Schema(nullable = true) String name, Consensus consensus,
+        List<SourceRecord> sources) {
 
     /**
      * @param priceUsd            median of the sources' latest prices
@@ -27,8 +29,9 @@ public record AssetDetail(String symbol, String name, Consensus consensus, List<
      * @param divergent whether this price differs from the consensus by more than the threshold
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SourceRecord(String source, String sourceKey, String symbol, String name, BigDecimal priceUsd,
-            BigDecimal marketCapUsd, @JsonProperty("volume_24h_usd") BigDecimal volume24hUsd, Instant observedAt,
+    public record SourceRecord(String source, String sourceKey, String symbol, @Schema(nullable = true) String name,
+            BigDecimal priceUsd, @Schema(nullable = true) BigDecimal marketCapUsd,
+            @Schema(nullable = true) @JsonProperty("volume_24h_usd") BigDecimal volume24hUsd, Instant observedAt,
             UUID runId, Instant updatedAt, boolean divergent) {
     }
 

@@ -2,6 +2,7 @@ package io.assetetl.service.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.List;
  * @param divergentSources sources whose price differs from the consensus by more than the threshold
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record AssetSummary(String symbol, String name, BigDecimal priceUsd, Instant observedAt,
-        List<SourceQuote> sources, List<String> divergentSources) {
+public record AssetSummary(String symbol, @Schema(nullable = true) String name, BigDecimal priceUsd,
+        Instant observedAt, List<SourceQuote> sources, List<String> divergentSources) {
 
     /** @param symbol the symbol as this source wrote it */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -3,6 +3,7 @@ package io.assetetl.service.api;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.assetetl.query.RunComparison;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /** {@code GET /compare-runs}: consecutive finished runs side by side, newest pair first. */
@@ -16,8 +17,9 @@ public record CompareRunsResponse(List<Pair> data) {
      *                          {@code succeeded_to_failed}
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Pair(String source, RunSummary current, RunSummary previous, Double recordCountChange,
-            Double durationRatio, List<String> anomalies) {
+    public record Pair(String source, RunSummary current, RunSummary previous,
+            @Schema(nullable = true) Double recordCountChange, @Schema(nullable = true) Double durationRatio,
+            List<String> anomalies) {
 
         public static Pair from(RunComparison c) {
             long before = c.previous().recordsProcessed();

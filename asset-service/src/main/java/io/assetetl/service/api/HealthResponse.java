@@ -2,6 +2,7 @@ package io.assetetl.service.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,7 +18,8 @@ public record HealthResponse(String status, String database, Map<String, SourceH
 
     /** @param lastStatus {@code null} when the source never ran */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record SourceHealth(String lastStatus, Instant lastSuccessAt, Instant lastFailureAt) {
+    public record SourceHealth(@Schema(nullable = true) String lastStatus,
+            @Schema(nullable = true) Instant lastSuccessAt, @Schema(nullable = true) Instant lastFailureAt) {
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore

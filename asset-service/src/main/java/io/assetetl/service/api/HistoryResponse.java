@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.assetetl.query.Quote;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.UUID;
 public record HistoryResponse(String symbol, List<QuotePoint> data) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record QuotePoint(String source, Instant observedAt, BigDecimal priceUsd, BigDecimal marketCapUsd,
-            @JsonProperty("volume_24h_usd") BigDecimal volume24hUsd, UUID runId) {
+    public record QuotePoint(String source, Instant observedAt, BigDecimal priceUsd,
+            @Schema(nullable = true) BigDecimal marketCapUsd,
+            @Schema(nullable = true) @JsonProperty("volume_24h_usd") BigDecimal volume24hUsd, UUID runId) {
 
         public static QuotePoint from(Quote q) {
             return new QuotePoint(q.source(), q.observedAt(), q.priceUsd(), q.marketCapUsd(), q.volume24hUsd(),

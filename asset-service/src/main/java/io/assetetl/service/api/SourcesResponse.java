@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.assetetl.run.CheckpointRecord;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -15,12 +16,15 @@ public record SourcesResponse(List<SourceStatus> data) {
     /** @param lastRun {@code null} when the source never ran */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SourceStatus(String name, String type, boolean enabled, List<CheckpointView> checkpoints,
-            RunSummary lastRun, Freshness freshness) {
+            @Schema(nullable = true, schemaResolution = Schema.SchemaResolution.ALL_OF_REF) RunSummary lastRun,
+            Freshness freshness) {
     }
 
     /** @param position the adapter's own position object */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record CheckpointView(String stream, @JsonRawValue String position, UUID runId, Instant updatedAt) {
+    public record CheckpointView(String stream,
+            @Schema(implementation = Object.class, description = "the adapter's own position object")
+            @JsonRawValue String position, UUID runId, Instant updatedAt) {
 
         public static CheckpointView from(CheckpointRecord c) {
             return new CheckpointView(c.stream(), c.position(), c.runId(), c.updatedAt());
@@ -34,7 +38,8 @@ public record SourcesResponse(List<SourceStatus> data) {
      * @param ageSeconds       seconds since then; {@code null} when it never succeeded
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record Freshness(long assets, Instant latestObservedAt, Instant latestUpdatedAt, Instant lastSuccessAt,
-            Long ageSeconds) {
+    public record Freshness(long assets, @Schema(nullable = true) Instant latestObservedAt,
+            @Schema(nullable = true) Instant latestUpdatedAt, @Schema(nullable = true) Instant lastSuccessAt,
+            @Schema(nullable = true) Long ageSeconds) {
     }
 }

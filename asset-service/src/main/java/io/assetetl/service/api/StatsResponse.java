@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.assetetl.query.SourceActivity;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -17,8 +18,10 @@ public record StatsResponse(Map<String, SourceStats> sources) {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SourceStats(long runs, long recordsProcessedLastRun, long recordsProcessedTotal,
-            Long lastDurationMs, UUID lastRunId, String lastStatus, Instant lastRunStartedAt, Instant lastSuccessAt,
-            Instant lastFailureAt, @JsonRawValue String lastRunMetadata) {
+            @Schema(nullable = true) Long lastDurationMs, UUID lastRunId, String lastStatus, Instant lastRunStartedAt,
+            @Schema(nullable = true) Instant lastSuccessAt, @Schema(nullable = true) Instant lastFailureAt,
+            @Schema(implementation = Object.class, description = "the last run's metadata object as stored")
+            @JsonRawValue String lastRunMetadata) {
 
         public static SourceStats from(SourceActivity a) {
             return new SourceStats(a.runs(), a.lastRun().recordsProcessed(), a.totalProcessed(),

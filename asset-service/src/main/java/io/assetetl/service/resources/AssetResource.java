@@ -39,7 +39,10 @@ public final class AssetResource {
     @GET
     @Operation(summary = "Every source's latest record of one asset, the consensus price and divergent sources",
             responses = {
-                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AssetDetail.class))),
+                @ApiResponse(responseCode = "200", description = "the asset",
+                        content = @Content(schema = @Schema(implementation = AssetDetail.class))),
+                @ApiResponse(responseCode = "400", description = "the symbol is invalid; the message says why",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
                 @ApiResponse(responseCode = "404", description = "no such asset",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public AssetDetail get(@Parameter(description = "canonical symbol, any case") @PathParam("symbol") String symbol) {
@@ -53,11 +56,14 @@ public final class AssetResource {
     @Path("/history")
     @Operation(summary = "Price history of one asset, newest first",
             responses = {
-                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = HistoryResponse.class))),
-                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
-                @ApiResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+                @ApiResponse(responseCode = "200", description = "the quotes, newest first; empty when none match",
+                        content = @Content(schema = @Schema(implementation = HistoryResponse.class))),
+                @ApiResponse(responseCode = "400", description = "a parameter is invalid; the message names it",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "404", description = "no such asset",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public HistoryResponse history(
-            @PathParam("symbol") String symbol,
+            @Parameter(description = "canonical symbol, any case") @PathParam("symbol") String symbol,
             @Parameter(description = "only this source's quotes") @QueryParam("source") String source,
             @Parameter(description = "observed at or after (ISO-8601)") @QueryParam("from") String from,
             @Parameter(description = "observed before (ISO-8601)") @QueryParam("to") String to,

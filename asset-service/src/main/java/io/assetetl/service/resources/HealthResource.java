@@ -28,7 +28,8 @@ public final class HealthResource {
     @GET
     @Operation(summary = "Database connectivity and each source's last run",
             responses = {
-                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = HealthResponse.class))),
+                @ApiResponse(responseCode = "200", description = "the database answers; each source's last run",
+                        content = @Content(schema = @Schema(implementation = HealthResponse.class))),
                 @ApiResponse(responseCode = "503", description = "the database is unreachable",
                         content = @Content(schema = @Schema(implementation = HealthResponse.class)))})
     public Response health() {

@@ -61,8 +61,10 @@ public final class RunResource {
     @Path("runs")
     @Operation(summary = "Runs, newest first",
             responses = {
-                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunList.class))),
-                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+                @ApiResponse(responseCode = "200", description = "the runs, newest first",
+                        content = @Content(schema = @Schema(implementation = RunList.class))),
+                @ApiResponse(responseCode = "400", description = "a parameter is invalid; the message names it",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public RunList list(
             @Parameter(description = "1 to 500 (default 50)") @QueryParam("limit") String limit,
             @Parameter(description = "only this source's runs") @QueryParam("source") String source,
@@ -75,10 +77,13 @@ public final class RunResource {
     @Path("runs/{run_id}")
     @Operation(summary = "One run with its rejects counted by reason and its schema drift events",
             responses = {
-                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RunDetail.class))),
-                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
-                @ApiResponse(responseCode = "404", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
-    public RunDetail get(@PathParam("run_id") String runId) {
+                @ApiResponse(responseCode = "200", description = "the run",
+                        content = @Content(schema = @Schema(implementation = RunDetail.class))),
+                @ApiResponse(responseCode = "400", description = "run_id is not a UUID",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "404", description = "no run with that id",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+    public RunDetail get(@Parameter(description = "the run's id, a UUID") @PathParam("run_id") String runId) {
         UUID id = Params.uuid("run_id", runId);
         RunRecord run = etl.findRun(id).orElseThrow(() -> ApiException.notFound("no run with id " + id));
         return RunDetail.from(run, runs.rejectsByReason(id), runs.driftEvents(id));
@@ -93,7 +98,10 @@ public final class RunResource {
             responses = {
                 @ApiResponse(responseCode = "202", description = "started; the run holds its source's lock",
                         content = @Content(schema = @Schema(implementation = RunAccepted.class))),
-                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "400",
+                        description = "the body is not a JSON object with a text source and no other field; "
+                                + "the message says what is wrong",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
                 @ApiResponse(responseCode = "401", description = "missing or wrong bearer token",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
                 @ApiResponse(responseCode = "403", description = "no ADMIN_TOKEN configured",
@@ -101,6 +109,8 @@ public final class RunResource {
                 @ApiResponse(responseCode = "404", description = "unknown source",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
                 @ApiResponse(responseCode = "409", description = "a run of that source is in progress",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "413", description = "the body is larger than 64 KiB",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public Response start(@RequestBody(content = @Content(schema = @Schema(implementation = RunTrigger.class)))
             JsonNode body) {
@@ -117,8 +127,11 @@ public final class RunResource {
     @Path("compare-runs")
     @Operation(summary = "Consecutive finished runs side by side with anomaly flags",
             responses = {
-                @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = CompareRunsResponse.class))),
-                @ApiResponse(responseCode = "400", content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
+                @ApiResponse(responseCode = "200", description = "pairs of consecutive finished runs by source, "
+                        + "each source's newest pair first",
+                        content = @Content(schema = @Schema(implementation = CompareRunsResponse.class))),
+                @ApiResponse(responseCode = "400", description = "a parameter is invalid; the message names it",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public CompareRunsResponse compare(
             @Parameter(description = "one source (default: every source)") @QueryParam("source") String source,
             @Parameter(description = "pairs per source, 1 to 100 (default 10)") @QueryParam("limit") String limit) {

@@ -11,6 +11,9 @@ import io.assetetl.service.api.SourcesResponse.CheckpointView;
 import io.assetetl.service.api.SourcesResponse.Freshness;
 import io.assetetl.service.api.SourcesResponse.SourceStatus;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -41,7 +44,9 @@ public final class SourceResource {
     }
 
     @GET
-    @Operation(summary = "Each source: enabled, checkpoint, last run, freshness")
+    @Operation(summary = "Each source: enabled, checkpoint, last run, freshness",
+            responses = @ApiResponse(responseCode = "200", description = "every configured source",
+                    content = @Content(schema = @Schema(implementation = SourcesResponse.class))))
     public SourcesResponse sources() {
         Map<String, SourceActivity> activity = runs.activity().stream()
                 .collect(Collectors.toMap(SourceActivity::source, Function.identity()));

@@ -4,6 +4,9 @@ import io.assetetl.query.RunQueries;
 import io.assetetl.query.SourceActivity;
 import io.assetetl.service.api.StatsResponse;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,7 +29,10 @@ public final class StatsResource {
 
     @GET
     @Operation(summary = "Per source: records processed (last run and total), last duration, last success and "
-            + "failure, last run's metadata")
+            + "failure, last run's metadata",
+            responses = @ApiResponse(responseCode = "200",
+                    description = "each source that has run, by source name; empty before the first run",
+                    content = @Content(schema = @Schema(implementation = StatsResponse.class))))
     public StatsResponse stats() {
         Map<String, StatsResponse.SourceStats> sources = new LinkedHashMap<>();
         for (SourceActivity activity : runs.activity()) {
