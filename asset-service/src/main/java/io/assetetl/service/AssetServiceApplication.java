@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.assetetl.AssetEtl;
 import io.assetetl.query.AssetQueries;
 import io.assetetl.query.RunQueries;
+import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.cache.ReadCache;
 import io.assetetl.service.cache.ReadCacheSettings;
 import io.assetetl.service.cache.SummaryChangesListening;
@@ -136,7 +137,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new DataResource(assets, readCache(configuration, database, env), env.getObjectMapper()));
         jersey.register(new AssetResource(assets, etl.divergenceThreshold()));
         jersey.register(new RunResource(etl, runs));
-        jersey.register(new StatsResource(runs));
+        jersey.register(new StatsResource(runs, etl.sources().stream().map(SourceDefinition::name).toList()));
         jersey.register(new SourceResource(etl, runs, Clock.systemUTC()));
         jersey.register(OpenApi.resource());
         JsonErrorHandler errors = new JsonErrorHandler();

@@ -63,6 +63,20 @@ class HealthRecoveryIT {
         assertThat(http.get("/data?limit=1").status()).isEqualTo(200);
     }
 
+    @Test
+    void statsListsEveryConfiguredSourceBeforeItsFirstRun() {
+        JsonNode sources = new Http(APP.getLocalPort()).get("/stats").json().get("sources");
+
+        assertThat(sources.fieldNames()).toIterable().containsExactly("csv", "csv_weird", "coingecko");
+        for (JsonNode source : sources) {
+            assertThat(source.get("runs").asLong()).isZero();
+            assertThat(source.get("records_processed_total").asLong()).isZero();
+            assertThat(source.get("last_run_id").isNull()).isTrue();
+            assertThat(source.get("last_success_at").isNull()).isTrue();
+            assertThat(source.get("last_run_metadata").isNull()).isTrue();
+        }
+    }
+
     private static Http.Reply awaitStatus(Http http, int status, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         Http.Reply last = http.get("/health");

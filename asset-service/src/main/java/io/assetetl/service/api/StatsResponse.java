@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code GET /stats}: what each source's runs have done, by source name. */
+/** {@code GET /stats}: what each source's runs have done, by source name, configured sources first. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record StatsResponse(Map<String, SourceStats> sources) {
 
@@ -18,10 +18,16 @@ public record StatsResponse(Map<String, SourceStats> sources) {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SourceStats(long runs, long recordsProcessedLastRun, long recordsProcessedTotal,
-            @Schema(nullable = true) Long lastDurationMs, UUID lastRunId, String lastStatus, Instant lastRunStartedAt,
+            @Schema(nullable = true) Long lastDurationMs, @Schema(nullable = true) UUID lastRunId,
+            @Schema(nullable = true) String lastStatus, @Schema(nullable = true) Instant lastRunStartedAt,
             @Schema(nullable = true) Instant lastSuccessAt, @Schema(nullable = true) Instant lastFailureAt,
-            @Schema(implementation = Object.class, description = "the last run's metadata object as stored")
+            @Schema(implementation = Object.class, nullable = true,
+                    description = "the last run's metadata object as stored; null before the first run")
             @JsonRawValue String lastRunMetadata) {
+
+        /** A configured source that has not run yet. */
+        public static final SourceStats NEVER_RUN = new SourceStats(0, 0, 0, null, null, null, null, null, null,
+                null);
 
         public static SourceStats from(SourceActivity a) {
             return new SourceStats(a.runs(), a.lastRun().recordsProcessed(), a.totalProcessed(),

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code GET /stats}: per source, what its runs have done. */
@@ -22,19 +23,23 @@ import java.util.Map;
 public final class StatsResource {
 
     private final RunQueries runs;
+    private final List<String> configured;
 
-    public StatsResource(RunQueries runs) {
+    /** @param configured the configured sources' names, listed even before their first run */
+    public StatsResource(RunQueries runs, List<String> configured) {
         this.runs = runs;
+        this.configured = List.copyOf(configured);
     }
 
     @GET
     @Operation(summary = "Per source: records processed (last run and total), last duration, last success and "
             + "failure, last run's metadata",
             responses = @ApiResponse(responseCode = "200",
-                    description = "each source that has run, by source name; empty before the first run",
+                    description = "each configured source and each source that has run, by source name",
                     content = @Content(schema = @Schema(implementation = StatsResponse.class))))
     public StatsResponse stats() {
         Map<String, StatsResponse.SourceStats> sources = new LinkedHashMap<>();
+        configured.forEach(source -> sources.put(source, StatsResponse.SourceStats.NEVER_RUN));
         for (SourceActivity activity : runs.activity()) {
             sources.put(activity.source(), StatsResponse.SourceStats.from(activity));
         }
