@@ -161,6 +161,32 @@ class IngestCommandIT {
     }
 
     @Test
+    void withJsonLogsEveryLineOnStderrIsAJsonObjectEvenTheReasonOfAFailure() throws Exception {
+        Path config = config("logFormat: json\nfailAfterRecords: 3\n");
+
+        Path noDatabase = dir.resolve("no-database.yml");
+        Files.writeString(noDatabase, Files.readString(config).replace(db.jdbcUrl(),
+                "jdbc:postgresql://127.0.0.1:9/nowhere?connectTimeout=2"));
+
+        Outcome failed = run(config, "ingest", "csv", "--file", TestApps.CSV.toString());
+        Outcome unknown = run(config, "ingest", "no_such_source");
+        Outcome unreachable = run(noDatabase, "ingest", "csv", "--file", TestApps.CSV.toString());
+
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unreachable.exitCode()).isEqualTo(1);
+        assertThat(unreachable.stdout()).isEmpty();
+        for (Outcome outcome : List.of(failed, unknown, unreachable)) {
+            List<String> lines = outcome.stderr().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(Http.JSON.readTree(line).isObject())
+                    .as(line).isTrue());
+        }
+        assertThat(failed.stderr()).contains("failed: injected failure after 3 records");
+        assertThat(unknown.stderr()).contains("unknown source 'no_such_source'");
+        assertThat(unreachable.stderr()).contains("ingest failed: ");
+    }
+
+    @Test
     void reprocessRebuildsFromStoredRawRecords() throws Exception {
         Path config = config("");
         run(config, "ingest", "csv_weird", "--file", TestApps.CSV_WEIRD.toString());

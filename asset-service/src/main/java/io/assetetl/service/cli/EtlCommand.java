@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A command that runs one source once and ends: it migrates the schema, runs, prints the run's JSON summary as
@@ -35,6 +37,8 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
 
     /** Connections a command opens at start: each costs the server a process and the command its start-up time. */
     private static final int COMMAND_CONNECTIONS = 2;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtlCommand.class);
 
     private final Map<String, String> environment;
     private PrintStream stdout = System.out;
@@ -74,6 +78,21 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     protected final void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
             AssetServiceConfiguration configuration) throws Exception {
         HeaderLoggingGuard.install();
+        try {
+            runConfigured(bootstrap, namespace, configuration);
+        } catch (CommandExit e) {
+            // through the configured log (on stderr, as stdout is redirected), so that with LOG_FORMAT=json this line
+            // is JSON like every other; the log stops when the command returns
+            LOG.error(e.getMessage());
+            throw e.reported();
+        } catch (Exception e) {
+            LOG.error("{} failed: {}", getName(), e.getMessage(), e);
+            throw new CommandExit(CommandExit.FAILED, null); // reported above
+        }
+    }
+
+    private void runConfigured(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
+            AssetServiceConfiguration configuration) throws Exception {
         String source = namespace.getString("source");
         List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
         if (configured.stream().noneMatch(d -> d.name().equals(source))) {
@@ -122,8 +141,8 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        if (e instanceof CommandExit) {
-            cli.getStdErr().println(e.getMessage());
+        if (e instanceof CommandExit exit) {
+            exit.reason().ifPresent(cli.getStdErr()::println);
         } else {
             cli.getStdErr().println(getName() + " failed: " + e.getMessage());
             e.printStackTrace(cli.getStdErr());
