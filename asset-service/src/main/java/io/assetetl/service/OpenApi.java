@@ -56,6 +56,7 @@ final class OpenApi {
                 .prettyPrint(true)
                 .readAllResources(false)
                 .resourceClasses(resources)
+                .filterClass(DatabaseUnavailableResponses.class.getName())
                 .id("asset-service");
         OpenApiResource resource = new OpenApiResource();
         resource.setOpenApiConfiguration(configuration);

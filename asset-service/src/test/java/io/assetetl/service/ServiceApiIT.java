@@ -465,6 +465,10 @@ class ServiceApiIT {
             assertThat(operation).as("%s %s", method, path).isNotNull();
             assertThat(operation.getResponses().keySet()).as("%s %s", method, path)
                     .anyMatch(code -> code.matches("2\\d\\d"));
+            if (!path.equals("/metrics") && !path.equals("/openapi.json")) {
+                assertThat(operation.getResponses()).as("%s %s without its database", method, path)
+                        .containsKey("503");
+            }
         }));
     }
 
