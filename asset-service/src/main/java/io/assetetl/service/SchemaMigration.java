@@ -18,7 +18,8 @@ public final class SchemaMigration {
     public static void migrate(DataSourceFactory database) throws Exception {
         ManagedDataSource dataSource = singleConnection(database);
         try {
-            // Liquibase's report of what it ran goes to its log, which follows LOG_FORMAT and stays off a command's stdout
+            // Liquibase's report of what it ran goes to its log, which follows LOG_FORMAT and stays off a
+            // command's stdout
             AssetEtl.migrate(dataSource);
         } finally {
             dataSource.stop();
