@@ -64,14 +64,11 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
         if (file != null && !Files.exists(Path.of(file))) {
             throw new CommandExit(CommandExit.USAGE, "configuration file not found: " + file);
         }
-        PrintStream out = System.out;
+        // everything but the summary goes to stderr, and stays there after the command returns: the log's
+        // asynchronous appender may write its last lines (why the command failed) after that
+        stdout = System.out;
         System.setOut(System.err);
-        try {
-            stdout = out;
-            super.run(bootstrap, namespace);
-        } finally {
-            System.setOut(out);
-        }
+        super.run(bootstrap, namespace);
     }
 
     @Override
