@@ -1,6 +1,7 @@
 package io.assetetl.service;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.assetetl.AssetEtl;
 import io.assetetl.query.AssetQueries;
@@ -100,6 +101,8 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
     @Override
     public void run(AssetServiceConfiguration configuration, Environment env) throws Exception {
         HeaderLoggingGuard.install();
+        // a body that gives a key twice is ambiguous: refused (400) rather than read last-wins
+        env.getObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         env.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
         if (configuration.getServerFactory() instanceof AbstractServerFactory server) {

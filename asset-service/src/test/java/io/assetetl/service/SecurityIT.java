@@ -192,6 +192,8 @@ class SecurityIT {
         assertThat(withPath.status()).isEqualTo(400);
         assertThat(http.post("/runs", "{\"source\":", admin()).status()).isEqualTo(400);
         assertThat(http.post("/runs", "[1,2,3]", admin()).status()).isEqualTo(400);
+        Http.Reply twice = http.post("/runs", "{\"source\":\"nope\",\"source\":\"csv\"}", admin());
+        assertThat(twice.status()).as("a key given twice is ambiguous, not last-wins").isEqualTo(400);
         assertThat(http.post("/runs", "{}", admin()).status()).isIn(400, 422);
         String huge = "{\"source\":\"" + "c".repeat(2_000_000) + "\"}";
         assertThat(http.postExpectingContinue("/runs", huge, admin()).status()).isEqualTo(413);

@@ -99,12 +99,18 @@ final class Params {
         });
     }
 
+    /** A UUID in its canonical form (8-4-4-4-12 hex digits): {@link UUID#fromString} also takes 1-1-1-1-1. */
     static UUID uuid(String name, String raw) {
+        String text = raw == null ? "" : raw.strip();
         try {
-            return UUID.fromString(raw == null ? "" : raw.strip());
+            UUID value = UUID.fromString(text);
+            if (value.toString().equalsIgnoreCase(text)) {
+                return value;
+            }
         } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter(name, "must be a UUID");
+            // falls through to the one message
         }
+        throw ApiException.badParameter(name, "must be a UUID");
     }
 
     static String cursor(String lastSymbol) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.assetetl.service.http.ApiException;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ParamsTest {
@@ -71,6 +72,16 @@ class ParamsTest {
                 "-999999999-01-01T00:00:00Z", "+10000-01-01T00:00:00Z"}) {
             assertThatThrownBy(() -> Params.instant("from", time)).as(time).isInstanceOf(ApiException.class)
                     .hasMessageStartingWith("from must be an ISO-8601 timestamp with offset from the years 1 to 9999");
+        }
+    }
+
+    @Test
+    void aRunIdIsAUuidInItsCanonicalFormOnly() {
+        UUID id = UUID.fromString("3f2b1c4d-0000-4000-8000-00000000abcd");
+        assertThat(Params.uuid("run_id", "3F2B1C4D-0000-4000-8000-00000000ABCD")).isEqualTo(id);
+        for (String loose : new String[] {"1-1-1-1-1", "3f2b1c4d-0-4000-8000-00000000abcd",
+                "3f2b1c4d00004000800000000000abcd"}) {
+            assertThatThrownBy(() -> Params.uuid("run_id", loose)).as(loose).hasMessage("run_id must be a UUID");
         }
     }
 
