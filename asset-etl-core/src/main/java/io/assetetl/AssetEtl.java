@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.assetetl.model.Consensus;
 import io.assetetl.model.IdentityRules;
+import io.assetetl.query.AssetQueries;
 import io.assetetl.run.CheckpointRecord;
 import io.assetetl.run.EtlMetrics;
 import io.assetetl.run.RunEngine;
@@ -43,6 +44,7 @@ import org.jdbi.v3.core.Jdbi;
  *         .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", "assets.csv"))))
  *         .build()) {
  *     RunResult result = etl.run(RunRequest.of("csv"));
+ *     AssetPage firstPage = etl.assets().page(AssetFilter.ALL, Optional.empty(), 50);
  * }
  * }</pre>
  *
@@ -57,6 +59,7 @@ public final class AssetEtl implements AutoCloseable {
     private final RunLedger ledger;
     private final ExecutorService executor;
     private final BigDecimal divergenceThreshold;
+    private final AssetQueries assets;
 
     private AssetEtl(Builder b) {
         this.jdbi = Jdbi.create(b.dataSource);
@@ -81,6 +84,7 @@ public final class AssetEtl implements AutoCloseable {
                 b.identity, b.divergenceThreshold, b.failAfterRecords, executor);
         this.ledger = new RunLedger(jdbi);
         this.divergenceThreshold = b.divergenceThreshold;
+        this.assets = new AssetQueries(jdbi, b.divergenceThreshold);
     }
 
     public static Builder builder() {
@@ -151,6 +155,14 @@ public final class AssetEtl implements AutoCloseable {
     /** The share of the median price beyond which a source's price is flagged as divergent. */
     public BigDecimal divergenceThreshold() {
         return divergenceThreshold;
+    }
+
+    /**
+     * Reads of the canonical assets (pages with filters, one asset with its sources, price history), with this
+     * library's divergence threshold. Thread-safe, like this object.
+     */
+    public AssetQueries assets() {
+        return assets;
     }
 
     /** The Jdbi over this library's database, for reads of one's own. */

@@ -124,7 +124,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         env.lifecycle().manage(scheduler);
         env.healthChecks().register("scheduler", new SchedulerHealthCheck(scheduler));
 
-        AssetQueries assets = new AssetQueries(etl.jdbi(), etl.divergenceThreshold());
+        AssetQueries assets = etl.assets();
         RunQueries runs = new RunQueries(etl.jdbi());
         var jersey = env.jersey();
         jersey.register(new RequestContextFilter(metrics));

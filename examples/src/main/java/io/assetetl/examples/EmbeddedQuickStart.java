@@ -49,7 +49,7 @@ public final class EmbeddedQuickStart {
                         run.processed(), run.loaded(), run.rejected());
             }
 
-            AssetQueries assets = new AssetQueries(etl.jdbi(), etl.divergenceThreshold());
+            AssetQueries assets = etl.assets();
             Optional<String> after = Optional.empty();
             do {
                 AssetPage page = assets.page(AssetFilter.ALL, after, 100);
