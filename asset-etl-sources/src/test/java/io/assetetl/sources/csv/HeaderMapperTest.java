@@ -76,7 +76,17 @@ class HeaderMapperTest {
         assertThat(m.headers()).containsEntry(Field.SYMBOL, "symbl").containsEntry(Field.PRICE, "prices_usd")
                 .containsEntry(Field.MARKET_CAP, "market_capp").containsEntry(Field.TIMESTAMP, "timestmp");
         assertThat(m.driftEvents()).filteredOn(e -> e.kind().equals("header_fuzzy")).hasSize(4)
-                .allSatisfy(e -> assertThat(e.confidence()).isBetween(0.8, 1.0));
+                .allSatisfy(e -> assertThat(e.confidence()).isBetween(0.75, 0.95));
+    }
+
+    @Test
+    void aMisspellingIsNeverMoreConfidentThanAKnownAlias() {
+        ColumnMapping m = mapper.map(List.of("Symbl", "Market Capitalisation", "Volum 24h", "price"));
+
+        double alias = m.driftEvents().stream().filter(e -> e.kind().equals("header_alias"))
+                .mapToDouble(DriftEvent::confidence).min().orElseThrow();
+        assertThat(m.driftEvents()).filteredOn(e -> e.kind().equals("header_fuzzy")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.confidence()).as(e.actual()).isLessThan(alias));
     }
 
     @Test
