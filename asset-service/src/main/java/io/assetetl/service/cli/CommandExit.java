@@ -1,10 +1,8 @@
 package io.assetetl.service.cli;
 
-import java.util.Optional;
-
 /**
  * Ends a command with an exit code: 1 when the run failed or was refused, 2 on a usage error. The message, if
- * any, goes to stderr: through the log once the configuration's logging is in place, else as a plain line.
+ * any, goes to stderr: a JSON object with {@code LOG_FORMAT=json}, else a plain line.
  */
 public final class CommandExit extends RuntimeException {
 
@@ -20,15 +18,5 @@ public final class CommandExit extends RuntimeException {
 
     public int code() {
         return code;
-    }
-
-    /** Why the command ended, for stderr; empty when it has been reported already. */
-    public Optional<String> reason() {
-        return Optional.ofNullable(getMessage());
-    }
-
-    /** The same exit, its reason reported already (logged). */
-    CommandExit reported() {
-        return new CommandExit(code, null);
     }
 }

@@ -1,6 +1,8 @@
 package io.assetetl.service.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.EtlMetrics;
 import io.assetetl.run.RunRefusedException;
@@ -17,6 +19,8 @@ import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +28,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A command that runs one source once and ends: it migrates the schema, runs, prints the run's JSON summary as
@@ -38,10 +40,12 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     /** Connections a command opens at start: each costs the server a process and the command its start-up time. */
     private static final int COMMAND_CONNECTIONS = 2;
 
-    private static final Logger LOG = LoggerFactory.getLogger(EtlCommand.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> environment;
     private PrintStream stdout = System.out;
+    /** Whether the configuration asks for JSON log lines ({@code LOG_FORMAT=json}); known once it is read. */
+    private boolean jsonLog;
 
     EtlCommand(String name, String description, Map<String, String> environment) {
         super(name, description);
@@ -65,7 +69,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             throw new CommandExit(CommandExit.USAGE, "configuration file not found: " + file);
         }
         // everything but the summary goes to stderr, and stays there after the command returns: the log's
-        // asynchronous appender may write its last lines (why the command failed) after that
+        // asynchronous appender may write its last lines after that
         stdout = System.out;
         System.setOut(System.err);
         super.run(bootstrap, namespace);
@@ -74,22 +78,8 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     @Override
     protected final void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
             AssetServiceConfiguration configuration) throws Exception {
+        jsonLog = configuration.getLogFormat().equals("json");
         HeaderLoggingGuard.install();
-        try {
-            runConfigured(bootstrap, namespace, configuration);
-        } catch (CommandExit e) {
-            // through the configured log (on stderr, as stdout is redirected), so that with LOG_FORMAT=json this line
-            // is JSON like every other; the log stops when the command returns
-            LOG.error(e.getMessage());
-            throw e.reported();
-        } catch (Exception e) {
-            LOG.error("{} failed: {}", getName(), e.getMessage(), e);
-            throw new CommandExit(CommandExit.FAILED, null); // reported above
-        }
-    }
-
-    private void runConfigured(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
-            AssetServiceConfiguration configuration) throws Exception {
         String source = namespace.getString("source");
         List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
         if (configured.stream().noneMatch(d -> d.name().equals(source))) {
@@ -136,13 +126,32 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
         stdout.flush();
     }
 
+    /**
+     * Says why the command failed, on stderr, at once: the log's appender is asynchronous and the process ends right
+     * after this. With {@code LOG_FORMAT=json} the line is a JSON object like the log's own.
+     */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        if (e instanceof CommandExit exit) {
-            exit.reason().ifPresent(cli.getStdErr()::println);
+        String reason = e instanceof CommandExit ? e.getMessage() : getName() + " failed: " + e.getMessage();
+        String trace = null;
+        if (!(e instanceof CommandExit)) {
+            StringWriter text = new StringWriter();
+            e.printStackTrace(new PrintWriter(text));
+            trace = text.toString();
+        }
+        if (jsonLog) {
+            ObjectNode line = JSON.createObjectNode().put("timestamp", System.currentTimeMillis()).put("level", "ERROR")
+                    .put("thread", Thread.currentThread().getName()).put("logger", EtlCommand.class.getName())
+                    .put("message", reason);
+            if (trace != null) {
+                line.put("exception", trace);
+            }
+            cli.getStdErr().println(line);
         } else {
-            cli.getStdErr().println(getName() + " failed: " + e.getMessage());
-            e.printStackTrace(cli.getStdErr());
+            cli.getStdErr().println(reason);
+            if (trace != null) {
+                cli.getStdErr().print(trace);
+            }
         }
         cli.getStdErr().flush();
     }
