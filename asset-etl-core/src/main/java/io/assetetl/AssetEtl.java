@@ -170,12 +170,16 @@ public final class AssetEtl implements AutoCloseable {
         return jdbi;
     }
 
-    /** Waits up to 30 seconds for background runs to end. */
+    /**
+     * Interrupts background runs ({@link #start}) and waits up to 10 seconds for them to end. An interrupted run fails
+     * at its next wait (the next batch, a rate limiter's permit, a retry's backoff); its committed chunks stay and the
+     * source's next run resumes from its checkpoint.
+     */
     @Override
     public void close() {
-        executor.shutdown();
+        executor.shutdownNow();
         try {
-            executor.awaitTermination(30, TimeUnit.SECONDS);
+            executor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

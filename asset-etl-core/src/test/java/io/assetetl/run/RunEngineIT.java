@@ -254,6 +254,30 @@ class RunEngineIT {
     }
 
     @Test
+    void closingTheLibraryInterruptsABackgroundRunWhichIsRecordedAsFailedBeforeCloseReturns() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("held-by-close", ROWS);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        ListSourceFactory.gate("held-by-close", gate, entered);
+        try {
+            AssetEtl etl = etl(db, "held-by-close", 3);
+            StartedRun running = etl.start(RunRequest.of("fake"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+            etl.close();
+
+            RunResult result = running.completion().getNow(null);
+            assertThat(result).as("ended before close returned").isNotNull();
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(result.error()).contains("interrupted");
+            assertThat(gate.getCount()).as("the held batch was never released").isOne();
+        } finally {
+            gate.countDown();
+        }
+    }
+
+    @Test
     void aRunLeftRunningByADeadProcessIsMarkedAbandonedAndTheNextRunResumesFromItsCheckpoint() {
         TestDatabase db = TestDatabase.create();
         // a process wrote two chunks, then died without finishing its run

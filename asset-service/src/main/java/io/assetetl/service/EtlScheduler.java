@@ -28,6 +28,8 @@ import org.slf4j.MDC;
 public final class EtlScheduler implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtlScheduler.class);
+    /** How long {@link #stop} waits for an interrupted run to record its failure. */
+    static final int STOP_WAIT_SECONDS = 10;
 
     /** What the scheduler is doing. */
     public enum State { OFF, RUNNING, STOPPED }
@@ -86,16 +88,22 @@ public final class EtlScheduler implements Managed {
         }
     }
 
+    /**
+     * Stops the schedule and interrupts a run in progress rather than waiting for it (a shutdown's grace period is
+     * short, and a CoinGecko run may wait minutes for its rate limiter and retries): the run fails at its next wait,
+     * its committed chunks stay, and the next run resumes from its checkpoint. Waits up to
+     * {@value #STOP_WAIT_SECONDS} s for the run to record its failure.
+     */
     @Override
     public void stop() throws InterruptedException {
         ScheduledExecutorService running = executor;
         if (running == null) {
             return;
         }
-        running.shutdown();
-        if (!running.awaitTermination(30, TimeUnit.SECONDS)) {
-            LOG.warn("a scheduled run did not end within 30 s of shutdown; interrupting it");
-            running.shutdownNow();
+        running.shutdownNow();
+        if (!running.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            LOG.warn("a scheduled run did not end within {} s of being interrupted; the next start marks it"
+                    + " abandoned and resumes it", STOP_WAIT_SECONDS);
         }
     }
 

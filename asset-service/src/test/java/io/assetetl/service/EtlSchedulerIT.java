@@ -3,13 +3,18 @@ package io.assetetl.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.assetetl.AssetEtl;
+import io.assetetl.run.RunRecord;
+import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class EtlSchedulerIT {
@@ -53,6 +58,31 @@ class EtlSchedulerIT {
 
             assertThat(scheduler.state()).isEqualTo(EtlScheduler.State.OFF);
             assertThat(db.count("etl_runs")).isZero();
+        }
+    }
+
+    @Test
+    void stoppingInterruptsARunInProgressWhichIsRecordedAsFailedBeforeStopReturns() throws Exception {
+        ListSourceFactory.dataset("held-by-scheduler", List.of("BTC,,100,1700000000"));
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        ListSourceFactory.gate("held-by-scheduler", gate, entered);
+        try (AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("held", "list", SourceConfig.of(Map.of("dataset", "held-by-scheduler"))))
+                .build()) {
+            EtlScheduler scheduler = new EtlScheduler(etl, EtlInterval.parse("PT1H"));
+            scheduler.start();
+            assertThat(entered.await(60, TimeUnit.SECONDS)).as("the run is waiting for its first batch").isTrue();
+
+            scheduler.stop();
+
+            RunRecord run = etl.runs(1, Optional.of("held"), Optional.empty()).get(0);
+            assertThat(run.status()).as("interrupted, not waited for").isEqualTo(RunStatus.FAILED);
+            assertThat(run.error()).contains("interrupted");
+            assertThat(gate.getCount()).as("the held batch was never released").isOne();
+        } finally {
+            gate.countDown();
         }
     }
 
