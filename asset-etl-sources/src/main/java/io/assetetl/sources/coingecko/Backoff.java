@@ -7,7 +7,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The wait before retry number {@code n}: exponential backoff ({@code initial × 2^(n-1)}) with ±50% jitter, or the
- * server's {@code Retry-After} when that is longer, and never more than {@code maxWait}.
+ * server's {@code Retry-After} when that is longer, and never more than {@code maxWait} (a {@code Retry-After} beyond
+ * it is not retried at all: {@code CoinGeckoClient}).
  */
 final class Backoff implements IntervalBiFunction<Object> {
 

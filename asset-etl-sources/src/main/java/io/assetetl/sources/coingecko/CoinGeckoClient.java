@@ -14,6 +14,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -84,6 +85,13 @@ final class CoinGeckoClient {
                 return result;
             } catch (SourceException e) {
                 failure = e;
+            }
+            Optional<Duration> retryAfter = failure instanceof CallFailure f ? f.retryAfter() : Optional.empty();
+            if (retryAfter.isPresent() && retryAfter.get().compareTo(settings.maxWait()) > 0) {
+                // honoured: no call before it, and no run held open that long
+                throw new RetriableSourceException("CoinGecko asks for no call to " + what + " before "
+                        + retryAfter.get() + " (Retry-After), longer than max_wait " + settings.maxWait()
+                        + ": not retried, the next run tries again; " + failure.getMessage(), failure);
             }
             long waitMillis = attempts.onError(failure);
             if (waitMillis < 0) {

@@ -20,7 +20,8 @@ import java.util.Locale;
  * @param maxAttempts        attempts per request, the first included
  * @param resumeWindow       how long after a snapshot started a failed run may still resume it
  * @param initialBackoff     the wait before the first retry (doubled for each further retry, with jitter)
- * @param maxWait            the longest single wait between two attempts, whatever {@code Retry-After} asks for
+ * @param maxWait            the longest single wait between two attempts; a {@code Retry-After} beyond it ends the
+ *                           run without another call
  */
 record CoinGeckoSettings(
         String baseUrl,

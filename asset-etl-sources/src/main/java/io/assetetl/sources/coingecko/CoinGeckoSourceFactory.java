@@ -19,7 +19,8 @@ import java.util.function.DoubleSupplier;
  * (sent as {@code x-cg-pro-api-key} to {@code pro-api.coingecko.com}, else as {@code x-cg-demo-api-key}; never
  * logged), {@code rate_limit_per_minute} (30), {@code pages} (4), {@code per_page} (250), {@code vs_currency}
  * (usd), {@code timeout} (PT10S), {@code max_attempts} (6), {@code resume_window} (PT30M),
- * {@code initial_backoff} (PT1S) and {@code max_wait} (PT60S, the longest wait between two attempts).
+ * {@code initial_backoff} (PT1S) and {@code max_wait} (PT60S, the longest wait between two attempts; a
+ * {@code Retry-After} beyond it fails the run without another call).
  *
  * <p>The factory holds one rate limiter per base URL and budget, so every source it creates (and every run of
  * them) shares it: the budget holds for the whole process. Thread-safe.

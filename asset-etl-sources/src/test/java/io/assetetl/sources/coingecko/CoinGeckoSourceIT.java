@@ -154,8 +154,20 @@ class CoinGeckoSourceIT {
     }
 
     @Test
-    void aRetryAfterLongerThanTheMaximumWaitIsCapped() {
+    void aRetryAfterLongerThanTheMaximumWaitEndsTheRunRatherThanCallingBeforeIt() {
         server.scriptPage(1, Reply.rateLimited("3600"));
+
+        assertThatThrownBy(() -> readAll(config("max_wait", "PT30S")))
+                .isInstanceOf(RetriableSourceException.class)
+                .hasMessageStartingWith("CoinGecko asks for no call to /coins/markets page 1 before PT1H (Retry-After),"
+                        + " longer than max_wait PT30S: not retried, the next run tries again");
+        assertThat(server.marketRequests()).hasSize(1);
+        assertThat(retryWaits.waits()).isEmpty();
+    }
+
+    @Test
+    void aRetryAfterUpToTheMaximumWaitIsWaitedInFull() {
+        server.scriptPage(1, Reply.rateLimited("30"));
 
         readAll(config("max_wait", "PT30S"));
 
