@@ -37,14 +37,14 @@ final class CoinGeckoClient {
     private final String source;
 
     CoinGeckoClient(String source, CoinGeckoSettings settings, SourceContext context, RateLimiter limiter,
-            Sleeper sleeper, Sleeper pacingSleeper, DoubleSupplier jitter, ObjectMapper mapper) {
+            Spacing spacing, Sleeper sleeper, Sleeper pacingSleeper, DoubleSupplier jitter, ObjectMapper mapper) {
         this.source = source;
         this.settings = settings;
         this.context = context;
         this.sleeper = sleeper;
         Feign.Builder builder = Feign.builder()
-                .client(new PacedClient(new Client.Default(null, null), limiter, pacingSleeper, context.metrics(),
-                        source))
+                .client(new PacedClient(new Client.Default(null, null), limiter, spacing, pacingSleeper,
+                        context.metrics(), source))
                 .options(new feign.Request.Options(settings.timeout(), settings.timeout(), true))
                 .retryer(Retryer.NEVER_RETRY)
                 .decoder(new MarketPageDecoder(mapper))

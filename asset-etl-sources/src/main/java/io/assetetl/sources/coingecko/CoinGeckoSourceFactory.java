@@ -31,6 +31,7 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
     private static final Duration LIMITER_QUEUE_LIMIT = Duration.ofMinutes(10);
 
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Spacing> spacings = new ConcurrentHashMap<>();
     private final Sleeper retrySleeper;
     private final Sleeper pacingSleeper;
     private final DoubleSupplier jitter;
@@ -73,17 +74,30 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
     }
 
     private CoinGeckoClient client(String name, CoinGeckoSettings settings, SourceContext context) {
-        return new CoinGeckoClient(name, settings, context, limiter(settings), retrySleeper, pacingSleeper, jitter,
-                MarketItems.MAPPER);
+        return new CoinGeckoClient(name, settings, context, limiter(settings), spacing(settings), retrySleeper,
+                pacingSleeper, jitter, MarketItems.MAPPER);
+    }
+
+    /** The process-wide spacing of a base URL and budget's calls: at least {@code 60 s / rate} apart. */
+    Spacing spacing(CoinGeckoSettings settings) {
+        return spacings.computeIfAbsent(budgetKey(settings),
+                k -> new Spacing(slot(settings), System.nanoTime()));
+    }
+
+    private static String budgetKey(CoinGeckoSettings settings) {
+        return settings.baseUrl() + "|" + settings.ratePerMinute();
+    }
+
+    private static Duration slot(CoinGeckoSettings settings) {
+        return Duration.ofMinutes(1).dividedBy(settings.ratePerMinute());
     }
 
     /** The process-wide limiter of a base URL and budget: one request every {@code 60 s / rate}. */
     RateLimiter limiter(CoinGeckoSettings settings) {
-        String key = settings.baseUrl() + "|" + settings.ratePerMinute();
-        return limiters.computeIfAbsent(key, k -> RateLimiter.of("coingecko-" + limiters.size(),
+        return limiters.computeIfAbsent(budgetKey(settings), k -> RateLimiter.of("coingecko-" + limiters.size(),
                 RateLimiterConfig.custom()
                         .limitForPeriod(1)
-                        .limitRefreshPeriod(Duration.ofMinutes(1).dividedBy(settings.ratePerMinute()))
+                        .limitRefreshPeriod(slot(settings))
                         .timeoutDuration(LIMITER_QUEUE_LIMIT)
                         .build()));
     }

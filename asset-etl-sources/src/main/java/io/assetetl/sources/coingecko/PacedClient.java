@@ -13,19 +13,23 @@ import java.util.Map;
 
 /**
  * Feign's HTTP client behind the shared rate limiter: every request, retries and pings included, takes a permit
- * first, and every answer is counted by status in {@code upstream_http_requests}.
+ * first and keeps a slot after the budget's previous call ({@link Spacing}), and every answer is counted by status
+ * in {@code upstream_http_requests}.
  */
 final class PacedClient implements Client {
 
     private final Client delegate;
     private final RateLimiter limiter;
+    private final Spacing spacing;
     private final Sleeper sleeper;
     private final EtlMetrics metrics;
     private final Map<String, String> sourceLabel;
 
-    PacedClient(Client delegate, RateLimiter limiter, Sleeper sleeper, EtlMetrics metrics, String source) {
+    PacedClient(Client delegate, RateLimiter limiter, Spacing spacing, Sleeper sleeper, EtlMetrics metrics,
+            String source) {
         this.delegate = delegate;
         this.limiter = limiter;
+        this.spacing = spacing;
         this.sleeper = sleeper;
         this.metrics = metrics;
         this.sourceLabel = Map.of("source", source);
@@ -54,14 +58,23 @@ final class PacedClient implements Client {
                     + limiter.getRateLimiterConfig().getTimeoutDuration()
                     + " (too many CoinGecko sources share rate_limit_per_minute)");
         }
-        if (waitNanos == 0) {
+        sleep(waitNanos);
+        // the permit's cycle may have started less than a slot after the last call: wait for a slot to pass
+        long spacingNanos = spacing.reserve(System.nanoTime());
+        sleep(spacingNanos);
+        if (waitNanos > 0 || spacingNanos > 0) {
+            Duration wait = Duration.ofNanos(waitNanos + spacingNanos);
+            metrics.count("rate_limiter_waits", sourceLabel, 1);
+            metrics.time("rate_limiter_wait", sourceLabel, wait);
+        }
+    }
+
+    private void sleep(long nanos) {
+        if (nanos == 0) {
             return;
         }
-        Duration wait = Duration.ofNanos(waitNanos);
-        metrics.count("rate_limiter_waits", sourceLabel, 1);
-        metrics.time("rate_limiter_wait", sourceLabel, wait);
         try {
-            sleeper.sleep(wait);
+            sleeper.sleep(Duration.ofNanos(nanos));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceException("interrupted while waiting for the CoinGecko rate limiter");

@@ -1,0 +1,39 @@
+package io.assetetl.sources.coingecko;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SpacingTest {
+
+    private static final long SECOND = Duration.ofSeconds(1).toNanos();
+
+    @Test
+    void aCallWaitsUntilASlotHasPassedSinceTheOneBefore() {
+        Spacing spacing = new Spacing(Duration.ofSeconds(10), 0);
+
+        assertThat(spacing.reserve(0)).isZero();
+        // a permit's new cycle starting 0.2 s after a call made late in the one before
+        assertThat(spacing.reserve(10 * SECOND - 200_000_000L)).isEqualTo(200_000_000L);
+        assertThat(spacing.reserve(25 * SECOND)).as("a slot has passed already").isZero();
+        assertThat(spacing.reserve(30 * SECOND)).isEqualTo(5 * SECOND);
+    }
+
+    @Test
+    void callsAskingAtOnceAreLinedUpASlotApart() {
+        Spacing spacing = new Spacing(Duration.ofSeconds(2), 100 * SECOND);
+
+        assertThat(spacing.reserve(100 * SECOND)).isZero();
+        assertThat(spacing.reserve(100 * SECOND)).isEqualTo(2 * SECOND);
+        assertThat(spacing.reserve(100 * SECOND)).isEqualTo(4 * SECOND);
+    }
+
+    @Test
+    void nanoTimeMayBeNegative() {
+        Spacing spacing = new Spacing(Duration.ofSeconds(1), -5 * SECOND);
+
+        assertThat(spacing.reserve(-5 * SECOND)).isZero();
+        assertThat(spacing.reserve(-5 * SECOND + SECOND / 2)).isEqualTo(SECOND / 2);
+    }
+}
