@@ -33,6 +33,15 @@ public record Observation(
         Instant observedAt,
         RawRecord raw) implements Interpretation {
 
+    /** The times an observation may have: the years 1 to 9999, which ISO-8601 writes with four digits. */
+    private static final Instant FIRST_TIME = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant PAST_LAST_TIME = Instant.parse("+10000-01-01T00:00:00Z");
+
+    /** Whether {@code time} lies in the years 1 to 9999, the range a stored observation's time has. */
+    public static boolean inStoredYears(Instant time) {
+        return !time.isBefore(FIRST_TIME) && time.isBefore(PAST_LAST_TIME);
+    }
+
     public Observation {
         requireNonNull(sourceSymbol, "sourceSymbol is null");
         requireNonNull(priceUsd, "priceUsd is null");

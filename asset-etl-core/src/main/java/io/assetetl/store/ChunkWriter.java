@@ -98,10 +98,6 @@ public final class ChunkWriter {
                                                  AND q.observed_at BETWEEN c.first_at AND c.last_at
                                                LIMIT 1) AS stored)""";
 
-    /** The times an observation may have: the years 1 to 9999, which ISO-8601 writes with four digits. */
-    private static final Instant FIRST_TIME = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant PAST_LAST_TIME = Instant.parse("+10000-01-01T00:00:00Z");
-
     /**
      * How far after the clock an observation's time may be: a source's clock runs a little ahead, or writes local
      * time as UTC. A time beyond it is a typo or a unit mistake, and stored as a source's latest it would stay there:
@@ -407,7 +403,7 @@ public final class ChunkWriter {
                 return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: "
                         + o.priceUsd().toPlainString(), o.raw());
             }
-            if (o.observedAt().isBefore(FIRST_TIME) || !o.observedAt().isBefore(PAST_LAST_TIME)) {
+            if (!Observation.inStoredYears(o.observedAt())) {
                 return Rejection.of(RejectReason.INVALID_TIMESTAMP, "time outside the years 1 to 9999: "
                         + o.observedAt(), o.raw());
             }

@@ -1,6 +1,7 @@
 package io.assetetl.service.resources;
 
 import io.assetetl.model.IdentityRules;
+import io.assetetl.model.Observation;
 import io.assetetl.service.http.ApiException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,6 @@ final class Params {
     private static final String CURSOR_PREFIX = "a1:";
     private static final int MAX_TEXT = 200;
     private static final int PRICE_DIGITS = 100;
-    private static final Instant FIRST_TIME = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant PAST_LAST_TIME = Instant.parse("+10000-01-01T00:00:00Z");
 
     private Params() {
     }
@@ -88,7 +87,7 @@ final class Params {
         return text(name, raw).map(text -> {
             try {
                 Instant value = OffsetDateTime.parse(text).toInstant();
-                if (!value.isBefore(FIRST_TIME) && value.isBefore(PAST_LAST_TIME)) {
+                if (Observation.inStoredYears(value)) {
                     return value;
                 }
             } catch (DateTimeParseException e) {
