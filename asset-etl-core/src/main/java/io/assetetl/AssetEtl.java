@@ -69,12 +69,6 @@ public final class AssetEtl implements AutoCloseable {
             ServiceLoader.load(SourceFactory.class, b.classLoader).forEach(f -> factories.put(f.type(), f));
         }
         factories.putAll(b.factories);
-        for (SourceDefinition source : sources.values()) {
-            if (!factories.containsKey(source.type())) {
-                throw new IllegalArgumentException("no source factory of type '" + source.type() + "' for source '"
-                        + source.name() + "'; known types: " + factories.keySet());
-            }
-        }
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "asset-etl-run");
             t.setDaemon(true);

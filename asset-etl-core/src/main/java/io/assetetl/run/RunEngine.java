@@ -69,9 +69,16 @@ public final class RunEngine {
     private final Executor executor;
     private final String host;
 
+    /** @throws IllegalArgumentException when a source's type has no factory */
     public RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
             SourceContext context, IdentityRules identity, BigDecimal divergenceThreshold, OptionalLong failAfterRecords,
             Executor executor) {
+        for (SourceDefinition source : sources.values()) {
+            if (!factories.containsKey(source.type())) {
+                throw new IllegalArgumentException("no source factory of type '" + source.type() + "' for source '"
+                        + source.name() + "'; known types: " + factories.keySet());
+            }
+        }
         this.jdbi = jdbi;
         this.sources = Map.copyOf(sources);
         this.factories = Map.copyOf(factories);
@@ -107,7 +114,7 @@ public final class RunEngine {
         try (Source source = claim.factory.create(claim.source, claim.definition.config(), context)) {
             RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE, REPLAY_PAGE_BYTES);
             RawReplay.refreshStatistics(claim.handle);
-            Totals totals = new Totals();
+            Totals totals = claim.totals;
             claim.handle.useTransaction(h -> {
                 replay.clearCanonical(h);
                 for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
@@ -116,7 +123,6 @@ public final class RunEngine {
                             Optional.empty(), false);
                     injectFailure(totals.processed, records.size());
                     totals.add(outcome);
-                    claim.processed = totals.processed;
                     progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
                 }
                 AssetSummaries.refreshAll(h, divergenceThreshold);
@@ -137,7 +143,7 @@ public final class RunEngine {
              PrefetchingReader<CheckedBatch> reader = new PrefetchingReader<>(source.open(claim.checkpoint),
                      batch -> new CheckedBatch(batch, writer.check(batch.records(), true)), 1, claim.source)) {
             LOG.info("run started{}", claim.checkpoint.map(c -> " from checkpoint " + c.position()).orElse(""));
-            Totals totals = new Totals();
+            Totals totals = claim.totals;
             for (Optional<CheckedBatch> next = reader.next(); next.isPresent(); next = reader.next()) {
                 Batch batch = next.get().batch();
                 ChunkWriter.CheckedChunk checked = next.get().checked();
@@ -148,7 +154,7 @@ public final class RunEngine {
                     return written;
                 });
                 totals.add(outcome);
-                claim.committed(batch, totals.processed);
+                claim.committed(batch);
                 totals.report(context, claim.source, outcome);
                 progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
             }
@@ -177,10 +183,6 @@ public final class RunEngine {
             throw new UnknownSourceException(request.source(), sources.keySet());
         }
         SourceFactory factory = factories.get(definition.type());
-        if (factory == null) {
-            throw new IllegalStateException("no source factory of type '" + definition.type() + "' for source '"
-                    + definition.name() + "'; known types: " + factories.keySet());
-        }
         Handle handle = jdbi.open();
         try {
             boolean locked = handle.createQuery("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))")
@@ -321,7 +323,7 @@ public final class RunEngine {
         final Optional<Checkpoint> checkpoint;
         final long startNanos;
         /** Records of the chunks committed so far. */
-        long processed;
+        final Totals totals = new Totals();
         /** Drift events of the chunks committed so far. */
         long driftEvents;
         /** The checkpoint committed with the last chunk, if any. */
@@ -344,8 +346,7 @@ public final class RunEngine {
             return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
         }
 
-        void committed(Batch batch, long processedSoFar) {
-            processed = processedSoFar;
+        void committed(Batch batch) {
             driftEvents += batch.driftEvents().size();
             lastCheckpoint = Optional.of(batch.checkpoint());
         }
@@ -363,7 +364,7 @@ public final class RunEngine {
             metadata.set("checkpoint_end", lastCheckpoint.map(RunEngine::position).orElse(null));
             metadata.put("drift_events", driftEvents);
             long elapsedMs = Math.max(1, elapsedMs());
-            metadata.put("records_per_second", processed * 1000 / elapsedMs);
+            metadata.put("records_per_second", totals.processed * 1000 / elapsedMs);
             return metadata.toString();
         }
 
