@@ -94,8 +94,7 @@ class RunEngineIT {
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(result.loaded()).isEqualTo(2);
         assertThat(result.rejected()).isEqualTo(2);
-        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
-                "SELECT reason || ': ' || detail FROM etl_rejects ORDER BY position").mapTo(String.class).list());
+        List<String> rejects = rejects(db);
         assertThat(rejects).containsExactly(
                 "invalid_timestamp: time outside the years 1 to 9999: +10000-01-01T00:00:00Z",
                 "invalid_timestamp: time outside the years 1 to 9999: 0000-12-31T23:59:59Z");
@@ -118,8 +117,7 @@ class RunEngineIT {
 
         assertThat(result.loaded()).isEqualTo(2);
         assertThat(result.rejected()).isEqualTo(2);
-        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
-                "SELECT reason || ': ' || detail FROM etl_rejects ORDER BY position").mapTo(String.class).list());
+        List<String> rejects = rejects(db);
         assertThat(rejects).containsExactly(
                 "invalid_timestamp: time more than a day in the future: 2026-01-02T00:00:01Z",
                 "invalid_timestamp: time more than a day in the future: 9999-12-31T23:59:59Z");
@@ -162,6 +160,12 @@ class RunEngineIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Each reject as "reason: detail", in position order. */
+    private static List<String> rejects(TestDatabase db) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reason || ': ' || detail FROM etl_rejects ORDER BY position").mapTo(String.class).list());
     }
 
     @Test
