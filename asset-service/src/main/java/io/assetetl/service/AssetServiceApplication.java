@@ -33,6 +33,7 @@ import io.assetetl.service.resources.RunResource;
 import io.assetetl.service.resources.SourceResource;
 import io.assetetl.service.resources.StatsResource;
 import io.assetetl.service.warmup.WarmUp;
+import io.assetetl.sources.coingecko.CoinGeckoSourceFactory;
 import io.assetetl.store.Migrations;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.server.AbstractServerFactory;
@@ -118,7 +119,8 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
 
         ServiceMetrics metrics = new ServiceMetrics(env.metrics());
         AssetEtl etl = configuration.buildEtl(dataSource, metrics.etl(), environment);
-        etl.sources().forEach(source -> metrics.etl().knownSource(source.name(), source.type().equals("coingecko")));
+        etl.sources().forEach(source -> metrics.etl().knownSource(source.name(),
+                source.type().equals(CoinGeckoSourceFactory.TYPE)));
         env.lifecycle().manage(onStop(etl::close));
         EtlScheduler scheduler = new EtlScheduler(etl, configuration.getEtlInterval());
         env.lifecycle().manage(scheduler);

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class DatabaseUnavailableResponses extends AbstractSpecFilter {
 
     /** Paths served without the database. */
-    private static final Set<String> WITHOUT_DATABASE = Set.of("/metrics", "/openapi.json");
+    private static final Set<String> WITHOUT_DATABASE = Set.of(OpenApi.METRICS_PATH, OpenApi.DESCRIPTION_PATH);
 
     @Override
     public Optional<Operation> filterOperation(Operation operation, ApiDescription api,

@@ -25,6 +25,10 @@ import java.util.stream.Stream;
 /** {@code GET /openapi.json}: the OpenAPI 3 description, generated from the resources' annotations. */
 final class OpenApi {
 
+    /** The paths served outside the annotated resources, and without the database. */
+    static final String METRICS_PATH = "/metrics";
+    static final String DESCRIPTION_PATH = "/openapi.json";
+
     private OpenApi() {
     }
 
@@ -44,10 +48,10 @@ final class OpenApi {
                         new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .description("ADMIN_TOKEN")))
                 // served outside the annotated resources
-                .path("/metrics", textEndpoint("operations", "Prometheus text: ETL runs, records, durations, "
+                .path(METRICS_PATH, textEndpoint("operations", "Prometheus text: ETL runs, records, durations, "
                         + "upstream calls, retries, rate-limiter waits, request latency and the Dropwizard registry",
                         "text/plain"))
-                .path("/openapi.json", textEndpoint("operations", "This description", "application/json"));
+                .path(DESCRIPTION_PATH, textEndpoint("operations", "This description", "application/json"));
         Set<String> resources = Stream.of(HealthResource.class, DataResource.class, AssetResource.class,
                         RunResource.class, StatsResource.class, SourceResource.class)
                 .map(Class::getName).collect(Collectors.toSet());

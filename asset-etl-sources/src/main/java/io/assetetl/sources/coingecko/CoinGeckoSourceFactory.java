@@ -27,6 +27,8 @@ import java.util.function.DoubleSupplier;
  */
 public final class CoinGeckoSourceFactory implements SourceFactory {
 
+    public static final String TYPE = "coingecko";
+
     /** How long a request may queue for the shared limiter before the call fails. */
     private static final Duration LIMITER_QUEUE_LIMIT = Duration.ofMinutes(10);
 
@@ -53,7 +55,7 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
 
     @Override
     public String type() {
-        return "coingecko";
+        return TYPE;
     }
 
     @Override
