@@ -13,8 +13,11 @@ import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.changelog.ChangeSet;
+import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
+import liquibase.lockservice.LockService;
+import liquibase.lockservice.LockServiceFactory;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +56,41 @@ class MigrationsIT {
 
         assertThat(db.count("databasechangelog")).isGreaterThan(1);
         assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aMigrationWhoseProcessDiedHoldingTheChangeLogLockDoesNotLockOutTheNext() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        java.sql.Connection dying = db.dataSource().getConnection();
+        LockService held = LockServiceFactory.getInstance().getLockService(database(dying));
+        held.waitForLock();
+        assertThat(held.hasChangeLogLock()).isTrue();
+        // the process dies: its session ends without releasing anything
+        dying.close();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Migrations.migrate(db.dataSource()));
+
+        assertThat(db.count("databasechangelog")).isGreaterThan(1);
+    }
+
+    @Test
+    void theChangeLogLockNamesTheSessionHoldingItAndLetsNoOtherTakeIt() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        try (java.sql.Connection holder = db.dataSource().getConnection();
+                java.sql.Connection other = db.dataSource().getConnection()) {
+            holder.setClientInfo("ApplicationName", "migrating-elsewhere");
+            LockService holding = LockServiceFactory.getInstance().getLockService(database(holder));
+            LockService waiting = LockServiceFactory.getInstance().getLockService(database(other));
+            assertThat(holding.acquireLock()).isTrue();
+
+            assertThat(waiting.acquireLock()).isFalse();
+            assertThat(waiting.listLocks()).singleElement()
+                    .satisfies(lock -> assertThat(lock.getLockedBy()).contains("migrating-elsewhere"));
+
+            holding.releaseLock();
+            assertThat(waiting.acquireLock()).isTrue();
+            waiting.releaseLock();
+        }
     }
 
     @Test
@@ -184,6 +222,10 @@ class MigrationsIT {
     }
 
     /** Applies the changelog's change sets before the first whose id starts with {@code prefix}. */
+    private static Database database(java.sql.Connection connection) throws Exception {
+        return DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+    }
+
     private static void migrateUpTo(TestDatabase db, String prefix) throws Exception {
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
             Liquibase liquibase = liquibase(Migrations.CHANGELOG, connection);

@@ -1,0 +1,188 @@
+package io.assetetl.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import liquibase.Scope;
+import liquibase.database.Database;
+import liquibase.database.core.PostgresDatabase;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.DatabaseException;
+import liquibase.exception.LockException;
+import liquibase.lockservice.DatabaseChangeLogLock;
+import liquibase.lockservice.StandardLockService;
+
+/**
+ * Liquibase's change log lock on PostgreSQL, held as a session-level advisory lock rather than as the
+ * {@code locked} flag of {@code DATABASECHANGELOGLOCK}. The flag stays set when the process that set it dies (a
+ * {@code kill -9}, an out-of-memory kill, a container restart during a first start or an upgrade), and every later
+ * migration then waits for it and fails, until someone runs {@code db locks -r} by hand. An advisory lock belongs
+ * to the database session: PostgreSQL releases it when the session ends, however the process ended.
+ *
+ * <p>Found by Liquibase's service loader for every use of Liquibase in the process, so {@link Migrations} (the
+ * library, {@code ingest}, {@code server}) and the service's {@code db} commands take the same lock. The table is
+ * still created, for tools that expect it, but its flag is neither set nor read. {@code db locks} lists the sessions
+ * holding the lock, and {@code db locks -r} ends them (their current change set is rolled back, as PostgreSQL runs
+ * DDL in transactions).
+ */
+public class SessionLockService extends StandardLockService {
+
+    /** The advisory lock's name; its key is {@code hashtextextended(name, 0)}, as for the run locks. */
+    static final String LOCK_NAME = "asset-etl:liquibase-changelog";
+
+    private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
+    private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(?, 0))";
+
+    /** How often a waiting migration tries the lock again. */
+    private static final long RETRY_MILLIS = 100;
+
+    private boolean held;
+
+    @Override
+    public int getPriority() {
+        return PRIORITY_DATABASE;
+    }
+
+    @Override
+    public boolean supports(Database database) {
+        return database instanceof PostgresDatabase;
+    }
+
+    @Override
+    public boolean hasChangeLogLock() {
+        return held;
+    }
+
+    @Override
+    public boolean acquireLock() throws LockException {
+        if (held) {
+            return true;
+        }
+        try {
+            init();
+            try (PreparedStatement statement = connection().prepareStatement(TRY_LOCK)) {
+                statement.setString(1, LOCK_NAME);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    held = rs.getBoolean(1);
+                }
+            }
+            database.commit();
+            return held;
+        } catch (SQLException | DatabaseException e) {
+            throw new LockException("cannot take the change log lock: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void waitForLock() throws LockException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(getChangeLogLockWaitTime());
+        boolean reported = false;
+        while (!acquireLock()) {
+            if (System.nanoTime() >= deadline) {
+                throw new LockException("could not take the change log lock within " + getChangeLogLockWaitTime()
+                        + " minute(s): held by " + holders());
+            }
+            if (!reported) {
+                Scope.getCurrentScope().getLog(getClass()).info("waiting for the change log lock, held by "
+                        + holders());
+                reported = true;
+            }
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LockException("interrupted while waiting for the change log lock");
+            }
+        }
+    }
+
+    @Override
+    public void releaseLock() throws LockException {
+        if (!held) {
+            return;
+        }
+        try (PreparedStatement statement = connection().prepareStatement(UNLOCK)) {
+            statement.setString(1, LOCK_NAME);
+            statement.execute();
+            database.commit();
+        } catch (SQLException | DatabaseException e) {
+            throw new LockException("cannot release the change log lock: " + e.getMessage(), e);
+        } finally {
+            held = false;
+            database.setCanCacheLiquibaseTableInfo(false);
+        }
+    }
+
+    /** The sessions holding the lock, each as a lock whose time is the session's start. */
+    @Override
+    public DatabaseChangeLogLock[] listLocks() throws LockException {
+        List<DatabaseChangeLogLock> locks = new ArrayList<>();
+        try (PreparedStatement statement = connection().prepareStatement(HOLDERS)) {
+            statement.setString(1, LOCK_NAME);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    locks.add(new DatabaseChangeLogLock(rs.getInt("pid"), new Date(rs.getTimestamp("since")
+                            .getTime()), rs.getString("holder")));
+                }
+            }
+            database.commit();
+        } catch (SQLException | DatabaseException e) {
+            throw new LockException("cannot list the change log lock's holders: " + e.getMessage(), e);
+        }
+        return locks.toArray(DatabaseChangeLogLock[]::new);
+    }
+
+    /** Ends the sessions that hold the lock, other than this one, and releases this one's hold. */
+    @Override
+    public void forceReleaseLock() throws LockException {
+        try (PreparedStatement statement = connection().prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM (" + HOLDERS + ") AS h WHERE pid <> pg_backend_pid()")) {
+            statement.setString(1, LOCK_NAME);
+            statement.execute();
+            database.commit();
+        } catch (SQLException | DatabaseException e) {
+            throw new LockException("cannot end the change log lock's holders: " + e.getMessage(), e);
+        }
+        releaseLock();
+    }
+
+    @Override
+    public void reset() {
+        held = false;
+        super.reset();
+    }
+
+    private static final String HOLDERS = """
+            SELECT a.pid, a.backend_start AS since,
+                   format('session %s (%s, %s, started %s)', a.pid, coalesce(nullif(a.application_name, ''),
+                          'no application name'), coalesce(host(a.client_addr), 'local'), a.backend_start) AS holder
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database
+                                                                            WHERE datname = current_database())
+              AND l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(?, 0)""";
+
+    private String holders() throws LockException {
+        DatabaseChangeLogLock[] locks = listLocks();
+        if (locks.length == 0) {
+            return "no session any more";
+        }
+        List<String> names = new ArrayList<>();
+        for (DatabaseChangeLogLock lock : locks) {
+            names.add(lock.getLockedBy());
+        }
+        return String.join(", ", names);
+    }
+
+    private Connection connection() throws LockException {
+        if (database.getConnection() instanceof JdbcConnection jdbc) {
+            return jdbc.getUnderlyingConnection();
+        }
+        throw new LockException("the change log lock needs a JDBC connection");
+    }
+}
