@@ -3,11 +3,13 @@ package io.assetetl.run;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.MDC;
 
 /**
  * Reads the next batch on a thread of its own, and prepares it there with a function of its own, while the engine
@@ -25,9 +27,16 @@ final class PrefetchingReader<T> implements AutoCloseable {
     private volatile boolean closed;
     private boolean ended;
 
+    /** The logging context of the calling thread (the run and source) carries over to the reading thread. */
     PrefetchingReader(SourceReader reader, Function<Batch, T> prepare, int depth, String name) {
         this.queue = new ArrayBlockingQueue<>(depth);
-        this.thread = new Thread(() -> pump(reader, prepare), "asset-etl-read-" + name);
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        this.thread = new Thread(() -> {
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            pump(reader, prepare);
+        }, "asset-etl-read-" + name);
         thread.setDaemon(true);
         thread.start();
     }

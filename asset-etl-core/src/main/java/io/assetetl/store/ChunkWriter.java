@@ -27,6 +27,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one chunk of a run with set-based SQL, inside the caller's transaction.
@@ -46,6 +48,8 @@ import org.postgresql.copy.CopyIn;
  * {@link #check}, which the engine runs on its reading thread while the previous chunk is being written.
  */
 public final class ChunkWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkWriter.class);
 
     private static final String STAGE_DDL = """
             CREATE TEMP TABLE IF NOT EXISTS etl_stage (
@@ -184,7 +188,8 @@ public final class ChunkWriter {
             }
             if (checked.observations > 0) {
                 upsertCanonical(handle, runId, source, checked.sourceIds);
-                loaded = direct ? copyQuotes(handle, runId, source, checked) : upsertQuotes(handle, runId, source);
+                loaded = (direct ? copyQuotes(handle, runId, source, checked) : upsertQuotes(handle, runId, source))
+                        + checked.superseded;
             }
             rejected = writeRejects(handle, runId, source);
         }
@@ -267,6 +272,11 @@ public final class ChunkWriter {
         boolean sourceIds;
         boolean otherThanFileLines;
         int observations;
+        /** Observations whose price history row a later one of the chunk gives other values for. */
+        int superseded;
+        /** Observations that replace an earlier one of the same symbol and time under another name. */
+        int otherAssets;
+        String otherAssetExample;
         /** For chunks whose price history may be copied straight ({@link #directQuotes}). */
         QuoteGroups quoteGroups;
 
@@ -292,6 +302,7 @@ public final class ChunkWriter {
     private Checked checkRecords(List<Interpretation> records) {
         Checked checked = new Checked(records.size());
         Instant latestTime = clock.instant().plus(FUTURE_ALLOWANCE);
+        Map<SymbolInstant, Integer> lastAt = new HashMap<>();
         for (int i = 0; i < checked.records.length; i++) {
             Interpretation record = records.get(i);
             String canonical = record instanceof Observation o ? identity.canonicalSymbol(o.sourceSymbol()).orElse(null)
@@ -307,9 +318,48 @@ public final class ChunkWriter {
                 Interpretation[] all = checked.records;
                 checked.latest.merge(key, i, (a, b) -> ((Observation) all[b]).observedAt()
                         .compareTo(((Observation) all[a]).observedAt()) >= 0 ? b : a);
+                if (o.sourceId() == null) {
+                    Integer before = lastAt.put(new SymbolInstant(canonical, o.observedAt()), i);
+                    if (before != null) {
+                        supersede(checked, (Observation) all[before], o, canonical);
+                    }
+                }
             }
         }
+        if (checked.otherAssets > 0) {
+            LOG.warn("{} record(s) of this chunk replace an earlier one of the same symbol and time under another name,"
+                    + " for example {}; a source without ids is keyed by symbol, so both are one asset",
+                    checked.otherAssets, checked.otherAssetExample);
+        }
         return checked;
+    }
+
+    /** A canonical symbol at one instant: what one price history row of a source without ids is keyed by. */
+    private record SymbolInstant(String symbol, Instant at) {
+    }
+
+    /**
+     * Notes that {@code later} gives the price history row that {@code earlier} gave, for a source keyed by symbol.
+     * The later record wins, as it does when the two are in different chunks or runs; and as there, a record whose
+     * values were replaced counts as loaded, not as unchanged. A later record under another name is most likely
+     * another coin listed under the same symbol: that is logged, as such a source has nothing else to tell the two
+     * apart by.
+     */
+    private static void supersede(Checked checked, Observation earlier, Observation later, String canonical) {
+        if (!(sameValue(earlier.priceUsd(), later.priceUsd()) && sameValue(earlier.marketCapUsd(), later.marketCapUsd())
+                && sameValue(earlier.volume24hUsd(), later.volume24hUsd()))) {
+            checked.superseded++;
+        }
+        if (earlier.name() != null && later.name() != null && !earlier.name().equalsIgnoreCase(later.name())) {
+            if (checked.otherAssets++ == 0) {
+                checked.otherAssetExample = canonical + " at " + later.observedAt() + ": " + later.raw().position()
+                        + " (" + later.name() + ") replaces " + earlier.raw().position() + " (" + earlier.name() + ")";
+            }
+        }
+    }
+
+    private static boolean sameValue(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 class PrefetchingReaderTest {
 
@@ -51,6 +52,20 @@ class PrefetchingReaderTest {
             prefetching.close();
         });
         assertThat(closed).isTrue();
+    }
+
+    @Test
+    void whatTheReadingThreadLogsCarriesTheRunAndSourceOfTheThreadThatStartedIt() {
+        AtomicBoolean closed = new AtomicBoolean();
+        MDC.put("source", "csv");
+        try {
+            PrefetchingReader<String> prefetching = new PrefetchingReader<>(reader(1, false, closed),
+                    b -> MDC.get("source"), 1, "test");
+            assertThat(prefetching.next()).contains("csv");
+            prefetching.close();
+        } finally {
+            MDC.remove("source");
+        }
     }
 
     @Test

@@ -129,6 +129,29 @@ class RunEngineIT {
     }
 
     @Test
+    void aLaterRecordOfTheSameSymbolAndTimeInAChunkReplacesTheEarlierWhichCountsAsLoadedUnlessItWasRepeated() {
+        ListSourceFactory.dataset("same-instant", List.of(
+                "SOL,,123.8,1700000000,Solana",
+                "SOL,,123.82,1700000000,Wrapped SOL",
+                "BTC,,100,1700000000,Bitcoin",
+                "XBT,,101,1700000000,Bitcoin",
+                "BTC,,101.0,1700000000,Bitcoin",
+                "SOL,,124,1700000060,Solana"));
+        TestDatabase db = TestDatabase.create();
+
+        RunResult result = etl(db, "same-instant", 10).run(RunRequest.of("fake"));
+
+        // as if each record had been a chunk of its own: the first four were written, the fifth repeats the fourth
+        assertThat(result.loaded()).isEqualTo(5);
+        assertThat(result.unchanged()).isEqualTo(1);
+        assertThat(result.rejected()).isZero();
+        List<String> quotes = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT a.canonical_symbol || ' ' || q.price_usd FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
+                ORDER BY a.canonical_symbol, q.observed_at""").mapTo(String.class).list());
+        assertThat(quotes).containsExactly("BTC 101.0", "SOL 123.82", "SOL 124");
+    }
+
+    @Test
     void aRunRecordsItsSourceTypeOverridesCheckpointsAndSpeedAsMetadata() {
         TestDatabase db = TestDatabase.create();
         AssetEtl etl = etl(db, "rows", 3);
