@@ -27,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestCommandIT {
 
     private static final List<String> SUMMARY_FIELDS = List.of("run_id", "source", "status", "records_processed",
-            "records_loaded", "records_unchanged", "records_rejected", "duration_ms");
+            "records_loaded", "records_unchanged", "records_rejected", "duration_ms", "error");
+
+    /** How logback (Dropwizard's "! at") and the JDK ("\tat") print a stack frame. */
+    private static final List<String> STACK_FRAMES = List.of("! at ", "\tat ");
 
     @TempDir
     Path dir;
@@ -54,6 +57,7 @@ class IngestCommandIT {
         assertThat(summary.get("source").asText()).isEqualTo("csv");
         assertThat(summary.get("status").asText()).isEqualTo("succeeded");
         assertThat(summary.get("records_loaded").asLong()).isPositive();
+        assertThat(summary.get("error").isNull()).isTrue();
         assertThat(outcome.stderr()).contains("rows done", "rows/s");
         assertThat(db.count("asset_sources")).isEqualTo(summary.get("records_loaded").asLong());
     }
@@ -152,12 +156,109 @@ class IngestCommandIT {
     }
 
     @Test
-    void failedRunPrintsItsSummaryAndExits1() throws Exception {
+    void failedRunPrintsItsSummaryWithTheStoredErrorAndExits1() throws Exception {
         Outcome outcome = run(config("failAfterRecords: 3\n"), "ingest", "csv", "--file", TestApps.CSV.toString());
 
         assertThat(outcome.exitCode()).isEqualTo(1);
-        assertThat(outcome.summary().get("status").asText()).isEqualTo("failed");
-        assertThat(outcome.stderr()).contains("failed");
+        JsonNode summary = outcome.summary();
+        assertThat(summary.get("status").asText()).isEqualTo("failed");
+        String stored = db.jdbi().withHandle(h -> h.createQuery("SELECT error FROM etl_runs WHERE run_id = :id")
+                .bind("id", java.util.UUID.fromString(summary.get("run_id").asText())).mapTo(String.class).one());
+        assertThat(summary.get("error").asText()).isEqualTo(stored).contains("injected failure after 3 records");
+        assertThat(outcome.stderr()).contains("run " + summary.get("run_id").asText() + " failed: " + stored);
+    }
+
+    @Test
+    void aFileThatCannotBeReadFailsWithOneLineAndNoStackTrace() throws Exception {
+        Path unmappable = Files.writeString(dir.resolve("unmappable.csv"), "foo,bar,baz\n1,2,3\n");
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        Map<Path, String> reasons = Map.of(unmappable, "cannot map required field(s)", empty, "is empty");
+
+        for (Map.Entry<Path, String> file : reasons.entrySet()) {
+            Outcome outcome = run(config(""), "ingest", "csv_weird", "--file", file.getKey().toString());
+
+            assertThat(outcome.exitCode()).isEqualTo(1);
+            JsonNode summary = outcome.summary();
+            assertThat(summary.get("status").asText()).isEqualTo("failed");
+            assertThat(summary.get("error").asText()).contains(file.getValue());
+            assertThat(outcome.stderr()).contains("run " + summary.get("run_id").asText() + " failed: ")
+                    .doesNotContain(STACK_FRAMES);
+        }
+    }
+
+    @Test
+    void atDebugLevelAnExpectedFailureStillLogsItsStackTrace() throws Exception {
+        Path unmappable = Files.writeString(dir.resolve("unmappable.csv"), "foo,bar,baz\n1,2,3\n");
+        Path config = Files.writeString(dir.resolve("debug.yml"), Files.readString(config(""))
+                .replace("io.assetetl: INFO", "io.assetetl: DEBUG"));
+
+        Outcome outcome = run(config, "ingest", "csv_weird", "--file", unmappable.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr()).contains("! at io.assetetl.sources.csv.");
+    }
+
+    @Test
+    void anUnreachableDatabasePrintsAFailedSummaryWithoutARunAndOneLineWithoutStackTrace() throws Exception {
+        Path config = config("");
+        String yaml = Files.readString(config);
+        Path noSuchDatabase = Files.writeString(dir.resolve("no-such-database.yml"),
+                yaml.replace(db.jdbcUrl(), db.jdbcUrl().replace(db.name(), "cli_no_such_database")));
+        Path nothingListening = Files.writeString(dir.resolve("nothing-listening.yml"),
+                yaml.replace(db.jdbcUrl(), "jdbc:postgresql://127.0.0.1:9/nowhere?connectTimeout=2"));
+
+        for (String command : List.of("ingest", "reprocess")) {
+            for (Path unreachable : List.of(noSuchDatabase, nothingListening)) {
+                Outcome outcome = run(unreachable, command, "csv");
+
+                assertThat(outcome.exitCode()).isEqualTo(1);
+                JsonNode summary = outcome.summary();
+                List<String> fields = new ArrayList<>();
+                summary.fieldNames().forEachRemaining(fields::add);
+                assertThat(fields).containsExactlyElementsOf(SUMMARY_FIELDS);
+                assertThat(summary.get("run_id").isNull()).isTrue();
+                assertThat(summary.get("source").asText()).isEqualTo("csv");
+                assertThat(summary.get("status").asText()).isEqualTo("failed");
+                assertThat(summary.get("records_processed").asLong()).isZero();
+                assertThat(summary.get("records_loaded").asLong()).isZero();
+                assertThat(summary.get("records_unchanged").asLong()).isZero();
+                assertThat(summary.get("records_rejected").asLong()).isZero();
+                assertThat(summary.get("duration_ms").asLong()).isNotNegative();
+                assertThat(summary.get("error").asText()).startsWith("schema migration failed: ");
+                assertThat(outcome.stderr()).contains(command + " failed: " + summary.get("error").asText())
+                        .doesNotContain(STACK_FRAMES);
+            }
+        }
+        assertThat(run(noSuchDatabase, "ingest", "csv").summary().get("error").asText())
+                .contains("cli_no_such_database", "does not exist");
+    }
+
+    @Test
+    void aRunRefusedBecauseTheSourceIsRunningPrintsARefusedSummary() throws Exception {
+        Path config = config("");
+        // the lock a run of the source holds, as another process running it would
+        try (Connection holder = db.dataSource().getConnection(); Statement s = holder.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(hashtextextended('asset-etl:source:csv', 0))");
+
+            for (String command : List.of("ingest", "reprocess")) {
+                Outcome outcome = run(config, command, "csv");
+
+                assertThat(outcome.exitCode()).isEqualTo(1);
+                JsonNode summary = outcome.summary();
+                List<String> fields = new ArrayList<>();
+                summary.fieldNames().forEachRemaining(fields::add);
+                assertThat(fields).containsExactlyElementsOf(SUMMARY_FIELDS);
+                assertThat(summary.get("run_id").isNull()).isTrue();
+                assertThat(summary.get("source").asText()).isEqualTo("csv");
+                assertThat(summary.get("status").asText()).isEqualTo("refused");
+                assertThat(summary.get("records_processed").asLong()).isZero();
+                assertThat(summary.get("duration_ms").asLong()).isNotNegative();
+                assertThat(summary.get("error").asText()).isEqualTo("a run of source csv is already in progress");
+                assertThat(outcome.stderr()).contains("a run of source csv is already in progress")
+                        .doesNotContain(STACK_FRAMES);
+            }
+        }
+        assertThat(db.count("etl_runs")).as("a refused run is no run").isZero();
     }
 
     @Test
@@ -175,11 +276,14 @@ class IngestCommandIT {
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unreachable.exitCode()).isEqualTo(1);
-        assertThat(unreachable.stdout()).isEmpty();
+        assertThat(unreachable.summary().get("status").asText()).isEqualTo("failed");
         for (Outcome outcome : List.of(failed, unknown, unreachable)) {
             List<String> lines = outcome.stderr().lines().filter(l -> !l.isBlank()).toList();
-            assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(Http.JSON.readTree(line).isObject())
-                    .as(line).isTrue());
+            assertThat(lines).isNotEmpty().allSatisfy(line -> {
+                JsonNode object = Http.JSON.readTree(line);
+                assertThat(object.isObject()).as(line).isTrue();
+                assertThat(object.has("exception")).as("an expected failure has no stack trace: " + line).isFalse();
+            });
         }
         assertThat(failed.stderr()).contains("failed: injected failure after 3 records");
         assertThat(unknown.stderr()).contains("unknown source 'no_such_source'");

@@ -2,7 +2,8 @@ package io.assetetl.service.cli;
 
 /**
  * Ends a command with an exit code: 1 when the run failed or was refused, 2 on a usage error. The message, if
- * any, goes to stderr: a JSON object with {@code LOG_FORMAT=json}, else a plain line.
+ * any, goes to stderr: a JSON object with {@code LOG_FORMAT=json}, else a plain line. The cause of an expected
+ * failure (a database that cannot be reached) is kept for the log at {@code DEBUG}, never printed otherwise.
  */
 public final class CommandExit extends RuntimeException {
 
@@ -12,7 +13,11 @@ public final class CommandExit extends RuntimeException {
     private final int code;
 
     public CommandExit(int code, String message) {
-        super(message, null, false, false);
+        this(code, message, null);
+    }
+
+    public CommandExit(int code, String message, Throwable cause) {
+        super(message, cause, false, false);
         this.code = code;
     }
 

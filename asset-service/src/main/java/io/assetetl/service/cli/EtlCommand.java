@@ -23,17 +23,22 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import liquibase.exception.LiquibaseException;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
+import org.slf4j.LoggerFactory;
 
 /**
  * A command that runs one source once and ends: it migrates the schema, runs, prints the run's JSON summary as
  * the last line of stdout and ends with 0 (succeeded), 1 (failed, or refused because the source is running) or
- * 2 (usage error). Everything else the command and its libraries write, logs included, goes to stderr, so that
- * scripts can read stdout as it is.
+ * 2 (usage error). A refused run, or a command that failed before its run started (database unreachable), prints
+ * a summary too, without a run id; a usage error prints none. Everything else the command and its libraries write,
+ * logs included, goes to stderr, so that scripts can read stdout as it is.
  */
 abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
 
@@ -46,6 +51,8 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     private PrintStream stdout = System.out;
     /** Whether the configuration asks for JSON log lines ({@code LOG_FORMAT=json}); known once it is read. */
     private boolean jsonLog;
+    /** Whether the command's log is at {@code DEBUG}, where expected failures keep their stack traces. */
+    private boolean traceExpectedFailures;
 
     EtlCommand(String name, String description, Map<String, String> environment) {
         super(name, description);
@@ -78,7 +85,9 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     @Override
     protected final void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
             AssetServiceConfiguration configuration) throws Exception {
+        long started = System.nanoTime();
         jsonLog = configuration.getLogFormat().equals("json");
+        traceExpectedFailures = LoggerFactory.getLogger(EtlCommand.class).isDebugEnabled();
         HeaderLoggingGuard.install();
         String source = namespace.getString("source");
         List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
@@ -87,56 +96,98 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             throw new CommandExit(CommandExit.USAGE, "unknown source '" + source + "'; configured sources: "
                     + configured.stream().map(SourceDefinition::name).collect(Collectors.joining(", ")));
         }
-        DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
+        ExpectedFailureTraces traces = ExpectedFailureTraces.install();
+        boolean migrated = false;
+        try {
+            DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
+            SchemaMigration.migrate(database);
+            migrated = true;
+            RunResult result = runOnce(bootstrap, namespace, configuration, database, source);
+            printSummary(bootstrap, RunOutcome.from(result));
+            if (!result.succeeded()) {
+                throw new CommandExit(CommandExit.FAILED,
+                        "run " + result.runId() + " failed: " + result.errorMessage().orElse("unknown error"));
+            }
+        } catch (CommandExit e) {
+            // a usage error (nothing on stdout), or the failed run whose summary is printed
+            throw e;
+        } catch (RunRefusedException e) {
+            String reason = "a run of source " + source + " is already in progress";
+            printSummary(bootstrap, RunOutcome.withoutRun(source, RunOutcome.REFUSED, elapsedMs(started), reason));
+            throw new CommandExit(CommandExit.FAILED, reason, e);
+        } catch (Exception e) {
+            // no run took place: the database could not be reached or migrated, or a bug
+            String error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            printSummary(bootstrap, RunOutcome.withoutRun(source, RunOutcome.FAILED, elapsedMs(started), error));
+            if (ExpectedFailureTraces.isExpected(e) || !migrated && refusedByDatabaseOrChangelog(e)) {
+                throw new CommandExit(CommandExit.FAILED, getName() + " failed: " + error, e);
+            }
+            throw e;
+        } finally {
+            configuration.embeddedDatabase().ifPresent(EmbeddedDatabaseFallback::stop);
+            traces.uninstall();
+        }
+    }
+
+    private RunResult runOnce(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
+            AssetServiceConfiguration configuration, DataSourceFactory database, String source) throws Exception {
         // the configured pool is the server's: a command's run uses one connection, at times two, and opens only those
         database.setInitialSize(Math.min(database.getInitialSize(), COMMAND_CONNECTIONS));
         database.setMinSize(Math.min(database.getMinSize(), COMMAND_CONNECTIONS));
         ManagedDataSource dataSource = null;
         try {
-            SchemaMigration.migrate(database);
             dataSource = database.build(bootstrap.getMetricRegistry(), "asset-etl");
             try (AssetEtl etl = configuration.buildEtl(dataSource, EtlMetrics.NOOP, environment)) {
                 SourceDefinition definition = etl.source(source).orElseThrow();
-                RunResult result;
-                try {
-                    result = execute(etl, definition, namespace,
-                            new ProgressPrinter(System.err, configuration.getLogFormat().equals("json")));
-                } catch (RunRefusedException e) {
-                    throw new CommandExit(CommandExit.FAILED, "a run of source " + source + " is already in progress");
-                }
-                printSummary(bootstrap, result);
-                if (!result.succeeded()) {
-                    throw new CommandExit(CommandExit.FAILED,
-                            "run " + result.runId() + " failed: " + result.errorMessage().orElse("unknown error"));
-                }
+                return execute(etl, definition, namespace,
+                        new ProgressPrinter(System.err, configuration.getLogFormat().equals("json")));
             }
         } finally {
             if (dataSource != null) {
                 dataSource.stop();
             }
-            configuration.embeddedDatabase().ifPresent(EmbeddedDatabaseFallback::stop);
         }
+    }
+
+    /**
+     * Whether a migration failed because the database or the changelog refused it (a missing privilege, a change
+     * set that no longer applies), which a user fixes without a code change, rather than because of a bug.
+     */
+    private static boolean refusedByDatabaseOrChangelog(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException || t instanceof LiquibaseException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long elapsedMs(long startedNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }
 
     abstract RunResult execute(AssetEtl etl, SourceDefinition source, Namespace namespace, ProgressPrinter progress);
 
-    private void printSummary(Bootstrap<AssetServiceConfiguration> bootstrap, RunResult result)
+    private void printSummary(Bootstrap<AssetServiceConfiguration> bootstrap, RunOutcome outcome)
             throws JsonProcessingException {
-        stdout.println(bootstrap.getObjectMapper().writeValueAsString(RunOutcome.from(result)));
+        stdout.println(bootstrap.getObjectMapper().writeValueAsString(outcome));
         stdout.flush();
     }
 
     /**
      * Says why the command failed, on stderr, at once: the log's appender is asynchronous and the process ends right
-     * after this. With {@code LOG_FORMAT=json} the line is a JSON object like the log's own.
+     * after this. With {@code LOG_FORMAT=json} the line is a JSON object like the log's own. An expected failure
+     * (a {@link CommandExit}) is that one line, with its cause's stack trace only at {@code DEBUG}; anything else is
+     * a bug, and its stack trace follows.
      */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
         String reason = e instanceof CommandExit ? e.getMessage() : getName() + " failed: " + e.getMessage();
+        Throwable traced = e instanceof CommandExit ? (traceExpectedFailures ? e.getCause() : null) : e;
         String trace = null;
-        if (!(e instanceof CommandExit)) {
+        if (traced != null) {
             StringWriter text = new StringWriter();
-            e.printStackTrace(new PrintWriter(text));
+            traced.printStackTrace(new PrintWriter(text));
             trace = text.toString();
         }
         if (jsonLog) {
