@@ -518,13 +518,14 @@ public final class ChunkWriter {
      * path that skips stored lines.
      */
     private static void writeFileLines(Handle handle, UUID runId, String source, Staged staged) {
-        // the files in the order the chunk reached them: a file's number is the order reprocess replays it in
+        // the files in the order the chunk reached them: the order a file was last read in is the order reprocess
+        // replays it in, so a file read again after another is replayed after it, as its values were written last
         String[] shas = staged.fileShas.toArray(String[]::new);
         handle.createUpdate("""
                 INSERT INTO raw_csv_files (source, file_sha256, first_run_id)
                 SELECT :source, f.sha, :run FROM unnest(CAST(:shas AS text[])) WITH ORDINALITY AS f (sha, n)
                 ORDER BY f.n
-                ON CONFLICT (source, file_sha256) DO NOTHING""")
+                ON CONFLICT (source, file_sha256) DO UPDATE SET last_read = nextval('raw_csv_file_reads')""")
                 .bind("source", source).bind("shas", shas).bind("run", runId).execute();
         List<StoredFile> files = handle.createQuery("""
                 SELECT f.file_sha256, f.file_no,

@@ -5,10 +5,10 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Reads a source's stored raw records back in the order they were first stored, page by page, from each raw table in
- * turn: what {@code reprocess} replays. File lines come file by file in the order the source first read each file
- * ({@code raw_csv_files.file_no}), each file's lines in line order; API items and keyed records in the order they were
- * stored. A page holds at most a given number of records and, but for its first record, a given number of bytes of
+ * Reads a source's stored raw records back page by page, from each raw table in turn: what {@code reprocess}
+ * replays. File lines come file by file in the order the source last read each file ({@code raw_csv_files.last_read}:
+ * a file read again after another wrote its values last), each file's lines in line order; API items and keyed
+ * records in the order they were first stored. A page holds at most a given number of records and, but for its first record, a given number of bytes of
  * payload, so that wide records make more pages rather than a larger heap. Not thread-safe; one instance per replay.
  */
 public final class RawReplay {
@@ -97,7 +97,8 @@ public final class RawReplay {
     private List<Row> readFileLines(Handle handle) {
         if (files == null) {
             files = handle.createQuery("""
-                    SELECT file_no, file_sha256 FROM raw_csv_files WHERE source = :source ORDER BY file_no""")
+                    SELECT file_no, file_sha256 FROM raw_csv_files WHERE source = :source
+                    ORDER BY last_read, file_no""")
                     .bind("source", source).map((rs, ctx) -> new StoredFile(rs.getLong(1), rs.getString(2))).list();
         }
         for (; file < files.size(); file++, after = 0) {

@@ -133,10 +133,29 @@ class MigrationsIT {
             Liquibase current = liquibase(Migrations.CHANGELOG, connection);
             // only the change sets added after the XML master was replaced
             assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression()))
-                    .extracting(ChangeSet::getId).containsExactly("006-raw-csv-assets-file-key");
+                    .extracting(ChangeSet::getId)
+                    .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 1).isGreaterThan(1);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 2).isGreaterThan(2);
+    }
+
+    @Test
+    void upgradingReplaysTheStoredFilesInTheOrderTheyWereFirstReadAndAFileReadLaterAfterThem() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        migrateUpTo(db, "007-");
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_files (source, file_sha256, first_run_id) VALUES
+                    ('csv', 'b', gen_random_uuid()), ('csv', 'a', gen_random_uuid())"""));
+
+        Migrations.migrate(db.dataSource());
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_files (source, file_sha256, first_run_id) VALUES ('csv', 'c', gen_random_uuid())
+                ON CONFLICT (source, file_sha256) DO NOTHING"""));
+
+        List<String> order = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT file_sha256 FROM raw_csv_files ORDER BY last_read").mapTo(String.class).list());
+        assertThat(order).containsExactly("b", "a", "c");
     }
 
     @Test
@@ -196,8 +215,9 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
+            // 007 (the files' last reads), then 006 (the file key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(1, new Contexts(), new LabelExpression());
+                    .rollback(2, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");
