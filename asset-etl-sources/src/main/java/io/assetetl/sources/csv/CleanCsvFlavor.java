@@ -17,12 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code name}, {@code price_usd} (or {@code price}), {@code market_cap_usd}, {@code volume_24h_usd},
  * {@code timestamp} in any order and case; other columns are kept in the raw payload and otherwise ignored. A
  * field written in more than one column ({@code price_usd} twice, or {@code price_usd} and {@code price}) is read
- * from one of them; each other is a {@value #HEADER_DUPLICATE} drift event, kept in the raw payload.
+ * from one of them; each other is a {@value ColumnMapping#HEADER_DUPLICATE} drift event, kept in the raw payload.
  */
 final class CleanCsvFlavor implements CsvFlavor {
-
-    /** Drift kind of a column that holds a field read from another column. */
-    static final String HEADER_DUPLICATE = "header_duplicate";
 
     private static final Logger LOG = LoggerFactory.getLogger(CleanCsvFlavor.class);
 
@@ -70,8 +67,8 @@ final class CleanCsvFlavor implements CsvFlavor {
                 String read = mapping.header(field);
                 if (read != null && !read.equals(keys.get(i))
                         && field.exactNames().stream().anyMatch(header::equalsIgnoreCase)) {
-                    duplicates.add(new DriftEvent(HEADER_DUPLICATE, field.canonicalName(), keys.get(i), 1.0,
-                            "ignored"));
+                    duplicates.add(new DriftEvent(ColumnMapping.HEADER_DUPLICATE, field.canonicalName(),
+                            keys.get(i), 1.0, "ignored"));
                 }
             }
         }

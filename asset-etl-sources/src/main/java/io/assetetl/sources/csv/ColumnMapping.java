@@ -13,9 +13,12 @@ import java.util.Map;
  * @param headers         field → header; fields without a column are absent
  * @param symbolFromName  whether the symbol is read from the name column ({@code Bitcoin (BTC)}) for lack of a
  *                        symbol column
- * @param driftEvents     the non-exact mappings, unmapped headers and missing fields
+ * @param driftEvents     the non-exact mappings, duplicate and unmapped headers and missing fields
  */
 record ColumnMapping(Map<Field, String> headers, boolean symbolFromName, List<DriftEvent> driftEvents) {
+
+    /** Drift kind of a column that holds a field read from another column. */
+    static final String HEADER_DUPLICATE = "header_duplicate";
 
     ColumnMapping {
         headers = headers.isEmpty() ? Map.of() : new EnumMap<>(headers);

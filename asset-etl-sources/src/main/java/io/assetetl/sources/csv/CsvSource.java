@@ -88,7 +88,7 @@ final class CsvSource implements Source {
                     || e.kind().equals("field_derived")) {
                 LOG.warn("source {}: header '{}' of {} mapped to {} ({}, confidence {})", name, e.actual(),
                         path.getFileName(), e.expected(), e.kind(), e.confidence());
-            } else if (e.kind().equals(CleanCsvFlavor.HEADER_DUPLICATE)) {
+            } else if (e.kind().equals(ColumnMapping.HEADER_DUPLICATE)) {
                 LOG.warn("source {}: {} has another {} column, '{}', besides '{}', which is read; it is kept in "
                         + "the raw payload and otherwise ignored ({})", name, path.getFileName(), e.expected(),
                         e.actual(), readFrom(mapping, e.expected()), e.kind());

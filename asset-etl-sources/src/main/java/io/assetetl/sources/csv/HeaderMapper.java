@@ -2,6 +2,7 @@ package io.assetetl.sources.csv;
 
 import io.assetetl.model.DriftEvent;
 import io.assetetl.spi.SourceException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.text.similarity.JaroWinklerSimilarity;
 
@@ -20,11 +22,24 @@ import org.apache.commons.text.similarity.JaroWinklerSimilarity;
  * fuzzy matching (Jaro-Winkler similarity to the names and aliases) above a threshold. The result depends on the
  * set of headers only, not their order, so a row's stored payload maps the same way as the file did.
  *
- * <p>Some headers are vetoed whatever their similarity: those naming other data ({@code price_change_24h}) and
- * those naming a currency other than the US dollar ({@code price_eur}, {@code Price (BTC)}, {@code Price (€)}; see
- * {@link HeaderWords#otherCurrency}). Amounts in another currency must not be stored as USD, and such a column is
- * no symbol, name or timestamp either ({@code price_btc} is 0.90 similar to {@code price_date}): it is mapped to
- * nothing, not even by alias ({@code Price (€)} reads as {@code price}), and stays in the raw payload.
+ * <p>A fuzzy mapping's confidence is its similarity times {@value #ALIAS_CONFIDENCE}, the confidence of a known
+ * alias ({@link #fuzzyConfidence}). That confidence is the one number used: a header is mapped when it reaches the
+ * threshold, it is what the drift event stores, and what the error quotes for the best guesses.
+ *
+ * <p>Some headers are vetoed whatever their similarity: those naming other data ({@code price_change_24h}), those
+ * naming a currency other than the US dollar ({@code price_eur}, {@code Price (BTC)}, {@code Price (€)}; see
+ * {@link HeaderWords#otherCurrency}), and those measuring something other than a field's latest value in dollars
+ * over 24 hours ({@code price_in_cents}, {@code market_dominance}, {@code price_1h_ago}, {@code max_price},
+ * {@code volume_7d}; see {@link HeaderWords#otherMeasure}). Such a column is no symbol, name or timestamp either
+ * ({@code price_btc} is 0.90 similar to {@code price_date}): it is mapped to nothing and stays in the raw payload.
+ * Vetoes apply to fuzzy matching; no known alias has a vetoed word ({@code close} and {@code last_price} are the
+ * latest price), so the one veto an alias can meet is a currency that normalisation drops ({@code Price (€)} reads
+ * as {@code price}), and it is mapped to nothing either.
+ *
+ * <p>A repeated header ({@code price} twice, whose second column {@link Payload#keys} names {@code price_2}; see
+ * {@link Payload#firstOfRepeat}) is never mapped: the field is read from the first column, and each repeat is a
+ * {@value ColumnMapping#HEADER_DUPLICATE} drift event (a {@code header_unmapped} one if the first is mapped to
+ * nothing), as in the clean {@code csv} format.
  *
  * <p>A file needs a price column and a symbol column; a name column whose values carry the ticker
  * ({@code Bitcoin (BTC)}) can stand in for the symbol. Without them the mapping fails with an error naming the
@@ -91,13 +106,13 @@ final class HeaderMapper {
         return b.toString();
     }
 
-    private record Candidate(Field field, String header, double score) {
+    private record Candidate(Field field, String header, double similarity) {
     }
 
     /**
      * Maps {@code headers} (payload keys; reserved {@code _etl_} keys are ignored).
      *
-     * @throws SourceException when price, or both symbol and name, have no column above the threshold
+     * @throws SourceException when price, or both symbol and name, have no column at or above the threshold
      */
     ColumnMapping map(List<String> headers) {
         TreeSet<String> free = new TreeSet<>();
@@ -107,6 +122,12 @@ final class HeaderMapper {
             }
         }
         List<String> all = List.copyOf(free);
+        Map<String, String> repeats = new TreeMap<>();
+        for (String h : free) {
+            Payload.firstOfRepeat(h, free).ifPresent(first -> repeats.put(h, first));
+        }
+        free.removeAll(repeats.keySet());
+        List<String> mappable = List.copyOf(free);
         Map<Field, String> mapped = new EnumMap<>(Field.class);
         List<DriftEvent> drift = new ArrayList<>();
 
@@ -141,27 +162,27 @@ final class HeaderMapper {
         for (Field field : Field.values()) {
             if (!mapped.containsKey(field)) {
                 for (String h : free) {
-                    double score = score(field, h);
-                    if (score >= threshold) {
-                        candidates.add(new Candidate(field, h, score));
+                    double similarity = score(field, h);
+                    if (fuzzyConfidence(similarity) >= threshold) {
+                        candidates.add(new Candidate(field, h, similarity));
                     }
                 }
             }
         }
-        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed()
+        candidates.sort(Comparator.comparingDouble(Candidate::similarity).reversed()
                 .thenComparing(Candidate::field).thenComparing(Candidate::header));
         for (Candidate c : candidates) {
             if (!mapped.containsKey(c.field()) && free.contains(c.header())) {
                 mapped.put(c.field(), c.header());
                 free.remove(c.header());
                 drift.add(new DriftEvent("header_fuzzy", c.field().canonicalName(), c.header(),
-                        fuzzyConfidence(c.score()), "mapped"));
+                        fuzzyConfidence(c.similarity()), "mapped"));
             }
         }
 
         boolean symbolFromName = !mapped.containsKey(Field.SYMBOL) && mapped.containsKey(Field.NAME);
         if (!mapped.containsKey(Field.PRICE) || !(mapped.containsKey(Field.SYMBOL) || symbolFromName)) {
-            throw new SourceException(missingRequired(mapped, all));
+            throw new SourceException(missingRequired(mapped, all, mappable));
         }
         if (symbolFromName) {
             drift.add(new DriftEvent("field_derived", Field.SYMBOL.canonicalName(), mapped.get(Field.NAME), 1.0,
@@ -169,6 +190,12 @@ final class HeaderMapper {
         }
         for (String h : free) {
             drift.add(new DriftEvent("header_unmapped", null, h, 1.0, "ignored"));
+        }
+        for (Map.Entry<String, String> repeat : repeats.entrySet()) {
+            drift.add(fieldIn(mapped, repeat.getValue())
+                    .map(field -> new DriftEvent(ColumnMapping.HEADER_DUPLICATE, field.canonicalName(),
+                            repeat.getKey(), 1.0, "ignored"))
+                    .orElseGet(() -> new DriftEvent("header_unmapped", null, repeat.getKey(), 1.0, "ignored")));
         }
         for (Field field : Field.values()) {
             if (!mapped.containsKey(field) && !(field == Field.SYMBOL && symbolFromName)) {
@@ -179,10 +206,16 @@ final class HeaderMapper {
         return new ColumnMapping(mapped, symbolFromName, drift);
     }
 
+    private static Optional<Field> fieldIn(Map<Field, String> mapped, String header) {
+        return mapped.entrySet().stream().filter(e -> e.getValue().equals(header)).map(Map.Entry::getKey)
+                .findFirst();
+    }
+
     /**
      * How sure a fuzzy mapping is: as sure as a known alias ({@value #ALIAS_CONFIDENCE}), times how similar the header
-     * is to it. So a misspelling never scores above a known alias ({@code Volum 24h}, 0.98 similar, had 0.98 against
-     * an alias's 0.95).
+     * is to it, rounded to three decimals as stored. So a misspelling never scores above a known alias
+     * ({@code Volum 24h}, 0.98 similar, has 0.931 against an alias's 0.95), and the threshold is compared with this
+     * number: at the default 0.80 a header must be at least 0.843 similar.
      */
     static double fuzzyConfidence(double similarity) {
         return round(similarity * ALIAS_CONFIDENCE);
@@ -204,6 +237,10 @@ final class HeaderMapper {
         if (currency.isPresent()) {
             return Optional.of("in " + currency.get() + ", not USD");
         }
+        Optional<String> otherMeasure = HeaderWords.otherMeasure(header);
+        if (otherMeasure.isPresent()) {
+            return otherMeasure;
+        }
         String h = normalize(header);
         for (Map.Entry<Field, List<String>> names : ALIASES.entrySet()) {
             if (names.getKey() != field && names.getValue().contains(h)) {
@@ -214,7 +251,8 @@ final class HeaderMapper {
         return Optional.empty();
     }
 
-    private String missingRequired(Map<Field, String> mapped, List<String> headers) {
+    /** The error of a mapping without a required field, with the best guess of each among {@code mappable}. */
+    private String missingRequired(Map<Field, String> mapped, List<String> headers, List<String> mappable) {
         List<String> missing = new ArrayList<>();
         if (!mapped.containsKey(Field.SYMBOL) && !mapped.containsKey(Field.NAME)) {
             missing.add("symbol");
@@ -225,17 +263,22 @@ final class HeaderMapper {
         Map<String, String> guesses = new LinkedHashMap<>();
         for (Field field : List.of(Field.SYMBOL, Field.PRICE)) {
             if (!mapped.containsKey(field) && !(field == Field.SYMBOL && mapped.containsKey(Field.NAME))) {
-                headers.stream().filter(h -> !mapped.containsValue(h))
+                mappable.stream().filter(h -> !mapped.containsValue(h))
                         .max(Comparator.comparingDouble((String h) -> rawScore(field, h))
                                 .thenComparing(Comparator.reverseOrder()))
                         .ifPresent(h -> guesses.put(field.canonicalName(), "'" + h + "' ("
-                                + String.format(Locale.ROOT, "%.2f", rawScore(field, h))
+                                + String.format(Locale.ROOT, "%.3f", fuzzyConfidence(rawScore(field, h)))
                                 + veto(field, h).map(why -> ", vetoed: " + why).orElse("") + ")"));
             }
         }
         return "cannot map required field(s) " + String.join(", ", missing) + ": headers found " + headers
-                + "; best guesses " + guesses + " are vetoed or below the fuzzy threshold "
-                + String.format(Locale.ROOT, "%.2f", threshold);
+                + "; best guesses " + guesses + " are vetoed or below the fuzzy threshold " + decimals(threshold);
+    }
+
+    /** The threshold as configured, with at least two decimals ({@code 0.80}, {@code 0.875}). */
+    private static String decimals(double value) {
+        BigDecimal d = BigDecimal.valueOf(value);
+        return d.setScale(Math.max(2, d.scale())).toPlainString();
     }
 
     private static double rawScore(Field field, String header) {

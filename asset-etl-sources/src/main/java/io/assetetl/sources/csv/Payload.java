@@ -10,7 +10,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The raw payload of a CSV row: a JSON object keyed by the file's own headers, with the row's values as strings
@@ -35,6 +38,9 @@ final class Payload {
 
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
+    /** A key as {@link #keys} names a repeated header: the first one's key, {@code _} and a number from 2. */
+    private static final Pattern REPEAT = Pattern.compile("(.+)_([2-9]|[1-9][0-9]+)");
+
     private final StringBuilder out = new StringBuilder(256);
     /** The keys {@link #quotedKeys} were quoted for: a reader passes the same list for every row of a file. */
     private List<String> quotedFor;
@@ -44,7 +50,7 @@ final class Payload {
     /**
      * The payload keys of a header row: the headers trimmed, a blank one named {@code column_N} (1-based), a
      * repeated one suffixed {@code _2}, {@code _3}…, and one that starts with the reserved prefix escaped with a
-     * further {@code _}, so that every key is distinct.
+     * further {@code _}, so that every key is distinct. {@link #firstOfRepeat} reads the suffixes back.
      */
     static List<String> keys(String[] headers) {
         List<String> keys = new ArrayList<>(headers.length);
@@ -64,6 +70,26 @@ final class Payload {
             keys.add(candidate);
         }
         return List.copyOf(keys);
+    }
+
+    /**
+     * The key of the first column of a repeated header, if {@code key} is the name {@link #keys} gives a repeat of
+     * it: {@code price} for {@code price_2} when {@code keys} has {@code price}, for {@code price_3} when it also has
+     * {@code price_2}, and for {@code price_2_2}, a repeat of a {@code price_2}. Only the keys are needed, so a row's
+     * stored payload answers as its header line did. A header written {@code price_2} beside {@code price} answers
+     * as a repeat too: the keys cannot tell the two apart.
+     */
+    static Optional<String> firstOfRepeat(String key, Set<String> keys) {
+        Matcher m = REPEAT.matcher(key);
+        if (!m.matches() || !keys.contains(m.group(1)) || m.group(2).length() > 9) {
+            return Optional.empty();
+        }
+        String first = m.group(1);
+        int n = Integer.parseInt(m.group(2));
+        if (n > keys.size() || (n > 2 && !keys.contains(first + "_" + (n - 1)))) {
+            return Optional.empty();
+        }
+        return Optional.of(firstOfRepeat(first, keys).orElse(first));
     }
 
     /**

@@ -15,9 +15,11 @@ import java.nio.file.Path;
  *                       {@link CsvSourceConfig})
  * @param dateOrder      how to read dates such as {@code 01/02/2024} (setting {@code date_order}: {@code DMY} or
  *                       {@code MDY}; unset, such dates are rejects with reason {@code ambiguous_value})
- * @param fuzzyThreshold the similarity (0..1) a header needs to be mapped to a field it does not name exactly
+ * @param fuzzyThreshold the confidence (0..1) a header needs to be mapped to a field it does not name exactly
  *                       or by a known alias (setting {@code fuzzy_threshold}, default
- *                       {@value #DEFAULT_FUZZY_THRESHOLD})
+ *                       {@value #DEFAULT_FUZZY_THRESHOLD}): its Jaro-Winkler similarity times 0.95, the number
+ *                       stored with the drift event, so at 0.8 a header must be 0.843 similar, and above 0.95
+ *                       nothing is mapped fuzzily
  */
 public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, DateOrder dateOrder,
         double fuzzyThreshold) {

@@ -2,6 +2,7 @@ package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.assetetl.model.DriftEvent;
@@ -148,6 +149,137 @@ class HeaderMapperTest {
     }
 
     @Test
+    void neverMapsHeadersNamingAScaleAShareAnotherPointOrAnotherWindowThan24Hours() {
+        for (String header : List.of("price_in_cents", "price_usd_thousands", "market_cap_usd_billions",
+                "market_dominance", "volume_7d", "price_1h_ago", "usd_price_old", "open_price", "prev_close",
+                "max_price", "Price (USD, k)", "Market Cap ($B)", "Volume (M)", "market_cap_mn", "volume_usd_mm",
+                "marketCapBn", "price_cent", "market_share", "avg_price", "ask_price", "bid", "yesterday_close",
+                "volume_30d", "volume 7 days", "volumeWeekly", "price_1y", "mean_price", "price_weight")) {
+            for (Field field : Field.values()) {
+                assertThat(HeaderMapper.score(field, header)).as("%s as %s", header, field).isZero();
+            }
+        }
+        ColumnMapping m = mapper.map(List.of("symbol", "price", "price_in_cents", "volume_7d", "market_dominance",
+                "price_1h_ago", "market_cap_usd_billions"));
+
+        assertThat(m.headers()).containsOnlyKeys(Field.SYMBOL, Field.PRICE);
+        assertThat(m.driftEvents()).filteredOn(e -> e.kind().equals("header_unmapped"))
+                .extracting(DriftEvent::actual).containsExactlyInAnyOrder("price_in_cents", "volume_7d",
+                        "market_dominance", "price_1h_ago", "market_cap_usd_billions");
+    }
+
+    @Test
+    void failsRatherThanReadAScaledOrEarlierPriceAsTheLatestUsdPrice() {
+        for (String price : List.of("price_in_cents", "price_usd_thousands", "price_1h_ago", "usd_price_old",
+                "open_price", "prev_close", "max_price")) {
+            assertThatThrownBy(() -> mapper.map(List.of("symbol", "name", price, "timestamp")))
+                    .as(price)
+                    .isInstanceOf(SourceException.class)
+                    .hasMessageStartingWith("cannot map required field(s) price: headers found ")
+                    .hasMessageContaining("'" + price + "' (")
+                    .hasMessageContaining(", vetoed: '");
+        }
+    }
+
+    @Test
+    void stillMapsLatestPricesAndDailyVolumes() {
+        for (String price : List.of("close", "close_price", "Close Price", "last_price", "current_price",
+                "latest_price", "Last Price (USD)")) {
+            assertThat(mapper.map(List.of("symbol", price)).header(Field.PRICE)).as(price).isEqualTo(price);
+        }
+        for (String volume : List.of("volume_24h", "24h Vol", "Volume (24 h)", "Volume 24 Hours", "vol_1d",
+                "volume_1d", "daily_volume", "volume_daily", "volume_usd", "Volume 1 Day")) {
+            assertThat(mapper.map(List.of("symbol", "price", volume)).header(Field.VOLUME_24H)).as(volume)
+                    .isEqualTo(volume);
+        }
+        for (String cap : List.of("mcap", "mCap", "MCap USD", "market_cap_usd_", "Market Cap ($)")) {
+            assertThat(mapper.map(List.of("symbol", "price", cap)).header(Field.MARKET_CAP)).as(cap)
+                    .isEqualTo(cap);
+        }
+    }
+
+    @Test
+    void readsMmInADateFormatAsTheMonthNotAsMillions() {
+        assertThat(mapper.map(List.of("symbol", "price", "Date (DD/MM/YYYY)")).header(Field.TIMESTAMP))
+                .isEqualTo("Date (DD/MM/YYYY)");
+        assertThat(HeaderMapper.score(Field.VOLUME_24H, "volume_usd_mm")).isZero();
+    }
+
+    @Test
+    void vetoesNoKnownAliasOfItsOwnField() {
+        for (Field field : Field.values()) {
+            for (String alias : HeaderMapper.ALIASES.get(field)) {
+                assertThat(HeaderMapper.veto(field, alias)).as("%s as %s", alias, field).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void comparesTheThresholdWithTheConfidenceItStores() {
+        // 'prices_usd' is 0.947 similar to price_usd: a confidence of 0.899
+        assertThatThrownBy(() -> new HeaderMapper(0.9).map(List.of("symbol", "prices_usd")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("best guesses {price_usd='prices_usd' (0.899)} are vetoed or below the fuzzy "
+                        + "threshold 0.90");
+        assertThat(new HeaderMapper(0.899).map(List.of("symbol", "prices_usd")).driftEvents())
+                .filteredOn(e -> e.kind().equals("header_fuzzy"))
+                .extracting(DriftEvent::actual, DriftEvent::confidence).containsExactly(tuple("prices_usd", 0.899));
+        List<String> headers = List.of("symbol", "price", "market_capp", "timestmp", "Volum 24h", "Coin Nm",
+                "usd_value", "Updated On", "Mkt Capitalization", "Time Stamp", "vol_1d", "mkt_value");
+        for (int percent = 70; percent <= 95; percent++) {
+            double t = percent / 100.0;
+            assertThat(new HeaderMapper(t).map(headers).driftEvents())
+                    .filteredOn(e -> e.kind().equals("header_fuzzy"))
+                    .allSatisfy(e -> assertThat(e.confidence()).as("%s at %.2f", e.actual(), t)
+                            .isGreaterThanOrEqualTo(t));
+        }
+    }
+
+    @Test
+    void mapsRealMisspellingsAtTheDefaultThreshold() {
+        HeaderMapper defaults = new HeaderMapper(WeirdCsvSourceConfig.DEFAULT_FUZZY_THRESHOLD);
+
+        ColumnMapping m = defaults.map(List.of("Symbl", "Pric USD", "Market Capp", "Volum 24h", "Timestmp"));
+
+        assertThat(m.headers()).containsEntry(Field.SYMBOL, "Symbl").containsEntry(Field.PRICE, "Pric USD")
+                .containsEntry(Field.MARKET_CAP, "Market Capp").containsEntry(Field.VOLUME_24H, "Volum 24h")
+                .containsEntry(Field.TIMESTAMP, "Timestmp");
+    }
+
+    @Test
+    void neverMapsARepeatedHeaderAndRecordsItAsAnIgnoredDuplicateOfTheFirst() {
+        ColumnMapping m = mapper.map(Payload.keys(new String[] {"symbol", "name", "price", "price"}));
+
+        assertThat(m.headers()).containsOnly(entry(Field.SYMBOL, "symbol"), entry(Field.NAME, "name"),
+                entry(Field.PRICE, "price"));
+        assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual,
+                DriftEvent::confidence, DriftEvent::action).containsExactlyInAnyOrder(
+                tuple("header_duplicate", "price_usd", "price_2", 1.0, "ignored"),
+                tuple("field_missing", "market_cap_usd", null, 1.0, "ignored"),
+                tuple("field_missing", "volume_24h_usd", null, 1.0, "ignored"),
+                tuple("field_missing", "timestamp", null, 1.0, "file_time_used"));
+    }
+
+    @Test
+    void neverMapsAnyRepeatOfAHeaderWhetherTheFirstIsMappedOrNot() {
+        ColumnMapping m = mapper.map(Payload.keys(new String[] {"Ticker", "Ticker", "Coin Name", "Coin Name",
+            "Price (USD)", "Price (USD)", "Price (USD)", "notes", "notes", "Last Updated"}));
+
+        assertThat(m.headers()).containsOnly(entry(Field.SYMBOL, "Ticker"), entry(Field.NAME, "Coin Name"),
+                entry(Field.PRICE, "Price (USD)"), entry(Field.TIMESTAMP, "Last Updated"));
+        assertThat(m.driftEvents()).filteredOn(e -> !e.kind().equals("header_alias"))
+                .extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual).containsExactlyInAnyOrder(
+                tuple("header_duplicate", "symbol", "Ticker_2"),
+                tuple("header_duplicate", "name", "Coin Name_2"),
+                tuple("header_duplicate", "price_usd", "Price (USD)_2"),
+                tuple("header_duplicate", "price_usd", "Price (USD)_3"),
+                tuple("header_unmapped", null, "notes"),
+                tuple("header_unmapped", null, "notes_2"),
+                tuple("field_missing", "market_cap_usd", null),
+                tuple("field_missing", "volume_24h_usd", null));
+    }
+
+    @Test
     void neverMapsCamelCaseLookAlikesOfOtherData() {
         assertThat(mapper.map(List.of("symbol", "price", "priceChange24h", "marketCapRank")).headers())
                 .containsOnlyKeys(Field.SYMBOL, Field.PRICE);
@@ -158,18 +290,18 @@ class HeaderMapperTest {
     void explainsAVetoedBestGuessInsteadOfCallingItBelowTheThreshold() {
         assertThatThrownBy(() -> mapper.map(List.of("symbol", "price_change_24h", "timestamp")))
                 .isInstanceOf(SourceException.class)
-                .hasMessageContaining("best guesses {price_usd='price_change_24h' (0.86, vetoed: 'change' marks "
+                .hasMessageContaining("best guesses {price_usd='price_change_24h' (0.819, vetoed: 'change' marks "
                         + "other data)}")
-                .hasMessageNotContaining("(0.86)");
+                .hasMessageNotContaining("(0.819)");
         assertThatThrownBy(() -> mapper.map(List.of("symbol", "price_eur")))
                 .isInstanceOf(SourceException.class)
-                .hasMessageContaining("best guesses {price_usd='price_eur' (0.91, vetoed: in EUR, not USD)}");
+                .hasMessageContaining("best guesses {price_usd='price_eur' (0.866, vetoed: in EUR, not USD)}");
         assertThatThrownBy(() -> mapper.map(List.of("symbol", "Price (€)")))
                 .isInstanceOf(SourceException.class)
-                .hasMessageContaining("'Price (€)' (1.00, vetoed: in €, not USD)");
+                .hasMessageContaining("'Price (€)' (0.950, vetoed: in €, not USD)");
         assertThatThrownBy(() -> mapper.map(List.of("symbol", "score")))
                 .hasMessageNotContaining("vetoed:")
-                .hasMessageMatching(".*best guesses \\{price_usd='score' \\(0\\.\\d\\d\\)\\} "
+                .hasMessageMatching(".*best guesses \\{price_usd='score' \\(0\\.\\d\\d\\d\\)\\} "
                         + "are vetoed or below the fuzzy threshold 0\\.80");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PayloadTest {
@@ -16,6 +17,22 @@ class PayloadTest {
 
         assertThat(keys).containsExactly("symbol", "price", "column_3", "price_2", "column_5", "price_2_2",
                 "__etl_observed_at");
+    }
+
+    @Test
+    void findsTheFirstKeyOfARepeatedHeaderFromTheKeysAlone() {
+        List<String> keys = Payload.keys(new String[] {"symbol", "price", "price", "price", "price_2", "volume",
+            "volume_24", "rank_1", "notes_02", "notes"});
+
+        assertThat(keys).containsExactly("symbol", "price", "price_2", "price_3", "price_2_2", "volume",
+                "volume_24", "rank_1", "notes_02", "notes");
+        Set<String> set = Set.copyOf(keys);
+        assertThat(Payload.firstOfRepeat("price_2", set)).hasValue("price");
+        assertThat(Payload.firstOfRepeat("price_3", set)).hasValue("price");
+        assertThat(Payload.firstOfRepeat("price_2_2", set)).hasValue("price");
+        for (String key : List.of("symbol", "price", "volume_24", "rank_1", "notes_02", "notes")) {
+            assertThat(Payload.firstOfRepeat(key, set)).as(key).isEmpty();
+        }
     }
 
     @Test
