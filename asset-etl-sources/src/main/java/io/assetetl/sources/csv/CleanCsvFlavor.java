@@ -56,23 +56,39 @@ final class CleanCsvFlavor implements CsvFlavor {
         return new ColumnMapping(mapped, false, List.of());
     }
 
+    /**
+     * Maps a file's header line: as {@link #map(List)}, and records what the file has beyond the format or lacks of
+     * it, as {@code csv_weird} does: a repeated field ({@value ColumnMapping#HEADER_DUPLICATE}), each column that
+     * names no field ({@code header_unmapped}, kept in the raw payload), and each field without a column
+     * ({@code field_missing}; without a timestamp the rows are dated with the file's modification time).
+     */
     @Override
     public ColumnMapping map(String[] headers, List<String> keys) {
         ColumnMapping mapping = map(keys);
-        List<DriftEvent> duplicates = new ArrayList<>();
+        List<DriftEvent> drift = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             // the header as written: a repeated one has a renamed key (price_usd_2) that names no field
             String header = headers[i] == null ? "" : headers[i].strip();
+            boolean repeat = false;
             for (Field field : Field.values()) {
                 String read = mapping.header(field);
                 if (read != null && !read.equals(keys.get(i))
                         && field.exactNames().stream().anyMatch(header::equalsIgnoreCase)) {
-                    duplicates.add(new DriftEvent(ColumnMapping.HEADER_DUPLICATE, field.canonicalName(),
+                    drift.add(new DriftEvent(ColumnMapping.HEADER_DUPLICATE, field.canonicalName(),
                             keys.get(i), 1.0, "ignored"));
+                    repeat = true;
                 }
             }
+            if (!repeat && !mapping.headers().containsValue(keys.get(i))) {
+                drift.add(ColumnMapping.unmapped(keys.get(i)));
+            }
         }
-        return duplicates.isEmpty() ? mapping : new ColumnMapping(mapping.headers(), false, duplicates);
+        for (Field field : Field.values()) {
+            if (mapping.header(field) == null) {
+                drift.add(ColumnMapping.missing(field));
+            }
+        }
+        return drift.isEmpty() ? mapping : new ColumnMapping(mapping.headers(), false, drift);
     }
 
     @Override

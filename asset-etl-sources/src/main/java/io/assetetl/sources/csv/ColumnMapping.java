@@ -19,6 +19,23 @@ record ColumnMapping(Map<Field, String> headers, boolean symbolFromName, List<Dr
 
     /** Drift kind of a column that holds a field read from another column. */
     static final String HEADER_DUPLICATE = "header_duplicate";
+    /** Drift kind of a column that names no field; it stays in the raw payload. */
+    static final String HEADER_UNMAPPED = "header_unmapped";
+    /** Drift kind of a field that no column holds. */
+    static final String FIELD_MISSING = "field_missing";
+    /** The action of a missing timestamp: rows are dated with the file's modification time. */
+    static final String FILE_TIME_USED = "file_time_used";
+
+    /** The drift event of a column that names no field. */
+    static DriftEvent unmapped(String header) {
+        return new DriftEvent(HEADER_UNMAPPED, null, header, 1.0, "ignored");
+    }
+
+    /** The drift event of a field that no column holds. */
+    static DriftEvent missing(Field field) {
+        return new DriftEvent(FIELD_MISSING, field.canonicalName(), null, 1.0,
+                field == Field.TIMESTAMP ? FILE_TIME_USED : "ignored");
+    }
 
     ColumnMapping {
         headers = headers.isEmpty() ? Map.of() : new EnumMap<>(headers);

@@ -92,6 +92,9 @@ final class CsvSource implements Source {
                 LOG.warn("source {}: {} has another {} column, '{}', besides '{}', which is read; it is kept in "
                         + "the raw payload and otherwise ignored ({})", name, path.getFileName(), e.expected(),
                         e.actual(), readFrom(mapping, e.expected()), e.kind());
+            } else if (ColumnMapping.FILE_TIME_USED.equals(e.action())) {
+                LOG.warn("source {}: {} has no timestamp column; its rows are dated with the time the file was last"
+                        + " modified ({})", name, path.getFileName(), e.action());
             }
         }
         long start = plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : header.endOffset();

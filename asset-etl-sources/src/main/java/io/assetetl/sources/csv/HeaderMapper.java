@@ -58,6 +58,21 @@ final class HeaderMapper {
     private static final Set<String> NEVER_FUZZY = Set.of("change", "pct", "percent", "percentage", "rank", "supply",
             "high", "low", "ath", "atl", "id", "url", "description", "category", "tags", "diluted", "roi");
 
+    /**
+     * Words that name an amount. A header with one is no symbol, name or timestamp, however similar to their names it
+     * is ({@code price_latest} is 0.93 similar to the timestamp's alias {@code price_date}, {@code last_close} 0.89),
+     * unless it also has a word of time ({@code price_date} is a timestamp).
+     */
+    private static final Set<String> AMOUNT_WORDS = Set.of("price", "prices", "close", "rate", "cap", "marketcap",
+            "mcap", "capitalization", "capitalisation", "volume", "vol", "turnover");
+
+    /**
+     * Words that name a time. A header with one is no amount, however similar to an amount's names it is
+     * ({@code close_time}, the time a candle closed, is 0.91 similar to the price's alias {@code close_price}).
+     */
+    private static final Set<String> TIME_WORDS = Set.of("time", "times", "timestamp", "date", "datetime", "ts",
+            "updated", "created", "seen");
+
     private static final JaroWinklerSimilarity SIMILARITY = new JaroWinklerSimilarity();
 
     private final double threshold;
@@ -189,18 +204,17 @@ final class HeaderMapper {
                     "symbol_from_name"));
         }
         for (String h : free) {
-            drift.add(new DriftEvent("header_unmapped", null, h, 1.0, "ignored"));
+            drift.add(ColumnMapping.unmapped(h));
         }
         for (Map.Entry<String, String> repeat : repeats.entrySet()) {
             drift.add(fieldIn(mapped, repeat.getValue())
                     .map(field -> new DriftEvent(ColumnMapping.HEADER_DUPLICATE, field.canonicalName(),
                             repeat.getKey(), 1.0, "ignored"))
-                    .orElseGet(() -> new DriftEvent("header_unmapped", null, repeat.getKey(), 1.0, "ignored")));
+                    .orElseGet(() -> ColumnMapping.unmapped(repeat.getKey())));
         }
         for (Field field : Field.values()) {
             if (!mapped.containsKey(field) && !(field == Field.SYMBOL && symbolFromName)) {
-                drift.add(new DriftEvent("field_missing", field.canonicalName(), null, 1.0,
-                        field == Field.TIMESTAMP ? "file_time_used" : "ignored"));
+                drift.add(ColumnMapping.missing(field));
             }
         }
         return new ColumnMapping(mapped, symbolFromName, drift);
@@ -241,6 +255,10 @@ final class HeaderMapper {
         if (otherMeasure.isPresent()) {
             return otherMeasure;
         }
+        Optional<String> otherKind = otherKind(field, HeaderWords.words(header));
+        if (otherKind.isPresent()) {
+            return otherKind;
+        }
         String h = normalize(header);
         for (Map.Entry<Field, List<String>> names : ALIASES.entrySet()) {
             if (names.getKey() != field && names.getValue().contains(h)) {
@@ -252,6 +270,20 @@ final class HeaderMapper {
     }
 
     /** The error of a mapping without a required field, with the best guess of each among {@code mappable}. */
+    /** Why a header's words name another kind of value than {@code field}'s (an amount, a time), if they do. */
+    private static Optional<String> otherKind(Field field, List<String> words) {
+        Optional<String> time = words.stream().filter(TIME_WORDS::contains).findFirst();
+        boolean amount = field == Field.PRICE || field == Field.MARKET_CAP || field == Field.VOLUME_24H;
+        if (amount) {
+            return time.map(word -> "'" + word + "' names a time, not an amount");
+        }
+        if (field == Field.TIMESTAMP && time.isPresent()) {
+            return Optional.empty();
+        }
+        return words.stream().filter(AMOUNT_WORDS::contains).findFirst()
+                .map(word -> "'" + word + "' names an amount");
+    }
+
     private String missingRequired(Map<Field, String> mapped, List<String> headers, List<String> mappable) {
         List<String> missing = new ArrayList<>();
         if (!mapped.containsKey(Field.SYMBOL) && !mapped.containsKey(Field.NAME)) {

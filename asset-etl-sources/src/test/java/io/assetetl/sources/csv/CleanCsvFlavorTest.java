@@ -26,15 +26,23 @@ class CleanCsvFlavorTest {
                 DriftEvent::confidence, DriftEvent::action).containsExactlyInAnyOrder(
                 tuple("header_duplicate", "price_usd", "price_usd_2", 1.0, "ignored"),
                 tuple("header_duplicate", "price_usd", "price", 1.0, "ignored"),
-                tuple("header_duplicate", "name", "name", 1.0, "ignored"));
+                tuple("header_duplicate", "name", "name", 1.0, "ignored"),
+                tuple("field_missing", "market_cap_usd", null, 1.0, "ignored"),
+                tuple("field_missing", "volume_24h_usd", null, 1.0, "ignored"));
     }
 
     @Test
-    void aHeaderThatOnlyLooksLikeARenamedRepeatIsNoDuplicate() {
+    void aHeaderThatOnlyLooksLikeARenamedRepeatIsNoDuplicateButAColumnOutsideTheFormat() {
         ColumnMapping m = mapHeaderLine("symbol", "price_usd", "price_usd_2", "market_cap_usd", "notes");
 
         assertThat(m.header(Field.PRICE)).isEqualTo("price_usd");
-        assertThat(m.driftEvents()).isEmpty();
+        assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual,
+                DriftEvent::action).containsExactly(
+                tuple("header_unmapped", null, "price_usd_2", "ignored"),
+                tuple("header_unmapped", null, "notes", "ignored"),
+                tuple("field_missing", "name", null, "ignored"),
+                tuple("field_missing", "volume_24h_usd", null, "ignored"),
+                tuple("field_missing", "timestamp", null, "file_time_used"));
     }
 
     @Test

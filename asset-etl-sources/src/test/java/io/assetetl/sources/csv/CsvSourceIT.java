@@ -448,7 +448,8 @@ class CsvSourceIT {
         assertThat(price("BTC")).isEqualByComparingTo("1");
         List<String> drift = db.jdbi().withHandle(h -> h.createQuery("""
                 SELECT kind || ':' || expected || '<-' || actual || ':' || confidence || ':' || action
-                FROM schema_drift_events ORDER BY actual""").mapTo(String.class).list());
+                FROM schema_drift_events WHERE kind = 'header_duplicate' ORDER BY actual""")
+                .mapTo(String.class).list());
         assertThat(drift).containsExactly(
                 "header_duplicate:price_usd<-price:1.000:ignored",
                 "header_duplicate:price_usd<-price_usd_2:1.000:ignored");
@@ -466,13 +467,28 @@ class CsvSourceIT {
     }
 
     @Test
-    void aFileWithoutRepeatedHeadersRecordsNoDrift() throws Exception {
-        Files.writeString(file, "symbol,name,price_usd,price_usd_2,timestamp\n"
-                + "BTC,Bitcoin,1,2,2025-01-15T12:00:00Z\n");
+    void aFileWithAllTheFormatsColumnsAndNoOthersRecordsNoDrift() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,1,2,3,2025-01-15T12:00:00Z\n");
 
         RunResult result = run();
 
         assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(db.count("schema_drift_events")).isZero();
+    }
+
+    @Test
+    void columnsOutsideTheFormatAndFieldsWithoutAColumnAreRecordedAsDriftNotADuplicate() throws Exception {
+        Files.writeString(file, "symbol,name,price_usd,price_usd_2,source_updated_at\n"
+                + "BTC,Bitcoin,1,2,2025-01-15T12:00:00Z\n");
+
+        RunResult result = run();
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        List<String> drift = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT kind || ':' || coalesce(expected, '') || '<-' || coalesce(actual, '') || ':' || action
+                FROM schema_drift_events ORDER BY id""").mapTo(String.class).list());
+        assertThat(drift).containsExactly("header_unmapped:<-price_usd_2:ignored",
+                "header_unmapped:<-source_updated_at:ignored", "field_missing:market_cap_usd<-:ignored",
+                "field_missing:volume_24h_usd<-:ignored", "field_missing:timestamp<-:file_time_used");
     }
 }

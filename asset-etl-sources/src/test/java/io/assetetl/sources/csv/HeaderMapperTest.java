@@ -199,6 +199,20 @@ class HeaderMapperTest {
     }
 
     @Test
+    void neverMapsAnAmountToATimeOrANameNorATimeToAnAmount() {
+        assertThat(mapper.map(List.of("symbol", "price_latest")).header(Field.PRICE)).isEqualTo("price_latest");
+        assertThat(mapper.map(List.of("symbol", "price_usd", "price_latest")).header(Field.TIMESTAMP)).isNull();
+        assertThat(mapper.map(List.of("symbol", "price", "last_close")).header(Field.TIMESTAMP)).isNull();
+        ColumnMapping candles = mapper.map(List.of("symbol", "close_time", "price"));
+        assertThat(candles.header(Field.PRICE)).isEqualTo("price");
+        assertThat(HeaderMapper.score(Field.PRICE, "close_time")).isZero();
+        assertThat(HeaderMapper.score(Field.TIMESTAMP, "price_latest")).isZero();
+        assertThat(HeaderMapper.score(Field.NAME, "coin_price")).isZero();
+        assertThat(HeaderMapper.veto(Field.TIMESTAMP, "last_close")).contains("'close' names an amount");
+        assertThat(HeaderMapper.veto(Field.PRICE, "close_time")).contains("'time' names a time, not an amount");
+    }
+
+    @Test
     void readsMmInADateFormatAsTheMonthNotAsMillions() {
         assertThat(mapper.map(List.of("symbol", "price", "Date (DD/MM/YYYY)")).header(Field.TIMESTAMP))
                 .isEqualTo("Date (DD/MM/YYYY)");

@@ -178,7 +178,9 @@ class WeirdCsvSourceIT {
                 .extracting(ILoggingEvent::getFormattedMessage).containsExactly(
                         "source csv_weird: repeated.csv has another price_usd column, 'price_2', besides 'price',"
                                 + " which is read; it is kept in the raw payload and otherwise ignored"
-                                + " (header_duplicate)");
+                                + " (header_duplicate)",
+                        "source csv_weird: repeated.csv has no timestamp column; its rows are dated with the time"
+                                + " the file was last modified (file_time_used)");
     }
 
     @Test
