@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * One sequential pass over a file taken before parsing it: its size, the SHA-256 of its content and of a prefix
@@ -123,6 +124,26 @@ final class FileScan {
     /** The byte right after the prefix, or -1 when the prefix reaches the end of the file. */
     int byteAfterPrefix() {
         return byteAtPrefixEnd;
+    }
+
+    /**
+     * The encoding a UTF-16 or UTF-32 byte-order mark at the start of the file names ({@code UTF-16LE} for
+     * {@code FF FE}, as spreadsheets export "Unicode text"), if there is one.
+     */
+    Optional<String> wideUnicodeBom() {
+        int b0 = head.length > 0 ? head[0] & 0xFF : -1;
+        int b1 = head.length > 1 ? head[1] & 0xFF : -1;
+        boolean zeros = head.length > 3 && head[2] == 0 && head[3] == 0;
+        if (b0 == 0xFF && b1 == 0xFE) {
+            return Optional.of(zeros ? "UTF-32LE" : "UTF-16LE");
+        }
+        if (b0 == 0xFE && b1 == 0xFF) {
+            return Optional.of("UTF-16BE");
+        }
+        if (b0 == 0 && b1 == 0 && head.length > 3 && (head[2] & 0xFF) == 0xFE && (head[3] & 0xFF) == 0xFF) {
+            return Optional.of("UTF-32BE");
+        }
+        return Optional.empty();
     }
 
     boolean hasUtf8Bom() {

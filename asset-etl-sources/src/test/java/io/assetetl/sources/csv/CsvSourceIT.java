@@ -394,6 +394,24 @@ class CsvSourceIT {
     }
 
     @Test
+    void aUtf16FileFailsTheRunSayingSoRatherThanNamingGarbledHeaders() throws Exception {
+        Files.write(file, (HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\n").getBytes(StandardCharsets.UTF_16LE));
+        byte[] text = Files.readAllBytes(file);
+        byte[] withMark = new byte[text.length + 2];
+        withMark[0] = (byte) 0xFF;
+        withMark[1] = (byte) 0xFE;
+        System.arraycopy(text, 0, withMark, 2, text.length);
+        Files.write(file, withMark);
+
+        RunResult result = run();
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("assets.csv is UTF-16LE text (its byte-order mark says so), which this"
+                + " source does not read; save it as UTF-8");
+        assertThat(db.count("raw_csv_assets")).isZero();
+    }
+
+    @Test
     void aMissingFileFailsTheRun() {
         RunResult result = run();
 
