@@ -49,19 +49,23 @@ public record RunComparison(RunRecord current, RunRecord previous, List<String> 
             RunStatus.ABANDONED);
 
     /**
-     * Pairs each finished run with the finished run before it.
+     * Pairs each finished run with the finished run of the same kind before it: an ingest with the ingest before
+     * it, a reprocess with the reprocess before it (a reprocess replays every stored record, so its counts say
+     * nothing about the feed's).
      *
      * @param newestFirst one source's runs, newest first (as {@code AssetEtl.runs} returns them); runs still in
      *                    progress are skipped
-     * @return newest pair first; one fewer than the finished runs given
+     * @return newest pair first; for each kind, one fewer than the finished runs of that kind given
      */
     public static List<RunComparison> consecutive(List<RunRecord> newestFirst) {
         List<RunRecord> finished = newestFirst.stream().filter(r -> FINISHED.contains(r.status())).toList();
         List<RunComparison> pairs = new ArrayList<>();
-        for (int i = 0; i + 1 < finished.size(); i++) {
+        for (int i = 0; i < finished.size(); i++) {
             RunRecord current = finished.get(i);
-            RunRecord previous = finished.get(i + 1);
-            pairs.add(new RunComparison(current, previous, anomalies(current, previous)));
+            finished.subList(i + 1, finished.size()).stream().filter(r -> r.kind().equals(current.kind()))
+                    .findFirst()
+                    .ifPresent(previous -> pairs.add(new RunComparison(current, previous, anomalies(current,
+                            previous))));
         }
         return pairs;
     }

@@ -22,18 +22,22 @@ public final class RunQueries {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
     }
 
-    /** Per source that has run at least once, sorted by source. */
+    /**
+     * Per source that has run at least once, sorted by source. The last run, and the last success and failure, are
+     * those of the source's ingest runs: a reprocess reads no file and calls no API, so it says nothing about whether
+     * the source's feed works (only a source that was never ingested shows its last reprocess as its last run).
+     */
     public List<SourceActivity> activity() {
         return jdbi.withHandle(h -> h.createQuery("""
                 WITH totals AS (
                     SELECT source, count(*) AS runs, sum(records_processed) AS total_processed,
-                           max(finished_at) FILTER (WHERE status = 'succeeded') AS last_success_at,
+                           max(finished_at) FILTER (WHERE kind = 'ingest' AND status = 'succeeded') AS last_success_at,
                            max(coalesce(finished_at, started_at))
-                               FILTER (WHERE status IN ('failed', 'abandoned')) AS last_failure_at
+                               FILTER (WHERE kind = 'ingest' AND status IN ('failed', 'abandoned')) AS last_failure_at
                     FROM etl_runs GROUP BY source),
                 latest AS (
                     SELECT DISTINCT ON (source) *
-                    FROM etl_runs ORDER BY source, started_at DESC, run_id)
+                    FROM etl_runs ORDER BY source, kind = 'ingest' DESC, started_at DESC, run_id)
                 SELECT t.runs, t.total_processed, t.last_success_at, t.last_failure_at, l.metadata::text AS metadata,
                        l.run_id, l.source, l.kind, l.status, l.started_at, l.finished_at, l.duration_ms,
                        l.records_processed, l.records_loaded, l.records_unchanged, l.records_rejected, l.chunks,

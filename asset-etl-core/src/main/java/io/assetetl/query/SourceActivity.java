@@ -9,12 +9,12 @@ import java.util.Optional;
 /**
  * What one source's runs have done so far.
  *
- * @param runs                  how many runs the ledger holds
+ * @param runs                  how many runs the ledger holds, reprocess runs included
  * @param totalProcessed        records processed by all of them
- * @param lastRun               the most recently started run
+ * @param lastRun               the most recently started ingest run (a reprocess one only if there is none)
  * @param lastRunMetadata       that run's {@code metadata} (JSON object text)
- * @param lastSuccessAt         when the latest successful run finished, or {@code null}
- * @param lastFailureAt         when the latest failed or abandoned run ended, or {@code null}
+ * @param lastSuccessAt         when the latest successful ingest run finished, or {@code null}
+ * @param lastFailureAt         when the latest failed or abandoned ingest run ended, or {@code null}
  */
 public record SourceActivity(String source, long runs, long totalProcessed, RunRecord lastRun, String lastRunMetadata,
         Instant lastSuccessAt, Instant lastFailureAt) {

@@ -14,10 +14,28 @@ class RunComparisonTest {
     private static final Instant T0 = Instant.parse("2025-01-15T12:00:00Z");
 
     private static RunRecord run(int minute, RunStatus status, long processed, Long durationMs) {
+        return run(minute, "ingest", status, processed, durationMs);
+    }
+
+    private static RunRecord run(int minute, String kind, RunStatus status, long processed, Long durationMs) {
         Instant started = T0.plusSeconds(60L * minute);
-        return new RunRecord(UUID.nameUUIDFromBytes(("run" + minute).getBytes()), "csv", "ingest", status, started,
+        return new RunRecord(UUID.nameUUIDFromBytes(("run" + minute).getBytes()), "csv", kind, status, started,
                 status == RunStatus.RUNNING ? null : started.plusMillis(durationMs), durationMs, processed,
                 processed, 0, 0, 1, status == RunStatus.FAILED ? "boom" : null, null);
+    }
+
+    @Test
+    void eachRunIsComparedWithTheRunOfItsOwnKindBeforeIt() {
+        RunRecord reprocessed = run(3, "reprocess", RunStatus.SUCCEEDED, 5000, 9000L);
+        RunRecord ingested = run(2, RunStatus.SUCCEEDED, 100, 1000L);
+        RunRecord first = run(1, RunStatus.SUCCEEDED, 120, 900L);
+
+        List<RunComparison> pairs = RunComparison.consecutive(List.of(run(4, RunStatus.SUCCEEDED, 110, 950L),
+                reprocessed, ingested, first));
+
+        assertThat(pairs).extracting(p -> p.previous().runId())
+                .containsExactly(ingested.runId(), first.runId());
+        assertThat(pairs).allSatisfy(p -> assertThat(p.anomalies()).isEmpty());
     }
 
     @Test
