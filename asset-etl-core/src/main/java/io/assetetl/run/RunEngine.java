@@ -116,6 +116,7 @@ public final class RunEngine {
             RawReplay.refreshStatistics(claim.handle);
             Totals totals = claim.totals;
             claim.handle.useTransaction(h -> {
+                writer.rememberOwners(h, claim.source);
                 replay.clearCanonical(h);
                 for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
                     List<Interpretation> records = page.stream().map(source::interpret).toList();

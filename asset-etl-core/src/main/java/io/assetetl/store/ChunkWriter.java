@@ -76,6 +76,13 @@ public final class ChunkWriter {
                 owner_key        text
             ) ON COMMIT DELETE ROWS""";
 
+    /** Each symbol's owner before a reprocess deleted the latest values ({@link #rememberOwners}). */
+    private static final String PRIOR_OWNERS_DDL = """
+            CREATE TEMP TABLE IF NOT EXISTS etl_prior_owners (
+                canonical_symbol text PRIMARY KEY,
+                source_key       text NOT NULL
+            ) ON COMMIT DELETE ROWS""";
+
     private static final String COPY_STAGE = "COPY etl_stage (ord, kind, source_key, source_symbol, canonical_symbol,"
             + " name, price, mcap, vol, observed_at, pinned_key, raw_type, raw_key, raw_line, raw_index, fetched_at,"
             + " payload, position, reason, detail) FROM STDIN";
@@ -126,6 +133,21 @@ public final class ChunkWriter {
     /** Creates the session's staging table; call once per connection before {@link #write}. */
     public void prepare(Handle handle) {
         handle.execute(STAGE_DDL);
+        handle.execute(PRIOR_OWNERS_DDL);
+    }
+
+    /**
+     * Remembers, for this transaction, which id of the source owns each canonical symbol, before {@code reprocess}
+     * deletes the source's latest values and replays its raw records: the replay then gives each symbol to the same
+     * id (unless a pin says otherwise), as an ingest would, rather than to the first id of the raw records, which
+     * is not the owner when a pin gave the symbol to another id and is no longer configured.
+     */
+    public void rememberOwners(Handle handle, String source) {
+        handle.createUpdate("""
+                INSERT INTO etl_prior_owners (canonical_symbol, source_key)
+                SELECT a.canonical_symbol, x.source_key FROM asset_sources x JOIN assets a ON a.id = x.asset_id
+                WHERE x.source = :source
+                ON CONFLICT (canonical_symbol) DO NOTHING""").bind("source", source).execute();
     }
 
     /**
@@ -631,8 +653,9 @@ public final class ChunkWriter {
     }
 
     /**
-     * The owner of a canonical symbol within a source is its pinned id, else the id already stored, else the first
-     * id of this chunk; every other id of that symbol becomes an {@code identity_conflict} reject.
+     * The owner of a canonical symbol within a source is its pinned id, else the id already stored, else the id
+     * that owned it before a reprocess ({@link #rememberOwners}), else the first id of this chunk; every other id of
+     * that symbol becomes an {@code identity_conflict} reject.
      */
     private static void resolveOwners(Handle handle, String source) {
         handle.createUpdate("""
@@ -641,6 +664,8 @@ public final class ChunkWriter {
                            coalesce(max(s.pinned_key),
                                     (SELECT x.source_key FROM asset_sources x JOIN assets a ON a.id = x.asset_id
                                      WHERE x.source = :source AND a.canonical_symbol = s.canonical_symbol),
+                                    (SELECT p.source_key FROM etl_prior_owners p
+                                     WHERE p.canonical_symbol = s.canonical_symbol),
                                     (array_agg(s.source_key ORDER BY s.ord))[1]) AS owner_key
                     FROM etl_stage s WHERE s.kind = 'o' GROUP BY s.canonical_symbol)
                 UPDATE etl_stage s SET owner_key = o.owner_key FROM owners o

@@ -54,6 +54,24 @@ class IdentityResolutionIT {
     }
 
     @Test
+    void reprocessKeepsTheOwnerAPinGaveWhenThePinIsNoLongerConfigured() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("foo", List.of(
+                "foo,foo-alpha,10,1700000000",
+                "foo,foo-beta,20,1700000000"));
+        run(db, "foo", 10, Map.of("foo", "foo-beta"));
+
+        RunResult reprocessed = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("api", "list", SourceConfig.of(Map.of("dataset", "foo"))))
+                .build().reprocess("api");
+
+        assertThat(reprocessed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(owners(db)).containsExactly(Map.entry("FOO", "foo-beta"));
+        assertThat(conflicts(db)).containsExactly("foo,foo-alpha,10,1700000000", "foo,foo-alpha,10,1700000000");
+    }
+
+    @Test
     void withoutAPinTheFirstIdKeepsTheSymbolAcrossRunsWithoutFlipFlopping() {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("pepe-1", List.of(
