@@ -8,8 +8,9 @@ import org.jdbi.v3.core.Handle;
  * Reads a source's stored raw records back page by page, from each raw table in turn: what {@code reprocess}
  * replays. File lines come file by file in the order the source last read each file ({@code raw_csv_files.last_read}:
  * a file read again after another wrote its values last), each file's lines in line order; API items and keyed
- * records in the order they were first stored. A page holds at most a given number of records and, but for its first record, a given number of bytes of
- * payload, so that wide records make more pages rather than a larger heap. Not thread-safe; one instance per replay.
+ * records in the order they were first stored. A page holds at most a given number of records and, but for its
+ * first record, a given number of bytes of payload, so that wide records make more pages rather than a larger heap.
+ * Not thread-safe; one instance per replay.
  */
 public final class RawReplay {
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * The clean {@code csv} format: UTF-8 (a byte-order mark is skipped; a file that is not valid UTF-8 is read as
  * Windows-1252, with a warning, rather than failing the run), comma-delimited, headers {@code symbol},
  * {@code name}, {@code price_usd} (or {@code price}), {@code market_cap_usd}, {@code volume_24h_usd},
- * {@code timestamp} in any order and case; other columns are kept in the raw payload and otherwise ignored. A
+ * {@code timestamp} in any order and case; other columns are kept in the raw payload and recorded as drift. A
  * field written in more than one column ({@code price_usd} twice, or {@code price_usd} and {@code price}) is read
  * from one of them; each other is a {@value ColumnMapping#HEADER_DUPLICATE} drift event, kept in the raw payload.
  */

@@ -88,8 +88,8 @@ final class HeaderMapper {
         a.put(Field.NAME, List.of("name", "coin_name", "asset_name", "token_name", "crypto_name", "currency_name",
                 "full_name", "coin", "asset", "cryptocurrency", "currency", "nom", "nombre"));
         a.put(Field.PRICE, List.of("price_usd", "price", "usd_price", "price_in_usd", "current_price", "last_price",
-                "price_usd_latest", "close", "close_price", "value", "rate", "usd", "usd_rate", "quote_usd",
-                "price_dollars", "prix", "prix_usd", "precio", "precio_usd"));
+                "price_usd_latest", "price_latest", "spot_price", "close", "close_price", "value", "rate", "usd",
+                "usd_rate", "quote_usd", "price_dollars", "prix", "prix_usd", "precio", "precio_usd"));
         a.put(Field.MARKET_CAP, List.of("market_cap_usd", "market_cap", "marketcap", "mkt_cap", "mktcap",
                 "market_capitalization", "market_capitalisation", "cap", "mcap", "usd_market_cap", "mkt_cap_usd",
                 "market_value"));
@@ -269,7 +269,6 @@ final class HeaderMapper {
         return Optional.empty();
     }
 
-    /** The error of a mapping without a required field, with the best guess of each among {@code mappable}. */
     /** Why a header's words name another kind of value than {@code field}'s (an amount, a time), if they do. */
     private static Optional<String> otherKind(Field field, List<String> words) {
         Optional<String> time = words.stream().filter(TIME_WORDS::contains).findFirst();
@@ -284,6 +283,7 @@ final class HeaderMapper {
                 .map(word -> "'" + word + "' names an amount");
     }
 
+    /** The error of a mapping without a required field, with the best guess of each among {@code mappable}. */
     private String missingRequired(Map<Field, String> mapped, List<String> headers, List<String> mappable) {
         List<String> missing = new ArrayList<>();
         if (!mapped.containsKey(Field.SYMBOL) && !mapped.containsKey(Field.NAME)) {

@@ -184,7 +184,7 @@ class HeaderMapperTest {
     @Test
     void stillMapsLatestPricesAndDailyVolumes() {
         for (String price : List.of("close", "close_price", "Close Price", "last_price", "current_price",
-                "latest_price", "Last Price (USD)")) {
+                "latest_price", "Last Price (USD)", "price_latest", "Spot Price")) {
             assertThat(mapper.map(List.of("symbol", price)).header(Field.PRICE)).as(price).isEqualTo(price);
         }
         for (String volume : List.of("volume_24h", "24h Vol", "Volume (24 h)", "Volume 24 Hours", "vol_1d",
