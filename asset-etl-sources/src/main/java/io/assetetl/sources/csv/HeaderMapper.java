@@ -28,9 +28,10 @@ import org.apache.commons.text.similarity.JaroWinklerSimilarity;
  *
  * <p>Some headers are vetoed whatever their similarity: those naming other data ({@code price_change_24h}), those
  * naming a currency other than the US dollar ({@code price_eur}, {@code Price (BTC)}, {@code Price (€)}; see
- * {@link HeaderWords#otherCurrency}), and those measuring something other than a field's latest value in dollars
- * over 24 hours ({@code price_in_cents}, {@code market_dominance}, {@code price_1h_ago}, {@code max_price},
- * {@code volume_7d}; see {@link HeaderWords#otherMeasure}). Such a column is no symbol, name or timestamp either
+ * {@link HeaderWords#otherCurrency}), and, for the amounts, those measuring something other than their latest value
+ * in dollars over 24 hours ({@code price_in_cents}, {@code market_dominance}, {@code price_1h_ago},
+ * {@code max_price}, {@code volume_7d}; see {@link HeaderWords#otherMeasure}: {@code time_open} or
+ * {@code Date (Hourly)} is still a timestamp). Such a column is no symbol, name or timestamp either
  * ({@code price_btc} is 0.90 similar to {@code price_date}): it is mapped to nothing and stays in the raw payload.
  * Vetoes apply to fuzzy matching; no known alias has a vetoed word ({@code close} and {@code last_price} are the
  * latest price), so the one veto an alias can meet is a currency that normalisation drops ({@code Price (€)} reads
@@ -251,7 +252,7 @@ final class HeaderMapper {
         if (currency.isPresent()) {
             return Optional.of("in " + currency.get() + ", not USD");
         }
-        Optional<String> otherMeasure = HeaderWords.otherMeasure(header);
+        Optional<String> otherMeasure = isAmount(field) ? HeaderWords.otherMeasure(header) : Optional.empty();
         if (otherMeasure.isPresent()) {
             return otherMeasure;
         }
@@ -272,8 +273,7 @@ final class HeaderMapper {
     /** Why a header's words name another kind of value than {@code field}'s (an amount, a time), if they do. */
     private static Optional<String> otherKind(Field field, List<String> words) {
         Optional<String> time = words.stream().filter(TIME_WORDS::contains).findFirst();
-        boolean amount = field == Field.PRICE || field == Field.MARKET_CAP || field == Field.VOLUME_24H;
-        if (amount) {
+        if (isAmount(field)) {
             return time.map(word -> "'" + word + "' names a time, not an amount");
         }
         if (field == Field.TIMESTAMP && time.isPresent()) {
@@ -281,6 +281,11 @@ final class HeaderMapper {
         }
         return words.stream().filter(AMOUNT_WORDS::contains).findFirst()
                 .map(word -> "'" + word + "' names an amount");
+    }
+
+    /** Whether {@code field} holds an amount in dollars, which a scale, a share, a past value or a window change. */
+    private static boolean isAmount(Field field) {
+        return field == Field.PRICE || field == Field.MARKET_CAP || field == Field.VOLUME_24H;
     }
 
     /** The error of a mapping without a required field, with the best guess of each among {@code mappable}. */

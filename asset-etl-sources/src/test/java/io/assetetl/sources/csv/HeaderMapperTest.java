@@ -155,10 +155,11 @@ class HeaderMapperTest {
                 "max_price", "Price (USD, k)", "Market Cap ($B)", "Volume (M)", "market_cap_mn", "volume_usd_mm",
                 "marketCapBn", "price_cent", "market_share", "avg_price", "ask_price", "bid", "yesterday_close",
                 "volume_30d", "volume 7 days", "volumeWeekly", "price_1y", "mean_price", "price_weight")) {
-            for (Field field : Field.values()) {
+            for (Field field : List.of(Field.PRICE, Field.MARKET_CAP, Field.VOLUME_24H)) {
                 assertThat(HeaderMapper.score(field, header)).as("%s as %s", header, field).isZero();
             }
         }
+        // nor as anything else: these are amounts, and a timestamp, symbol or name is not one
         ColumnMapping m = mapper.map(List.of("symbol", "price", "price_in_cents", "volume_7d", "market_dominance",
                 "price_1h_ago", "market_cap_usd_billions"));
 
@@ -210,6 +211,14 @@ class HeaderMapperTest {
         assertThat(HeaderMapper.score(Field.NAME, "coin_price")).isZero();
         assertThat(HeaderMapper.veto(Field.TIMESTAMP, "last_close")).contains("'close' names an amount");
         assertThat(HeaderMapper.veto(Field.PRICE, "close_time")).contains("'time' names a time, not an amount");
+    }
+
+    @Test
+    void aTimestampNamedAfterItsWindowOrTheCandlesOpenIsStillATimestamp() {
+        for (String time : List.of("datetime_hour", "date (1h)", "time_1h", "timestamp_hourly", "time_open",
+                "Date (Hourly)")) {
+            assertThat(mapper.map(List.of("symbol", "price", time)).header(Field.TIMESTAMP)).as(time).isEqualTo(time);
+        }
     }
 
     @Test
