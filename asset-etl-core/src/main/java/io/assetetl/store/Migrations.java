@@ -102,8 +102,9 @@ public final class Migrations {
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             Liquibase liquibase = new Liquibase(CHANGELOG,
                     new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()), database);
-            // Reading what is pending takes no lock, so an up-to-date schema is never blocked by a lock row that a
-            // killed process left behind; real changes are serialised by Liquibase's DATABASECHANGELOGLOCK.
+            // Reading what is pending takes no lock, so an up-to-date schema costs no lock at all; real changes are
+            // serialised by Liquibase's change log lock, a session-level advisory lock here (SessionLockService),
+            // which a killed process does not leave behind.
             if (!liquibase.listUnrunChangeSets(new Contexts(), new LabelExpression()).isEmpty()) {
                 liquibase.update(new Contexts(), new LabelExpression());
             }

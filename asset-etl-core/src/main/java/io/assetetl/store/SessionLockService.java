@@ -26,9 +26,11 @@ import liquibase.lockservice.StandardLockService;
  *
  * <p>Found by Liquibase's service loader for every use of Liquibase in the process, so {@link Migrations} (the
  * library, {@code ingest}, {@code server}) and the service's {@code db} commands take the same lock. The table is
- * still created, for tools that expect it, but its flag is neither set nor read. {@code db locks} lists the sessions
- * holding the lock, and {@code db locks -r} ends them (their current change set is rolled back, as PostgreSQL runs
- * DDL in transactions).
+ * still created, for tools that expect it, but its flag is neither set nor read: a process of an earlier version,
+ * or a plain {@code liquibase update}, which take the flag, do not exclude a process that takes this lock, so stop
+ * them before an upgrade that brings new change sets. {@code db locks} lists the sessions holding the lock, and
+ * {@code db locks -r} ends them (their current change set is rolled back, as PostgreSQL runs DDL in
+ * transactions).
  */
 public class SessionLockService extends StandardLockService {
 
@@ -138,18 +140,32 @@ public class SessionLockService extends StandardLockService {
         return locks.toArray(DatabaseChangeLogLock[]::new);
     }
 
-    /** Ends the sessions that hold the lock, other than this one, and releases this one's hold. */
+    /**
+     * Ends the sessions that hold the lock, other than this one, and releases this one's hold; fails naming the
+     * sessions PostgreSQL would not end (another role's, without the privilege to signal it).
+     */
     @Override
     public void forceReleaseLock() throws LockException {
-        try (PreparedStatement statement = connection().prepareStatement(
-                "SELECT pg_terminate_backend(pid) FROM (" + HOLDERS + ") AS h WHERE pid <> pg_backend_pid()")) {
+        List<String> survivors = new ArrayList<>();
+        try (PreparedStatement statement = connection().prepareStatement("SELECT holder,"
+                + " pg_terminate_backend(pid) AS ended FROM (" + HOLDERS + ") AS h WHERE pid <> pg_backend_pid()")) {
             statement.setString(1, LOCK_NAME);
-            statement.execute();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    if (!rs.getBoolean("ended")) {
+                        survivors.add(rs.getString("holder"));
+                    }
+                }
+            }
             database.commit();
         } catch (SQLException | DatabaseException e) {
             throw new LockException("cannot end the change log lock's holders: " + e.getMessage(), e);
         }
         releaseLock();
+        if (!survivors.isEmpty()) {
+            throw new LockException("could not end " + String.join(", ", survivors)
+                    + ", which still holds the change log lock");
+        }
     }
 
     @Override
