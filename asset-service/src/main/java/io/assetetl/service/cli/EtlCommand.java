@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
 import liquibase.exception.LiquibaseException;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * logs included, goes to stderr, so that scripts can read stdout as it is.
  */
 abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtlCommand.class);
 
     /** Connections a command opens at start: each costs the server a process and the command its start-up time. */
     private static final int COMMAND_CONNECTIONS = 2;
@@ -87,7 +90,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             AssetServiceConfiguration configuration) throws Exception {
         long started = System.nanoTime();
         jsonLog = configuration.getLogFormat().equals("json");
-        traceExpectedFailures = LoggerFactory.getLogger(EtlCommand.class).isDebugEnabled();
+        traceExpectedFailures = LOG.isDebugEnabled();
         HeaderLoggingGuard.install();
         String source = namespace.getString("source");
         List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
@@ -135,18 +138,29 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
         database.setInitialSize(Math.min(database.getInitialSize(), COMMAND_CONNECTIONS));
         database.setMinSize(Math.min(database.getMinSize(), COMMAND_CONNECTIONS));
         ManagedDataSource dataSource = null;
+        RunResult result = null;
         try {
             dataSource = database.build(bootstrap.getMetricRegistry(), "asset-etl");
             try (AssetEtl etl = configuration.buildEtl(dataSource, EtlMetrics.NOOP, environment)) {
                 SourceDefinition definition = etl.source(source).orElseThrow();
-                return execute(etl, definition, namespace,
-                        new ProgressPrinter(System.err, configuration.getLogFormat().equals("json")));
+                result = execute(etl, definition, namespace, new ProgressPrinter(System.err, jsonLog));
             }
+        } catch (RuntimeException e) {
+            if (result == null) {
+                throw e;
+            }
+            // the run is over and recorded: a failure to close after it does not change its outcome
+            LOG.warn("run {} ended, but closing the library after it failed: {}", result.runId(), e.getMessage());
         } finally {
             if (dataSource != null) {
-                dataSource.stop();
+                try {
+                    dataSource.stop();
+                } catch (Exception e) {
+                    LOG.warn("cannot close the command's connection pool: {}", e.getMessage());
+                }
             }
         }
+        return result;
     }
 
     /**
