@@ -54,10 +54,11 @@ final class HeaderMapper {
 
     /**
      * Headers containing one of these words are other data that only look similar ({@code price_change_24h}, and
-     * in camel case {@code priceChange24h}).
+     * in camel case {@code priceChange24h}; {@code date_added}, the day a coin was listed, is no observation time).
      */
     private static final Set<String> NEVER_FUZZY = Set.of("change", "pct", "percent", "percentage", "rank", "supply",
-            "high", "low", "ath", "atl", "id", "url", "description", "category", "tags", "diluted", "roi");
+            "high", "low", "ath", "atl", "id", "url", "description", "category", "tags", "diluted", "roi", "added",
+            "listed", "listing", "launch", "launched", "genesis");
 
     /**
      * Words that name an amount. A header with one is no symbol, name or timestamp, however similar to their names it
@@ -90,16 +91,18 @@ final class HeaderMapper {
                 "full_name", "coin", "asset", "cryptocurrency", "currency", "nom", "nombre"));
         a.put(Field.PRICE, List.of("price_usd", "price", "usd_price", "price_in_usd", "current_price", "last_price",
                 "price_usd_latest", "price_latest", "spot_price", "close", "close_price", "value", "rate", "usd",
-                "usd_rate", "quote_usd", "price_dollars", "prix", "prix_usd", "precio", "precio_usd"));
+                "usd_rate", "quote_usd", "price_dollars", "prix", "prix_usd", "precio", "precio_usd", "last",
+                "last_trade_price", "quote_usd_price"));
         a.put(Field.MARKET_CAP, List.of("market_cap_usd", "market_cap", "marketcap", "mkt_cap", "mktcap",
                 "market_capitalization", "market_capitalisation", "cap", "mcap", "usd_market_cap", "mkt_cap_usd",
-                "market_value"));
+                "market_value", "quote_usd_market_cap"));
         a.put(Field.VOLUME_24H, List.of("volume_24h_usd", "volume_24h", "24h_volume", "24h_vol", "vol_24h",
                 "volume_24h_usd_", "volume", "vol", "total_volume", "usd_24h_vol", "volume_usd", "trading_volume",
-                "daily_volume"));
+                "daily_volume", "quote_usd_volume_24h"));
         a.put(Field.TIMESTAMP, List.of("timestamp", "date", "time", "datetime", "date_time", "last_updated",
                 "last_updated_at", "updated_at", "updated", "last_update", "source_updated_at", "as_of", "asof",
-                "observed_at", "last_seen", "ts", "snapshot_date", "price_date", "fecha", "horodatage"));
+                "observed_at", "last_seen", "ts", "snapshot_date", "price_date", "fecha", "horodatage", "close_time",
+                "open_time", "quote_usd_last_updated"));
         return a;
     }
 

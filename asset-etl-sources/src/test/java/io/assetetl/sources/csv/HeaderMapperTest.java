@@ -222,6 +222,29 @@ class HeaderMapperTest {
     }
 
     @Test
+    void mapsCandleFilesByTheirCloseTimeAndFlattenedApiExportsByTheirUsdQuote() {
+        ColumnMapping klines = mapper.map(List.of("symbol", "open_time", "open", "high", "low", "close", "volume",
+                "close_time", "quote_volume", "count"));
+        assertThat(klines.header(Field.TIMESTAMP)).isEqualTo("close_time");
+        assertThat(klines.header(Field.PRICE)).isEqualTo("close");
+        assertThat(mapper.map(List.of("symbol", "Open time", "Close")).header(Field.TIMESTAMP)).isEqualTo("Open time");
+
+        ColumnMapping cmc = mapper.map(List.of("symbol", "name", "quote.USD.price", "quote.USD.volume_24h",
+                "quote.USD.market_cap", "quote.USD.last_updated"));
+        assertThat(cmc.headers()).containsEntry(Field.PRICE, "quote.USD.price")
+                .containsEntry(Field.VOLUME_24H, "quote.USD.volume_24h")
+                .containsEntry(Field.MARKET_CAP, "quote.USD.market_cap")
+                .containsEntry(Field.TIMESTAMP, "quote.USD.last_updated");
+
+        assertThat(mapper.map(List.of("symbol", "Last")).header(Field.PRICE)).isEqualTo("Last");
+    }
+
+    @Test
+    void theDayACoinWasListedIsNoObservationTime() {
+        assertThat(mapper.map(List.of("symbol", "price", "date_added")).header(Field.TIMESTAMP)).isNull();
+    }
+
+    @Test
     void readsMmInADateFormatAsTheMonthNotAsMillions() {
         assertThat(mapper.map(List.of("symbol", "price", "Date (DD/MM/YYYY)")).header(Field.TIMESTAMP))
                 .isEqualTo("Date (DD/MM/YYYY)");
