@@ -24,7 +24,22 @@ final class ValueCleaner {
     private static final int[] SUFFIX_POWERS = {12, 9, 6, 3, 12, 9, 6, 6, 12, 9, 6, 3};
 
     private static final Pattern SYMBOL_IN_NAME = Pattern.compile("^(.*?\\S)\\s*\\(\\s*([A-Z0-9][A-Z0-9.\\-]{0,14})\\s*\\)$");
+    /** An upper-case ticker written alone ({@code BTC}, {@code C027}, {@code BRK.B}), as a name cell can be. */
+    private static final Pattern BARE_TICKER = Pattern.compile("[A-Z0-9][A-Z0-9.\\-]{0,14}");
+
     private ValueCleaner() {
+    }
+
+    /**
+     * Whether a name cell is an upper-case ticker alone ({@code BTC} in a column headed {@code asset} or
+     * {@code coin}), which a file without a symbol column gives as the asset's symbol; {@code Bitcoin} is a name.
+     */
+    static boolean isBareTicker(String cell) {
+        if (isAbsent(cell)) {
+            return false;
+        }
+        String s = cell.strip();
+        return BARE_TICKER.matcher(s).matches() && hasLetter(s);
     }
 
     /** Whether a cell holds nothing: null, blank, or a null marker such as {@code N/A}, {@code -} or {@code null}. */

@@ -43,10 +43,15 @@ final class WeirdRowInterpreter extends RowInterpreter {
         Cleaned<String> symbol = ValueCleaner.symbol(row.symbol());
         if (symbol.isAbsent() && name.symbol() != null) {
             symbol = Cleaned.of(name.symbol());
+        } else if (row.symbol() == null && ValueCleaner.isBareTicker(row.name())) {
+            // no symbol column, and the name column holds tickers (a column headed asset or coin)
+            symbol = Cleaned.of(row.name().strip());
+            name = new ValueCleaner.NameAndSymbol(null, symbol.value());
         }
         if (symbol.isAbsent()) {
             return Rejection.of(RejectReason.MISSING_SYMBOL, row.symbol() == null && row.name() != null
-                    ? "no symbol column and the name has no ticker in parentheses" : "symbol is empty", raw);
+                    ? "no symbol column, and the name is no ticker nor has one in parentheses" : "symbol is empty",
+                    raw);
         }
         if (symbol.hasProblem()) {
             return Rejection.of(INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);

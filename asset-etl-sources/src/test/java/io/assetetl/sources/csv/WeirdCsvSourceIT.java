@@ -184,6 +184,24 @@ class WeirdCsvSourceIT {
     }
 
     @Test
+    void aNameColumnOfBareTickersGivesTheSymbolsWhenThereIsNoSymbolColumn() throws Exception {
+        Path file = dir.resolve("assets-by-ticker.csv");
+        Files.writeString(file, "asset,price_usd,ts\nC027,2001.01,2025-01-02T01:00:00Z\nBitcoin,96000,"
+                + "2025-01-02T01:00:00Z\nBitcoin (BTC),96512.40,2025-01-02T01:00:00Z\n");
+
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(quote("C027").price()).isEqualByComparingTo("2001.01");
+        assertThat(quote("BTC").price()).isEqualByComparingTo("96512.40");
+        String reject = db.jdbi().withHandle(h -> h.createQuery("SELECT reason || ': ' || detail FROM etl_rejects")
+                .mapTo(String.class).one());
+        assertThat(reject).isEqualTo("missing_symbol: no symbol column, and the name is no ticker nor has one in"
+                + " parentheses");
+    }
+
+    @Test
     void reprocessGivesTheSameCanonicalRowsAndReingestingTheSameFileLoadsNothing() {
         etl.run(RunRequest.of("csv_weird"));
         String before = db.digest("SELECT source_symbol, price_usd, market_cap_usd, volume_24h_usd, observed_at"
