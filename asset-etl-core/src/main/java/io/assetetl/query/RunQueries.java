@@ -23,14 +23,16 @@ public final class RunQueries {
     }
 
     /**
-     * Per source that has run at least once, sorted by source. The last run, and the last success and failure, are
-     * those of the source's ingest runs: a reprocess reads no file and calls no API, so it says nothing about whether
-     * the source's feed works (only a source that was never ingested shows its last reprocess as its last run).
+     * Per source that has run at least once, sorted by source. The counts, the last run, and the last success and
+     * failure are those of the source's ingest runs: a reprocess reads no file and calls no API, so it says nothing
+     * about whether the source's feed works and adds no record fetched (only a source that was never ingested shows
+     * its last reprocess as its last run; {@code /runs} lists reprocess runs).
      */
     public List<SourceActivity> activity() {
         return jdbi.withHandle(h -> h.createQuery("""
                 WITH totals AS (
-                    SELECT source, count(*) AS runs, sum(records_processed) AS total_processed,
+                    SELECT source, count(*) FILTER (WHERE kind = 'ingest') AS runs,
+                           coalesce(sum(records_processed) FILTER (WHERE kind = 'ingest'), 0) AS total_processed,
                            max(finished_at) FILTER (WHERE kind = 'ingest' AND status = 'succeeded') AS last_success_at,
                            max(coalesce(finished_at, started_at))
                                FILTER (WHERE kind = 'ingest' AND status IN ('failed', 'abandoned')) AS last_failure_at

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * What one source's runs have done so far.
  *
- * @param runs                  how many runs the ledger holds, reprocess runs included
+ * @param runs                  how many ingest runs the ledger holds
  * @param totalProcessed        records processed by all of them
  * @param lastRun               the most recently started ingest run (a reprocess one only if there is none)
  * @param lastRunMetadata       that run's {@code metadata} (JSON object text)

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code GET /stats}: what each source's runs have done, by source name, configured sources first. */
+/**
+ * {@code GET /stats}: what each source's ingest runs have done, by source name, configured sources first. Reprocess
+ * runs fetch nothing and are left out; {@code /runs} lists them.
+ */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record StatsResponse(Map<String, SourceStats> sources) {
 
