@@ -3,6 +3,7 @@ package io.assetetl.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetetl.AssetEtl;
 import io.assetetl.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -122,6 +123,19 @@ class IngestCommandIT {
         assertThat(outcome.stdout()).isEmpty();
         assertThat(outcome.stderr()).contains("configuration file not found: " + dir.resolve("absent.yml"))
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void withJsonLogsAMissingConfigurationFileIsReportedAsAJsonLine() throws Exception {
+        Outcome outcome = run(Map.of("LOG_FORMAT", "json"), dir.resolve("absent.yml"), "ingest", "csv");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        List<String> lines = outcome.stderr().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).isNotEmpty();
+        for (String line : lines) {
+            assertThat(new ObjectMapper().readTree(line).get("level")).as(line).isNotNull();
+        }
+        assertThat(outcome.stderr()).contains("configuration file not found");
     }
 
     @Test
@@ -380,6 +394,10 @@ class IngestCommandIT {
     }
 
     private static Outcome run(Path config, String... command) {
+        return run(Map.of(), config, command);
+    }
+
+    private static Outcome run(Map<String, String> environment, Path config, String... command) {
         List<String> args = new ArrayList<>(List.of(command));
         if (config != null) {
             args.add(config.toString());
@@ -389,7 +407,7 @@ class IngestCommandIT {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         AtomicInteger exitCode = new AtomicInteger();
-        AssetServiceApplication application = new AssetServiceApplication(Map.of()) {
+        AssetServiceApplication application = new AssetServiceApplication(environment) {
             @Override
             protected void exit(int code) {
                 exitCode.set(code);

@@ -204,7 +204,8 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             traced.printStackTrace(new PrintWriter(text));
             trace = text.toString();
         }
-        if (jsonLog) {
+        // before the configuration is read (a configuration file that is missing), the environment says
+        if (jsonLog || "json".equals(environment.get("LOG_FORMAT"))) {
             ObjectNode line = JSON.createObjectNode().put("timestamp", System.currentTimeMillis()).put("level", "ERROR")
                     .put("thread", Thread.currentThread().getName()).put("logger", EtlCommand.class.getName())
                     .put("message", reason);
