@@ -63,9 +63,9 @@ final class CsvSource implements Source {
                     checkpoint.get().position(), path.getFileName());
         }
         FileScan scan = FileScan.of(path, last.map(CsvCheckpoint::offset).orElse(-1L));
-        scan.wideUnicodeBom().ifPresent(encoding -> {
-            throw new SourceException(path.getFileName() + " is " + encoding + " text (its byte-order mark says so),"
-                    + " which this source does not read; save it as UTF-8");
+        scan.wideUnicode().ifPresent(encoding -> {
+            throw new SourceException(path.getFileName() + " is " + encoding + ", which this source does not read;"
+                    + " save it as UTF-8");
         });
         FileFormat format = flavor.format(path, scan);
         ResumePlan plan = ResumePlan.decide(last, scan, format);

@@ -127,21 +127,39 @@ final class FileScan {
     }
 
     /**
-     * The encoding a UTF-16 or UTF-32 byte-order mark at the start of the file names ({@code UTF-16LE} for
-     * {@code FF FE}, as spreadsheets export "Unicode text"), if there is one.
+     * The UTF-16 or UTF-32 encoding the file's start shows, with how it shows it, if any: a byte-order mark
+     * ({@code FF FE} is UTF-16LE, as spreadsheets export "Unicode text"), or, without one, UTF-16's zero byte beside
+     * each ASCII character (every second byte of the first kilobyte zero, the others not).
      */
-    Optional<String> wideUnicodeBom() {
+    Optional<String> wideUnicode() {
         int b0 = head.length > 0 ? head[0] & 0xFF : -1;
         int b1 = head.length > 1 ? head[1] & 0xFF : -1;
         boolean zeros = head.length > 3 && head[2] == 0 && head[3] == 0;
         if (b0 == 0xFF && b1 == 0xFE) {
-            return Optional.of(zeros ? "UTF-32LE" : "UTF-16LE");
+            return Optional.of((zeros ? "UTF-32LE" : "UTF-16LE") + " text (its byte-order mark says so)");
         }
         if (b0 == 0xFE && b1 == 0xFF) {
-            return Optional.of("UTF-16BE");
+            return Optional.of("UTF-16BE text (its byte-order mark says so)");
         }
         if (b0 == 0 && b1 == 0 && head.length > 3 && (head[2] & 0xFF) == 0xFE && (head[3] & 0xFF) == 0xFF) {
-            return Optional.of("UTF-32BE");
+            return Optional.of("UTF-32BE text (its byte-order mark says so)");
+        }
+        int length = Math.min(head.length, 1024) & ~1;
+        if (length < 8) {
+            return Optional.empty();
+        }
+        int zeroEven = 0;
+        int zeroOdd = 0;
+        for (int i = 0; i < length; i += 2) {
+            zeroEven += head[i] == 0 ? 1 : 0;
+            zeroOdd += head[i + 1] == 0 ? 1 : 0;
+        }
+        int pairs = length / 2;
+        if (zeroOdd * 10 >= pairs * 9 && zeroEven * 10 < pairs) {
+            return Optional.of("UTF-16LE text without a byte-order mark (every second byte is zero)");
+        }
+        if (zeroEven * 10 >= pairs * 9 && zeroOdd * 10 < pairs) {
+            return Optional.of("UTF-16BE text without a byte-order mark (every second byte is zero)");
         }
         return Optional.empty();
     }

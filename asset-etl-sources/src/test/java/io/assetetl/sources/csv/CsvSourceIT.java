@@ -409,6 +409,12 @@ class CsvSourceIT {
         assertThat(result.error()).isEqualTo("assets.csv is UTF-16LE text (its byte-order mark says so), which this"
                 + " source does not read; save it as UTF-8");
         assertThat(db.count("raw_csv_assets")).isZero();
+
+        Files.write(file, text);
+        RunResult withoutMark = run();
+
+        assertThat(withoutMark.error()).isEqualTo("assets.csv is UTF-16LE text without a byte-order mark (every"
+                + " second byte is zero), which this source does not read; save it as UTF-8");
     }
 
     @Test
