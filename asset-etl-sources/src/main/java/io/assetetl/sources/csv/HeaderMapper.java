@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -160,8 +161,10 @@ final class HeaderMapper {
                 }
             }
         }
+        // a candle file's volume is the candle's, in the base asset or the quote currency: no 24-hour dollar volume
+        boolean candles = isCandleFile(free);
         for (Field field : Field.values()) {
-            if (mapped.containsKey(field)) {
+            if (mapped.containsKey(field) || (candles && field == Field.VOLUME_24H)) {
                 continue;
             }
             for (String alias : ALIASES.get(field)) {
@@ -179,7 +182,7 @@ final class HeaderMapper {
         }
         List<Candidate> candidates = new ArrayList<>();
         for (Field field : Field.values()) {
-            if (!mapped.containsKey(field)) {
+            if (!mapped.containsKey(field) && !(candles && field == Field.VOLUME_24H)) {
                 for (String h : free) {
                     double similarity = score(field, h);
                     if (fuzzyConfidence(similarity) >= threshold) {
@@ -284,6 +287,20 @@ final class HeaderMapper {
         }
         return words.stream().filter(AMOUNT_WORDS::contains).findFirst()
                 .map(word -> "'" + word + "' names an amount");
+    }
+
+    /**
+     * Whether the headers are a candle file's (OHLC: open, high, low and close columns, as exchanges' kline exports
+     * have): its volume column holds the candle's volume, over the candle's interval and in the base asset or the
+     * quote currency, so none of its columns is the 24-hour dollar volume unless it is named exactly so.
+     */
+    private static boolean isCandleFile(Set<String> headers) {
+        Set<String> names = new HashSet<>();
+        for (String h : headers) {
+            names.add(normalize(h));
+        }
+        return names.contains("open") && names.contains("high") && names.contains("low")
+                && (names.contains("close") || names.contains("close_price"));
     }
 
     /** Whether {@code field} holds an amount in dollars, which a scale, a share, a past value or a window change. */

@@ -227,6 +227,10 @@ class HeaderMapperTest {
                 "close_time", "quote_volume", "count"));
         assertThat(klines.header(Field.TIMESTAMP)).isEqualTo("close_time");
         assertThat(klines.header(Field.PRICE)).isEqualTo("close");
+        assertThat(klines.header(Field.VOLUME_24H)).as("a candle's volume is no 24-hour dollar volume").isNull();
+        assertThat(mapper.map(List.of("symbol", "Open", "High", "Low", "Close", "Volume", "Date"))
+                .header(Field.VOLUME_24H)).isNull();
+        assertThat(mapper.map(List.of("symbol", "close", "volume")).header(Field.VOLUME_24H)).isEqualTo("volume");
         assertThat(mapper.map(List.of("symbol", "Open time", "Close")).header(Field.TIMESTAMP)).isEqualTo("Open time");
 
         ColumnMapping cmc = mapper.map(List.of("symbol", "name", "quote.USD.price", "quote.USD.volume_24h",
