@@ -28,7 +28,7 @@ import liquibase.lockservice.StandardLockService;
  * library, {@code ingest}, {@code server}) and the service's {@code db} commands take the same lock. The table is
  * still created, for tools that expect it, but its flag is neither set nor read: a process of an earlier version,
  * or a plain {@code liquibase update}, which take the flag, do not exclude a process that takes this lock, so stop
- * them before an upgrade that brings new change sets. {@code db locks} lists the sessions holding the lock, and
+ * them before an upgrade that brings new change sets. {@code db locks -l} lists the sessions holding the lock, and
  * {@code db locks -r} ends them (their current change set is rolled back, as PostgreSQL runs DDL in
  * transactions).
  */
