@@ -3,15 +3,12 @@ package io.assetetl.sources.coingecko;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.model.DriftEvent;
 import io.assetetl.model.Observation;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
+import io.assetetl.sources.testing.Warnings;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.RetriableSourceException;
 import io.assetetl.spi.SourceConfig;
@@ -30,7 +27,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The adapter against a real local HTTP server serving recorded CoinGecko answers, with scripted faults. */
 class CoinGeckoSourceIT {
@@ -284,20 +280,11 @@ class CoinGeckoSourceIT {
             items.add(MarketItems.MAPPER.writeValueAsString(node));
         }
         server.withItems(items);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(CoinGeckoReader.class);
-        logs.start();
-        logger.addAppender(logs);
-        List<Batch> batches;
-        try {
-            batches = readAll(config("per_page", "100", "pages", "3"));
-        } finally {
-            logger.detachAppender(logs);
-        }
+        Warnings<List<Batch>> logged = Warnings.of(CoinGeckoReader.class,
+                () -> readAll(config("per_page", "100", "pages", "3")));
 
-        assertThat(batches).flatExtracting(Batch::driftEvents).hasSize(5);
-        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN)
-                .extracting(ILoggingEvent::getFormattedMessage).containsExactlyInAnyOrder(
+        assertThat(logged.result()).flatExtracting(Batch::driftEvents).hasSize(5);
+        assertThat(logged.messages()).containsExactlyInAnyOrder(
                         added("price_change_percentage_1h_in_currency"),
                         added("price_change_percentage_24h_in_currency"),
                         added("price_change_percentage_1y_in_currency"),

@@ -3,15 +3,12 @@ package io.assetetl.sources.csv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
 import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.sources.testing.Warnings;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
@@ -33,7 +30,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The {@code csv} source run by the engine on a real PostgreSQL. */
 class CsvSourceIT {
@@ -457,16 +453,8 @@ class CsvSourceIT {
     void aRepeatedHeaderIsReadFromItsFirstColumnAndTheOthersAreRecordedAsDriftWithAWarning() throws Exception {
         Files.writeString(file, "symbol,name,price_usd,price_usd,price,timestamp\n"
                 + "BTC,Bitcoin,1,2,3,2025-01-15T12:00:00Z\n");
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(CsvSource.class);
-        logs.start();
-        logger.addAppender(logs);
-        RunResult result;
-        try {
-            result = run();
-        } finally {
-            logger.detachAppender(logs);
-        }
+        Warnings<RunResult> logged = Warnings.of(CsvSource.class, this::run);
+        RunResult result = logged.result();
 
         assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(price("BTC")).isEqualByComparingTo("1");
@@ -477,8 +465,7 @@ class CsvSourceIT {
         assertThat(drift).containsExactly(
                 "header_duplicate:price_usd<-price:1.000:ignored",
                 "header_duplicate:price_usd<-price_usd_2:1.000:ignored");
-        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN)
-                .extracting(ILoggingEvent::getFormattedMessage).containsExactlyInAnyOrder(
+        assertThat(logged.messages()).containsExactlyInAnyOrder(
                         "source csv: assets.csv has another price_usd column, 'price_usd_2', besides 'price_usd',"
                                 + " which is read; it is kept in the raw payload and otherwise ignored"
                                 + " (header_duplicate)",

@@ -2,15 +2,12 @@ package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
 import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.sources.testing.Warnings;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
@@ -24,7 +21,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The {@code csv_weird} source run by the engine on a real PostgreSQL. */
 class WeirdCsvSourceIT {
@@ -150,16 +146,9 @@ class WeirdCsvSourceIT {
     void aRepeatedHeaderIsReadFromItsFirstColumnAndRecordedAsAnIgnoredDuplicateWithAWarning() throws Exception {
         Path file = dir.resolve("repeated.csv");
         Files.writeString(file, "symbol,name,price,price\nBTC,Bitcoin,96512.40,96000\nETH,Ethereum,3321.09,3300\n");
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(CsvSource.class);
-        logs.start();
-        logger.addAppender(logs);
-        RunResult result;
-        try {
-            result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
-        } finally {
-            logger.detachAppender(logs);
-        }
+        Warnings<RunResult> logged = Warnings.of(CsvSource.class,
+                () -> etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())));
+        RunResult result = logged.result();
         RunResult reprocessed = etl.reprocess("csv_weird");
 
         assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
@@ -174,8 +163,7 @@ class WeirdCsvSourceIT {
                        || ':' || action
                 FROM schema_drift_events WHERE kind LIKE 'header%'""").mapTo(String.class).list());
         assertThat(drift).containsExactly("header_duplicate:price_usd<-price_2:1.000:ignored");
-        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN)
-                .extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+        assertThat(logged.messages()).containsExactly(
                         "source csv_weird: repeated.csv has another price_usd column, 'price_2', besides 'price',"
                                 + " which is read; it is kept in the raw payload and otherwise ignored"
                                 + " (header_duplicate)",
