@@ -227,17 +227,7 @@ class IngestCommandIT {
 
                 assertThat(outcome.exitCode()).isEqualTo(1);
                 JsonNode summary = outcome.summary();
-                List<String> fields = new ArrayList<>();
-                summary.fieldNames().forEachRemaining(fields::add);
-                assertThat(fields).containsExactlyElementsOf(SUMMARY_FIELDS);
-                assertThat(summary.get("run_id").isNull()).isTrue();
-                assertThat(summary.get("source").asText()).isEqualTo("csv");
-                assertThat(summary.get("status").asText()).isEqualTo("failed");
-                assertThat(summary.get("records_processed").asLong()).isZero();
-                assertThat(summary.get("records_loaded").asLong()).isZero();
-                assertThat(summary.get("records_unchanged").asLong()).isZero();
-                assertThat(summary.get("records_rejected").asLong()).isZero();
-                assertThat(summary.get("duration_ms").asLong()).isNotNegative();
+                assertSummaryWithoutRun(summary, "failed");
                 assertThat(summary.get("error").asText()).startsWith("schema migration failed: ");
                 assertThat(outcome.stderr()).contains(command + " failed: " + summary.get("error").asText())
                         .doesNotContain(STACK_FRAMES);
@@ -259,14 +249,7 @@ class IngestCommandIT {
 
                 assertThat(outcome.exitCode()).isEqualTo(1);
                 JsonNode summary = outcome.summary();
-                List<String> fields = new ArrayList<>();
-                summary.fieldNames().forEachRemaining(fields::add);
-                assertThat(fields).containsExactlyElementsOf(SUMMARY_FIELDS);
-                assertThat(summary.get("run_id").isNull()).isTrue();
-                assertThat(summary.get("source").asText()).isEqualTo("csv");
-                assertThat(summary.get("status").asText()).isEqualTo("refused");
-                assertThat(summary.get("records_processed").asLong()).isZero();
-                assertThat(summary.get("duration_ms").asLong()).isNotNegative();
+                assertSummaryWithoutRun(summary, "refused");
                 assertThat(summary.get("error").asText()).isEqualTo("a run of source csv is already in progress");
                 assertThat(outcome.stderr()).contains("a run of source csv is already in progress")
                         .doesNotContain(STACK_FRAMES);
@@ -391,6 +374,21 @@ class IngestCommandIT {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The summary of a csv command that ended without a run: every field, no run id, zero counts. */
+    private static void assertSummaryWithoutRun(JsonNode summary, String status) {
+        List<String> fields = new ArrayList<>();
+        summary.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactlyElementsOf(SUMMARY_FIELDS);
+        assertThat(summary.get("run_id").isNull()).isTrue();
+        assertThat(summary.get("source").asText()).isEqualTo("csv");
+        assertThat(summary.get("status").asText()).isEqualTo(status);
+        assertThat(summary.get("records_processed").asLong()).isZero();
+        assertThat(summary.get("records_loaded").asLong()).isZero();
+        assertThat(summary.get("records_unchanged").asLong()).isZero();
+        assertThat(summary.get("records_rejected").asLong()).isZero();
+        assertThat(summary.get("duration_ms").asLong()).isNotNegative();
     }
 
     private static Outcome run(Path config, String... command) {

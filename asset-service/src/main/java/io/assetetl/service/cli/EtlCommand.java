@@ -168,12 +168,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
      * set that no longer applies), which a user fixes without a code change, rather than because of a bug.
      */
     private static boolean refusedByDatabaseOrChangelog(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException || t instanceof LiquibaseException) {
-                return true;
-            }
-        }
-        return false;
+        return ExpectedFailureTraces.anyCause(e, t -> t instanceof SQLException || t instanceof LiquibaseException);
     }
 
     private static long elapsedMs(long startedNanos) {

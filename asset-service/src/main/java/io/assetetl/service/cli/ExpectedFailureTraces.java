@@ -12,6 +12,7 @@ import io.assetetl.spi.SourceException;
 import io.assetetl.store.DatabaseFailures;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
@@ -53,16 +54,16 @@ final class ExpectedFailureTraces extends TurboFilter {
 
     /** Whether {@code failure}, or one of its causes, is a failure of the run's surroundings rather than a bug. */
     static boolean isExpected(Throwable failure) {
-        if (DatabaseFailures.isUnavailable(failure)) {
-            return true;
-        }
+        return DatabaseFailures.isUnavailable(failure) || anyCause(failure, t -> t instanceof SourceException
+                || t instanceof RunRefusedException || t instanceof InjectedFailureException
+                // class 28: invalid authorization (a wrong user or password)
+                || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28"));
+    }
+
+    /** Whether {@code failure} or one of its causes is {@code what}. */
+    static boolean anyCause(Throwable failure, Predicate<Throwable> what) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SourceException || t instanceof RunRefusedException
-                    || t instanceof InjectedFailureException) {
-                return true;
-            }
-            // class 28: invalid authorization (a wrong user or password)
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+            if (what.test(t)) {
                 return true;
             }
         }
