@@ -2,14 +2,16 @@ package io.assetetl.service;
 
 import io.assetetl.store.EmbeddedDatabase;
 import io.dropwizard.db.DataSourceFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * When the database URL is {@value #EMBEDDED} (what an unset {@code DATABASE_URL} gives), starts the embedded PostgreSQL in {@code $ASSET_ETL_HOME/postgres} and
- * points the database settings at it, so that a fresh clone runs with no database installed. The embedded server
- * stops when the JVM does, or earlier through {@link #stop()}.
+ * points the database settings at it, so that a fresh clone runs with no database installed. Its owner (the server's
+ * lifecycle, a command) stops it through {@link #stop()} once what uses it has ended. When the JVM is asked to end
+ * (SIGTERM, Ctrl-C), the embedded server waits for that, as a run being interrupted still records its end in the
+ * database, for at most {@link #EXIT_GRACE} ({@link EmbeddedDatabase#setExitGrace}).
  */
 public final class EmbeddedDatabaseFallback {
 
@@ -18,12 +20,17 @@ public final class EmbeddedDatabaseFallback {
     /** The database URL that asks for the embedded PostgreSQL. */
     public static final String EMBEDDED = "embedded";
 
+    /**
+     * How long the JVM's end waits for the owner to stop the server: beyond Dropwizard's stop of the scheduler, which
+     * gives an interrupted run {@link EtlScheduler#STOP_WAIT_SECONDS} to record its end.
+     */
+    public static final Duration EXIT_GRACE = Duration.ofSeconds(30);
+
     private final EmbeddedDatabase database;
-    private final AtomicBoolean stopped = new AtomicBoolean();
 
     private EmbeddedDatabaseFallback(EmbeddedDatabase database) {
         this.database = database;
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "embedded-postgres-stop"));
+        database.setExitGrace(EXIT_GRACE);
     }
 
     /**
@@ -46,9 +53,8 @@ public final class EmbeddedDatabaseFallback {
         return factory;
     }
 
+    /** Stops the embedded server, once; later calls return at once. */
     public void stop() {
-        if (stopped.compareAndSet(false, true)) {
-            database.close();
-        }
+        database.close();
     }
 }

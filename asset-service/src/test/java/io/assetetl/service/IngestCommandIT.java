@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetetl.AssetEtl;
+import io.assetetl.store.EmbeddedDatabase;
 import io.assetetl.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -256,6 +257,30 @@ class IngestCommandIT {
             }
         }
         assertThat(db.count("etl_runs")).as("a refused run is no run").isZero();
+    }
+
+    @Test
+    void anEmbeddedDatabaseAnotherProcessUsesFailsTheCommandWithOneLineThatSaysSo() throws Exception {
+        Path home = dir.resolve("home");
+        Path config = Files.writeString(dir.resolve("embedded.yml"), """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: embedded
+                home: %s
+                etlInterval: "off"
+                """.formatted(home));
+        // the folder's lock is the server's, as a server started on the same ASSET_ETL_HOME would hold it
+        try (EmbeddedDatabase server = EmbeddedDatabase.start(home.resolve("postgres"))) {
+            Outcome outcome = run(config, "ingest", "csv");
+
+            assertThat(outcome.exitCode()).isEqualTo(1);
+            JsonNode summary = outcome.summary();
+            assertSummaryWithoutRun(summary, "failed");
+            assertThat(summary.get("error").asText()).contains(home.resolve("postgres").toString(),
+                    "in use by another process", "DATABASE_URL");
+            assertThat(outcome.stderr()).contains("ingest failed: " + summary.get("error").asText())
+                    .doesNotContain(STACK_FRAMES);
+        }
     }
 
     @Test

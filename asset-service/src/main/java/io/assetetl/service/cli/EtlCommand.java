@@ -100,6 +100,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
                     + configured.stream().map(SourceDefinition::name).collect(Collectors.joining(", ")));
         }
         ExpectedFailureTraces traces = ExpectedFailureTraces.install();
+        InterruptOnShutdown shutdown = InterruptOnShutdown.install(EmbeddedDatabaseFallback.EXIT_GRACE);
         boolean migrated = false;
         try {
             DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
@@ -129,6 +130,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
         } finally {
             configuration.embeddedDatabase().ifPresent(EmbeddedDatabaseFallback::stop);
             traces.uninstall();
+            shutdown.close();
         }
     }
 

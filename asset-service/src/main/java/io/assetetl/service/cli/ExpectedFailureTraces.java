@@ -10,6 +10,7 @@ import io.assetetl.run.InjectedFailureException;
 import io.assetetl.run.RunRefusedException;
 import io.assetetl.spi.SourceException;
 import io.assetetl.store.DatabaseFailures;
+import io.assetetl.store.EmbeddedDatabase;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.function.Predicate;
@@ -25,7 +26,8 @@ import org.slf4j.helpers.MessageFormatter;
  *
  * <p>Expected failures are those of the run's surroundings, which the user fixes without a code change: a source
  * that fails ({@link SourceException}: a file without a usable header, an API that keeps failing), a source already
- * running, an injected failure, and a database that cannot be reached, does not exist or refuses the credentials.
+ * running, an injected failure, a database that cannot be reached, does not exist or refuses the credentials, and
+ * an embedded database whose folder another process uses.
  * Anything else (a {@code NullPointerException}, an SQL error in a statement) is a bug and keeps its trace.
  */
 final class ExpectedFailureTraces extends TurboFilter {
@@ -56,6 +58,7 @@ final class ExpectedFailureTraces extends TurboFilter {
     static boolean isExpected(Throwable failure) {
         return DatabaseFailures.isUnavailable(failure) || anyCause(failure, t -> t instanceof SourceException
                 || t instanceof RunRefusedException || t instanceof InjectedFailureException
+                || t instanceof EmbeddedDatabase.DataDirectoryInUseException
                 // class 28: invalid authorization (a wrong user or password)
                 || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28"));
     }
