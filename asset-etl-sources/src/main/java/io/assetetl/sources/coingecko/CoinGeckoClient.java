@@ -47,7 +47,7 @@ final class CoinGeckoClient {
                         context.metrics(), source))
                 .options(new feign.Request.Options(settings.timeout(), settings.timeout(), true))
                 .retryer(Retryer.NEVER_RETRY)
-                .decoder(new MarketPageDecoder(mapper))
+                .decoder(new MarketPageDecoder(mapper, settings.apiKey()))
                 .errorDecoder(new UpstreamErrorDecoder(mapper, context.clock(), settings.apiKey()));
         if (settings.hasKey()) {
             String header = settings.keyHeader();

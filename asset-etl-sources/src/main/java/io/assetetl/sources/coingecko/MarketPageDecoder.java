@@ -17,14 +17,19 @@ import java.util.List;
 /**
  * Decodes successful answers. A market page is split into the JSON text of each item as received (what the raw
  * table keeps); anything else is bound with Jackson. A body that is not the JSON expected (an HTML page with a 200,
- * a truncated array) is a {@link CallFailure}, so that it is retried like a 5xx.
+ * a truncated array) is a {@link CallFailure}, so that it is retried like a 5xx. The parser's message quotes the
+ * body, which may echo the API key: the key is masked in it, and a parser exception that quotes it is not kept as
+ * the cause (its message would print with the trace).
  */
 final class MarketPageDecoder implements Decoder {
 
     private final ObjectMapper mapper;
+    private final String apiKey;
 
-    MarketPageDecoder(ObjectMapper mapper) {
+    /** @param apiKey the key to mask in messages, or {@code null} */
+    MarketPageDecoder(ObjectMapper mapper, String apiKey) {
         this.mapper = mapper;
+        this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
     }
 
     @Override
@@ -36,8 +41,11 @@ final class MarketPageDecoder implements Decoder {
             }
             return mapper.readValue(body, mapper.constructType(type));
         } catch (IOException e) {
+            String reason = firstLine(message(e));
+            boolean quotesKey = apiKey != null && String.valueOf(e.getMessage()).contains(apiKey);
             throw new CallFailure("CoinGecko answered " + response.status() + " with an unreadable body ("
-                    + describe(body) + "): " + firstLine(message(e)), e);
+                    + describe(body) + "): " + (apiKey == null ? reason : reason.replace(apiKey, "***")),
+                    quotesKey ? null : e);
         }
     }
 

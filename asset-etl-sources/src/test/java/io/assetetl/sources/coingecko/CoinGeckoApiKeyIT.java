@@ -118,6 +118,30 @@ class CoinGeckoApiKeyIT {
     }
 
     @Test
+    void aSuccessfulAnswerThatIsNotJsonAndEchoesTheKeyFailsWithoutShowingIt() {
+        // a key of letters and digits only, which the JSON parser's message quotes whole as a bad token
+        String key = "SENTINEL7f3a9c2e51d04b8a";
+        Reply echo = Reply.json(200, key + " is not a valid key");
+        try (FakeCoinGeckoServer echoing = FakeCoinGeckoServer.start().scriptPage(1, echo, echo, echo)) {
+            Throwable failure = catchThrowable(() -> SourceReading.readAll(factory, "coingecko",
+                    SourceConfig.of(Map.of("base_url", echoing.baseUrl(), "api_key", key, "per_page", "50",
+                            "pages", "1", "rate_limit_per_minute", "60000", "max_attempts", "3")), context));
+
+            assertThat(failure).hasMessageContaining("unreadable body").hasMessageContaining("'***'");
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain(key);
+            }
+            assertThat(echoing.requests()).as("retried as a 5xx is").hasSize(3);
+            assertThat(logs.list).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.getFormattedMessage()).doesNotContain(key);
+                for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                    assertThat(String.valueOf(t.getMessage())).doesNotContain(key);
+                }
+            });
+        }
+    }
+
+    @Test
     void aMissingKeyIsAnsweredWith401AndNotRetried() {
         Throwable failure = catchThrowable(() -> readAll(SourceConfig.of(Map.of("base_url", server.baseUrl()))));
 
