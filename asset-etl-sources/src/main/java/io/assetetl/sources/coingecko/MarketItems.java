@@ -41,6 +41,9 @@ final class MarketItems {
     /** Reject reason of an item without an id, which could not be told apart from other coins. */
     static final String MISSING_ID = "missing_id";
 
+    /** Hex digits of an item's SHA-256 in its raw key: 64 bits, no collision among one coin's items at one time. */
+    private static final int ITEM_DIGEST_CHARS = 16;
+
     private MarketItems() {
     }
 
@@ -101,13 +104,19 @@ final class MarketItems {
                 observedAt, raw);
     }
 
+    /**
+     * The raw item's key: the coin, its {@code last_updated} and a digest of the item as received. The same item
+     * fetched again is the same row; an item that gives the same coin and time other values (a corrected page, a
+     * coin listed twice) is a row of its own, so that reprocess replays every value the canonical tables took.
+     */
     private static String recordKey(String json, Instant fetchedAt) {
         try {
             JsonNode node = MAPPER.readTree(json);
             String id = node == null ? null : node.path("id").textValue();
             if (!isBlank(id)) {
                 String updated = node.path("last_updated").textValue();
-                return id + "@" + (isBlank(updated) ? fetchedAt.toString() : updated);
+                return id + "@" + (isBlank(updated) ? fetchedAt.toString() : updated) + "#"
+                        + sha256(json).substring(0, ITEM_DIGEST_CHARS);
             }
         } catch (JsonProcessingException unreadable) {
             // keyed by content below; interpret() turns it into a reject

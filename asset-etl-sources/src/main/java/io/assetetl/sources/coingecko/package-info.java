@@ -7,10 +7,13 @@
  *   <li><b>Identity.</b> An item's CoinGecko {@code id} is the observation's source id; its {@code symbol}, not
  *       unique, is left to the engine's identity rules. Items without id, symbol or a positive price, or with an
  *       unreadable number or timestamp, are rejections, never failures.</li>
- *   <li><b>Raw rows.</b> Each item's JSON text as received, keyed {@code id@last_updated}, so a coin that did not
- *       change is stored once and counts as unchanged. {@code reprocess} reads the same text back and reaches the
- *       same observation. Should {@code last_updated} be null the page's fetch time, stored with the raw row, is
- *       used instead (and in the key).</li>
+ *   <li><b>Raw rows.</b> Each item's JSON text as received, keyed {@code id@last_updated#digest} (the first 16
+ *       hex digits of the text's SHA-256), so a coin that did not change is stored once and counts as unchanged,
+ *       while an item that gives the same coin and time other values (listed twice, or a corrected page) is kept
+ *       too, and {@code reprocess}, which reads the texts back in the order they were stored, reaches the same
+ *       observations. Should {@code last_updated} be null the page's fetch time, stored with the raw row, is used
+ *       instead (and in the key). Rows stored before the digest was part of the key keep their keys; an unchanged
+ *       item fetched again after that upgrade is stored once more, under its new key.</li>
  *   <li><b>Checkpoints.</b> {@code {"snapshot_at", "next_page", "complete"}}: a failed run restarted within
  *       {@code resume_window} continues the snapshot at the page that failed; later, or after a complete snapshot,
  *       a run starts a new one at page 1. An empty page, a short page or the {@code pages} cap ends a snapshot.</li>

@@ -96,8 +96,8 @@ class CoinGeckoEngineIT {
                 WHERE a.canonical_symbol IN ('BTC', 'ETH', 'USDT', 'WETH') ORDER BY a.canonical_symbol"""))
                 .containsExactly("bitcoin", "ethereum", "tether", "weth");
         assertThat(db.count("raw_coingecko")).isEqualTo(250);
-        assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key = "
-                + "'bitcoin@2025-02-09T17:44:04.143Z' AND page = 1 AND item_index = 0")).isEqualTo(1);
+        assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key LIKE "
+                + "'bitcoin@2025-02-09T17:44:04.143Z#%' AND page = 1 AND item_index = 0")).isEqualTo(1);
         assertThat(strings(db, "SELECT kind || ':' || actual FROM schema_drift_events ORDER BY actual"))
                 .containsExactly("field_added:price_change_percentage_1h_in_currency",
                         "field_added:price_change_percentage_1y_in_currency",
@@ -200,6 +200,34 @@ class CoinGeckoEngineIT {
         assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(TableDigests.canonical(db)).isEqualTo(expected);
         assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void reprocessReplaysEveryValueACoinWasGivenAtOneTimeAsTheIngestsLoadedThem() {
+        String coin = """
+                {"id":"dup-a","symbol":"dupa","name":"Dup A","current_price":%s,"market_cap":1000,\
+                "total_volume":10,"last_updated":"2026-04-30T02:00:00.000Z"}""";
+        String other = """
+                {"id":"dup-b","symbol":"dupb","name":"Dup B","current_price":3,"market_cap":1000,\
+                "total_volume":10,"last_updated":"2026-04-30T02:00:00.000Z"}""";
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "per_page", "3", "pages", "1");
+        // a coin listed twice on one page, then a corrected page: one time, three values, the last one wins
+        server.withItems(List.of(coin.formatted("1.5"), coin.formatted("1.6"), other));
+        run(etl);
+        server.withItems(List.of(coin.formatted("1.7"), other));
+        run(etl);
+        assertThat(strings(db, "SELECT price_usd::text FROM asset_quotes q JOIN assets a ON a.id = q.asset_id"
+                + " WHERE a.canonical_symbol = 'DUPA'")).containsExactly("1.7");
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = assertTimeoutPreemptively(TIMEOUT, () -> etl.reprocess("coingecko"));
+
+        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key LIKE 'dup-a@%'")).isEqualTo(3);
+        assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key LIKE 'dup-b@%'"))
+                .as("the same item fetched again").isEqualTo(1);
     }
 
     @Test

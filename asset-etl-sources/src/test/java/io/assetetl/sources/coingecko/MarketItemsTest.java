@@ -58,13 +58,18 @@ class MarketItemsTest {
     }
 
     @Test
-    void keepsTheItemTextAsReceivedAndKeysItByIdAndLastUpdated() {
+    void keepsTheItemTextAsReceivedAndKeysItByIdLastUpdatedAndContent() {
         String json = fixture("coins_markets_usd_per_page100_2026-04-30.json").get(0);
 
         RawRecord.ApiItem raw = MarketItems.raw(json, 3, 7, FETCHED);
 
         assertThat(raw.payload()).isEqualTo(json);
-        assertThat(raw.recordKey()).isEqualTo("bitcoin@2026-04-30T02:29:06.506Z");
+        assertThat(raw.recordKey()).matches("bitcoin@2026-04-30T02:29:06\\.506Z#[0-9a-f]{16}");
+        assertThat(MarketItems.raw(json, 4, 0, FETCHED.plusSeconds(60)).recordKey()).as("fetched again")
+                .isEqualTo(raw.recordKey());
+        assertThat(MarketItems.raw(json.replaceFirst("\"current_price\":[0-9.]+", "\"current_price\":1.5"), 3, 7,
+                FETCHED).recordKey()).as("other values at the same time").isNotEqualTo(raw.recordKey())
+                .startsWith("bitcoin@2026-04-30T02:29:06.506Z#");
         assertThat(raw.page()).isEqualTo(3);
         assertThat(raw.index()).isEqualTo(7);
         assertThat(raw.position()).isEqualTo("page 3 item 7");
@@ -112,7 +117,7 @@ class MarketItemsTest {
         Observation replayed = (Observation) MarketItems.interpret(
                 new RawRecord.ApiItem(raw.recordKey(), raw.page(), raw.index(), raw.fetchedAt(), raw.payload()));
 
-        assertThat(raw.recordKey()).isEqualTo("stale@2026-04-30T02:30:00.123Z");
+        assertThat(raw.recordKey()).startsWith("stale@2026-04-30T02:30:00.123Z#");
         assertThat(read.observedAt()).isEqualTo(FETCHED);
         assertThat(replayed).isEqualTo(read);
     }
