@@ -612,13 +612,18 @@ public final class ChunkWriter {
         if (withSourceIds) {
             resolveOwners(handle, source);
         }
-        handle.execute("""
+        // a new asset takes the first name its records give; one created without a name takes the first given later
+        List<Long> named = handle.createQuery("""
                 INSERT INTO assets (canonical_symbol, name)
                 SELECT DISTINCT ON (canonical_symbol) canonical_symbol, name
                 FROM etl_stage s WHERE kind = 'o'
-                  AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.canonical_symbol = s.canonical_symbol)
-                ORDER BY canonical_symbol, ord
-                ON CONFLICT (canonical_symbol) DO NOTHING""");
+                  AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.canonical_symbol = s.canonical_symbol
+                                                           AND a.name IS NOT NULL)
+                ORDER BY canonical_symbol, name IS NULL, ord
+                ON CONFLICT (canonical_symbol) DO UPDATE SET name = EXCLUDED.name
+                WHERE assets.name IS NULL AND EXCLUDED.name IS NOT NULL
+                RETURNING id""").mapTo(Long.class).list();
+        AssetSummaries.markPending(handle, named);
         if (withSourceIds) {
             // a pin configured after another id took the symbol moves the symbol to the pinned id
             handle.createUpdate("""

@@ -37,6 +37,31 @@ class IdentityResolutionIT {
     }
 
     @Test
+    void anAssetCreatedWithoutANameTakesTheFirstNameARecordGivesItAndKeepsIt() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("nameless", List.of("btc,,95000,1700000000,"));
+        ListSourceFactory.dataset("named", List.of("btc,,96000,1700003600,", "btc,,96100,1700003601,Bitcoin"));
+        ListSourceFactory.dataset("renamed", List.of("btc,,97000,1700007200,Other Coin"));
+
+        run(db, "nameless", 10, Map.of());
+        assertThat(names(db)).containsExactly("BTC=null");
+        run(db, "named", 10, Map.of());
+        assertThat(names(db)).as("the asset and its summary").containsExactly("BTC=Bitcoin");
+        run(db, "renamed", 10, Map.of());
+        assertThat(names(db)).containsExactly("BTC=Bitcoin");
+    }
+
+    /** Each asset's name, and its summary's where that differs. */
+    private static List<String> names(TestDatabase db) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT a.canonical_symbol || '=' || coalesce(a.name, 'null')
+                       || CASE WHEN s.name IS DISTINCT FROM a.name THEN ' (summary: ' || coalesce(s.name, 'null') || ')'
+                               ELSE '' END
+                FROM assets a LEFT JOIN asset_summaries s ON s.asset_id = a.id ORDER BY 1""")
+                .mapTo(String.class).list());
+    }
+
+    @Test
     void aPinnedIdOwnsItsSymbolEvenWhenAnotherIdComesFirst() {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("usdt", List.of(

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * A source of type {@code list} for engine tests: it serves the rows of a named data set given to
  * {@link #dataset}, {@code batch_size} at a time, with checkpoint {@code {"next": index}}. Each row is
  * {@code symbol,id,price,observedAtEpochSeconds[,name]} (id may be empty; seconds may have a fraction; a price
- * that is not a number is a reject; the name is the symbol and " coin" unless given);
+ * that is not a number is a reject; the name is the symbol and " coin" unless given, and none when given empty);
  * the raw record is {@link RawRecord.Keyed} with key {@code dataset:index}.
  *
  * <p>A data set registered with a latch makes the reader wait on it before its first batch (or before the row
@@ -115,7 +115,7 @@ public final class ListSourceFactory implements SourceFactory {
                 }
                 String[] f = row.split(",", -1);
                 try {
-                    return new Observation(f[0], f[1].isEmpty() ? null : f[1], f.length > 4 ? f[4] : f[0] + " coin",
+                    return new Observation(f[0], f[1].isEmpty() ? null : f[1], f.length > 4 ? (f[4].isEmpty() ? null : f[4]) : f[0] + " coin",
                             new BigDecimal(f[2]), null, null, epochSeconds(f[3]), raw);
                 } catch (NumberFormatException e) {
                     return Rejection.of("invalid_price", "price is not a number: " + f[2], raw);
