@@ -116,6 +116,9 @@ public final class ChunkWriter {
      */
     static final Duration FUTURE_ALLOWANCE = Duration.ofDays(1);
 
+    /** Digits before the point an amount of dollars may have ({@link #beyondAnyValue}). */
+    static final int MAX_VALUE_DIGITS = 30;
+
     private final IdentityRules identity;
     private final Clock clock;
 
@@ -475,6 +478,16 @@ public final class ChunkWriter {
                 return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: "
                         + o.priceUsd().toPlainString(), o.raw());
             }
+            if (beyondAnyValue(o.priceUsd())) {
+                return Rejection.of(RejectReason.INVALID_PRICE, "price " + o.priceUsd().toString()
+                        + " is beyond any asset's (1e" + MAX_VALUE_DIGITS + " USD or more): a unit or parsing mistake",
+                        o.raw());
+            }
+            Optional<Rejection> amount = checkAmount("market_cap_usd", o.marketCapUsd(), o)
+                    .or(() -> checkAmount("volume_24h_usd", o.volume24hUsd(), o));
+            if (amount.isPresent()) {
+                return amount.get();
+            }
             if (!Observation.inStoredYears(o.observedAt())) {
                 return Rejection.of(RejectReason.INVALID_TIMESTAMP, "time outside the years 1 to 9999: "
                         + o.observedAt(), o.raw());
@@ -485,6 +498,31 @@ public final class ChunkWriter {
             }
         }
         return record;
+    }
+
+    /** A market cap or volume, where given, is not negative and not {@link #beyondAnyValue}. */
+    private static Optional<Rejection> checkAmount(String field, BigDecimal value, Observation o) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.signum() < 0) {
+            return Optional.of(Rejection.of(RejectReason.INVALID_NUMBER, field + " must not be negative: "
+                    + value.toPlainString(), o.raw()));
+        }
+        if (beyondAnyValue(value)) {
+            return Optional.of(Rejection.of(RejectReason.INVALID_NUMBER, field + " " + value + " is beyond any"
+                    + " asset's (1e" + MAX_VALUE_DIGITS + " USD or more): a unit or parsing mistake", o.raw()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether an amount of dollars has more than {@value #MAX_VALUE_DIGITS} digits before the point: far beyond the
+     * market cap of anything (all the world's wealth is under 1e15 USD), so a unit mistake or a misread number,
+     * such as 1e308 or 10^400, which would be stored as it is and lead the asset's consensus.
+     */
+    private static boolean beyondAnyValue(BigDecimal value) {
+        return (long) value.precision() - value.scale() > MAX_VALUE_DIGITS;
     }
 
     /** Writes the body of a {@code COPY}. */

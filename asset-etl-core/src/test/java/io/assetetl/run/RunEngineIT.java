@@ -129,6 +129,29 @@ class RunEngineIT {
     }
 
     @Test
+    void rejectsNegativeAmountsAndAmountsBeyondAnyAssetsValue() {
+        ListSourceFactory.dataset("amounts", List.of(
+                "BTC,,95000,1700000000,Bitcoin,1900000000000,30000000000",
+                "ETH,,3000,1700000000,Ether,-1000,",
+                "SOL,,150,1700000000,Solana,,-1",
+                "ADA,,1e308,1700000000,Cardano",
+                "XRP,,0.5,1700000000,Ripple,1000000000000000000000000000000,",
+                "DOT,,7,1700000000,Polkadot,999999999999999999999999999999.99,"));
+        TestDatabase db = TestDatabase.create();
+
+        RunResult result = builder(db, "amounts", 10, null).build().run(RunRequest.of("fake"));
+
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(rejects(db)).containsExactly(
+                "invalid_number: market_cap_usd must not be negative: -1000",
+                "invalid_number: volume_24h_usd must not be negative: -1",
+                "invalid_price: price 1E+308 is beyond any asset's (1e30 USD or more): a unit or parsing mistake",
+                "invalid_number: market_cap_usd 1000000000000000000000000000000 is beyond any asset's (1e30 USD or"
+                        + " more): a unit or parsing mistake");
+        assertThat(db.count("asset_quotes")).isEqualTo(2);
+    }
+
+    @Test
     void aLaterRecordOfTheSameSymbolAndTimeInAChunkReplacesTheEarlierWhichCountsAsLoadedUnlessItWasRepeated() {
         ListSourceFactory.dataset("same-instant", List.of(
                 "SOL,,123.8,1700000000,Solana",

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A source of type {@code list} for engine tests: it serves the rows of a named data set given to
  * {@link #dataset}, {@code batch_size} at a time, with checkpoint {@code {"next": index}}. Each row is
- * {@code symbol,id,price,observedAtEpochSeconds[,name]} (id may be empty; seconds may have a fraction; a price
+ * {@code symbol,id,price,observedAtEpochSeconds[,name[,marketCap[,volume]]]} (id may be empty; seconds may have a
+ * fraction; a price
  * that is not a number is a reject; the name is the symbol and " coin" unless given, and none when given empty);
  * the raw record is {@link RawRecord.Keyed} with key {@code dataset:index}.
  *
@@ -115,13 +116,19 @@ public final class ListSourceFactory implements SourceFactory {
                 }
                 String[] f = row.split(",", -1);
                 try {
-                    return new Observation(f[0], f[1].isEmpty() ? null : f[1], f.length > 4 ? (f[4].isEmpty() ? null : f[4]) : f[0] + " coin",
-                            new BigDecimal(f[2]), null, null, epochSeconds(f[3]), raw);
+                    return new Observation(f[0], f[1].isEmpty() ? null : f[1],
+                            f.length > 4 ? (f[4].isEmpty() ? null : f[4]) : f[0] + " coin", new BigDecimal(f[2]),
+                            amount(f, 5), amount(f, 6), epochSeconds(f[3]), raw);
                 } catch (NumberFormatException e) {
                     return Rejection.of("invalid_price", "price is not a number: " + f[2], raw);
                 }
             }
         };
+    }
+
+    /** Field {@code i} as a number, if given. */
+    private static BigDecimal amount(String[] fields, int i) {
+        return fields.length > i && !fields[i].isEmpty() ? new BigDecimal(fields[i]) : null;
     }
 
     /** Whole or fractional seconds since the epoch, e.g. {@code 1700000000.25}. */
