@@ -228,7 +228,12 @@ public final class RunEngine {
 
     private RunResult fail(Claim claim, RuntimeException cause) {
         String error = describe(cause);
-        LOG.error("run failed: {}", error, cause instanceof InjectedFailureException ? null : cause);
+        if (ExpectedFailures.isExpected(cause)) {
+            LOG.error("run failed: {}", error);
+            LOG.debug("run failed", cause);
+        } else {
+            LOG.error("run failed: {}", error, cause);
+        }
         try {
             // the chunks committed before the failure stay, and so must their summaries
             refreshSummaries(claim.handle);

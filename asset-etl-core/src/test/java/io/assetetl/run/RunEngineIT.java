@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.AssetEtl;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.ListSourceFactory;
@@ -23,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class RunEngineIT {
 
@@ -126,6 +131,32 @@ class RunEngineIT {
                 WHERE a.canonical_symbol = 'BTC'""").mapTo(String.class).one());
         assertThat(latest).as("a day ahead is still allowed").isEqualTo("101");
         assertThat(db.count("asset_quotes")).isEqualTo(2);
+    }
+
+    @Test
+    void aRunThatFailsOnItsSourceIsLoggedInOneLineWithItsStackTraceAtDebug() {
+        Logger engine = (Logger) LoggerFactory.getLogger(RunEngine.class);
+        Level level = engine.getLevel();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        engine.addAppender(logs);
+        engine.setLevel(Level.DEBUG);
+        try {
+            RunResult result = builder(TestDatabase.create(), "no-such-data-set", 10, null).build()
+                    .run(RunRequest.of("fake"));
+
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.ERROR).singleElement().satisfies(e -> {
+                assertThat(e.getFormattedMessage()).isEqualTo("run failed: no data set no-such-data-set");
+                assertThat(e.getThrowableProxy()).isNull();
+            });
+            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.DEBUG && e.getThrowableProxy() != null)
+                    .singleElement().satisfies(e -> assertThat(e.getThrowableProxy().getMessage())
+                            .isEqualTo("no data set no-such-data-set"));
+        } finally {
+            engine.detachAppender(logs);
+            engine.setLevel(level);
+        }
     }
 
     @Test

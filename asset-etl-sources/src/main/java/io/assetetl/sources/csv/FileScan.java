@@ -90,7 +90,9 @@ final class FileScan {
                     prefixLength > position ? null : prefixDigest, byteAtPrefixEnd,
                     head == null ? new byte[0] : head, utf8.firstInvalid());
         } catch (NoSuchFileException e) {
-            throw new SourceException("file not found: " + path);
+            throw new SourceException("file not found: " + path + (path.isAbsolute() ? ""
+                    : " (" + path.toAbsolutePath().normalize() + ": a relative path is read from the working"
+                    + " directory)"));
         } catch (IOException e) {
             throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
         }

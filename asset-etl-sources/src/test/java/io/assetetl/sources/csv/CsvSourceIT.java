@@ -422,6 +422,20 @@ class CsvSourceIT {
     }
 
     @Test
+    void aMissingFileGivenByARelativePathIsNamedAlsoAsTheWorkingDirectoryResolvesIt() {
+        Path relative = Path.of("no-such-folder", "assets.csv");
+        AssetEtl elsewhere = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(true)
+                .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", relative.toString()))))
+                .build();
+
+        RunResult result = elsewhere.run(RunRequest.of("csv"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("file not found: " + relative + " (" + relative.toAbsolutePath()
+                + ": a relative path is read from the working directory)");
+    }
+
+    @Test
     void aDirectoryFailsTheRunAsNotARegularFile() throws Exception {
         Files.createDirectory(file);
 

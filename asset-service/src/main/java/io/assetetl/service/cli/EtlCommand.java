@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.EtlMetrics;
+import io.assetetl.run.ExpectedFailures;
 import io.assetetl.run.RunRefusedException;
 import io.assetetl.run.RunResult;
 import io.assetetl.run.SourceDefinition;
@@ -170,7 +171,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
      * set that no longer applies), which a user fixes without a code change, rather than because of a bug.
      */
     private static boolean refusedByDatabaseOrChangelog(Throwable e) {
-        return ExpectedFailureTraces.anyCause(e, t -> t instanceof SQLException || t instanceof LiquibaseException);
+        return ExpectedFailures.anyCause(e, t -> t instanceof SQLException || t instanceof LiquibaseException);
     }
 
     private static long elapsedMs(long startedNanos) {

@@ -6,29 +6,24 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
-import io.assetetl.run.InjectedFailureException;
-import io.assetetl.run.RunRefusedException;
-import io.assetetl.spi.SourceException;
-import io.assetetl.store.DatabaseFailures;
+import io.assetetl.run.ExpectedFailures;
 import io.assetetl.store.EmbeddedDatabase;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
 
 /**
  * Keeps the stack traces of expected failures off a command's stderr: a log line that carries one keeps its level,
- * logger, message and MDC, and loses its trace, unless its logger is at {@code DEBUG}. The libraries log those
- * failures with their traces (the engine's {@code run failed}, the connection pool's {@code Unable to create initial
- * connections}), which suits a server's log but buries a command's one-line reason.
+ * logger, message and MDC, and loses its trace, unless its logger is at {@code DEBUG}. The engine logs such failures
+ * of a run in one line itself; the libraries around it log theirs with traces (the connection pool's {@code Unable
+ * to create initial connections}, a migration's failure), which suits a server's log but buries a command's
+ * one-line reason.
  *
- * <p>Expected failures are those of the run's surroundings, which the user fixes without a code change: a source
- * that fails ({@link SourceException}: a file without a usable header, an API that keeps failing), a source already
- * running, an injected failure, a database that cannot be reached, does not exist or refuses the credentials, and
- * an embedded database whose folder another process uses.
- * Anything else (a {@code NullPointerException}, an SQL error in a statement) is a bug and keeps its trace.
+ * <p>Expected failures are those of the run's surroundings, which the user fixes without a code change
+ * ({@link #isExpected}). Anything else (a {@code NullPointerException}, an SQL error in a statement) is a bug and
+ * keeps its trace.
  */
 final class ExpectedFailureTraces extends TurboFilter {
 
@@ -54,23 +49,16 @@ final class ExpectedFailureTraces extends TurboFilter {
         stop();
     }
 
-    /** Whether {@code failure}, or one of its causes, is a failure of the run's surroundings rather than a bug. */
+    /**
+     * Whether {@code failure}, or one of its causes, is a failure of the run's surroundings rather than a bug: one
+     * the engine expects ({@link ExpectedFailures}), credentials the database refuses, or an embedded database whose
+     * folder another process uses.
+     */
     static boolean isExpected(Throwable failure) {
-        return DatabaseFailures.isUnavailable(failure) || anyCause(failure, t -> t instanceof SourceException
-                || t instanceof RunRefusedException || t instanceof InjectedFailureException
-                || t instanceof EmbeddedDatabase.DataDirectoryInUseException
+        return ExpectedFailures.isExpected(failure) || ExpectedFailures.anyCause(failure,
+                t -> t instanceof EmbeddedDatabase.DataDirectoryInUseException
                 // class 28: invalid authorization (a wrong user or password)
                 || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28"));
-    }
-
-    /** Whether {@code failure} or one of its causes is {@code what}. */
-    static boolean anyCause(Throwable failure, Predicate<Throwable> what) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (what.test(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
