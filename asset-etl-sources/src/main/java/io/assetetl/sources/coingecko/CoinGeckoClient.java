@@ -35,6 +35,7 @@ final class CoinGeckoClient {
     private final SourceContext context;
     private final Sleeper sleeper;
     private final String source;
+    private final Spacing spacing;
 
     CoinGeckoClient(String source, CoinGeckoSettings settings, SourceContext context, RateLimiter limiter,
             Spacing spacing, Sleeper sleeper, Sleeper pacingSleeper, DoubleSupplier jitter, ObjectMapper mapper) {
@@ -42,9 +43,10 @@ final class CoinGeckoClient {
         this.settings = settings;
         this.context = context;
         this.sleeper = sleeper;
+        this.spacing = spacing;
         Feign.Builder builder = Feign.builder()
                 .client(new PacedClient(new Client.Default(null, null), limiter, spacing, pacingSleeper,
-                        context.metrics(), source))
+                        context.metrics(), source, settings.maxWait()))
                 .options(new feign.Request.Options(settings.timeout(), settings.timeout(), true))
                 .retryer(Retryer.NEVER_RETRY)
                 .decoder(new MarketPageDecoder(mapper, settings.apiKey()))
@@ -88,7 +90,8 @@ final class CoinGeckoClient {
             }
             Optional<Duration> retryAfter = failure instanceof CallFailure f ? f.retryAfter() : Optional.empty();
             if (retryAfter.isPresent() && retryAfter.get().compareTo(settings.maxWait()) > 0) {
-                // honoured: no call before it, and no run held open that long
+                // honoured: no call before it, from this run or a later one of the budget, and no run held open
+                spacing.holdUntil(System.nanoTime() + retryAfter.get().toNanos());
                 throw new RetriableSourceException("CoinGecko asks for no call to " + what + " before "
                         + retryAfter.get() + " (Retry-After), longer than max_wait " + settings.maxWait()
                         + ": not retried, the next run tries again; " + failure.getMessage(), failure);

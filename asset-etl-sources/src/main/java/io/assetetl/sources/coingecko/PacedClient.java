@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Feign's HTTP client behind the shared rate limiter: every request, retries and pings included, takes a permit
  * first and keeps a slot after the budget's previous call ({@link Spacing}), and every answer is counted by status
- * in {@code upstream_http_requests}.
+ * in {@code upstream_http_requests}. A request that would have to wait longer than {@code max_wait} for the time
+ * CoinGecko asked for no call before (a {@code Retry-After} an earlier run was given) is not made.
  */
 final class PacedClient implements Client {
 
@@ -24,10 +26,12 @@ final class PacedClient implements Client {
     private final Sleeper sleeper;
     private final EtlMetrics metrics;
     private final Map<String, String> sourceLabel;
+    private final Duration maxWait;
 
     PacedClient(Client delegate, RateLimiter limiter, Spacing spacing, Sleeper sleeper, EtlMetrics metrics,
-            String source) {
+            String source, Duration maxWait) {
         this.delegate = delegate;
+        this.maxWait = maxWait;
         this.limiter = limiter;
         this.spacing = spacing;
         this.sleeper = sleeper;
@@ -52,6 +56,12 @@ final class PacedClient implements Client {
     }
 
     private void awaitPermit() {
+        long heldNanos = spacing.heldFor(System.nanoTime());
+        if (heldNanos > maxWait.toNanos()) {
+            throw new SourceException("CoinGecko asked for no call for another "
+                    + Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(heldNanos) + 1) + " (Retry-After),"
+                    + " longer than max_wait " + maxWait + ": not called, the next run tries again");
+        }
         long waitNanos = limiter.reservePermission();
         if (waitNanos < 0) {
             throw new SourceException("CoinGecko rate limiter: no request slot free within "

@@ -19,7 +19,9 @@
  *       a run starts a new one at page 1. An empty page, a short page or the {@code pages} cap ends a snapshot.</li>
  *   <li><b>Calls.</b> One retry layer (resilience4j; Feign's retryer is off) on 429, 5xx, timeouts and unreadable
  *       bodies, exponential backoff with jitter, {@code Retry-After} honoured (one beyond {@code max_wait} fails
- *       the run without another call, and the next run tries again); other 4xx fail the run at once. Every
+ *       the run without another call, and no run of the same budget in the process calls before that time: one
+ *       that would have to wait longer than its {@code max_wait} fails at once, without a call); other 4xx fail
+ *       the run at once. Every
  *       request first takes a permit from a rate limiter the factory shares between all its sources of one base
  *       URL and budget, and waits until a slot has passed since that budget's previous call ({@code Spacing}).
  *       The API key travels in a header only and is never logged, stored or put in an error.</li>

@@ -162,6 +162,20 @@ class CoinGeckoSourceIT {
     }
 
     @Test
+    void aRetryAfterLongerThanTheMaximumWaitHoldsBackTheNextRunsOfTheBudgetToo() {
+        server.scriptPage(1, Reply.rateLimited("3600"));
+        assertThatThrownBy(() -> readAll(config("max_wait", "PT30S")));
+
+        assertThatThrownBy(() -> readAll(config("max_wait", "PT30S")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageStartingWith("CoinGecko asked for no call for another PT")
+                .hasMessageEndingWith("(Retry-After), longer than max_wait PT30S: not called, the next run tries"
+                        + " again");
+        assertThat(server.marketRequests()).as("no call before the time CoinGecko gave").hasSize(1);
+        assertThat(retryWaits.waits()).isEmpty();
+    }
+
+    @Test
     void aRetryAfterUpToTheMaximumWaitIsWaitedInFull() {
         server.scriptPage(1, Reply.rateLimited("30"));
 
