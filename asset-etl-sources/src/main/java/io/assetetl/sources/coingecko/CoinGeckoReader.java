@@ -50,6 +50,10 @@ final class CoinGeckoReader implements SourceReader {
         // the database keeps microseconds; millisecond precision makes the stored fetch time equal the read one
         Instant fetchedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         boolean last = items.size() < settings.perPage() || page >= settings.pages();
+        if (items.isEmpty() && page == 1) {
+            // a market that lists no coin at all is CoinGecko's trouble (or a wrong vs_currency), not a quiet day
+            LOG.warn("source {}: CoinGecko's first page of /coins/markets is empty: the snapshot has no coins", name);
+        }
         List<Interpretation> records = new ArrayList<>(items.size());
         List<List<String>> fields = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {

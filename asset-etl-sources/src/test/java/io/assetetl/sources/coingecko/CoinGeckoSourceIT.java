@@ -307,6 +307,17 @@ class CoinGeckoSourceIT {
                                 + "rejected (field_missing)");
     }
 
+    @Test
+    void anEmptyFirstPageEndsTheSnapshotWithAWarning() {
+        server.withItems(List.of());
+
+        Warnings<List<Batch>> logged = Warnings.of(CoinGeckoReader.class, () -> readAll(config()));
+
+        assertThat(logged.result()).singleElement().satisfies(b -> assertThat(b.records()).isEmpty());
+        assertThat(logged.messages()).containsExactly(
+                "source coingecko: CoinGecko's first page of /coins/markets is empty: the snapshot has no coins");
+    }
+
     private static String added(String field) {
         return "source coingecko: CoinGecko sends a field the adapter does not read, '" + field + "'; it is kept in"
                 + " the raw payload (field_added)";
