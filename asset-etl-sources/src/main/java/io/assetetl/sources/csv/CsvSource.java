@@ -106,6 +106,10 @@ final class CsvSource implements Source {
         if (plan.kind() == ResumePlan.Kind.CONTINUE) {
             LOG.info("source {}: continuing {} after line {} (the part read before is unchanged)", name, path.getFileName(),
                     plan.linesBefore());
+        } else if (last.isPresent()) {
+            // the engine logged the checkpoint it started from: say that it does not apply to this file
+            LOG.info("source {}: reading {} from its first line: the checkpoint is of another file or of an earlier"
+                    + " content of it (lines already stored are not stored again)", name, path.getFileName());
         }
         PrefixHasher hasher = new PrefixHasher(path, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
