@@ -16,6 +16,26 @@ import org.jdbi.v3.core.Jdbi;
 /** Reads of the run ledger beyond {@code AssetEtl.runs}: per-source activity, rejects, drift and freshness. */
 public final class RunQueries {
 
+    /**
+     * A loose index scan of each table's index on {@code source}: each step asks the index for the next name after
+     * the last one. (Package-private for the test that checks its plan.)
+     */
+    static final String SOURCE_NAMES = """
+            WITH RECURSIVE run_sources AS (
+                (SELECT source FROM etl_runs ORDER BY source LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r.source FROM etl_runs r WHERE r.source > s.source ORDER BY r.source LIMIT 1)
+                FROM run_sources s WHERE s.source IS NOT NULL),
+            latest_sources AS (
+                (SELECT source FROM asset_sources ORDER BY source LIMIT 1)
+                UNION ALL
+                SELECT (SELECT a.source FROM asset_sources a WHERE a.source > s.source ORDER BY a.source LIMIT 1)
+                FROM latest_sources s WHERE s.source IS NOT NULL)
+            SELECT source FROM run_sources WHERE source IS NOT NULL
+            UNION
+            SELECT source FROM latest_sources WHERE source IS NOT NULL
+            ORDER BY source""";
+
     private final Jdbi jdbi;
 
     public RunQueries(Jdbi jdbi) {
@@ -86,6 +106,17 @@ public final class RunQueries {
                 .map((rs, ctx) -> new SourceFreshness(rs.getString("source"), rs.getLong("assets"),
                         instant(rs, "latest_observed_at"), instant(rs, "latest_updated_at")))
                 .list());
+    }
+
+    /**
+     * Every source name the database knows of: those in the run ledger and those with latest values, sorted. A
+     * source removed from the configuration keeps both, so its history stays readable by name.
+     *
+     * <p>One statement that walks each table's index on {@code source}, one probe per distinct name, so its cost
+     * follows the number of sources, not of runs or records.
+     */
+    public List<String> sourceNames() {
+        return jdbi.withHandle(h -> h.createQuery(SOURCE_NAMES).mapTo(String.class).list());
     }
 
     /** Answers when the database does; throws whatever the driver throws when it does not. */

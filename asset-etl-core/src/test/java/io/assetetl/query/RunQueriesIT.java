@@ -12,6 +12,7 @@ import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TestDatabase;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class RunQueriesIT {
@@ -41,5 +42,54 @@ class RunQueriesIT {
             assertThat(a.lastSuccessAt()).as("a reprocess fetched nothing").isNull();
             assertThat(a.lastFailureAt()).isNotNull();
         });
+    }
+
+    @Test
+    void sourceNamesAreThoseOfTheRunLedgerAndOfTheLatestValuesSorted() {
+        ListSourceFactory.dataset("names", List.of("BTC,,100,1700000000"));
+        TestDatabase db = TestDatabase.create();
+        RunQueries runs = new RunQueries(db.jdbi());
+        assertThat(runs.sourceNames()).isEmpty();
+
+        AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false).factory(new ListSourceFactory())
+                .source(SourceDefinition.of("fake", "list", SourceConfig.of(Map.of("dataset", "names"))))
+                .build().run(RunRequest.of("fake"));
+        db.jdbi().useHandle(h -> {
+            // a source whose runs are all that is left of it, and one whose runs were pruned but not its values
+            h.execute("""
+                    INSERT INTO etl_runs (run_id, source, status, started_at, finished_at, duration_ms, error)
+                    VALUES (?, 'retired', 'failed', now(), now(), 1, 'gone')""", UUID.randomUUID());
+            h.execute("""
+                    INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, price_usd, observed_at,
+                                               raw, run_id)
+                    SELECT id, 'pruned', 'btc', 'BTC', 1, now(), '{}', ? FROM assets""", UUID.randomUUID());
+        });
+
+        assertThat(runs.sourceNames()).containsExactly("fake", "pruned", "retired");
+    }
+
+    @Test
+    void sourceNamesWalkTheSourceIndexesRatherThanReadEveryRunOrRecord() {
+        TestDatabase db = TestDatabase.create();
+        String plan = db.jdbi().withHandle(h -> {
+            h.execute("""
+                    INSERT INTO etl_runs (run_id, source, status, started_at)
+                    SELECT gen_random_uuid(), 'source_' || (g % 3), 'abandoned', now() - g * interval '1 minute'
+                    FROM generate_series(1, 20000) g""");
+            h.execute("INSERT INTO assets (canonical_symbol) SELECT 'S' || g FROM generate_series(1, 5000) g");
+            h.execute("""
+                    INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, price_usd, observed_at,
+                                               raw, run_id)
+                    SELECT id, 'source_' || (id % 3), canonical_symbol, canonical_symbol, 1, now(), '{}',
+                           gen_random_uuid()
+                    FROM assets""");
+            h.execute("ANALYZE etl_runs");
+            h.execute("ANALYZE asset_sources");
+            return String.join("\n", h.createQuery("EXPLAIN " + RunQueries.SOURCE_NAMES).mapTo(String.class)
+                    .list());
+        });
+
+        assertThat(new RunQueries(db.jdbi()).sourceNames()).containsExactly("source_0", "source_1", "source_2");
+        assertThat(plan).as(plan).doesNotContain("Seq Scan").contains("etl_runs_source_started");
     }
 }
