@@ -47,6 +47,7 @@ class HealthRecoveryIT {
         JsonNode body = down.json();
         assertThat(body.get("status").asText()).isEqualTo("error");
         assertThat(body.get("database").asText()).isEqualTo("disconnected");
+        assertThat(down.header("Retry-After")).isEqualTo("5");
         assertThat(down.body()).doesNotContain("Exception", "jdbc:", "Connection refused");
         for (String path : List.of("/data?limit=3&source=csv", "/assets/BTC", "/assets/BTC/history", "/stats",
                 "/runs", "/compare-runs", "/sources")) {

@@ -3,6 +3,7 @@ package io.assetetl.service.http;
 import io.assetetl.store.DatabaseFailures;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
-    private static final int RETRY_AFTER_SECONDS = 5;
+    /** The {@code Retry-After} of every 503 the service answers while its database is unreachable. */
+    public static final int RETRY_AFTER_SECONDS = 5;
 
     @Override
     public Response toResponse(Throwable e) {
@@ -25,7 +27,7 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
             // the health check says the same; one line, as every request says it while the database is away
             LOG.warn("request failed: database unavailable ({})", e.getClass().getSimpleName());
             return ErrorResponses.of(503, "database unavailable; try again later")
-                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
         }
         String errorId = UUID.randomUUID().toString();
         LOG.error("request failed, error id {}", errorId, e);

@@ -2,6 +2,7 @@ package io.assetetl.service.resources;
 
 import io.assetetl.service.api.HealthResponse;
 import io.assetetl.service.health.ServiceHealth;
+import io.assetetl.service.http.UnexpectedExceptionMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -10,10 +11,14 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** {@code GET /health}: 200 when the database answers, 503 when it does not; each source's last run. */
+/**
+ * {@code GET /health}: 200 when the database answers, 503 with a {@code Retry-After} (as every 503 of the service)
+ * when it does not; each source's last run.
+ */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "operations")
@@ -30,10 +35,15 @@ public final class HealthResource {
             responses = {
                 @ApiResponse(responseCode = "200", description = "the database answers; each source's last run",
                         content = @Content(schema = @Schema(implementation = HealthResponse.class))),
-                @ApiResponse(responseCode = "503", description = "the database is unreachable",
+                @ApiResponse(responseCode = "503",
+                        description = "the database is unreachable; try again after Retry-After seconds",
                         content = @Content(schema = @Schema(implementation = HealthResponse.class)))})
     public Response health() {
         HealthResponse answer = health.check();
-        return Response.status(answer.healthy() ? 200 : 503).entity(answer).build();
+        if (answer.healthy()) {
+            return Response.ok(answer).build();
+        }
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(answer)
+                .header(HttpHeaders.RETRY_AFTER, UnexpectedExceptionMapper.RETRY_AFTER_SECONDS).build();
     }
 }

@@ -46,6 +46,7 @@ class HealthResourceTest {
         Response response = RESOURCES.target("/health").request().get();
 
         assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
         String body = response.readEntity(String.class);
         assertThat(body).isEqualTo("{\"status\":\"error\",\"database\":\"disconnected\",\"etl\":{}}");
     }
