@@ -395,6 +395,11 @@ class ServiceApiIT {
         assertError(http.get("/no/such/path"), 404);
         Http.Reply delete = http.method("DELETE", "/data");
         assertError(delete, 405);
+        for (String method : List.of("TRACE", "BREW")) {
+            Http.Reply reply = http.method(method, "/health");
+            assertThat(reply.header("Content-Type")).as(method).startsWith("application/json");
+            assertError(reply, 405);
+        }
         Http.Reply undecodable = http.get("/assets/%2500");
         assertThat(undecodable.header("Content-Type")).startsWith("application/json");
         assertError(undecodable, undecodable.status());

@@ -13,9 +13,19 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors that the web server answers before the API sees the request (an undecodable or ambiguous path, a header
- * too large) in the API's one error shape, {@code {"code":N,"message":"…"}}, with only the status's reason.
+ * too large, a method the server does not allow such as {@code TRACE}) in the API's one error shape,
+ * {@code {"code":N,"message":"…"}}, with only the status's reason.
  */
 public final class JsonErrorHandler extends ErrorHandler {
+
+    /**
+     * Every method gets the error body. Jetty's default writes one only for GET, POST and HEAD, so that the 405 of
+     * Dropwizard's allowed-methods filter to {@code TRACE} or an unknown method had no body and no type.
+     */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
