@@ -18,6 +18,11 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,6 +41,27 @@ final class OpenApi {
         return new PathItem().get(new Operation().addTagsItem(tag).summary(summary)
                 .responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("OK")
                         .content(new Content().addMediaType(mediaType, new MediaType())))));
+    }
+
+    /**
+     * Swagger's resource, sending the description with its {@code Content-Length}. Without it the description, larger
+     * than Jersey's buffer, went out chunked, and a {@code HEAD} request (answered by running the {@code GET} and
+     * dropping the body) announced a length of 0. The method keeps its JAX-RS annotations by inheritance; the path
+     * does not inherit, so it is repeated.
+     */
+    @Path("/openapi.{type:json|yaml}")
+    public static final class Description extends OpenApiResource {
+
+        @Override
+        public Response getOpenApi(HttpHeaders headers, UriInfo uriInfo, String type) throws Exception {
+            Response response = super.getOpenApi(headers, uriInfo, type);
+            if (response.getEntity() instanceof String text) {
+                // written as UTF-8, Jersey's charset for a media type that names none
+                return Response.fromResponse(response)
+                        .header(HttpHeaders.CONTENT_LENGTH, text.getBytes(StandardCharsets.UTF_8).length).build();
+            }
+            return response;
+        }
     }
 
     static OpenApiResource resource() {
@@ -62,7 +88,7 @@ final class OpenApi {
                 .resourceClasses(resources)
                 .filterClass(DatabaseUnavailableResponses.class.getName())
                 .id("asset-service");
-        OpenApiResource resource = new OpenApiResource();
+        OpenApiResource resource = new Description();
         resource.setOpenApiConfiguration(configuration);
         return resource;
     }

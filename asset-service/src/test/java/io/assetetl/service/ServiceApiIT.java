@@ -478,6 +478,17 @@ class ServiceApiIT {
     }
 
     @Test
+    void headOfTheDescriptionAnnouncesTheLengthItsGetSends() {
+        Http.Reply get = http.get("/openapi.json");
+        Http.Reply head = http.method("HEAD", "/openapi.json");
+
+        String length = Integer.toString(get.body().getBytes(StandardCharsets.UTF_8).length);
+        assertThat(get.header("Content-Length")).isEqualTo(length);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).isEqualTo(length);
+    }
+
+    @Test
     void openApiSchemasMatchTheBodies() throws IOException {
         OpenAPI api = openApi();
 
