@@ -19,6 +19,7 @@ import io.assetetl.service.http.AdminToken;
 import io.assetetl.service.http.AdminTokenFilter;
 import io.assetetl.service.http.ApiExceptionMapper;
 import io.assetetl.service.http.BodySizeLimitFilter;
+import io.assetetl.service.http.JsonBodyFilter;
 import io.assetetl.service.http.JsonErrorHandler;
 import io.assetetl.service.http.JsonProcessingExceptionMapper;
 import io.assetetl.service.http.RequestContextFilter;
@@ -132,6 +133,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new RequestContextFilter(metrics));
         jersey.register(new BodySizeLimitFilter(MAX_REQUEST_BODY_BYTES));
         jersey.register(new AdminTokenFilter(new AdminToken(configuration.adminToken())));
+        jersey.register(new JsonBodyFilter());
         jersey.register(new ApiExceptionMapper());
         jersey.register(new WebApplicationExceptionMapper());
         jersey.register(new JsonProcessingExceptionMapper());

@@ -78,5 +78,7 @@ class RunConflictIT {
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.json().get("message").asText()).contains("ADMIN_TOKEN");
+        Http.Reply text = http.post("/runs", "source=csv", Map.of("Content-Type", "text/plain"));
+        assertThat(text.status()).as("before the content type is looked at: " + text.body()).isEqualTo(403);
     }
 }

@@ -205,6 +205,26 @@ class SecurityIT {
     }
 
     @Test
+    void postRunsChecksTheTokenBeforeTheBodysContentType() {
+        String body = "{\"source\":\"csv\"}";
+        List<Map<String, String>> withoutAValidToken = List.of(Map.of("Content-Type", "text/plain"),
+                Map.of("Content-Type", "text/plain", "Authorization", "Bearer " + ADMIN_TOKEN + "x"),
+                Map.of("Content-Type", "application/xml", "Authorization", "Basic " + ADMIN_TOKEN));
+        for (Map<String, String> headers : withoutAValidToken) {
+            Http.Reply reply = http.post("/runs", body, headers);
+            assertThat(reply.status()).as(headers + ": " + reply.body()).isEqualTo(401);
+            assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer");
+        }
+        for (String type : List.of("text/plain", "application/xml")) {
+            Http.Reply reply = http.post("/runs", body, Map.of("Content-Type", type,
+                    "Authorization", "Bearer " + ADMIN_TOKEN));
+            assertThat(reply.status()).as(type + ": " + reply.body()).isEqualTo(415);
+            assertThat(reply.header("Content-Type")).startsWith("application/json");
+            assertThat(reply.json().path("code").asInt()).isEqualTo(415);
+        }
+    }
+
+    @Test
     void theImageRunsAsANonRootUser() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         List<String> users = dockerfile.lines().map(String::strip).filter(l -> l.startsWith("USER ")).toList();

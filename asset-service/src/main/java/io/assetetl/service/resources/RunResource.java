@@ -18,6 +18,7 @@ import io.assetetl.service.api.RunSummary;
 import io.assetetl.service.api.RunTrigger;
 import io.assetetl.service.http.AdminOnly;
 import io.assetetl.service.http.ApiException;
+import io.assetetl.service.http.JsonBody;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -26,7 +27,6 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -92,7 +92,7 @@ public final class RunResource {
     @POST
     @Path("runs")
     @AdminOnly
-    @Consumes(MediaType.APPLICATION_JSON)
+    @JsonBody
     @Operation(summary = "Start a run of a source in the background",
             security = @SecurityRequirement(name = "bearer"),
             responses = {
@@ -111,9 +111,11 @@ public final class RunResource {
                 @ApiResponse(responseCode = "409", description = "a run of that source is in progress",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
                 @ApiResponse(responseCode = "413", description = "the body is larger than 64 KiB",
+                        content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
+                @ApiResponse(responseCode = "415", description = "the body is not declared as application/json",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
-    public Response start(@RequestBody(content = @Content(schema = @Schema(implementation = RunTrigger.class)))
-            JsonNode body) {
+    public Response start(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RunTrigger.class))) JsonNode body) {
         String source = RunTrigger.parse(body).source();
         Params.text("source", source);
         etl.source(source).orElseThrow(() -> ApiException.notFound("unknown source " + source));
