@@ -407,6 +407,23 @@ class ServiceApiIT {
     }
 
     @Test
+    void refusalsOnARealRouteAreRecordedUnderItsRoute() {
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + TestApps.ADMIN_TOKEN,
+                "Content-Type", "text/plain");
+        assertThat(http.get("/data?limit=1", Map.of("Accept", "text/plain")).status()).isEqualTo(406);
+        assertThat(http.post("/runs", "{\"source\":\"csv\"}", auth).status()).isEqualTo(415);
+        assertThat(http.postExpectingContinue("/runs", "{\"source\":\"" + "x".repeat(70_000) + "\"}",
+                with(auth, "Content-Type", "application/json")).status()).isEqualTo(413);
+
+        String metrics = http.get("/metrics").body();
+
+        assertThat(metrics).contains(
+                "http_request_duration_seconds_count{method=\"GET\",path=\"/data\",status=\"406\"}",
+                "http_request_duration_seconds_count{method=\"POST\",path=\"/runs\",status=\"415\"}",
+                "http_request_duration_seconds_count{method=\"POST\",path=\"/runs\",status=\"413\"}");
+    }
+
+    @Test
     void metricsAreValidPrometheusTextWithEtlAndRequestSeries() {
         http.get("/data?limit=1");
 

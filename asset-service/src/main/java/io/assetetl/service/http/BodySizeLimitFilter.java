@@ -4,7 +4,6 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.PreMatching;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +13,13 @@ import java.util.concurrent.TimeoutException;
  * Refuses request bodies over a limit with 413 before anything parses them, whether or not the client declared a
  * length, and bodies that cannot be read whole with 400 or 408. The API's bodies are a few bytes, so the accepted body
  * is simply buffered.
+ *
+ * <p>It runs once the request is matched to a resource method (matching reads no body), so that {@code /metrics}
+ * records a 413 under its route, and last of the request filters, as the one that reads the body: a request to an
+ * {@link AdminOnly} method without a valid token is refused from its headers alone. A request that matches nothing is
+ * answered 404 or 405 without its body being read.
  */
-@PreMatching
-@Priority(Priorities.AUTHENTICATION - 50)
+@Priority(Priorities.ENTITY_CODER)
 public final class BodySizeLimitFilter implements ContainerRequestFilter {
 
     private final int maxBytes;

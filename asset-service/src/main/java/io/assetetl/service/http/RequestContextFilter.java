@@ -13,11 +13,17 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.RuntimeResource;
 import org.glassfish.jersey.uri.UriTemplate;
 
 /**
@@ -33,6 +39,7 @@ public final class RequestContextFilter implements ContainerRequestFilter, Conta
     private static final String ID = RequestContextFilter.class.getName() + ".id";
     private static final String STARTED = RequestContextFilter.class.getName() + ".started";
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Set<Integer> METHOD_SELECTION_STATUSES = Set.of(405, 406, 415);
 
     private final ServiceMetrics metrics;
 
@@ -64,7 +71,7 @@ public final class RequestContextFilter implements ContainerRequestFilter, Conta
         response.getHeaders().putSingle(HEADER, requestId(request));
         Object started = request.getProperty(STARTED);
         if (started instanceof Long nanos) {
-            String route = route(request.getUriInfo());
+            String route = route(request.getUriInfo(), response.getStatus());
             Duration latency = Duration.ofNanos(System.nanoTime() - nanos);
             if (request.getProperty(WarmUp.ATTRIBUTE) == null) {
                 metrics.request(request.getMethod(), route, response.getStatus(), latency);
@@ -86,20 +93,43 @@ public final class RequestContextFilter implements ContainerRequestFilter, Conta
         return started instanceof Long nanos ? Duration.ofNanos(System.nanoTime() - nanos).toMillis() : 0;
     }
 
-    private static String route(UriInfo uriInfo) {
+    /**
+     * The matched route template. A request refused while its method was being chosen (405, 406, or 415 for a
+     * method that declares what it consumes) matched its resource's path but no method, so Jersey has no template
+     * for it yet: its route is the matched resource's path. Other statuses are never taken from a resource alone, as
+     * a path that only begins like a resource's (a 404) matches that resource too.
+     */
+    private static String route(UriInfo uriInfo, int status) {
         if (uriInfo instanceof ExtendedUriInfo extended) {
             List<UriTemplate> templates = extended.getMatchedTemplates();
             if (!templates.isEmpty()) {
-                StringBuilder path = new StringBuilder();
+                List<String> parts = new ArrayList<>();
                 for (int i = templates.size() - 1; i >= 0; i--) {
-                    String part = templates.get(i).getTemplate();
-                    if (!part.isEmpty() && !part.equals("/")) {
-                        path.append(part.startsWith("/") ? "" : "/").append(part);
-                    }
+                    parts.add(templates.get(i).getTemplate());
                 }
-                return path.length() == 0 ? "/" : path.toString();
+                return path(parts);
+            }
+            List<RuntimeResource> resources = extended.getMatchedRuntimeResources();
+            if (METHOD_SELECTION_STATUSES.contains(status) && !resources.isEmpty()
+                    && !resources.get(0).getResources().isEmpty()) {
+                Deque<String> parts = new ArrayDeque<>();
+                for (Resource r = resources.get(0).getResources().get(0); r != null; r = r.getParent()) {
+                    parts.addFirst(r.getPath());
+                }
+                return path(List.copyOf(parts));
             }
         }
         return "unmatched";
+    }
+
+    /** The templates of a route, outermost first, as one path. */
+    private static String path(List<String> parts) {
+        StringBuilder path = new StringBuilder();
+        for (String part : parts) {
+            if (part != null && !part.isEmpty() && !part.equals("/")) {
+                path.append(part.startsWith("/") ? "" : "/").append(part);
+            }
+        }
+        return path.length() == 0 ? "/" : path.toString();
     }
 }
