@@ -30,6 +30,7 @@ import io.assetetl.service.metrics.ServiceMetrics;
 import io.assetetl.service.resources.AssetResource;
 import io.assetetl.service.resources.DataResource;
 import io.assetetl.service.resources.HealthResource;
+import io.assetetl.service.resources.KnownSources;
 import io.assetetl.service.resources.RunResource;
 import io.assetetl.service.resources.SourceResource;
 import io.assetetl.service.resources.StatsResource;
@@ -47,6 +48,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 
@@ -129,6 +131,8 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
 
         AssetQueries assets = etl.assets();
         RunQueries runs = new RunQueries(etl.jdbi());
+        List<String> configured = etl.sources().stream().map(SourceDefinition::name).toList();
+        KnownSources sources = new KnownSources(configured, runs::sourceNames);
         var jersey = env.jersey();
         jersey.register(new RequestContextFilter(metrics));
         jersey.register(new BodySizeLimitFilter(MAX_REQUEST_BODY_BYTES));
@@ -141,10 +145,11 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new RunExceptionMappers.UnknownSource());
         jersey.register(new UnexpectedExceptionMapper());
         jersey.register(new HealthResource(new ServiceHealth(etl, runs)));
-        jersey.register(new DataResource(assets, readCache(configuration, database, env), env.getObjectMapper()));
-        jersey.register(new AssetResource(assets, etl.divergenceThreshold()));
-        jersey.register(new RunResource(etl, runs));
-        jersey.register(new StatsResource(runs, etl.sources().stream().map(SourceDefinition::name).toList()));
+        jersey.register(new DataResource(assets, sources, readCache(configuration, database, env),
+                env.getObjectMapper()));
+        jersey.register(new AssetResource(assets, sources, etl.divergenceThreshold()));
+        jersey.register(new RunResource(etl, runs, sources));
+        jersey.register(new StatsResource(runs, configured));
         jersey.register(new SourceResource(etl, runs, Clock.systemUTC()));
         jersey.register(OpenApi.resource());
         JsonErrorHandler errors = new JsonErrorHandler();

@@ -177,12 +177,14 @@ class ServiceApiIT {
     void sqlLookingInputIsJustAValue() {
         String injection = URLEncoder.encode("' OR 1=1; DROP TABLE assets; --", StandardCharsets.UTF_8);
 
-        Http.Reply data = http.get("/data?symbol=" + injection + "&source=" + injection);
+        Http.Reply data = http.get("/data?symbol=" + injection);
         Http.Reply asset = http.get("/assets/" + injection.replace("+", "%20"));
+        Http.Reply source = http.get("/data?source=" + injection);
 
         assertThat(data.status()).isEqualTo(200);
         assertThat(data.json().get("data")).isEmpty();
         assertThat(asset.status()).isEqualTo(404);
+        assertError(source, 400);
         assertThat(DB.count("assets")).isPositive();
     }
 
@@ -203,6 +205,46 @@ class ServiceApiIT {
             assertError(reply, 400);
             assertThat(reply.json().get("message").asText()).as(query).contains(parameter);
         });
+    }
+
+    @Test
+    void anUnknownSourceIs400NamingTheParameterAndListingTheKnownSources() {
+        for (String path : List.of("/data?source=nope", "/runs?source=nope", "/compare-runs?source=coingeko",
+                "/assets/BTC/history?source=nope", "/data?source=cs")) {
+            Http.Reply reply = http.get(path);
+
+            assertError(reply, 400);
+            assertThat(reply.json().get("message").asText()).as(path)
+                    .startsWith("source ").contains("coingecko", "csv", "csv_weird");
+        }
+    }
+
+    @Test
+    void aSourceTakesAnyCaseWhenItMatchesOneKnownSource() {
+        assertThat(http.get("/data?limit=500&source=CSV").json().get("data"))
+                .isEqualTo(http.get("/data?limit=500&source=csv").json().get("data")).isNotEmpty();
+        assertThat(http.get("/runs?source=CSV_Weird").json().get("data")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.get("source").asText()).isEqualTo("csv_weird"));
+        assertThat(http.get("/assets/BTC/history?source=CoinGecko").json().get("data")).singleElement()
+                .satisfies(q -> assertThat(q.get("source").asText()).isEqualTo("coingecko"));
+        assertThat(http.get("/compare-runs?source=CSV").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aSourceNoLongerConfiguredStaysQueryableThroughItsHistory() {
+        String runId = "7e0c1b6a-0000-4000-8000-000000000001";
+        DB.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO etl_runs (run_id, source, status, started_at, finished_at, duration_ms)
+                VALUES (?::uuid, 'retired', 'succeeded', '2020-01-01T00:00:00Z', '2020-01-01T00:00:01Z', 1000)
+                ON CONFLICT DO NOTHING""", runId));
+
+        for (String query : List.of("/runs?source=retired", "/runs?source=RETIRED")) {
+            assertThat(http.get(query).json().get("data")).as(query).singleElement()
+                    .satisfies(r -> assertThat(r.get("run_id").asText()).isEqualTo(runId));
+        }
+        assertThat(http.get("/compare-runs?source=retired").json().get("data")).isEmpty();
+        assertThat(http.get("/data?source=retired").json().get("data")).isEmpty();
+        assertThat(http.get("/runs?source=nope").json().get("message").asText()).contains("retired");
     }
 
     @Test

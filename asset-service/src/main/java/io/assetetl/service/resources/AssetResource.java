@@ -29,10 +29,13 @@ import java.util.Optional;
 public final class AssetResource {
 
     private final AssetQueries assets;
+    private final KnownSources sources;
     private final BigDecimal divergenceThreshold;
 
-    public AssetResource(AssetQueries assets, BigDecimal divergenceThreshold) {
+    /** @param sources what the history's {@code source} filter may name */
+    public AssetResource(AssetQueries assets, KnownSources sources, BigDecimal divergenceThreshold) {
         this.assets = assets;
+        this.sources = sources;
         this.divergenceThreshold = divergenceThreshold;
     }
 
@@ -64,7 +67,8 @@ public final class AssetResource {
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public HistoryResponse history(
             @Parameter(description = "canonical symbol, any case") @PathParam("symbol") String symbol,
-            @Parameter(description = "only this source's quotes") @QueryParam("source") String source,
+            @Parameter(description = "only this source's quotes; a configured source, or one that has run (any "
+                    + "case when only one source matches)") @QueryParam("source") String source,
             @Parameter(description = "observed at or after (ISO-8601)") @QueryParam("from") String from,
             @Parameter(description = "observed before (ISO-8601)") @QueryParam("to") String to,
             @Parameter(description = "1 to 1000 (default 100)") @QueryParam("limit") String limit) {
@@ -74,7 +78,7 @@ public final class AssetResource {
         if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get())) {
             throw ApiException.badParameter("from", "must be before to");
         }
-        HistoryFilter filter = new HistoryFilter(Params.text("source", source), start, end,
+        HistoryFilter filter = new HistoryFilter(sources.parameter(source), start, end,
                 Params.limit(limit, 100, 1000));
         if (!assets.exists(canonical)) {
             throw unknown(canonical);

@@ -67,15 +67,19 @@ public final class DataResource {
     }
 
     private final AssetQueries assets;
+    private final KnownSources sources;
     private final ReadCache<PageRequest, Page> pages;
     private final ObjectWriter tailWriter;
 
     /**
-     * @param pages  where pages are kept until the summaries change
-     * @param mapper the service's object mapper, which writes the pages
+     * @param sources what the {@code source} filter may name (without the filter, no query is made of it)
+     * @param pages   where pages are kept until the summaries change
+     * @param mapper  the service's object mapper, which writes the pages
      */
-    public DataResource(AssetQueries assets, ReadCache<PageRequest, Page> pages, ObjectMapper mapper) {
+    public DataResource(AssetQueries assets, KnownSources sources, ReadCache<PageRequest, Page> pages,
+            ObjectMapper mapper) {
         this.assets = assets;
+        this.sources = sources;
         this.pages = pages;
         this.tailWriter = mapper.writerFor(RenderedDataResponse.Tail.class);
     }
@@ -90,7 +94,8 @@ public final class DataResource {
     public Response list(
             @Parameter(description = "canonical symbol (any case; aliases such as XBT accepted)")
             @QueryParam("symbol") String symbol,
-            @Parameter(description = "only assets this source reports") @QueryParam("source") String source,
+            @Parameter(description = "only assets this source reports; a configured source, or one that has run "
+                    + "(any case when only one source matches)") @QueryParam("source") String source,
             @Parameter(description = "consensus price at least this (USD)") @QueryParam("min_price") String minPrice,
             @Parameter(description = "consensus price at most this (USD)") @QueryParam("max_price") String maxPrice,
             @Parameter(description = "page size, 1 to 500 (default 50)") @QueryParam("limit") String limit,
@@ -117,12 +122,12 @@ public final class DataResource {
         return new Page(RenderedDataResponse.array(page.items()), page.lastSymbol().map(Params::cursor).orElse(null));
     }
 
-    private static AssetFilter filter(String symbol, String source, String minPrice, String maxPrice) {
+    private AssetFilter filter(String symbol, String source, String minPrice, String maxPrice) {
         Optional<BigDecimal> min = Params.price("min_price", minPrice);
         Optional<BigDecimal> max = Params.price("max_price", maxPrice);
         if (min.isPresent() && max.isPresent() && min.get().compareTo(max.get()) > 0) {
             throw ApiException.badParameter("min_price", "must not be greater than max_price");
         }
-        return new AssetFilter(Params.symbol("symbol", symbol), Params.text("source", source), min, max);
+        return new AssetFilter(Params.symbol("symbol", symbol), sources.parameter(source), min, max);
     }
 }

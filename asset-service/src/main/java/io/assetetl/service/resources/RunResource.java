@@ -52,9 +52,13 @@ public final class RunResource {
 
     private final AssetEtl etl;
     private final RunQueries runs;
-    public RunResource(AssetEtl etl, RunQueries runs) {
+    private final KnownSources sources;
+
+    /** @param sources what the {@code source} filters may name */
+    public RunResource(AssetEtl etl, RunQueries runs, KnownSources sources) {
         this.etl = etl;
         this.runs = runs;
+        this.sources = sources;
     }
 
     @GET
@@ -67,9 +71,10 @@ public final class RunResource {
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public RunList list(
             @Parameter(description = "1 to 500 (default 50)") @QueryParam("limit") String limit,
-            @Parameter(description = "only this source's runs") @QueryParam("source") String source,
+            @Parameter(description = "only this source's runs; a configured source, or one that has run (any case "
+                    + "when only one source matches)") @QueryParam("source") String source,
             @Parameter(description = "running, succeeded, failed or abandoned") @QueryParam("status") String status) {
-        List<RunRecord> found = etl.runs(Params.limit(limit, 50, 500), Params.text("source", source), status(status));
+        List<RunRecord> found = etl.runs(Params.limit(limit, 50, 500), sources.parameter(source), status(status));
         return new RunList(found.stream().map(RunSummary::from).toList());
     }
 
@@ -135,11 +140,12 @@ public final class RunResource {
                 @ApiResponse(responseCode = "400", description = "a parameter is invalid; the message names it",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public CompareRunsResponse compare(
-            @Parameter(description = "one source (default: every source)") @QueryParam("source") String source,
+            @Parameter(description = "one source (default: every source); a configured source, or one that has run "
+                    + "(any case when only one source matches)") @QueryParam("source") String source,
             @Parameter(description = "pairs per source, 1 to 100 (default 10)") @QueryParam("limit") String limit) {
         int pairs = Params.limit(limit, 10, 100);
         Set<String> names = new LinkedHashSet<>();
-        Params.text("source", source).ifPresentOrElse(names::add, () -> {
+        sources.parameter(source).ifPresentOrElse(names::add, () -> {
             etl.sources().stream().map(SourceDefinition::name).forEach(names::add);
             runs.activity().forEach(a -> names.add(a.source()));
         });
