@@ -537,6 +537,38 @@ class ServiceApiIT {
     }
 
     @Test
+    void openApiTypesEveryQueryParameter() throws IOException {
+        OpenAPI api = openApi();
+
+        for (String[] limit : new String[][] {{"/data", "500", "50"}, {"/runs", "500", "50"},
+                {"/compare-runs", "100", "10"}, {"/assets/{symbol}/history", "1000", "100"}}) {
+            Schema<?> schema = queryParameter(api, limit[0], "limit");
+            assertThat(schema.getType()).as(limit[0]).isEqualTo("integer");
+            assertThat(schema.getMinimum()).as(limit[0]).isEqualByComparingTo("1");
+            assertThat(schema.getMaximum()).as(limit[0]).isEqualByComparingTo(limit[1]);
+            assertThat(String.valueOf(schema.getDefault())).as(limit[0]).isEqualTo(limit[2]);
+        }
+        for (String price : List.of("min_price", "max_price")) {
+            Schema<?> schema = queryParameter(api, "/data", price);
+            assertThat(schema.getType()).as(price).isEqualTo("number");
+            assertThat(schema.getMinimum()).as(price).isEqualByComparingTo("0");
+        }
+        for (String time : List.of("from", "to")) {
+            Schema<?> schema = queryParameter(api, "/assets/{symbol}/history", time);
+            assertThat(schema.getType()).as(time).isEqualTo("string");
+            assertThat(schema.getFormat()).as(time).isEqualTo("date-time");
+        }
+        Schema<?> status = queryParameter(api, "/runs", "status");
+        assertThat(status.getType()).isEqualTo("string");
+        assertThat(status.getEnum()).map(String::valueOf)
+                .containsExactly("running", "succeeded", "failed", "abandoned");
+        assertThat(queryParameter(api, "/data", "cursor").getType()).isEqualTo("string");
+        assertThat(queryParameter(api, "/data", "source").getType()).isEqualTo("string");
+        assertThat(api.getPaths().get("/runs").getPost().getRequestBody().getContent().keySet())
+                .containsExactly("application/json");
+    }
+
+    @Test
     void headOfTheDescriptionAnnouncesTheLengthItsGetSends() {
         Http.Reply get = http.get("/openapi.json");
         Http.Reply head = http.method("HEAD", "/openapi.json");
@@ -596,6 +628,13 @@ class ServiceApiIT {
         Http.Reply reply = http.get("/openapi.json");
         assertThat(reply.status()).isEqualTo(200);
         return Json.mapper().readValue(reply.body(), OpenAPI.class);
+    }
+
+    private static Schema<?> queryParameter(OpenAPI api, String path, String name) {
+        List<io.swagger.v3.oas.models.parameters.Parameter> parameters =
+                api.getPaths().get(path).getGet().getParameters();
+        return parameters.stream().filter(p -> p.getName().equals(name) && p.getIn().equals("query")).findFirst()
+                .orElseThrow(() -> new AssertionError(path + " has no query parameter " + name)).getSchema();
     }
 
     private static Schema<?> property(OpenAPI api, String schema, String name) {

@@ -28,6 +28,9 @@ import java.util.Optional;
 @Tag(name = "assets")
 public final class AssetResource {
 
+    private static final int HISTORY_DEFAULT_LIMIT = 100;
+    private static final int HISTORY_MAX_LIMIT = 1000;
+
     private final AssetQueries assets;
     private final KnownSources sources;
     private final BigDecimal divergenceThreshold;
@@ -69,9 +72,13 @@ public final class AssetResource {
             @Parameter(description = "canonical symbol, any case") @PathParam("symbol") String symbol,
             @Parameter(description = "only this source's quotes; a configured source, or one that has run (any "
                     + "case when only one source matches)") @QueryParam("source") String source,
-            @Parameter(description = "observed at or after (ISO-8601)") @QueryParam("from") String from,
-            @Parameter(description = "observed before (ISO-8601)") @QueryParam("to") String to,
-            @Parameter(description = "1 to 1000 (default 100)") @QueryParam("limit") String limit) {
+            @Parameter(description = "observed at or after (ISO-8601 with offset)",
+                    schema = @Schema(type = "string", format = "date-time")) @QueryParam("from") String from,
+            @Parameter(description = "observed before (ISO-8601 with offset)",
+                    schema = @Schema(type = "string", format = "date-time")) @QueryParam("to") String to,
+            @Parameter(description = "1 to 1000 (default 100)", schema = @Schema(type = "integer", format = "int32",
+                    minimum = "1", maximum = "" + HISTORY_MAX_LIMIT, defaultValue = "" + HISTORY_DEFAULT_LIMIT))
+            @QueryParam("limit") String limit) {
         String canonical = canonical(symbol);
         Optional<Instant> start = Params.instant("from", from);
         Optional<Instant> end = Params.instant("to", to);
@@ -79,7 +86,7 @@ public final class AssetResource {
             throw ApiException.badParameter("from", "must be before to");
         }
         HistoryFilter filter = new HistoryFilter(sources.parameter(source), start, end,
-                Params.limit(limit, 100, 1000));
+                Params.limit(limit, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT));
         if (!assets.exists(canonical)) {
             throw unknown(canonical);
         }

@@ -96,10 +96,15 @@ public final class DataResource {
             @QueryParam("symbol") String symbol,
             @Parameter(description = "only assets this source reports; a configured source, or one that has run "
                     + "(any case when only one source matches)") @QueryParam("source") String source,
-            @Parameter(description = "consensus price at least this (USD)") @QueryParam("min_price") String minPrice,
-            @Parameter(description = "consensus price at most this (USD)") @QueryParam("max_price") String maxPrice,
-            @Parameter(description = "page size, 1 to 500 (default 50)") @QueryParam("limit") String limit,
-            @Parameter(description = "next_cursor of the previous page") @QueryParam("cursor") String cursor,
+            @Parameter(description = "consensus price at least this (USD)",
+                    schema = @Schema(type = "number", minimum = "0")) @QueryParam("min_price") String minPrice,
+            @Parameter(description = "consensus price at most this (USD)",
+                    schema = @Schema(type = "number", minimum = "0")) @QueryParam("max_price") String maxPrice,
+            @Parameter(description = "page size, 1 to 500 (default 50)", schema = @Schema(type = "integer",
+                    format = "int32", minimum = "1", maximum = "" + MAX_LIMIT, defaultValue = "" + DEFAULT_LIMIT))
+            @QueryParam("limit") String limit,
+            @Parameter(description = "next_cursor of the previous page", schema = @Schema(type = "string"))
+            @QueryParam("cursor") String cursor,
             @Context ContainerRequestContext request) {
         int size = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         PageRequest wanted = new PageRequest(filter(symbol, source, minPrice, maxPrice), Params.afterCursor(cursor),

@@ -50,6 +50,11 @@ import java.util.UUID;
 @Tag(name = "runs")
 public final class RunResource {
 
+    private static final int RUNS_DEFAULT_LIMIT = 50;
+    private static final int RUNS_MAX_LIMIT = 500;
+    private static final int PAIRS_DEFAULT_LIMIT = 10;
+    private static final int PAIRS_MAX_LIMIT = 100;
+
     private final AssetEtl etl;
     private final RunQueries runs;
     private final KnownSources sources;
@@ -70,11 +75,16 @@ public final class RunResource {
                 @ApiResponse(responseCode = "400", description = "a parameter is invalid; the message names it",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public RunList list(
-            @Parameter(description = "1 to 500 (default 50)") @QueryParam("limit") String limit,
+            @Parameter(description = "1 to 500 (default 50)", schema = @Schema(type = "integer", format = "int32",
+                    minimum = "1", maximum = "" + RUNS_MAX_LIMIT, defaultValue = "" + RUNS_DEFAULT_LIMIT))
+            @QueryParam("limit") String limit,
             @Parameter(description = "only this source's runs; a configured source, or one that has run (any case "
                     + "when only one source matches)") @QueryParam("source") String source,
-            @Parameter(description = "running, succeeded, failed or abandoned") @QueryParam("status") String status) {
-        List<RunRecord> found = etl.runs(Params.limit(limit, 50, 500), sources.parameter(source), status(status));
+            @Parameter(description = "running, succeeded, failed or abandoned (any case)", schema = @Schema(
+                    type = "string", allowableValues = {"running", "succeeded", "failed", "abandoned"}))
+            @QueryParam("status") String status) {
+        List<RunRecord> found = etl.runs(Params.limit(limit, RUNS_DEFAULT_LIMIT, RUNS_MAX_LIMIT),
+                sources.parameter(source), status(status));
         return new RunList(found.stream().map(RunSummary::from).toList());
     }
 
@@ -142,8 +152,11 @@ public final class RunResource {
     public CompareRunsResponse compare(
             @Parameter(description = "one source (default: every source); a configured source, or one that has run "
                     + "(any case when only one source matches)") @QueryParam("source") String source,
-            @Parameter(description = "pairs per source, 1 to 100 (default 10)") @QueryParam("limit") String limit) {
-        int pairs = Params.limit(limit, 10, 100);
+            @Parameter(description = "pairs per source, 1 to 100 (default 10)", schema = @Schema(type = "integer",
+                    format = "int32", minimum = "1", maximum = "" + PAIRS_MAX_LIMIT,
+                    defaultValue = "" + PAIRS_DEFAULT_LIMIT))
+            @QueryParam("limit") String limit) {
+        int pairs = Params.limit(limit, PAIRS_DEFAULT_LIMIT, PAIRS_MAX_LIMIT);
         Set<String> names = new LinkedHashSet<>();
         sources.parameter(source).ifPresentOrElse(names::add, () -> {
             etl.sources().stream().map(SourceDefinition::name).forEach(names::add);
