@@ -453,6 +453,8 @@ class ServiceApiIT {
         Map<String, String> auth = Map.of("Authorization", "Bearer " + TestApps.ADMIN_TOKEN,
                 "Content-Type", "text/plain");
         assertThat(http.get("/data?limit=1", Map.of("Accept", "text/plain")).status()).isEqualTo(406);
+        assertThat(http.method("DELETE", "/runs").status()).isEqualTo(405);
+        assertThat(http.get("/assets/BTC/no-such-thing").status()).isEqualTo(404);
         assertThat(http.post("/runs", "{\"source\":\"csv\"}", auth).status()).isEqualTo(415);
         assertThat(http.postExpectingContinue("/runs", "{\"source\":\"" + "x".repeat(70_000) + "\"}",
                 with(auth, "Content-Type", "application/json")).status()).isEqualTo(413);
@@ -462,7 +464,9 @@ class ServiceApiIT {
         assertThat(metrics).contains(
                 "http_request_duration_seconds_count{method=\"GET\",path=\"/data\",status=\"406\"}",
                 "http_request_duration_seconds_count{method=\"POST\",path=\"/runs\",status=\"415\"}",
-                "http_request_duration_seconds_count{method=\"POST\",path=\"/runs\",status=\"413\"}");
+                "http_request_duration_seconds_count{method=\"POST\",path=\"/runs\",status=\"413\"}",
+                "http_request_duration_seconds_count{method=\"DELETE\",path=\"/runs\",status=\"405\"}",
+                "http_request_duration_seconds_count{method=\"GET\",path=\"unmatched\",status=\"404\"}");
     }
 
     @Test
