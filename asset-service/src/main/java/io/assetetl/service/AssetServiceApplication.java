@@ -136,6 +136,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         var jersey = env.jersey();
         jersey.register(new RequestContextFilter(metrics));
         jersey.register(new BodySizeLimitFilter(MAX_REQUEST_BODY_BYTES));
+        jersey.register(new BodySizeLimitFilter.Refusal());
         jersey.register(new AdminTokenFilter(new AdminToken(configuration.adminToken())));
         jersey.register(new JsonBodyFilter());
         jersey.register(new ApiExceptionMapper());

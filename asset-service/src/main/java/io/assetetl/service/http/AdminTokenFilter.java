@@ -8,7 +8,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 
-/** Checks the bearer token of {@link AdminOnly} methods before their body is even read. */
+/** Checks the bearer token of {@link AdminOnly} methods before their body is parsed or its content type looked at. */
 @AdminOnly
 @Priority(Priorities.AUTHENTICATION)
 public final class AdminTokenFilter implements ContainerRequestFilter {

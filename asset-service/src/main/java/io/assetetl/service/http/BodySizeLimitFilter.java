@@ -4,6 +4,7 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,15 +13,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * Refuses request bodies over a limit with 413 before anything parses them, whether or not the client declared a
  * length, and bodies that cannot be read whole with 400 or 408. The API's bodies are a few bytes, so the accepted body
- * is simply buffered.
+ * is simply buffered, before anything answers: a request answered without its body having been read (a small body
+ * may arrive after its headers) can leave its connection closed under the client's next request.
  *
- * <p>It runs once the request is matched to a resource method (matching reads no body), so that {@code /metrics}
- * records a 413 under its route, and last of the request filters, as the one that reads the body: a request to an
- * {@link AdminOnly} method without a valid token is refused from its headers alone. A request that matches nothing is
- * answered 404 or 405 without its body being read.
+ * <p>The body is read before the request is matched, but a body found too large is refused by {@link Refusal}, once
+ * the request is matched (matching reads no body), so that {@code /metrics} records the 413 under its route. A
+ * request with a body too large that matches nothing is answered 404 or 405.
  */
-@Priority(Priorities.ENTITY_CODER)
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 50)
 public final class BodySizeLimitFilter implements ContainerRequestFilter {
+
+    private static final String TOO_LARGE = BodySizeLimitFilter.class.getName() + ".tooLarge";
 
     private final int maxBytes;
 
@@ -31,7 +35,7 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         if (request.getLength() > maxBytes) {
-            request.abortWith(tooLarge());
+            refuseOnceMatched(request);
             return;
         }
         if (!request.hasEntity()) {
@@ -46,10 +50,15 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
             return;
         }
         if (body.length > maxBytes) {
-            request.abortWith(tooLarge());
+            refuseOnceMatched(request);
             return;
         }
         request.setEntityStream(new ByteArrayInputStream(body));
+    }
+
+    private void refuseOnceMatched(ContainerRequestContext request) {
+        request.setProperty(TOO_LARGE, "request body is larger than " + maxBytes + " bytes");
+        request.setEntityStream(InputStream.nullInputStream());
     }
 
     /**
@@ -65,7 +74,15 @@ public final class BodySizeLimitFilter implements ContainerRequestFilter {
         return ErrorResponses.of(400, "request body ended early or is malformed").build();
     }
 
-    private jakarta.ws.rs.core.Response tooLarge() {
-        return ErrorResponses.of(413, "request body is larger than " + maxBytes + " bytes").build();
+    /** Answers 413 to a matched request whose body {@link BodySizeLimitFilter} found too large, before any other. */
+    @Priority(Priorities.AUTHENTICATION - 50)
+    public static final class Refusal implements ContainerRequestFilter {
+
+        @Override
+        public void filter(ContainerRequestContext request) {
+            if (request.getProperty(TOO_LARGE) instanceof String message) {
+                request.abortWith(ErrorResponses.of(413, message).build());
+            }
+        }
     }
 }
