@@ -215,7 +215,7 @@ class SecurityIT {
             assertThat(reply.status()).as(headers + ": " + reply.body()).isEqualTo(401);
             assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer");
         }
-        for (String type : List.of("text/plain", "application/xml")) {
+        for (String type : List.of("text/plain", "application/xml", "application/json-patch+json")) {
             Http.Reply reply = http.post("/runs", body, Map.of("Content-Type", type,
                     "Authorization", "Bearer " + ADMIN_TOKEN));
             assertThat(reply.status()).as(type + ": " + reply.body()).isEqualTo(415);

@@ -116,14 +116,14 @@ public final class RequestContextFilter implements ContainerRequestFilter, Conta
                 for (Resource r = resources.get(0).getResources().get(0); r != null; r = r.getParent()) {
                     parts.addFirst(r.getPath());
                 }
-                return path(List.copyOf(parts));
+                return path(parts);
             }
         }
         return "unmatched";
     }
 
     /** The templates of a route, outermost first, as one path. */
-    private static String path(List<String> parts) {
+    private static String path(Iterable<String> parts) {
         StringBuilder path = new StringBuilder();
         for (String part : parts) {
             if (part != null && !part.isEmpty() && !part.equals("/")) {
