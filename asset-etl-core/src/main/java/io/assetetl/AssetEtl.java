@@ -21,6 +21,7 @@ import io.assetetl.store.Migrations;
 import io.assetetl.store.RunLedger;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,20 @@ public final class AssetEtl implements AutoCloseable {
 
     public RunResult reprocess(String source, RunProgress progress) {
         return engine.reprocess(requireNonNull(source, "source is null"), progress);
+    }
+
+    /**
+     * Marks abandoned the runs of every configured source that a process which ended left {@code running} (killed,
+     * or its machine gone), as the source's next run would, without waiting for it; returns their ids. A run in
+     * progress anywhere is left alone, and no run is refused for this. Servers call it now and then, so that a dead
+     * run does not show as {@code running} until its source runs again.
+     */
+    public List<UUID> abandonDeadRuns() {
+        List<UUID> abandoned = new ArrayList<>();
+        for (SourceDefinition source : sources()) {
+            abandoned.addAll(engine.abandonDeadRuns(source.name()));
+        }
+        return abandoned;
     }
 
     /** Runs newest first. */

@@ -170,6 +170,24 @@ public final class RunEngine {
         }
     }
 
+    /**
+     * Marks abandoned the runs of {@code sourceName} that a process which ended left {@code running}, without
+     * waiting for the source's next run, and brings the summaries their committed chunks changed up to date. Takes
+     * no lock: a run in progress, here or in another process, is left alone and never refused for it.
+     */
+    public List<UUID> abandonDeadRuns(String sourceName) {
+        try (Handle handle = jdbi.open()) {
+            List<UUID> abandoned = RunLedger.abandonDead(handle, sourceName, lockKey(sourceName),
+                    context.clock().instant());
+            if (!abandoned.isEmpty()) {
+                LOG.warn("source {}: runs {} were left running by a process that ended; marked abandoned",
+                        sourceName, abandoned);
+                refreshSummaries(handle);
+            }
+            return abandoned;
+        }
+    }
+
     /** Fails the chunk inside its transaction when {@code ETL_FAIL_AFTER_RECORDS} falls within it. */
     private void injectFailure(long processedBefore, int chunkSize) {
         if (failAfterRecords.isPresent() && processedBefore + chunkSize > failAfterRecords.getAsLong()) {

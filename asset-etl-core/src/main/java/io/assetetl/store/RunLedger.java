@@ -73,6 +73,29 @@ public final class RunLedger {
                 .mapTo(UUID.class).list();
     }
 
+    /**
+     * Marks abandoned the runs of {@code source} left {@code running} by a process that ended, found without taking
+     * the source's lock (a run starting meanwhile would be refused): those no session holds the lock {@code lockKey}
+     * for. It is one statement: a run that takes the lock after the statement started is not yet visible to it, and
+     * a run that finished meanwhile is re-checked and left as it ended.
+     */
+    public static List<UUID> abandonDead(Handle handle, String source, String lockKey, Instant now) {
+        return handle.createQuery("""
+                UPDATE etl_runs SET status = 'abandoned', finished_at = :now,
+                    duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:now - started_at)) * 1000)::bigint),
+                    error = 'the process running it ended before it finished; the next run resumes from its checkpoint'
+                WHERE source = :source AND status = 'running'
+                  AND NOT EXISTS (
+                      SELECT 1 FROM pg_locks l
+                      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        AND l.classid = ((hashtextextended(:key, 0) >> 32) & 4294967295)::oid
+                        AND l.objid = (hashtextextended(:key, 0) & 4294967295)::oid)
+                RETURNING run_id""")
+                .bind("source", source).bind("key", lockKey).bind("now", utc(now))
+                .mapTo(UUID.class).list();
+    }
+
     public static Optional<Checkpoint> checkpoint(Handle handle, String source, String stream) {
         return handle.createQuery("SELECT position::text FROM etl_checkpoints WHERE source = :source AND stream = :stream")
                 .bind("source", source).bind("stream", stream)

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.AssetEtl;
 import io.assetetl.spi.SourceConfig;
+import io.assetetl.store.RunLedger;
 import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
@@ -331,6 +332,33 @@ class RunEngineIT {
             assertThat(otherProcess.run(RunRequest.of("fake")).succeeded()).isTrue();
         } finally {
             ListSourceFactory.gate("gated", new CountDownLatch(0), new CountDownLatch(1));
+        }
+    }
+
+    @Test
+    void aRunLeftRunningByAProcessThatEndedIsMarkedAbandonedWithoutWaitingForTheNextRunAndALiveOneIsLeftAlone()
+            throws Exception {
+        TestDatabase db = TestDatabase.create();
+        UUID dead = UUID.randomUUID();
+        db.jdbi().useHandle(h -> RunLedger.insertRunning(h, dead, "fake", "ingest",
+                Instant.parse("2026-01-01T00:00:00Z"), null, "a-host-that-died"));
+        ListSourceFactory.dataset("alive", ROWS);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        ListSourceFactory.gate("alive", gate, entered);
+        try (AssetEtl etl = etl(db, "alive", 3); AssetEtl monitor = etl(db, "alive", 3)) {
+            assertThat(monitor.abandonDeadRuns()).containsExactly(dead);
+            assertThat(etl.findRun(dead).orElseThrow().status()).isEqualTo(RunStatus.ABANDONED);
+
+            StartedRun live = etl.start(RunRequest.of("fake"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(monitor.abandonDeadRuns()).as("the live run holds its lock").isEmpty();
+            assertThat(etl.findRun(live.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+
+            gate.countDown();
+            assertThat(live.completion().get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+        } finally {
+            ListSourceFactory.gate("alive", new CountDownLatch(0), new CountDownLatch(1));
         }
     }
 

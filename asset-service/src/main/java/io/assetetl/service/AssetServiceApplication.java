@@ -127,6 +127,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         env.lifecycle().manage(onStop(etl::close));
         EtlScheduler scheduler = new EtlScheduler(etl, configuration.getEtlInterval());
         env.lifecycle().manage(scheduler);
+        env.lifecycle().manage(new DeadRunSweeper(etl));
         env.healthChecks().register("scheduler", new SchedulerHealthCheck(scheduler));
 
         AssetQueries assets = etl.assets();
