@@ -146,7 +146,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** Whether {@code process} is a PostgreSQL server started on {@code dir} ({@code postgres -D dir …}). */
     private static boolean servesDirectory(ProcessHandle process, Path dir) {
         ProcessHandle.Info info = process.info();
-        boolean postgres = info.command().map(c -> c.endsWith("/postgres")).orElse(false);
+        boolean postgres = info.command().map(c -> Path.of(c).getFileName().toString().matches("postgres(\\.exe)?"))
+                .orElse(false);
         return postgres && info.arguments().map(args -> Arrays.stream(args).anyMatch(a -> sameDirectory(a, dir)))
                 .orElse(false);
     }
