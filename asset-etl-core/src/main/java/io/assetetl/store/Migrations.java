@@ -77,7 +77,8 @@ public final class Migrations {
     /**
      * Where Liquibase reports the change sets it runs: its UI service, the console by default. A library must not
      * print on its host program's stdout, so unless the caller chose a UI service, the report goes to Liquibase's
-     * log (java.util.logging, which the host's logging set-up decides about).
+     * log, which goes through SLF4J like the library's own ({@link Slf4jLogService}), where the host's logging set-up
+     * decides about it.
      */
     static Map<String, Object> reportScope() {
         if (!(Scope.getCurrentScope().getUI() instanceof ConsoleUIService)) {
@@ -88,7 +89,8 @@ public final class Migrations {
 
     private static void update(Connection connection) {
         try {
-            Scope.child(liquibaseScope(), () -> Scope.child(reportScope(), () -> updateInScope(connection)));
+            Scope.child(Map.of(Scope.Attr.logService.name(), new Slf4jLogService()), () -> Scope.child(
+                    liquibaseScope(), () -> Scope.child(reportScope(), () -> updateInScope(connection))));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -3,6 +3,10 @@ package io.assetetl.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,6 +24,7 @@ import liquibase.lockservice.LockService;
 import liquibase.lockservice.LockServiceFactory;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class MigrationsIT {
 
@@ -40,6 +45,27 @@ class MigrationsIT {
                 "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'asset_sources'")
                 .mapTo(String.class).one());
         assertThat(options).isEqualTo("fillfactor=50");
+    }
+
+    @Test
+    void liquibaseLogsThroughSlf4jAsTheLibraryDoes() {
+        TestDatabase db = TestDatabase.createEmpty();
+        Logger liquibase = (Logger) LoggerFactory.getLogger("liquibase");
+        Level level = liquibase.getLevel();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        liquibase.addAppender(logs);
+        liquibase.setLevel(Level.INFO);
+        try {
+            Migrations.migrate(db.dataSource());
+        } finally {
+            liquibase.detachAppender(logs);
+            liquibase.setLevel(level);
+        }
+
+        assertThat(logs.list).as("the change sets it ran, reported to the host's logging")
+                .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("ran successfully"))
+                .noneSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
     }
 
     @Test
