@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -122,9 +123,12 @@ final class Params {
         return text("cursor", raw).map(text -> {
             try {
                 String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-                if (decoded.startsWith(CURSOR_PREFIX) && decoded.length() > CURSOR_PREFIX.length()
-                        && !hasControlCharacter(decoded)) {
-                    return decoded.substring(CURSOR_PREFIX.length());
+                String symbol = decoded.startsWith(CURSOR_PREFIX) ? decoded.substring(CURSOR_PREFIX.length()) : "";
+                // the last symbol of a page this API sent: a canonical symbol, trimmed and upper-case (a cursor
+                // edited to a lower-case one would silently end a client's walk with an empty page)
+                if (!symbol.isEmpty() && !hasControlCharacter(decoded)
+                        && symbol.equals(symbol.strip().toUpperCase(Locale.ROOT))) {
+                    return symbol;
                 }
             } catch (IllegalArgumentException e) {
                 // falls through to the one message

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class ParamsTest {
 
     @Test
-    void cursorRoundTripsAnySymbolAndIsOpaque() {
-        for (String symbol : new String[] {"BTC", "A", "ÆTHER", "X/Y Z", "'; DROP TABLE assets; --"}) {
+    void cursorRoundTripsAnyCanonicalSymbolAndIsOpaque() {
+        for (String symbol : new String[] {"BTC", "A", "ÆTHER", "X/Y Z", "'; DROP TABLE ASSETS; --"}) {
             String cursor = Params.cursor(symbol);
             assertThat(cursor).doesNotContain(symbol).matches("[A-Za-z0-9_-]+");
             assertThat(Params.afterCursor(cursor)).contains(symbol);
@@ -26,6 +26,9 @@ class ParamsTest {
         assertThatThrownBy(() -> Params.afterCursor("%%%")).isInstanceOf(ApiException.class)
                 .hasMessageStartingWith("cursor");
         assertThatThrownBy(() -> Params.afterCursor("QlRD")).hasMessageStartingWith("cursor");
+        // edited to a symbol no page ends with: lower case, or with surrounding spaces
+        assertThatThrownBy(() -> Params.afterCursor(Params.cursor("ada"))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> Params.afterCursor(Params.cursor(" ADA"))).hasMessageStartingWith("cursor");
     }
 
     @Test
