@@ -13,6 +13,7 @@ import io.assetetl.service.cache.SummaryChangesListening;
 import io.assetetl.service.cli.CommandExit;
 import io.assetetl.service.cli.IngestCommand;
 import io.assetetl.service.cli.ReprocessCommand;
+import io.assetetl.service.cli.ServerStartCommand;
 import io.assetetl.service.health.SchedulerHealthCheck;
 import io.assetetl.service.health.ServiceHealth;
 import io.assetetl.service.http.AdminToken;
@@ -38,6 +39,7 @@ import io.assetetl.service.warmup.WarmUp;
 import io.assetetl.sources.coingecko.CoinGeckoSourceFactory;
 import io.assetetl.store.Migrations;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
@@ -80,6 +82,13 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
     @Override
     public String getName() {
         return "asset-service";
+    }
+
+    /** Dropwizard's own {@code server} (failing in one line when its surroundings are at fault) and {@code check}. */
+    @Override
+    protected void addDefaultCommands(Bootstrap<AssetServiceConfiguration> bootstrap) {
+        bootstrap.addCommand(new ServerStartCommand(this));
+        bootstrap.addCommand(new CheckCommand<>(this));
     }
 
     @Override

@@ -239,6 +239,19 @@ class IngestCommandIT {
     }
 
     @Test
+    void aServerThatCannotReachItsDatabaseFailsToStartWithOneLineWithoutStackTrace() throws Exception {
+        String yaml = Files.readString(config(""));
+        Path noSuchDatabase = Files.writeString(dir.resolve("server-no-such-database.yml"),
+                yaml.replace(db.jdbcUrl(), db.jdbcUrl().replace(db.name(), "server_no_such_database")));
+
+        Outcome outcome = run(noSuchDatabase, "server");
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr()).contains("server failed to start: schema migration failed: ")
+                .contains("server_no_such_database").doesNotContain(STACK_FRAMES);
+    }
+
+    @Test
     void aRunRefusedBecauseTheSourceIsRunningPrintsARefusedSummary() throws Exception {
         Path config = config("");
         // the lock a run of the source holds, as another process running it would
