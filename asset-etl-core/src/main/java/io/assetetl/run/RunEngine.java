@@ -180,12 +180,15 @@ public final class RunEngine {
             List<UUID> abandoned = RunLedger.abandonDead(handle, sourceName, lockKey(sourceName),
                     context.clock().instant());
             if (!abandoned.isEmpty()) {
-                LOG.warn("source {}: runs {} were left running by a process that ended; marked abandoned",
-                        sourceName, abandoned);
+                logAbandoned(sourceName, abandoned);
                 refreshSummaries(handle);
             }
             return abandoned;
         }
+    }
+
+    private static void logAbandoned(String source, List<UUID> runs) {
+        LOG.warn("source {}: runs {} were left running by a process that ended; marked abandoned", source, runs);
     }
 
     /** Fails the chunk inside its transaction when {@code ETL_FAIL_AFTER_RECORDS} falls within it. */
@@ -212,8 +215,7 @@ public final class RunEngine {
             Instant startedAt = context.clock().instant();
             List<UUID> abandoned = RunLedger.abandonOrphans(handle, definition.name(), startedAt);
             if (!abandoned.isEmpty()) {
-                LOG.warn("source {}: runs {} were left running by a process that ended; marked abandoned",
-                        definition.name(), abandoned);
+                logAbandoned(definition.name(), abandoned);
             }
             // summaries a dead process's chunks left behind
             refreshSummaries(handle);

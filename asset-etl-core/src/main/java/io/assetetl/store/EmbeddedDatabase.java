@@ -42,7 +42,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static final String USER = "postgres";
 
     /** The file whose lock the process using a data folder holds (the embedded library's own). */
-    static final String LOCK_FILE = "epg-lock";
+    private static final String LOCK_FILE = "epg-lock";
 
     /** How long a server left running is given to stop. */
     private static final Duration LEFTOVER_STOP_WAIT = Duration.ofSeconds(60);

@@ -64,13 +64,7 @@ public final class RunLedger {
 
     /** Marks the runs of {@code source} still shown as running as abandoned; call only while holding its lock. */
     public static List<UUID> abandonOrphans(Handle handle, String source, Instant now) {
-        return handle.createQuery("""
-                UPDATE etl_runs SET status = 'abandoned', finished_at = :now,
-                    duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:now - started_at)) * 1000)::bigint),
-                    error = 'the process running it ended before it finished; the next run resumed from its checkpoint'
-                WHERE source = :source AND status = 'running' RETURNING run_id""")
-                .bind("source", source).bind("now", utc(now))
-                .mapTo(UUID.class).list();
+        return abandon(handle, source, now, "the next run resumed from its checkpoint", "", null);
     }
 
     /**
@@ -80,20 +74,31 @@ public final class RunLedger {
      * a run that finished meanwhile is re-checked and left as it ended.
      */
     public static List<UUID> abandonDead(Handle handle, String source, String lockKey, Instant now) {
-        return handle.createQuery("""
-                UPDATE etl_runs SET status = 'abandoned', finished_at = :now,
-                    duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:now - started_at)) * 1000)::bigint),
-                    error = 'the process running it ended before it finished; the next run resumes from its checkpoint'
-                WHERE source = :source AND status = 'running'
+        return abandon(handle, source, now, "the next run resumes from its checkpoint", """
                   AND NOT EXISTS (
                       SELECT 1 FROM pg_locks l
                       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
                         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                         AND l.classid = ((hashtextextended(:key, 0) >> 32) & 4294967295)::oid
                         AND l.objid = (hashtextextended(:key, 0) & 4294967295)::oid)
-                RETURNING run_id""")
-                .bind("source", source).bind("key", lockKey).bind("now", utc(now))
-                .mapTo(UUID.class).list();
+                """, lockKey);
+    }
+
+    /** Marks abandoned the running runs of {@code source} that also meet {@code condition}; returns their ids. */
+    private static List<UUID> abandon(Handle handle, String source, Instant now, String then, String condition,
+            String lockKey) {
+        var update = handle.createQuery("""
+                UPDATE etl_runs SET status = 'abandoned', finished_at = :now,
+                    duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:now - started_at)) * 1000)::bigint),
+                    error = :error
+                WHERE source = :source AND status = 'running'
+                """ + condition + "RETURNING run_id")
+                .bind("source", source).bind("now", utc(now))
+                .bind("error", "the process running it ended before it finished; " + then);
+        if (lockKey != null) {
+            update.bind("key", lockKey);
+        }
+        return update.mapTo(UUID.class).list();
     }
 
     public static Optional<Checkpoint> checkpoint(Handle handle, String source, String stream) {

@@ -70,8 +70,8 @@ public final class AssetResource {
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public HistoryResponse history(
             @Parameter(description = "canonical symbol, any case") @PathParam("symbol") String symbol,
-            @Parameter(description = "only this source's quotes; a configured source, or one that has run (any "
-                    + "case when only one source matches)") @QueryParam("source") String source,
+            @Parameter(description = "only this source's quotes; "
+                    + KnownSources.DESCRIPTION) @QueryParam("source") String source,
             @Parameter(description = "observed at or after (ISO-8601 with offset)",
                     schema = @Schema(type = "string", format = "date-time")) @QueryParam("from") String from,
             @Parameter(description = "observed before (ISO-8601 with offset)",

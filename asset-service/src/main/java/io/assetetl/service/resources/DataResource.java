@@ -94,8 +94,8 @@ public final class DataResource {
     public Response list(
             @Parameter(description = "canonical symbol (any case; aliases such as XBT accepted)")
             @QueryParam("symbol") String symbol,
-            @Parameter(description = "only assets this source reports; a configured source, or one that has run "
-                    + "(any case when only one source matches)") @QueryParam("source") String source,
+            @Parameter(description = "only assets this source reports; "
+                    + KnownSources.DESCRIPTION) @QueryParam("source") String source,
             @Parameter(description = "consensus price at least this (USD)",
                     schema = @Schema(type = "number", minimum = "0")) @QueryParam("min_price") String minPrice,
             @Parameter(description = "consensus price at most this (USD)",

@@ -22,6 +22,10 @@ public final class KnownSources {
 
     private static final String PARAMETER = "source";
 
+    /** What a {@code source} parameter takes, for the API's description of each endpoint that has one. */
+    static final String DESCRIPTION = "a configured source, or one that has run (any case when only one source"
+            + " matches)";
+
     private final Set<String> configured;
     private final Supplier<? extends Collection<String>> recorded;
 

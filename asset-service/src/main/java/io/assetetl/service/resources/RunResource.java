@@ -78,8 +78,7 @@ public final class RunResource {
             @Parameter(description = "1 to 500 (default 50)", schema = @Schema(type = "integer", format = "int32",
                     minimum = "1", maximum = "" + RUNS_MAX_LIMIT, defaultValue = "" + RUNS_DEFAULT_LIMIT))
             @QueryParam("limit") String limit,
-            @Parameter(description = "only this source's runs; a configured source, or one that has run (any case "
-                    + "when only one source matches)") @QueryParam("source") String source,
+            @Parameter(description = "only this source's runs; " + KnownSources.DESCRIPTION) @QueryParam("source") String source,
             @Parameter(description = "running, succeeded, failed or abandoned (any case)", schema = @Schema(
                     type = "string", allowableValues = {"running", "succeeded", "failed", "abandoned"}))
             @QueryParam("status") String status) {
@@ -150,8 +149,8 @@ public final class RunResource {
                 @ApiResponse(responseCode = "400", description = "a parameter is invalid; the message names it",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
     public CompareRunsResponse compare(
-            @Parameter(description = "one source (default: every source); a configured source, or one that has run "
-                    + "(any case when only one source matches)") @QueryParam("source") String source,
+            @Parameter(description = "one source (default: every source); "
+                    + KnownSources.DESCRIPTION) @QueryParam("source") String source,
             @Parameter(description = "pairs per source, 1 to 100 (default 10)", schema = @Schema(type = "integer",
                     format = "int32", minimum = "1", maximum = "" + PAIRS_MAX_LIMIT,
                     defaultValue = "" + PAIRS_DEFAULT_LIMIT))
