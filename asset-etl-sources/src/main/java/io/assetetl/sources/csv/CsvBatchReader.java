@@ -27,6 +27,7 @@ final class CsvBatchReader implements SourceReader {
     private final RowInterpreter interpreter;
     private final Payload payload = new Payload();
     private final String fileSha256;
+    /** The file's time, for rows of a file without a timestamp column; {@code null} when it has one. */
     private final String observedAtFallback;
     private final PrefixHasher hasher;
     private final FileFormat format;
@@ -46,7 +47,8 @@ final class CsvBatchReader implements SourceReader {
         this.mapping = mapping;
         this.interpreter = interpreter;
         this.fileSha256 = fileSha256;
-        this.observedAtFallback = observedAtFallback;
+        // a blank cell of a timestamp column is a row without a time (rejected), not one of the file's time
+        this.observedAtFallback = mapping.header(Field.TIMESTAMP) == null ? observedAtFallback : null;
         this.hasher = hasher;
         this.format = format;
         this.batchSize = batchSize;

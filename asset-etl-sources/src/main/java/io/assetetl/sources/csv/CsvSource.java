@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * A CSV file as a source, in either flavor. Reading resumes from a checkpoint when the file only grew, reads
  * nothing when it is unchanged, and starts over when it was rewritten (see {@link ResumePlan}).
  *
- * <p>A row without a timestamp is observed at the file's modification time (to the second) when it was read; that
- * instant is stored in the row's raw payload, so {@code reprocess} gives the row the same time.
+ * <p>The rows of a file without a timestamp column are observed at the file's modification time (to the second)
+ * when it was read; that instant is stored in each row's raw payload, so {@code reprocess} gives the row the same
+ * time. In a file with a timestamp column, a row whose cell is blank is rejected ({@code invalid_timestamp}).
  */
 final class CsvSource implements Source {
 

@@ -379,6 +379,24 @@ class CsvSourceIT {
     }
 
     @Test
+    void aBlankTimestampInAFileWithATimestampColumnIsRejectedNotDatedWithTheFileTime() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,200,,,2025-06-01T00:00:00Z\nBTC,Bitcoin,1,,,\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2025-07-01T00:00:00Z")));
+
+        RunResult result = run();
+
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(1);
+        assertThat(price("BTC")).isEqualByComparingTo("200");
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT position || ' ' || reason || ': ' || detail FROM etl_rejects").mapTo(String.class).list());
+        assertThat(rejects).containsExactly("line 3 invalid_timestamp: timestamp is missing");
+        RunResult reprocessed = etl.reprocess("csv");
+        assertThat(reprocessed.loaded()).isEqualTo(1);
+        assertThat(reprocessed.rejected()).isEqualTo(1);
+    }
+
+    @Test
     void aFileWithoutTheRequiredColumnsFailsTheRunNamingItsHeaders() throws Exception {
         Files.writeString(file, "ticker,usd_price\nBTC,1\n", StandardCharsets.UTF_8);
 

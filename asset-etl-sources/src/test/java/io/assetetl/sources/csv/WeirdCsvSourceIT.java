@@ -15,6 +15,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +188,22 @@ class WeirdCsvSourceIT {
                 .mapTo(String.class).one());
         assertThat(reject).isEqualTo("missing_symbol: no symbol column, and the name is no ticker nor has one in"
                 + " parentheses");
+    }
+
+    @Test
+    void aBlankOrNotApplicableTimestampInATimestampColumnIsRejectedNotDatedWithTheFileTime() throws Exception {
+        Path file = dir.resolve("blank-times.csv");
+        Files.writeString(file, "ticker;price;last_seen\nBTC;200;2025-06-01T00:00:00Z\nBTC;1;\nETH;3;N/A\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2025-07-01T00:00:00Z")));
+
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(quote("BTC").price()).isEqualByComparingTo("200");
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT position || ' ' || reason FROM etl_rejects ORDER BY id").mapTo(String.class).list());
+        assertThat(rejects).containsExactly("line 3 invalid_timestamp", "line 4 invalid_timestamp");
     }
 
     @Test
