@@ -68,6 +68,11 @@ final class CsvSource implements Source {
             throw new SourceException(path.getFileName() + " is " + encoding + ", which this source does not read;"
                     + " save it as UTF-8");
         });
+        if (scan.breaksLinesWithCarriageReturnsAlone()) {
+            // read as it is, the whole file would be one header line and the run would load nothing
+            throw new SourceException(path.getFileName() + " ends its lines with a carriage return alone (classic Mac"
+                    + " OS line breaks), which this source does not read; save it with LF or CRLF line breaks");
+        }
         FileFormat format = flavor.format(path, scan);
         ResumePlan plan = ResumePlan.decide(last, scan, format);
         if (plan.kind() == ResumePlan.Kind.UP_TO_DATE) {

@@ -166,6 +166,21 @@ final class FileScan {
         return Optional.empty();
     }
 
+    /**
+     * Whether the file's start breaks its lines with carriage returns alone, as classic Mac OS and Excel's "CSV
+     * (Macintosh)" write them: it holds a carriage return before its last byte and no line feed at all.
+     */
+    boolean breaksLinesWithCarriageReturnsAlone() {
+        boolean carriageReturn = false;
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == '\n') {
+                return false;
+            }
+            carriageReturn |= head[i] == '\r' && i + 1 < size;
+        }
+        return carriageReturn;
+    }
+
     boolean hasUtf8Bom() {
         return head.length >= 3 && head[0] == UTF8_BOM[0] && head[1] == UTF8_BOM[1] && head[2] == UTF8_BOM[2];
     }

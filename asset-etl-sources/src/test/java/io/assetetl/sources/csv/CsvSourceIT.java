@@ -432,6 +432,21 @@ class CsvSourceIT {
     }
 
     @Test
+    void aFileWithCarriageReturnsAloneAsLineBreaksFailsTheRunSayingSoRatherThanLoadingNothing() throws Exception {
+        Files.writeString(file, (HEADER + "BTC,Bitcoin,100,1000,10,2025-01-01T00:00:00Z\n").replace('\n', '\r'));
+
+        RunResult result = run();
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("assets.csv ends its lines with a carriage return alone (classic Mac OS"
+                + " line breaks), which this source does not read; save it with LF or CRLF line breaks");
+        assertThat(db.count("raw_csv_assets")).isZero();
+
+        Files.writeString(file, (HEADER + "BTC,Bitcoin,100,1000,10,2025-01-01T00:00:00Z\n").replace("\n", "\r\n"));
+        assertThat(run().loaded()).isEqualTo(1);
+    }
+
+    @Test
     void aMissingFileFailsTheRun() {
         RunResult result = run();
 
