@@ -12,6 +12,9 @@ import io.assetetl.spi.SourceReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -39,11 +42,20 @@ final class CsvSource implements Source {
     private final int batchSize;
     private final int batchBytes;
     private final CsvFlavor flavor;
+    private final Clock clock;
     private final RowInterpreter interpreter;
     private final Map<TreeSet<String>, ColumnMapping> mappings = new HashMap<>();
 
-    CsvSource(String name, Path path, int batchSize, int batchBytes, CsvFlavor flavor) {
+    /**
+     * How long after its last change a file's last line without a line break is taken as complete. Until then the
+     * line is left for a later run: read while a writer is part way through it, it would load values that were never
+     * in the file (a price cut short, a date without its time).
+     */
+    static final Duration SETTLE = Duration.ofSeconds(10);
+
+    CsvSource(String name, Path path, int batchSize, int batchBytes, CsvFlavor flavor, Clock clock) {
         this.name = name;
+        this.clock = clock;
         this.path = path;
         this.batchSize = batchSize;
         this.batchBytes = batchBytes;
@@ -80,8 +92,13 @@ final class CsvSource implements Source {
                     plan.linesBefore());
             return CsvBatchReader.exhausted();
         }
+        Instant modified = modifiedTime();
+        long end = readableEnd(scan, modified);
+        if (end == 0) {
+            return CsvBatchReader.exhausted();
+        }
         DelimitedFileReader.Record header;
-        try (DelimitedFileReader headerReader = DelimitedFileReader.open(path, format, 0, scan.size(), 0)) {
+        try (DelimitedFileReader headerReader = DelimitedFileReader.open(path, format, 0, end, 0)) {
             header = headerReader.next();
         }
         if (header == null) {
@@ -119,8 +136,10 @@ final class CsvSource implements Source {
         }
         PrefixHasher hasher = new PrefixHasher(path, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
-        DelimitedFileReader records = DelimitedFileReader.open(path, format, start, scan.size(), linesBefore);
-        return new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(), modifiedAt(), hasher, format,
+        DelimitedFileReader records = DelimitedFileReader.open(path, format, start, Math.max(start, end),
+                linesBefore);
+        return new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(),
+                modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, format,
                 start, batchSize, batchBytes);
     }
 
@@ -133,9 +152,25 @@ final class CsvSource implements Source {
         return null;
     }
 
-    private String modifiedAt() {
+    /**
+     * Where reading the file stops: its end, or, while a writer may be part way through its last line (the line has
+     * no line break and the file changed less than {@link #SETTLE} ago), the end of the line before it.
+     */
+    private long readableEnd(FileScan scan, Instant modified) {
+        long complete = scan.lastLineBreakEnd();
+        Duration since = Duration.between(modified, clock.instant());
+        if (complete == scan.size() || since.compareTo(SETTLE) >= 0) {
+            return scan.size();
+        }
+        LOG.info("source {}: the last line of {} has no line break yet and the file changed {} ms ago: the line is"
+                + " left for a later run, which reads it once it ends with a line break or once the file has not"
+                + " changed for {} s", name, path.getFileName(), Math.max(0, since.toMillis()), SETTLE.toSeconds());
+        return complete;
+    }
+
+    private Instant modifiedTime() {
         try {
-            return Files.getLastModifiedTime(path).toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+            return Files.getLastModifiedTime(path).toInstant();
         } catch (IOException e) {
             throw new SourceException("cannot read the modification time of " + path + ": " + e.getMessage(), e);
         }

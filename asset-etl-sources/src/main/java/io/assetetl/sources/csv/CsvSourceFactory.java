@@ -23,6 +23,6 @@ public final class CsvSourceFactory implements SourceFactory {
     public Source create(String name, SourceConfig config, SourceContext context) {
         CsvSourceConfig settings = CsvSourceConfig.from(config);
         return new CsvSource(name, settings.path(), settings.batchSize(), settings.batchBytes(),
-                new CleanCsvFlavor());
+                new CleanCsvFlavor(), context.clock());
     }
 }

@@ -33,10 +33,12 @@ final class FileScan {
     private final int byteAtPrefixEnd;
     private final byte[] head;
     private final long firstInvalidUtf8;
+    private final long lastLineBreakEnd;
 
     private FileScan(long size, String sha256, long prefixLength, MessageDigest prefixDigest, int byteAtPrefixEnd,
-            byte[] head, long firstInvalidUtf8) {
+            byte[] head, long firstInvalidUtf8, long lastLineBreakEnd) {
         this.size = size;
+        this.lastLineBreakEnd = lastLineBreakEnd;
         this.sha256 = sha256;
         this.prefixLength = prefixLength;
         this.prefixDigest = prefixDigest;
@@ -64,6 +66,7 @@ final class FileScan {
             byte[] array = buffer.array();
             byte[] head = null;
             int byteAtPrefixEnd = -1;
+            long lastLineBreakEnd = 0;
             long position = 0;
             for (int read = channel.read(buffer); read >= 0; read = channel.read(buffer)) {
                 int length = buffer.position();
@@ -82,13 +85,19 @@ final class FileScan {
                     byteAtPrefixEnd = array[(int) (prefixLength - position)] & 0xFF;
                 }
                 utf8.update(array, 0, length);
+                for (int i = length - 1; i >= 0; i--) {
+                    if (array[i] == '\n') {
+                        lastLineBreakEnd = position + i + 1;
+                        break;
+                    }
+                }
                 position += length;
                 buffer.clear();
             }
             utf8.finish();
             return new FileScan(position, HexFormat.of().formatHex(digest.digest()), prefixLength,
                     prefixLength > position ? null : prefixDigest, byteAtPrefixEnd,
-                    head == null ? new byte[0] : head, utf8.firstInvalid());
+                    head == null ? new byte[0] : head, utf8.firstInvalid(), lastLineBreakEnd);
         } catch (NoSuchFileException e) {
             throw new SourceException("file not found: " + path + (path.isAbsolute() ? ""
                     : " (" + path.toAbsolutePath().normalize() + ": a relative path is read from the working"
@@ -121,6 +130,11 @@ final class FileScan {
             throw new IllegalArgumentException("no digest state at offset " + offset);
         }
         return clone(prefixDigest);
+    }
+
+    /** The offset right after the file's last line feed, or 0 when it has none: the size when its last line ends. */
+    long lastLineBreakEnd() {
+        return lastLineBreakEnd;
     }
 
     /** The byte right after the prefix, or -1 when the prefix reaches the end of the file. */

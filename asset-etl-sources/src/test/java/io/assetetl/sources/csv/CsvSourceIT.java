@@ -19,8 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,7 +59,11 @@ class CsvSourceIT {
 
     /** The {@code csv} source on {@link #file}, in chunks of {@code batchSize} rows or {@code batchBytes} bytes. */
     private AssetEtl etl(TestDatabase database, int batchSize, int batchBytes) {
-        return AssetEtl.builder().dataSource(database.dataSource()).discoverFactories(true)
+        return etl(database, batchSize, batchBytes, Clock.systemUTC());
+    }
+
+    private AssetEtl etl(TestDatabase database, int batchSize, int batchBytes, Clock clock) {
+        return AssetEtl.builder().dataSource(database.dataSource()).discoverFactories(true).clock(clock)
                 .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
                         "batch_size", Integer.toString(batchSize), "batch_bytes", Integer.toString(batchBytes)))))
                 .build();
@@ -114,6 +120,8 @@ class CsvSourceIT {
 
         Files.writeString(file, "XRP,XRP,5,,,2025-01-15T12:00:00Z\r\n\"DOGE\",\"Doge\ncoin\",6,,,2025-01-15T12:00:00Z\r\n"
                 + "LTC,Litecoin,7,,,2025-01-15T12:00:00Z", StandardOpenOption.APPEND);
+        // finished: its last line, without a line break, is read (see the tests on the settling time)
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(CsvSource.SETTLE).minusSeconds(1)));
         RunResult appended = run();
 
         assertThat(appended.processed()).isEqualTo(3);
@@ -124,7 +132,9 @@ class CsvSourceIT {
 
     @Test
     void continuesAfterAnUnterminatedLastLineOnceItGetsItsLineBreak() throws Exception {
+        // a finished file without a line break after its last line: that line is read
         Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(CsvSource.SETTLE).minusSeconds(1)));
         assertThat(run().processed()).isEqualTo(1);
 
         Files.writeString(file, "\nETH,Ethereum,2,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
@@ -132,6 +142,49 @@ class CsvSourceIT {
 
         assertThat(appended.processed()).isEqualTo(1);
         assertThat(rawLines()).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aLastLineWithoutLineBreakIsLeftForALaterRunWhileTheFileIsStillBeingWritten() throws Exception {
+        Instant now = Instant.parse("2026-01-10T09:00:00Z");
+        etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
+        // a writer part way through its last line: the price and time cut short
+        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nADA,Cardano,0.9");
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(2)));
+
+        RunResult first = run();
+
+        assertThat(first.processed()).isEqualTo(1);
+        assertThat(db.count("etl_rejects")).isZero();
+        assertThat(rawLines()).containsExactly(2L);
+
+        Files.writeString(file, "5,1,1,2025-01-15T14:00:00Z\n", StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(1)));
+        RunResult second = run();
+
+        assertThat(second.processed()).isEqualTo(1);
+        assertThat(price("ADA")).isEqualByComparingTo("0.95");
+        assertThat(rawLines()).containsExactly(2L, 3L);
+        List<String> quotes = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT a.canonical_symbol || ' ' || q.price_usd FROM asset_quotes q JOIN assets a ON a.id = q.asset_id"
+                        + " ORDER BY 1").mapTo(String.class).list());
+        assertThat(quotes).containsExactly("ADA 0.95", "BTC 96000");
+    }
+
+    @Test
+    void aLastLineWithoutLineBreakIsReadOnceTheFileHasNotChangedForTheSettlingTime() throws Exception {
+        Instant now = Instant.parse("2026-01-10T09:00:00Z");
+        etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
+        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nADA,Cardano,0.95,1,1,"
+                + "2025-01-15T14:00:00Z");
+        Files.setLastModifiedTime(file, FileTime.from(now.minus(CsvSource.SETTLE).plusMillis(1)));
+        assertThat(run().processed()).isEqualTo(1);
+
+        Files.setLastModifiedTime(file, FileTime.from(now.minus(CsvSource.SETTLE)));
+
+        assertThat(run().processed()).isEqualTo(1);
+        assertThat(price("ADA")).isEqualByComparingTo("0.95");
+        assertThat(run().processed()).isZero();
     }
 
     @Test
