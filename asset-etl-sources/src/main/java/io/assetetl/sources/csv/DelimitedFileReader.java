@@ -78,7 +78,7 @@ final class DelimitedFileReader implements AutoCloseable {
             channel = FileChannel.open(path, StandardOpenOption.READ);
             channel.position(offset);
         } catch (IOException e) {
-            throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
+            throw FileReadFailure.of(path, e);
         }
         CharsetDecoder decoder = format.charset().newDecoder();
         boolean utf8 = format.charset().equals(StandardCharsets.UTF_8);
@@ -130,7 +130,11 @@ final class DelimitedFileReader implements AutoCloseable {
                 values = parser.parseNext();
             } catch (TextParsingException | IllegalStateException | ArrayIndexOutOfBoundsException e) {
                 if (isReadFailure(e)) {
-                    throw new SourceException("cannot read " + path + ": " + rootMessage(e), e);
+                    Throwable root = root(e);
+                    if (FileReadFailure.isInterrupt(root)) {
+                        throw FileReadFailure.of(path, (IOException) root);
+                    }
+                    throw new SourceException("cannot read " + path + ": " + rootMessage(root), e);
                 }
                 return skipUnparseableLine(e);
             }
@@ -206,7 +210,7 @@ final class DelimitedFileReader implements AutoCloseable {
             close();
             return blank || comment ? null : new Record(new String[0], line, end, line, false, problem);
         } catch (IOException e) {
-            throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
+            throw FileReadFailure.of(path, e);
         }
     }
 
@@ -219,11 +223,15 @@ final class DelimitedFileReader implements AutoCloseable {
         return false;
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable root(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    private static String rootMessage(Throwable root) {
         if (root instanceof java.nio.charset.CharacterCodingException) {
             return "the file is not valid " + "UTF-8";
         }

@@ -103,7 +103,7 @@ final class FileScan {
                     : " (" + path.toAbsolutePath().normalize() + ": a relative path is read from the working"
                     + " directory)"));
         } catch (IOException e) {
-            throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
+            throw FileReadFailure.of(path, e);
         }
     }
 

@@ -49,7 +49,7 @@ final class PrefixHasher implements AutoCloseable {
             }
             return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
         } catch (IOException e) {
-            throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
+            throw FileReadFailure.of(path, e);
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
         }
