@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
@@ -68,6 +69,11 @@ public final class RunEngine {
     private final OptionalLong failAfterRecords;
     private final Executor executor;
     private final String host;
+    /**
+     * Failures that could not be recorded when they happened (the database was unreachable), by run: recorded
+     * before anything else would mark their runs abandoned, that is at the source's next claim and dead-run sweep.
+     */
+    private final Map<UUID, UnrecordedFailure> unrecorded = new ConcurrentHashMap<>();
 
     /** @throws IllegalArgumentException when a source's type has no factory */
     public RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
@@ -177,6 +183,7 @@ public final class RunEngine {
      */
     public List<UUID> abandonDeadRuns(String sourceName) {
         try (Handle handle = jdbi.open()) {
+            recordUnrecordedFailures(handle, sourceName);
             List<UUID> abandoned = RunLedger.abandonDead(handle, sourceName, lockKey(sourceName),
                     context.clock().instant());
             if (!abandoned.isEmpty()) {
@@ -212,6 +219,7 @@ public final class RunEngine {
             if (!locked) {
                 throw new RunRefusedException(definition.name());
             }
+            recordUnrecordedFailures(handle, definition.name());
             Instant startedAt = context.clock().instant();
             List<UUID> abandoned = RunLedger.abandonOrphans(handle, definition.name(), startedAt);
             if (!abandoned.isEmpty()) {
@@ -269,13 +277,39 @@ public final class RunEngine {
                 return finished(jdbi.withHandle(h -> RunLedger.finish(h, claim.runId, RunStatus.FAILED, now, error,
                         metadata)));
             } catch (RuntimeException databaseGone) {
-                // the row stays 'running' and the next run marks it abandoned
-                LOG.error("cannot record the failure of run {}: {}", claim.runId, databaseGone.getMessage());
+                // the row stays 'running' until the database answers again: the source's next run or dead-run sweep
+                // in this process records the failure; another process's would mark the run abandoned
+                unrecorded.put(claim.runId, new UnrecordedFailure(claim.source, now, error, metadata));
+                LOG.error("cannot record the failure of run {} yet: {}", claim.runId, databaseGone.getMessage());
                 context.metrics().count("etl_runs", Map.of("source", claim.source, "status", "failed"), 1);
                 return new RunResult(claim.runId, claim.source, RunStatus.FAILED, 0, 0, 0, 0, claim.elapsedMs(),
                         error);
             }
         }
+    }
+
+    /** A run's failure as it was to be recorded. */
+    private record UnrecordedFailure(String source, Instant at, String error, String metadata) {
+    }
+
+    /** Records the failures of {@code source}'s runs that could not be recorded when they happened. */
+    private void recordUnrecordedFailures(Handle handle, String source) {
+        unrecorded.forEach((runId, failure) -> {
+            if (!failure.source().equals(source)) {
+                return;
+            }
+            try {
+                RunLedger.finish(handle, runId, RunStatus.FAILED, failure.at(), failure.error(), failure.metadata());
+                LOG.warn("source {}: recorded the failure of run {} now that the database answers: {}", source, runId,
+                        failure.error());
+            } catch (RuntimeException e) {
+                if (DatabaseFailures.isUnavailable(e)) {
+                    throw e; // still unreachable: kept for the next attempt
+                }
+                LOG.warn("source {}: cannot record the failure of run {}: {}", source, runId, e.getMessage());
+            }
+            unrecorded.remove(runId);
+        });
     }
 
     private RunResult finished(RunRecord r) {

@@ -19,7 +19,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The database goes away in the middle of a run: the run fails with a clear error, nothing of the chunk in flight
- * is written, and once the database is back the next run marks the dead run abandoned and finishes the work.
+ * is written, and once the database is back the next run records the failure the outage kept from being recorded
+ * and finishes the work.
  */
 class DatabaseOutageIT {
 
@@ -72,10 +73,13 @@ class DatabaseOutageIT {
             assertThat(next.succeeded()).isTrue();
             assertThat(next.processed()).isEqualTo(6);
             assertThat(count(etl, "SELECT count(*) FROM asset_quotes")).isEqualTo(12);
-            assertThat(etl.findRun(failed.runId()).orElseThrow().status()).isEqualTo(RunStatus.ABANDONED);
+            RunRecord recorded = etl.findRun(failed.runId()).orElseThrow();
+            assertThat(recorded.status()).as("recorded by this process, not abandoned").isEqualTo(RunStatus.FAILED);
+            assertThat(recorded.error()).isEqualTo(failed.error());
             assertThat(etl.runs(10, Optional.of("outage"), Optional.of(RunStatus.RUNNING))).isEmpty();
-            System.out.printf("database-outage: run failed with \"%s\", 6 rows committed before the outage kept,"
-                    + " next run resumed 6 rows, 0 lost, 0 doubled%n", failed.error());
+            System.out.printf("database-outage: run failed with \"%s\" (recorded once the database was back), 6"
+                    + " rows committed before the outage kept, next run resumed 6 rows, 0 lost, 0 doubled%n",
+                    failed.error());
         } finally {
             etl.close();
             pg.close();

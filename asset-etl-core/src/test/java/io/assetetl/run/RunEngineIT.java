@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -359,6 +360,55 @@ class RunEngineIT {
             assertThat(live.completion().get(30, TimeUnit.SECONDS).succeeded()).isTrue();
         } finally {
             ListSourceFactory.gate("alive", new CountDownLatch(0), new CountDownLatch(1));
+        }
+    }
+
+    @Test
+    void aFailureThatCouldNotBeRecordedWhileTheDatabaseWasGoneIsRecordedOnceItAnswersNotMarkedAbandoned()
+            throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("outage", ROWS);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        ListSourceFactory.gate("outage", gate, entered);
+        AtomicBoolean down = new AtomicBoolean();
+        // the library's connections: refused while the database is "down"
+        javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && down.get()) {
+                        throw new java.sql.SQLException("Connection refused (the test's outage)", "08001");
+                    }
+                    try {
+                        return method.invoke(db.dataSource(), args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (AssetEtl etl = AssetEtl.builder().dataSource(flaky).discoverFactories(false)
+                .factory(new ListSourceFactory()).source(SourceDefinition.of("fake", "list",
+                        SourceConfig.of(Map.of("dataset", "outage", "batch_size", "3")))).build()) {
+            StartedRun run = etl.start(RunRequest.of("fake"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            down.set(true);
+            db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+            gate.countDown();
+
+            RunResult failed = run.completion().get(30, TimeUnit.SECONDS);
+
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            String shown = db.jdbi().withHandle(h -> h.createQuery("SELECT status FROM etl_runs WHERE run_id = :run")
+                    .bind("run", run.runId()).mapTo(String.class).one());
+            assertThat(shown).as("nothing could record it yet").isEqualTo("running");
+
+            down.set(false);
+
+            assertThat(etl.abandonDeadRuns()).isEmpty();
+            RunRecord recorded = etl.findRun(run.runId()).orElseThrow();
+            assertThat(recorded.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(recorded.error()).isEqualTo(failed.error()).contains("terminating connection");
+        } finally {
+            ListSourceFactory.gate("outage", new CountDownLatch(0), new CountDownLatch(1));
         }
     }
 
