@@ -187,15 +187,18 @@ public final class RunEngine {
             List<UUID> abandoned = RunLedger.abandonDead(handle, sourceName, lockKey(sourceName),
                     context.clock().instant());
             if (!abandoned.isEmpty()) {
-                logAbandoned(sourceName, abandoned);
+                reportAbandoned(sourceName, abandoned);
                 refreshSummaries(handle);
             }
             return abandoned;
         }
     }
 
-    private static void logAbandoned(String source, List<UUID> runs) {
+    /** Logs the runs this process marked abandoned, and counts them as runs that ended so ({@code etl_runs}). */
+    private void reportAbandoned(String source, List<UUID> runs) {
         LOG.warn("source {}: runs {} were left running by a process that ended; marked abandoned", source, runs);
+        context.metrics().count("etl_runs", Map.of("source", source, "status", RunStatus.ABANDONED.code()),
+                runs.size());
     }
 
     /** Fails the chunk inside its transaction when {@code ETL_FAIL_AFTER_RECORDS} falls within it. */
@@ -223,7 +226,7 @@ public final class RunEngine {
             Instant startedAt = context.clock().instant();
             List<UUID> abandoned = RunLedger.abandonOrphans(handle, definition.name(), startedAt);
             if (!abandoned.isEmpty()) {
-                logAbandoned(definition.name(), abandoned);
+                reportAbandoned(definition.name(), abandoned);
             }
             // summaries a dead process's chunks left behind
             refreshSummaries(handle);

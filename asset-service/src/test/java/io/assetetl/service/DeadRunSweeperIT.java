@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.service.metrics.PrometheusEtlMetrics;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.store.RunLedger;
 import io.assetetl.testing.TestDatabase;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -25,7 +30,8 @@ class DeadRunSweeperIT {
         UUID dead = UUID.randomUUID();
         db.jdbi().useHandle(h -> RunLedger.insertRunning(h, dead, "csv", "ingest",
                 Instant.parse("2026-01-01T00:00:00Z"), null, "killed-host"));
-        try (AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource())
+        PrometheusRegistry registry = new PrometheusRegistry();
+        try (AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).metrics(new PrometheusEtlMetrics(registry))
                 .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", TestApps.CSV.toString()))))
                 .build()) {
             DeadRunSweeper sweeper = new DeadRunSweeper(etl, Duration.ofHours(1));
@@ -42,6 +48,10 @@ class DeadRunSweeperIT {
 
             assertThat(etl.findRun(dead).orElseThrow().status()).as("swept at start").isEqualTo(RunStatus.ABANDONED);
             assertThat(etl.runs(10, Optional.empty(), Optional.empty())).hasSize(1);
+            ByteArrayOutputStream scrape = new ByteArrayOutputStream();
+            PrometheusTextFormatWriter.create().write(scrape, registry.scrape());
+            assertThat(scrape.toString(StandardCharsets.UTF_8))
+                    .contains("etl_runs_total{source=\"csv\",status=\"abandoned\"} 1.0");
         }
     }
 }

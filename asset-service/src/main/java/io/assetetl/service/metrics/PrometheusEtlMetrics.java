@@ -40,7 +40,8 @@ public final class PrometheusEtlMetrics implements EtlMetrics {
 
     public PrometheusEtlMetrics(PrometheusRegistry registry) {
         this.registry = requireNonNull(registry, "registry is null");
-        counter("etl_runs", "ETL runs finished, by source and final status", List.of("source", "status"));
+        counter("etl_runs", "ETL runs finished, by source and final status (abandoned: by the process that marked"
+                + " them so)", List.of("source", "status"));
         counter("etl_records", "Records handled by ETL runs, by source and outcome (loaded, unchanged, rejected)",
                 List.of("source", "outcome"));
         counter("upstream_http_requests", "HTTP calls to upstream APIs, by source and response status",
@@ -58,7 +59,7 @@ public final class PrometheusEtlMetrics implements EtlMetrics {
      * that calls an upstream API, its retries, rate-limiter waits and successful calls.
      */
     public void knownSource(String source, boolean callsUpstream) {
-        for (String status : List.of("succeeded", "failed")) {
+        for (String status : List.of("succeeded", "failed", "abandoned")) {
             counters.get("etl_runs").counter().initLabelValues(source, status);
         }
         for (String outcome : List.of("loaded", "unchanged", "rejected")) {

@@ -56,6 +56,7 @@ class PrometheusEtlMetricsTest {
         assertThat(text).contains(
                 "etl_runs_total{source=\"csv\",status=\"succeeded\"} 0.0",
                 "etl_runs_total{source=\"csv\",status=\"failed\"} 0.0",
+                "etl_runs_total{source=\"csv\",status=\"abandoned\"} 0.0",
                 "etl_records_total{outcome=\"rejected\",source=\"csv\"} 0.0",
                 "etl_run_duration_seconds_count{source=\"csv\"} 0",
                 "upstream_http_requests_total{source=\"coingecko\",status=\"200\"} 0.0",
