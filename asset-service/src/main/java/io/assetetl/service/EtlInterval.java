@@ -14,6 +14,9 @@ public final class EtlInterval {
 
     public static final EtlInterval OFF = new EtlInterval(null);
 
+    /** The shortest interval: a shorter one starts runs back to back, hundreds a minute, each a row of the ledger. */
+    public static final Duration MINIMUM = Duration.ofSeconds(1);
+
     private final Duration every;
 
     private EtlInterval(Duration every) {
@@ -35,6 +38,9 @@ public final class EtlInterval {
         }
         if (every.isNegative() || every.isZero()) {
             throw new IllegalArgumentException("ETL interval must be positive: " + value);
+        }
+        if (every.compareTo(MINIMUM) < 0) {
+            throw new IllegalArgumentException("ETL interval must be at least " + MINIMUM + ": " + value);
         }
         return new EtlInterval(every);
     }
