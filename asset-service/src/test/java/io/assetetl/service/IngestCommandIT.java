@@ -252,6 +252,22 @@ class IngestCommandIT {
     }
 
     @Test
+    void aConfigurationThatCannotBeReadFailsTheServerAndTheCommandsWithItsReasonWithoutStackTrace()
+            throws Exception {
+        Path badInterval = Files.writeString(dir.resolve("bad-interval.yml"),
+                Files.readString(config("")).replace("etlInterval: \"off\"", "etlInterval: banana"));
+
+        for (String[] command : List.of(new String[] {"server"}, new String[] {"ingest", "csv"})) {
+            Outcome outcome = run(badInterval, command);
+
+            assertThat(outcome.exitCode()).isEqualTo(1);
+            assertThat(outcome.stderr()).contains(command[0] + " failed")
+                    .contains("ETL interval must be an ISO-8601 duration such as PT15M, or off: banana")
+                    .doesNotContain(STACK_FRAMES);
+        }
+    }
+
+    @Test
     void aRunRefusedBecauseTheSourceIsRunningPrintsARefusedSummary() throws Exception {
         Path config = config("");
         // the lock a run of the source holds, as another process running it would

@@ -18,6 +18,7 @@ import io.assetetl.service.api.RunOutcome;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.db.ManagedDataSource;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -195,7 +196,9 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
         String reason = e instanceof CommandExit ? e.getMessage() : getName() + " failed: " + e.getMessage();
-        Throwable traced = e instanceof CommandExit ? (traceExpectedFailures ? e.getCause() : null) : e;
+        // a configuration that cannot be read says why in its message; its trace is the configuration parser's
+        Throwable traced = e instanceof CommandExit ? (traceExpectedFailures ? e.getCause() : null)
+                : e instanceof ConfigurationException ? null : e;
         String trace = null;
         if (traced != null) {
             StringWriter text = new StringWriter();
