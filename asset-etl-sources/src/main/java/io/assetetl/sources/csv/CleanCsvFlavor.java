@@ -47,13 +47,27 @@ final class CleanCsvFlavor implements CsvFlavor {
         }
         for (Field required : List.of(Field.SYMBOL, Field.PRICE)) {
             if (!mapped.containsKey(required)) {
+                List<String> headers = keys.stream().filter(k -> !k.startsWith(Payload.RESERVED_PREFIX)).toList();
                 throw new SourceException("the csv file has no '" + required.canonicalName() + "' column"
                         + (required == Field.PRICE ? " (nor 'price')" : "") + "; headers found "
-                        + keys.stream().filter(k -> !k.startsWith(Payload.RESERVED_PREFIX)).toList()
+                        + ColumnMapping.forMessage(headers) + otherDelimiter(headers)
                         + "; the csv_weird source maps other header names");
             }
         }
         return new ColumnMapping(mapped, false, List.of());
+    }
+
+    /** A hint when the only header holds another delimiter: the file is not comma-separated. */
+    private static String otherDelimiter(List<String> headers) {
+        if (headers.size() == 1) {
+            for (char delimiter : DelimiterDetector.CANDIDATES) {
+                if (delimiter != ',' && DelimiterDetector.occurrences(headers.get(0), delimiter) > 0) {
+                    return "; the header line is separated by " + (delimiter == '\t' ? "tabs" : "'" + delimiter + "'")
+                            + ", and the csv source reads commas only (csv_weird finds the delimiter)";
+                }
+            }
+        }
+        return "";
     }
 
     /**

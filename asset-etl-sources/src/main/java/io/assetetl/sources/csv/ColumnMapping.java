@@ -26,6 +26,24 @@ record ColumnMapping(Map<Field, String> headers, boolean symbolFromName, List<Dr
     /** The action of a missing timestamp: rows are dated with the file's modification time. */
     static final String FILE_TIME_USED = "file_time_used";
 
+    /** Headers a failure message lists at most, and characters it shows of each. */
+    private static final int MESSAGE_HEADERS = 20;
+    private static final int MESSAGE_HEADER_CHARS = 40;
+
+    /**
+     * {@code headers} as a failure message lists them: control characters (a binary file's first "line") shown as
+     * {@code ?}, each header cut to {@value #MESSAGE_HEADER_CHARS} characters, at most {@value #MESSAGE_HEADERS}.
+     */
+    static String forMessage(List<String> headers) {
+        List<String> shown = headers.stream().limit(MESSAGE_HEADERS).map(h -> {
+            StringBuilder clean = new StringBuilder();
+            h.codePoints().limit(MESSAGE_HEADER_CHARS).forEach(c -> clean.appendCodePoint(
+                    Character.isISOControl(c) || c == '\uFFFD' ? '?' : c));
+            return h.codePointCount(0, h.length()) > MESSAGE_HEADER_CHARS ? clean + "…" : clean.toString();
+        }).toList();
+        return shown + (headers.size() > MESSAGE_HEADERS ? " and " + (headers.size() - MESSAGE_HEADERS) + " more" : "");
+    }
+
     /** The drift event of a column that names no field. */
     static DriftEvent unmapped(String header) {
         return new DriftEvent(HEADER_UNMAPPED, null, header, 1.0, "ignored");

@@ -328,7 +328,8 @@ final class HeaderMapper {
                                 + veto(field, h).map(why -> ", vetoed: " + why).orElse("") + ")"));
             }
         }
-        return "cannot map required field(s) " + String.join(", ", missing) + ": headers found " + headers
+        return "cannot map required field(s) " + String.join(", ", missing) + ": headers found "
+                + ColumnMapping.forMessage(headers)
                 + "; best guesses " + guesses + " are vetoed or below the fuzzy threshold " + decimals(threshold);
     }
 

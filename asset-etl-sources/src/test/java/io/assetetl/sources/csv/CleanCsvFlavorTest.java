@@ -1,9 +1,11 @@
 package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.assetetl.model.DriftEvent;
+import io.assetetl.spi.SourceException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,23 @@ class CleanCsvFlavorTest {
 
     private ColumnMapping mapHeaderLine(String... headers) {
         return flavor.map(headers, Payload.keys(headers));
+    }
+
+    @Test
+    void aSemicolonSeparatedFileFailsSayingThatTheCsvSourceReadsCommasOnly() {
+        assertThatThrownBy(() -> mapHeaderLine("symbol;name;price_usd")).isInstanceOf(SourceException.class)
+                .hasMessage("the csv file has no 'symbol' column; headers found [symbol;name;price_usd]; the header"
+                        + " line is separated by ';', and the csv source reads commas only (csv_weird finds the"
+                        + " delimiter); the csv_weird source maps other header names");
+    }
+
+    @Test
+    void aBinaryFirstLineIsListedWithoutItsControlCharactersAndCutShort() {
+        String binary = "PK\u0003\u0004\u0014\u0000\u0008" + "x".repeat(60);
+
+        assertThatThrownBy(() -> mapHeaderLine(binary, "\u0001\u0002")).isInstanceOf(SourceException.class)
+                .hasMessage("the csv file has no 'symbol' column; headers found [PK?????" + "x".repeat(33)
+                        + "…, ??]; the csv_weird source maps other header names");
     }
 
     @Test
