@@ -94,7 +94,8 @@ final class CsvSource implements Source {
         }
         Instant modified = modifiedTime();
         long end = readableEnd(scan, modified);
-        if (end == 0) {
+        if (end == 0 && scan.size() > 0) {
+            // no line has ended yet, not even the header's
             return CsvBatchReader.exhausted();
         }
         DelimitedFileReader.Record header;

@@ -172,6 +172,23 @@ class CsvSourceIT {
     }
 
     @Test
+    void aFileWhoseHeaderLineIsStillBeingWrittenIsReadOnceItEnds() throws Exception {
+        Instant now = Instant.parse("2026-01-10T09:00:00Z");
+        etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
+        Files.writeString(file, "symbol,name,pri");
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(1)));
+
+        RunResult first = run();
+
+        assertThat(first.status()).as(first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(first.processed()).isZero();
+
+        Files.writeString(file, "ce_usd,market_cap_usd,volume_24h_usd,timestamp\n"
+                + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
+        assertThat(run().loaded()).isEqualTo(1);
+    }
+
+    @Test
     void aLastLineWithoutLineBreakIsReadOnceTheFileHasNotChangedForTheSettlingTime() throws Exception {
         Instant now = Instant.parse("2026-01-10T09:00:00Z");
         etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
