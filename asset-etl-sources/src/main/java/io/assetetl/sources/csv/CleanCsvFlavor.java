@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clean {@code csv} format: UTF-8 (a byte-order mark is skipped; a file that is not valid UTF-8 is read as
- * Windows-1252, with a warning, rather than failing the run), comma-delimited, headers {@code symbol},
+ * The clean {@code csv} format: UTF-8 (a byte-order mark is skipped; in a file that is not valid UTF-8, each byte
+ * that is not is read as Windows-1252, with a warning, rather than failing the run: {@link Utf8OrWindows1252}),
+ * comma-delimited, headers {@code symbol},
  * {@code name}, {@code price_usd} (or {@code price}), {@code market_cap_usd}, {@code volume_24h_usd},
  * {@code timestamp} in any order and case; other columns are kept in the raw payload and recorded as drift. A
  * field written in more than one column ({@code price_usd} twice, or {@code price_usd} and {@code price}) is read
@@ -26,9 +27,9 @@ final class CleanCsvFlavor implements CsvFlavor {
     @Override
     public FileFormat format(Path path, FileScan scan) {
         if (!scan.validUtf8()) {
-            LOG.warn("{} is not valid UTF-8 (byte {}); reading it as Windows-1252", path.getFileName(),
-                    scan.firstInvalidUtf8());
-            return new FileFormat(WeirdCsvFlavor.WINDOWS_1252, scan.hasUtf8Bom() ? 3 : 0, ',', false);
+            LOG.warn("{} is not valid UTF-8 (first at byte {}); reading what is not UTF-8 as Windows-1252",
+                    path.getFileName(), scan.firstInvalidUtf8());
+            return new FileFormat(Utf8OrWindows1252.INSTANCE, scan.hasUtf8Bom() ? 3 : 0, ',', false);
         }
         return new FileFormat(StandardCharsets.UTF_8, scan.hasUtf8Bom() ? 3 : 0, ',', false);
     }

@@ -85,7 +85,12 @@ final class DelimitedFileReader implements AutoCloseable {
         CodingErrorAction onError = utf8 ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
         decoder.onMalformedInput(onError).onUnmappableCharacter(onError);
         InputStream bytes = new BoundedInput(Channels.newInputStream(channel), end - offset);
-        input = new PositionTrackingReader(new InputStreamReader(bytes, decoder), offset, linesBefore, utf8);
+        if (utf8) {
+            input = PositionTrackingReader.utf8(new InputStreamReader(bytes, decoder), offset, linesBefore);
+        } else {
+            LineFeedTap tap = new LineFeedTap(bytes, offset);
+            input = PositionTrackingReader.tapped(new InputStreamReader(tap, decoder), tap, linesBefore);
+        }
         consumedOffset = offset;
         consumedLines = linesBefore;
         parser = new CsvParser(settings(format));

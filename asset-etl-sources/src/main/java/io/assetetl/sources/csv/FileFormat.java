@@ -7,7 +7,7 @@ import java.nio.charset.Charset;
 /**
  * How the bytes of a delimited file are to be read.
  *
- * @param charset   the character encoding (UTF-8 or Windows-1252)
+ * @param charset   the character encoding: UTF-8, or {@link Utf8OrWindows1252} for a file that is not all UTF-8
  * @param bomLength bytes of byte-order mark at the start of the file, skipped
  * @param delimiter the field delimiter
  * @param comments  whether lines starting with {@code #} are comments

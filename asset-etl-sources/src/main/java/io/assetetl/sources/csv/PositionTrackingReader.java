@@ -6,7 +6,8 @@ import java.io.Reader;
 /**
  * Hands characters to the parser with {@code \r\n} turned into {@code \n}, and remembers, for each line break it
  * handed out, the character position and the byte offset after it, until the parser has moved past it. So the
- * byte offset of any record end is known exactly, whatever the encoding and however far the parser reads ahead.
+ * byte offset of any record end is known exactly, whatever the encoding and however far the parser reads ahead: in
+ * UTF-8, from each character's own length; in other encodings, from the {@link LineFeedTap} the bytes came through.
  */
 final class PositionTrackingReader extends Reader {
 
@@ -14,7 +15,7 @@ final class PositionTrackingReader extends Reader {
     }
 
     private final Reader in;
-    private final boolean utf8;
+    private final LineFeedTap tap;
     private final char[] buffer = new char[16 * 1024];
     private int bufferPos;
     private int bufferEnd;
@@ -27,11 +28,29 @@ final class PositionTrackingReader extends Reader {
     private int head;
     private int size;
 
-    PositionTrackingReader(Reader in, long startOffset, long linesBefore, boolean utf8) {
+    /**
+     * A reader of UTF-8 text: each character's bytes are counted from the character.
+     *
+     * @param startOffset the byte offset {@code in} starts at
+     * @param linesBefore line breaks before it
+     */
+    static PositionTrackingReader utf8(Reader in, long startOffset, long linesBefore) {
+        return new PositionTrackingReader(in, startOffset, linesBefore, null);
+    }
+
+    /**
+     * A reader of text in any other encoding, decoded from the bytes that came through {@code tap}: where each line
+     * ends is taken from there.
+     */
+    static PositionTrackingReader tapped(Reader in, LineFeedTap tap, long linesBefore) {
+        return new PositionTrackingReader(in, tap.position(), linesBefore, tap);
+    }
+
+    private PositionTrackingReader(Reader in, long startOffset, long linesBefore, LineFeedTap tap) {
         this.in = in;
         this.bytes = startOffset;
         this.lines = linesBefore;
-        this.utf8 = utf8;
+        this.tap = tap;
     }
 
     long linesDelivered() {
@@ -70,9 +89,13 @@ final class PositionTrackingReader extends Reader {
                 }
             }
             bufferPos++;
-            bytes += byteLength(c);
             chars++;
             out[off + n++] = c;
+            if (tap == null) {
+                bytes += byteLength(c);
+            } else if (c == '\n') {
+                bytes = tap.nextLineEnd();
+            }
             if (c == '\n') {
                 lines++;
                 remember(chars, bytes);
@@ -108,8 +131,8 @@ final class PositionTrackingReader extends Reader {
         return true;
     }
 
-    private int byteLength(char c) {
-        if (!utf8 || c < 0x80) {
+    private static int byteLength(char c) {
+        if (c < 0x80) {
             return 1;
         }
         if (c < 0x800 || Character.isSurrogate(c)) {
@@ -154,7 +177,8 @@ final class PositionTrackingReader extends Reader {
             throw new IllegalStateException("record end at character " + charPosition
                     + " is neither a line break nor the end of input (" + chars + " characters read)");
         }
-        return new End(bytes, lines + 1, false);
+        // after the last line feed: counted character by character in UTF-8; otherwise all the tap has seen
+        return new End(tap == null ? bytes : tap.position(), lines + 1, false);
     }
 
     @Override

@@ -28,7 +28,8 @@ record ResumePlan(Kind kind, long offset, long linesBefore) {
         }
         CsvCheckpoint c = checkpoint.get();
         if (c.offset() > scan.size() || !c.fileSha256().equals(scan.prefixSha256())
-                || !c.encoding().equals(format.charset().name()) || !c.delimiter().equals(format.delimiterText())) {
+                || !Utf8OrWindows1252.readsAlike(c.encoding(), format.charset())
+                || !c.delimiter().equals(format.delimiterText())) {
             return FROM_START;
         }
         if (c.offset() == scan.size()) {

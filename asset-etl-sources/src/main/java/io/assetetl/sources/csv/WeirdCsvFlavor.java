@@ -7,13 +7,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The messy {@code csv_weird} format: UTF-8 with or without a byte-order mark, else Windows-1252; the delimiter
+ * The messy {@code csv_weird} format: UTF-8 with or without a byte-order mark, where each byte that is not UTF-8
+ * is read as Windows-1252 ({@link Utf8OrWindows1252}: a Windows-1252 file reads as such); the delimiter
  * detected among {@code , ; tab |}; {@code #} comment lines; headers mapped by {@link HeaderMapper}; cells cleaned
  * by {@link ValueCleaner}.
  */
 final class WeirdCsvFlavor implements CsvFlavor {
-
-    static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     private final HeaderMapper mapper;
     private final DateOrder dateOrder;
@@ -25,7 +24,7 @@ final class WeirdCsvFlavor implements CsvFlavor {
 
     @Override
     public FileFormat format(Path path, FileScan scan) {
-        Charset charset = scan.validUtf8() ? StandardCharsets.UTF_8 : WINDOWS_1252;
+        Charset charset = scan.validUtf8() ? StandardCharsets.UTF_8 : Utf8OrWindows1252.INSTANCE;
         int bom = scan.hasUtf8Bom() ? 3 : 0;
         byte[] head = scan.head();
         String text = new String(Arrays.copyOfRange(head, bom, head.length), charset);

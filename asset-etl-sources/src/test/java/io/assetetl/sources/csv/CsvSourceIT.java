@@ -12,8 +12,10 @@ import io.assetetl.sources.testing.Warnings;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +99,23 @@ class CsvSourceIT {
         assertThat(db.count("raw_csv_assets")).isEqualTo(25);
         assertThat(price("BTC")).isEqualByComparingTo("96432.18");
         assertThat(price("SHIB")).isEqualByComparingTo("0.00002135");
+    }
+
+    @Test
+    void readsEachLineOfAFileMixingUtf8AndWindows1252AsWritten() throws Exception {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        content.writeBytes((HEADER + "XMR,Monéro,1,,,2025-01-15T12:00:00Z\n").getBytes(StandardCharsets.UTF_8));
+        content.writeBytes("ADA,Cardanö,2,,,2025-01-15T12:00:00Z\n".getBytes(Charset.forName("windows-1252")));
+        content.writeBytes("EUR,€uro ₿,3,,,2025-01-15T12:00:00Z\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(file, content.toByteArray());
+
+        RunResult result = run();
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(3);
+        List<String> names = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT name FROM asset_sources ORDER BY name").mapTo(String.class).list());
+        assertThat(names).containsExactly("Cardanö", "Monéro", "€uro ₿");
     }
 
     @Test

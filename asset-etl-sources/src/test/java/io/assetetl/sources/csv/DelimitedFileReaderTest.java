@@ -139,6 +139,67 @@ class DelimitedFileReaderTest {
     }
 
     @Test
+    void readsUtf8AndWindows1252LinesOfOneFileEachAsWritten() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("symbol;name\nXMR;Monéro\n".getBytes(StandardCharsets.UTF_8));
+        out.writeBytes("ADA;Cardanö €\n".getBytes(Charset.forName("windows-1252")));
+        out.writeBytes("BTC;Bitcoin ₿".getBytes(StandardCharsets.UTF_8));
+        byte[] content = out.toByteArray();
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(Utf8OrWindows1252.INSTANCE, 0, ';', true), 0, 0);
+
+        assertThat(records).extracting(r -> r.values()[1]).containsExactly("name", "Monéro", "Cardanö €", "Bitcoin ₿");
+        assertThat(records.get(3).endOffset()).isEqualTo(content.length);
+        assertThat(records.get(3).terminated()).isFalse();
+    }
+
+    @Test
+    void knowsTheExactByteOffsetOfEveryRecordOfAFileMixingUtf8AndWindows1252() throws Exception {
+        Random random = new Random(7);
+        Charset cp1252 = Charset.forName("windows-1252");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Long> expectedEnds = new ArrayList<>();
+        List<Long> expectedLines = new ArrayList<>();
+        List<String> expectedValues = new ArrayList<>();
+        long line = 1;
+        for (int i = 0; i < 5000; i++) {
+            boolean windows1252 = random.nextInt(3) == 0;
+            // no Windows-1252 byte of these is a UTF-8 continuation byte, so no run of them is UTF-8 by chance
+            String alphabet = windows1252 ? "aéö×x" : "aé€🚀x";
+            StringBuilder value = new StringBuilder();
+            int length = random.nextInt(40);
+            for (int j = 0; j < length; j++) {
+                value.appendCodePoint(alphabet.codePoints().toArray()[random.nextInt(5)]);
+            }
+            boolean quoted = random.nextInt(10) == 0;
+            String record = "r" + i + "," + value + (quoted ? ",\"in\r\nside\"" : ",v")
+                    + (random.nextBoolean() ? "\r\n" : "\n");
+            out.writeBytes(record.getBytes(windows1252 ? cp1252 : StandardCharsets.UTF_8));
+            expectedLines.add(line);
+            expectedValues.add(value.toString());
+            line += quoted ? 2 : 1;
+            expectedEnds.add((long) out.size());
+        }
+        byte[] content = out.toByteArray();
+        FileFormat format = new FileFormat(Utf8OrWindows1252.INSTANCE, 0, ',', false);
+
+        List<DelimitedFileReader.Record> records = readAll(content, format, 0, 0);
+        int middle = 2500;
+        List<DelimitedFileReader.Record> rest = readAll(content, format, expectedEnds.get(middle - 1),
+                expectedLines.get(middle) - 1);
+
+        assertThat(records).extracting(DelimitedFileReader.Record::endOffset).containsExactlyElementsOf(expectedEnds);
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactlyElementsOf(expectedLines);
+        assertThat(records).extracting(r -> r.values()[1] == null ? "" : r.values()[1])
+                .containsExactlyElementsOf(expectedValues);
+        assertThat(rest).extracting(DelimitedFileReader.Record::endOffset)
+                .containsExactlyElementsOf(expectedEnds.subList(middle, expectedEnds.size()));
+        assertThat(rest).extracting(DelimitedFileReader.Record::line)
+                .containsExactlyElementsOf(expectedLines.subList(middle, expectedLines.size()));
+    }
+
+    @Test
     void replacesNulCharactersWhichJsonbCannotStore() throws Exception {
         List<DelimitedFileReader.Record> records = readAll("h\nBT\0C\n".getBytes(StandardCharsets.UTF_8), CSV, 0, 0);
 

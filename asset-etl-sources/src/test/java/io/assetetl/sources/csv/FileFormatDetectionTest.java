@@ -61,23 +61,23 @@ class FileFormatDetectionTest {
     }
 
     @Test
-    void fallsBackToWindows1252WhenTheFileIsNotUtf8() throws Exception {
+    void readsWhatIsNotUtf8AsWindows1252WhenTheFileIsNotUtf8() throws Exception {
         byte[] content = "symbol|name\nXMR|Monéro\nEUR|€uro\n".getBytes(CP1252);
 
         FileFormat format = weird(content);
 
-        assertThat(format.charset()).isEqualTo(CP1252);
+        assertThat(format.charset()).isEqualTo(Utf8OrWindows1252.INSTANCE);
         assertThat(format.delimiter()).isEqualTo('|');
     }
 
     @Test
-    void theCleanFormatReadsAFileThatIsNotUtf8AsWindows1252() throws Exception {
+    void theCleanFormatReadsWhatIsNotUtf8AsWindows1252WhenTheFileIsNotUtf8() throws Exception {
         Path file = dir.resolve("c.csv");
         Files.write(file, "symbol,name\nXMR,Monéro\n".getBytes(CP1252));
 
         FileFormat format = new CleanCsvFlavor().format(file, FileScan.of(file, -1));
 
-        assertThat(format).isEqualTo(new FileFormat(CP1252, 0, ',', false));
+        assertThat(format).isEqualTo(new FileFormat(Utf8OrWindows1252.INSTANCE, 0, ',', false));
         assertThat(FileScan.of(file, -1).firstInvalidUtf8()).isEqualTo(19);
     }
 

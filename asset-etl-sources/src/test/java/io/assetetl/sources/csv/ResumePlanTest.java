@@ -69,6 +69,22 @@ class ResumePlanTest {
     }
 
     @Test
+    void continuesAcrossUtf8AndItsWindows1252FallbackButNotFromAReadInWindows1252Throughout() throws Exception {
+        Path file = dir.resolve("f.csv");
+        Files.writeString(file, "h\na\nb\n");
+        FileScan scan = FileScan.of(file, 4);
+        FileFormat mixed = new FileFormat(Utf8OrWindows1252.INSTANCE, 0, ',', false);
+        CsvCheckpoint utf8 = after("h\na\n", 2, true);
+        CsvCheckpoint withFallback = new CsvCheckpoint(sha("h\na\n"), 2, 4, true, Utf8OrWindows1252.NAME, ",");
+        CsvCheckpoint windows1252 = new CsvCheckpoint(sha("h\na\n"), 2, 4, true, "windows-1252", ",");
+
+        ResumePlan continued = new ResumePlan(ResumePlan.Kind.CONTINUE, 4, 2);
+        assertThat(ResumePlan.decide(Optional.of(utf8), scan, mixed)).isEqualTo(continued);
+        assertThat(ResumePlan.decide(Optional.of(withFallback), scan, CSV)).isEqualTo(continued);
+        assertThat(ResumePlan.decide(Optional.of(windows1252), scan, mixed)).isEqualTo(ResumePlan.FROM_START);
+    }
+
+    @Test
     void checkpointsSurviveTheirJsonFormAndForeignPositionsAreIgnored() {
         CsvCheckpoint checkpoint = new CsvCheckpoint(sha("x"), 12, 345, false, "windows-1252", "\t");
 

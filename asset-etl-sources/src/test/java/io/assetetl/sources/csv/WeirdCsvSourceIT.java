@@ -12,6 +12,7 @@ import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -120,6 +121,26 @@ class WeirdCsvSourceIT {
         List<Long> lines = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT line_no FROM raw_csv_assets ORDER BY line_no").mapTo(Long.class).list());
         assertThat(lines).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void keepsItsUtf8LinesAsWrittenWhenALineInWindows1252IsAppendedAndReadsOnlyThatLine() throws Exception {
+        Path file = dir.resolve("desk.csv");
+        Files.writeString(file, "Symbole;Nom;Prix (USD)\nXMR;Monéro;201,10\n", StandardCharsets.UTF_8);
+        RunResult first = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+        Files.write(file, "ADA;Cardanö;0,99\n".getBytes(Charset.forName("windows-1252")), StandardOpenOption.APPEND);
+
+        RunResult appended = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+
+        assertThat(first.status()).as(first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(appended.status()).as(appended.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(appended.processed()).as("only the appended line").isEqualTo(1);
+        List<String> names = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT name || ' ' || price_usd FROM asset_sources ORDER BY name").mapTo(String.class).list());
+        assertThat(names).containsExactly("Cardanö 0.99", "Monéro 201.10");
+        List<String> payloads = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT payload ->> 'Nom' FROM raw_csv_assets ORDER BY file_no, line_no").mapTo(String.class).list());
+        assertThat(payloads).containsExactly("Monéro", "Cardanö");
     }
 
     @Test
