@@ -32,6 +32,9 @@ public final class SchemaMigration {
         int minSize = database.getMinSize();
         int maxSize = database.getMaxSize();
         database.asSingleConnectionPool();
+        // opened on first use, not when the pool starts: a pool that cannot open its initial connections logs its
+        // own error with a stack trace, before the caller reports the failure in one line
+        database.setInitialSize(0);
         try {
             return database.build(new MetricRegistry(), "asset-etl-migrations");
         } finally {
