@@ -61,6 +61,15 @@ final class ValueCleaner {
      * decimal comma.
      */
     static Cleaned<BigDecimal> number(String cell) {
+        return number(cell, DecimalMark.UNSPECIFIED);
+    }
+
+    /**
+     * As {@link #number(String)}, with the file's decimal mark where it is known: then the other of {@code .} and
+     * {@code ,} only groups digits, and a cell with the mark twice, or digits grouped other than by three, is not a
+     * number.
+     */
+    static Cleaned<BigDecimal> number(String cell, DecimalMark mark) {
         if (isAbsent(cell)) {
             return Cleaned.absent();
         }
@@ -88,7 +97,7 @@ final class ValueCleaner {
                 }
             }
         }
-        BigDecimal value = body(s);
+        BigDecimal value = body(s, mark);
         if (value == null) {
             return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
         }
@@ -270,7 +279,7 @@ final class ValueCleaner {
     }
 
     /** Digits with grouping and one decimal separator, optionally an exponent; {@code null} when malformed. */
-    private static BigDecimal body(String s) {
+    private static BigDecimal body(String s, DecimalMark mark) {
         if (s.isEmpty()) {
             return null;
         }
@@ -289,7 +298,13 @@ final class ValueCleaner {
         int lastDot = s.lastIndexOf('.');
         boolean spaced = s.indexOf(' ') >= 0 || s.indexOf('\'') >= 0;
         int decimal = -1;
-        if (lastComma >= 0 && lastDot >= 0) {
+        if (mark != DecimalMark.UNSPECIFIED) {
+            char separator = mark == DecimalMark.COMMA ? ',' : '.';
+            decimal = s.lastIndexOf(separator);
+            if (s.indexOf(separator) != decimal) {
+                return null;
+            }
+        } else if (lastComma >= 0 && lastDot >= 0) {
             decimal = Math.max(lastComma, lastDot);
         } else if (lastComma >= 0) {
             boolean single = s.indexOf(',') == lastComma;

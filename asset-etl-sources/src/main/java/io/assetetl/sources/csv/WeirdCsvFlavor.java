@@ -16,10 +16,12 @@ final class WeirdCsvFlavor implements CsvFlavor {
 
     private final HeaderMapper mapper;
     private final DateOrder dateOrder;
+    private final DecimalMark decimalMark;
 
-    WeirdCsvFlavor(double fuzzyThreshold, DateOrder dateOrder) {
+    WeirdCsvFlavor(double fuzzyThreshold, DateOrder dateOrder, DecimalMark decimalMark) {
         this.mapper = new HeaderMapper(fuzzyThreshold);
         this.dateOrder = dateOrder;
+        this.decimalMark = decimalMark;
     }
 
     @Override
@@ -38,6 +40,6 @@ final class WeirdCsvFlavor implements CsvFlavor {
 
     @Override
     public RowInterpreter newInterpreter() {
-        return new WeirdRowInterpreter(dateOrder);
+        return new WeirdRowInterpreter(dateOrder, decimalMark);
     }
 }

@@ -15,6 +15,8 @@ import java.nio.file.Path;
  *                       {@link CsvSourceConfig})
  * @param dateOrder      how to read dates such as {@code 01/02/2024} (setting {@code date_order}: {@code DMY} or
  *                       {@code MDY}; unset, such dates are rejects with reason {@code ambiguous_value})
+ * @param decimalMark    the file's decimal mark (setting {@code decimal_mark}: {@code .} or {@code ,}; unset, each
+ *                       number is read by its own shape, see {@link DecimalMark#UNSPECIFIED})
  * @param fuzzyThreshold the confidence (0..1) a header needs to be mapped to a field it does not name exactly
  *                       or by a known alias (setting {@code fuzzy_threshold}, default
  *                       {@value #DEFAULT_FUZZY_THRESHOLD}): its Jaro-Winkler similarity times 0.95, the number
@@ -22,7 +24,7 @@ import java.nio.file.Path;
  *                       nothing is mapped fuzzily
  */
 public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, DateOrder dateOrder,
-        double fuzzyThreshold) {
+        DecimalMark decimalMark, double fuzzyThreshold) {
 
     public static final String DEFAULT_PATH = "examples/data/assets_weird.csv";
     public static final double DEFAULT_FUZZY_THRESHOLD = 0.8;
@@ -30,6 +32,7 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, Dat
     public WeirdCsvSourceConfig {
         requireNonNull(path, "path is null");
         requireNonNull(dateOrder, "dateOrder is null");
+        requireNonNull(decimalMark, "decimalMark is null");
         CsvSourceConfig.checkBatchSize(batchSize);
         CsvSourceConfig.checkBatchBytes(batchBytes);
         if (!(fuzzyThreshold > 0.0 && fuzzyThreshold <= 1.0)) {
@@ -48,6 +51,7 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, Dat
                 config.getInt("batch_size", CsvSourceConfig.DEFAULT_BATCH_SIZE),
                 config.getInt("batch_bytes", CsvSourceConfig.DEFAULT_BATCH_BYTES),
                 config.get("date_order").map(DateOrder::parse).orElse(DateOrder.UNSPECIFIED),
+                config.get("decimal_mark").map(DecimalMark::parse).orElse(DecimalMark.UNSPECIFIED),
                 config.getDouble("fuzzy_threshold", DEFAULT_FUZZY_THRESHOLD));
     }
 }

@@ -14,9 +14,11 @@ import java.time.Instant;
 final class WeirdRowInterpreter extends RowInterpreter {
 
     private final DateOrder dateOrder;
+    private final DecimalMark decimalMark;
 
-    WeirdRowInterpreter(DateOrder dateOrder) {
+    WeirdRowInterpreter(DateOrder dateOrder, DecimalMark decimalMark) {
         this.dateOrder = dateOrder;
+        this.decimalMark = decimalMark;
     }
 
     @Override
@@ -31,7 +33,7 @@ final class WeirdRowInterpreter extends RowInterpreter {
 
     @Override
     Cleaned<BigDecimal> number(String cell) {
-        return ValueCleaner.number(cell);
+        return ValueCleaner.number(cell, decimalMark);
     }
 
     @Override

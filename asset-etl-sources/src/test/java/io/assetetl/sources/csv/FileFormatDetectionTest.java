@@ -46,7 +46,7 @@ class FileFormatDetectionTest {
     private FileFormat weird(byte[] content) throws Exception {
         Path file = dir.resolve("w.csv");
         Files.write(file, content);
-        return new WeirdCsvFlavor(0.8, DateOrder.UNSPECIFIED).format(file, FileScan.of(file, -1));
+        return new WeirdCsvFlavor(0.8, DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED).format(file, FileScan.of(file, -1));
     }
 
     @Test

@@ -53,6 +53,43 @@ class ValueCleanerTest {
         assertThat(cleaned.value()).isEqualByComparingTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} with a decimal {1} -> {2}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            2.310                | COMMA | 2310
+            87.000,50            | COMMA | 87000.50
+            1.234.567            | COMMA | 1234567
+            87,000               | COMMA | 87.000
+            0,45                 | COMMA | 0.45
+            2 310,55 $           | COMMA | 2310.55
+            1,5 B                | COMMA | 1500000000
+            600                  | COMMA | 600
+            2.310                | POINT | 2.310
+            87,000               | POINT | 87000
+            1,234,567.89         | POINT | 1234567.89
+            2,310                | POINT | 2310
+            $1.7T                | POINT | 1700000000000
+            """)
+    void readsNumbersThatReadTwoWaysWithTheConfiguredDecimalMark(String cell, DecimalMark mark, BigDecimal expected) {
+        Cleaned<BigDecimal> cleaned = ValueCleaner.number(cell, mark);
+
+        assertThat(cleaned.hasProblem()).as(cleaned.detail()).isFalse();
+        assertThat(cleaned.value()).isEqualByComparingTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} with a decimal {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            43.5          | COMMA
+            1,234.56      | COMMA
+            1,2,3         | COMMA
+            1.2345        | COMMA
+            0,52          | POINT
+            1.234,56      | POINT
+            1.2.3         | POINT
+            """)
+    void rejectsANumberThatDoesNotFollowTheConfiguredDecimalMark(String cell, DecimalMark mark) {
+        assertThat(ValueCleaner.number(cell, mark).problem()).isEqualTo(Cleaned.Problem.INVALID);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "N/A", "n/a", "NA", "-", "--", "null", "NULL", "None", "NaN", "#N/A", "?"})
     @NullSource

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class WeirdCsvFlavorTest {
 
     private final WeirdCsvFlavor flavor = new WeirdCsvFlavor(WeirdCsvSourceConfig.DEFAULT_FUZZY_THRESHOLD,
-            DateOrder.UNSPECIFIED);
+            DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED);
 
     private ColumnMapping mapHeaderLine(String... headers) {
         return flavor.map(headers, Payload.keys(headers));

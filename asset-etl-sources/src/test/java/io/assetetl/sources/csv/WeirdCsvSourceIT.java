@@ -144,6 +144,27 @@ class WeirdCsvSourceIT {
     }
 
     @Test
+    void readsNumbersWithTheConfiguredDecimalMarkAndRefusesAnyOtherMark() throws Exception {
+        Path file = dir.resolve("kurse.csv");
+        Files.writeString(file, "Symbol;Name;Preis (USD);Marktkapitalisierung\n"
+                + "BTC;Bitcoin;87.000,50;1.700.000.000.000\nETH;Ethereum;2.310;278.000.000.000\nADA;Cardano;0,45;\n");
+
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())
+                .withSetting("decimal_mark", ","));
+        RunResult unsupported = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())
+                .withSetting("decimal_mark", "'"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(3);
+        assertThat(quote("BTC").price()).isEqualByComparingTo("87000.50");
+        assertThat(quote("ETH").price()).as("a point groups thousands").isEqualByComparingTo("2310");
+        assertThat(quote("ETH").marketCap()).isEqualByComparingTo("278000000000");
+        assertThat(quote("ADA").price()).isEqualByComparingTo("0.45");
+        assertThat(unsupported.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(unsupported.error()).contains("decimal_mark");
+    }
+
+    @Test
     void readsAmbiguousDatesInTheConfiguredOrder() {
         RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("date_order", "DMY"));
 
