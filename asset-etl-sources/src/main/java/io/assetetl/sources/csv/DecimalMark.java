@@ -1,6 +1,7 @@
 package io.assetetl.sources.csv;
 
 import io.assetetl.spi.InvalidSourceConfigException;
+import java.util.Locale;
 
 /**
  * Which character a file's numbers separate their decimals with, for numbers that read either way, such as
@@ -20,7 +21,7 @@ public enum DecimalMark {
 
     /** Parses a {@code decimal_mark} setting: {@code .} (or {@code point}) or {@code ,} (or {@code comma}). */
     public static DecimalMark parse(String setting) {
-        switch (setting.strip().toLowerCase(java.util.Locale.ROOT)) {
+        switch (setting.strip().toLowerCase(Locale.ROOT)) {
             case ".", "point":
                 return POINT;
             case ",", "comma":

@@ -2,6 +2,7 @@ package io.assetetl.sources.csv;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CharsetEncoder;
@@ -39,7 +40,7 @@ final class Utf8OrWindows1252 extends Charset {
             try {
                 CharBuffer decoded = decoder.reset().decode(ByteBuffer.wrap(new byte[] {(byte) b}));
                 table[b] = decoded.length() == 1 ? decoded.get(0) : '\uFFFD';
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 table[b] = '\uFFFD';
             }
         }
