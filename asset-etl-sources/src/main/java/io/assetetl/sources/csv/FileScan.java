@@ -17,8 +17,9 @@ import java.util.Optional;
 /**
  * One sequential pass over a file taken before parsing it: its size, the SHA-256 of its content and of a prefix
  * (the part a checkpoint says was ingested), its first bytes (for the byte-order mark and delimiter detection),
- * whether it is valid UTF-8, and where its last line feed is (to tell a last line still being written). The parse then reads no further than {@link #size()}, so a file that is appended to
- * while a run reads it is read as it was when scanned.
+ * whether it is valid UTF-8, and where its last line feed is (to tell a last line still being written). The parse
+ * then reads no further than {@link #size()}, so a file that is appended to while a run reads it is read as it was
+ * when scanned.
  */
 final class FileScan {
 

@@ -3,6 +3,7 @@ package io.assetetl.sources.csv;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 
 /**
  * Notes the byte offset after each line feed ({@code 0A}) that passes through it, for a reader whose characters do
@@ -13,10 +14,8 @@ import java.io.InputStream;
  */
 final class LineFeedTap extends FilterInputStream {
 
+    private final ArrayDeque<Long> ends = new ArrayDeque<>();
     private long position;
-    private long[] ends = new long[1024];
-    private int head;
-    private int size;
 
     LineFeedTap(InputStream in, long startOffset) {
         super(in);
@@ -33,7 +32,7 @@ final class LineFeedTap extends FilterInputStream {
         int n = in.read(b, off, len);
         for (int i = 0; i < n; i++) {
             if (b[off + i] == '\n') {
-                add(position + i + 1);
+                ends.addLast(position + i + 1);
             }
         }
         if (n > 0) {
@@ -54,30 +53,15 @@ final class LineFeedTap extends FilterInputStream {
 
     /** The byte offset after the oldest line feed not asked for yet. */
     long nextLineEnd() {
-        if (size == 0) {
+        Long end = ends.pollFirst();
+        if (end == null) {
             throw new IllegalStateException("a line feed was decoded that did not pass through this stream");
         }
-        long end = ends[head];
-        head = (head + 1) % ends.length;
-        size--;
         return end;
     }
 
     /** The offset after the last byte read. */
     long position() {
         return position;
-    }
-
-    private void add(long end) {
-        if (size == ends.length) {
-            long[] grown = new long[size * 2];
-            for (int i = 0; i < size; i++) {
-                grown[i] = ends[(head + i) % size];
-            }
-            ends = grown;
-            head = 0;
-        }
-        ends[(head + size) % ends.length] = end;
-        size++;
     }
 }

@@ -2,7 +2,6 @@ package io.assetetl.sources.csv;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CharsetEncoder;
@@ -32,19 +31,13 @@ final class Utf8OrWindows1252 extends Charset {
         super(NAME, new String[0]);
     }
 
+    /** Each byte's Windows-1252 character; U+FFFD for the five it leaves undefined. */
     private static char[] windows1252() {
-        CharsetDecoder decoder = Charset.forName("windows-1252").newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
-        char[] table = new char[256];
+        byte[] bytes = new byte[256];
         for (int b = 0; b < 256; b++) {
-            try {
-                CharBuffer decoded = decoder.reset().decode(ByteBuffer.wrap(new byte[] {(byte) b}));
-                table[b] = decoded.length() == 1 ? decoded.get(0) : '\uFFFD';
-            } catch (CharacterCodingException e) {
-                table[b] = '\uFFFD';
-            }
+            bytes[b] = (byte) b;
         }
-        return table;
+        return new String(bytes, Charset.forName("windows-1252")).toCharArray();
     }
 
     /**
