@@ -84,6 +84,15 @@ public final class Migrations {
         if (!(Scope.getCurrentScope().getUI() instanceof ConsoleUIService)) {
             return Map.of();
         }
+        return reportToLog();
+    }
+
+    /**
+     * The Liquibase scope under which Liquibase reports what it runs (each change set, the update's summary) to its
+     * log instead of the console: for a program whose log must be all it writes, such as one that logs JSON lines
+     * and runs Liquibase itself.
+     */
+    public static Map<String, Object> reportToLog() {
         return Map.of(Scope.Attr.ui.name(), new LoggerUIService(), "liquibase.command.showSummaryOutput", "LOG");
     }
 

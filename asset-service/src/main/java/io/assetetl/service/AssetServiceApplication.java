@@ -50,6 +50,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
@@ -97,9 +98,21 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
                 BundledConfigurationFactory.substituting(bootstrap.getConfigurationSourceProvider()));
         bootstrap.setConfigurationFactoryFactory(BundledConfigurationFactory::new);
         bootstrap.addBundle(new MigrationsBundle<>() {
+            /** Liquibase's scope for the {@code db} commands: handed to them now, filled once the file is read. */
+            private final Map<String, Object> scope = new HashMap<>();
+
             @Override
             public DataSourceFactory getDataSourceFactory(AssetServiceConfiguration configuration) {
+                if (configuration.getLogFormat().equals("json")) {
+                    // Liquibase's report of what it ran joins the JSON log instead of going to stdout as plain text
+                    scope.putAll(Migrations.reportToLog());
+                }
                 return EmbeddedDatabaseFallback.resolve(configuration);
+            }
+
+            @Override
+            public Map<String, Object> getScopedObjects() {
+                return scope;
             }
 
             @Override
@@ -166,6 +179,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         JsonErrorHandler errors = new JsonErrorHandler();
         env.getApplicationContext().setErrorHandler(errors);
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
+        RequestLogStatus.install(env.lifecycle());
         WarmUp.install(configuration.getWarmUp(), env);
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
                 .addMapping("/metrics");
