@@ -7,6 +7,10 @@ public final class RejectReason {
 
     /** The record has no symbol. */
     public static final String MISSING_SYMBOL = "missing_symbol";
+    /** The symbol cannot be a ticker (for example longer than any ticker). */
+    public static final String INVALID_SYMBOL = "invalid_symbol";
+    /** The name cannot be an asset's (for example longer than any asset's name). */
+    public static final String INVALID_NAME = "invalid_name";
     /** The price is missing, not a number, not finite or not positive. */
     public static final String INVALID_PRICE = "invalid_price";
     /** A numeric field other than the price cannot be read. */

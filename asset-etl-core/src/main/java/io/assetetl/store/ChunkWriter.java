@@ -118,6 +118,10 @@ public final class ChunkWriter {
 
     /** Digits before the point an amount of dollars may have ({@link #beyondAnyValue}). */
     static final int MAX_VALUE_DIGITS = 30;
+    /** Characters a canonical symbol may have: well beyond any ticker (CoinGecko's longest has 38). */
+    static final int MAX_SYMBOL_LENGTH = 64;
+    /** Characters a name may have: well beyond any asset's (CoinGecko's longest has 71). */
+    static final int MAX_NAME_LENGTH = 200;
 
     private final IdentityRules identity;
     private final Clock clock;
@@ -473,6 +477,16 @@ public final class ChunkWriter {
         if (record instanceof Observation o) {
             if (canonical == null) {
                 return Rejection.of(RejectReason.MISSING_SYMBOL, "symbol is empty", o.raw());
+            }
+            int symbolLength = canonical.codePointCount(0, canonical.length());
+            if (symbolLength > MAX_SYMBOL_LENGTH) {
+                return Rejection.of(RejectReason.INVALID_SYMBOL, "symbol is " + symbolLength
+                        + " characters long, longer than any ticker (" + MAX_SYMBOL_LENGTH + " at most)", o.raw());
+            }
+            int nameLength = o.name() == null ? 0 : o.name().codePointCount(0, o.name().length());
+            if (nameLength > MAX_NAME_LENGTH) {
+                return Rejection.of(RejectReason.INVALID_NAME, "name is " + nameLength
+                        + " characters long, longer than any asset's (" + MAX_NAME_LENGTH + " at most)", o.raw());
             }
             if (o.priceUsd().signum() <= 0) {
                 return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: "

@@ -185,6 +185,30 @@ class RunEngineIT {
     }
 
     @Test
+    void rejectsSymbolsAndNamesLongerThanAnyAssetsWhateverTheAdapterHandsOut() {
+        String longSymbol = "S".repeat(65);
+        String longName = "n".repeat(1_000_000);
+        ListSourceFactory.dataset("lengths", List.of(
+                "X".repeat(64) + ",,95000,1700000000,Bitcoin",
+                longSymbol + ",,3000,1700000000,Ether",
+                "ETH,,3000,1700000000," + longName,
+                "SOL,,150,1700000000," + "\uD83E\uDE99".repeat(200),
+                "ADA,,0.5,1700000000," + "\uD83E\uDE99".repeat(201)));
+        TestDatabase db = TestDatabase.create();
+
+        RunResult result = builder(db, "lengths", 10, null).build().run(RunRequest.of("fake"));
+
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(rejects(db)).containsExactly(
+                "invalid_symbol: symbol is 65 characters long, longer than any ticker (64 at most)",
+                "invalid_name: name is 1000000 characters long, longer than any asset's (200 at most)",
+                "invalid_name: name is 201 characters long, longer than any asset's (200 at most)");
+        int longestName = db.jdbi().withHandle(h -> h.createQuery("SELECT max(length(name)) FROM assets")
+                .mapTo(Integer.class).one());
+        assertThat(longestName).isEqualTo(200);
+    }
+
+    @Test
     void aLaterRecordOfTheSameSymbolAndTimeInAChunkReplacesTheEarlierWhichCountsAsLoadedUnlessItWasRepeated() {
         ListSourceFactory.dataset("same-instant", List.of(
                 "SOL,,123.8,1700000000,Solana",

@@ -38,8 +38,8 @@ final class CleanRowInterpreter extends RowInterpreter {
             return Rejection.of(RejectReason.MISSING_SYMBOL, "symbol is empty", raw);
         }
         if (!ValueCleaner.isTicker(symbol)) {
-            return Rejection.of(INVALID_SYMBOL, "symbol is not a ticker: '" + ValueCleaner.abbreviate(symbol) + "'",
-                    raw);
+            return Rejection.of(RejectReason.INVALID_SYMBOL,
+                    "symbol is not a ticker: '" + ValueCleaner.abbreviate(symbol) + "'", raw);
         }
         String name = row.name() == null || row.name().isBlank() ? null : row.name().strip();
         return observation(row, raw, symbol, name);

@@ -16,8 +16,6 @@ import java.time.format.DateTimeParseException;
  */
 abstract class RowInterpreter {
 
-    static final String INVALID_SYMBOL = "invalid_symbol";
-
     private String lastTimestampCell;
     private Cleaned<Instant> lastTimestamp;
 

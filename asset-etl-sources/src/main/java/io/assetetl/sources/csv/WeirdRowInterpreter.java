@@ -56,7 +56,7 @@ final class WeirdRowInterpreter extends RowInterpreter {
                     raw);
         }
         if (symbol.hasProblem()) {
-            return Rejection.of(INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);
+            return Rejection.of(RejectReason.INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);
         }
         return observation(row, raw, symbol.value(), name.name());
     }
