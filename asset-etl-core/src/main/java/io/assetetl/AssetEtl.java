@@ -101,11 +101,13 @@ public final class AssetEtl implements AutoCloseable {
     }
 
     /**
-     * Runs a source once in the calling thread. A run that fails is returned with status
-     * {@link RunStatus#FAILED} and its error.
+     * Runs a source once in the calling thread. A run that fails, whatever its adapter threw (an {@code Error}
+     * included), is returned with status {@link RunStatus#FAILED} and its error.
      *
      * @throws io.assetetl.run.RunRefusedException   when a run of that source is in progress anywhere
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
+     * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
+     *                                                and record the run (then no run exists)
      */
     public RunResult run(RunRequest request) {
         return run(request, RunProgress.NONE);
@@ -120,6 +122,8 @@ public final class AssetEtl implements AutoCloseable {
      *
      * @throws io.assetetl.run.RunRefusedException   when a run of that source is in progress anywhere
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
+     * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
+     *                                                and record the run (then no run exists)
      */
     public StartedRun start(RunRequest request) {
         return engine.start(requireNonNull(request, "request is null"), RunProgress.NONE);
@@ -148,7 +152,11 @@ public final class AssetEtl implements AutoCloseable {
         return abandoned;
     }
 
-    /** Runs newest first. */
+    /**
+     * Runs newest first.
+     *
+     * @throws org.jdbi.v3.core.JdbiException when the database cannot be reached, as every read here
+     */
     public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status) {
         return ledger.runs(limit, source, status);
     }

@@ -51,7 +51,8 @@ final class PrefetchingReader<T> implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // an Error, or a checked exception an adapter throws undeclared, must reach the engine too;
             // put, not offer: the queue may still hold the last good batch, and the failure must not be lost
             try {
                 if (!closed) {
@@ -87,6 +88,10 @@ final class PrefetchingReader<T> implements AutoCloseable {
         if (item instanceof Error e) {
             ended = true;
             throw e;
+        }
+        if (item instanceof Throwable undeclared) {
+            ended = true;
+            throw new SourceException("reading failed: " + undeclared, undeclared);
         }
         return Optional.of((T) item);
     }

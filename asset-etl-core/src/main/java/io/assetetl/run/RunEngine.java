@@ -136,7 +136,8 @@ public final class RunEngine {
             });
             totals.report(context, claim.source);
             return succeed(claim);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error or an undeclared checked exception from an adapter fails the run like any other failure
             return fail(claim, e);
         } finally {
             claim.release();
@@ -167,7 +168,8 @@ public final class RunEngine {
             }
             refreshSummaries(claim.handle);
             return succeed(claim);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error or an undeclared checked exception from an adapter fails the run like any other failure
             return fail(claim, e);
         } finally {
             claim.release();
@@ -257,7 +259,7 @@ public final class RunEngine {
         LOG.debug("refreshed {} asset summaries", refreshed);
     }
 
-    private RunResult fail(Claim claim, RuntimeException cause) {
+    private RunResult fail(Claim claim, Throwable cause) {
         String error = describe(cause);
         if (ExpectedFailures.isExpected(cause)) {
             LOG.error("run failed: {}", error);

@@ -1,0 +1,153 @@
+package io.assetetl.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.model.Checkpoint;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.Source;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceFactory;
+import io.assetetl.spi.SourceReader;
+import io.assetetl.testing.TestDatabase;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Adapters that break the SPI's rules: whatever they throw, and whatever they hand out, the run ends recorded, and
+ * the canonical tables stay what {@code reprocess} rebuilds from the raw ones.
+ */
+class AdapterFailuresIT {
+
+    private final TestDatabase db = TestDatabase.create();
+
+    @Test
+    void anErrorFromTheReaderFailsTheRunWhichIsRecordedAndKeepsWhatWasCommitted() {
+        RunResult result = etl("error").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("the adapter's own assertion");
+        assertThat(statuses()).containsExactly("failed");
+        assertThat(db.count("asset_sources")).as("the first batch, committed").isEqualTo(2);
+    }
+
+    @Test
+    void aStartedRunWhoseAdapterThrowsAnErrorCompletesWithItsFailure() throws Exception {
+        StartedRun started = etl("error").start(RunRequest.of("scripted"));
+
+        RunResult result = started.completion().get(60, TimeUnit.SECONDS);
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(statuses()).containsExactly("failed");
+        assertThat(etl("records").run(RunRequest.of("scripted")).status()).as("the source's lock was released")
+                .isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aCheckedExceptionTheAdapterThrowsUndeclaredFailsTheRun() {
+        RunResult result = etl("checked").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).contains("disk gone");
+        assertThat(statuses()).containsExactly("failed");
+    }
+
+    @Test
+    void anErrorFromOpeningTheSourceFailsTheRun() {
+        RunResult result = etl("error-on-open").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("cannot open");
+        assertThat(statuses()).containsExactly("failed");
+    }
+
+    private AssetEtl etl(String script) {
+        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ScriptedSourceFactory())
+                .source(SourceDefinition.of("scripted", "scripted", SourceConfig.of(Map.of("script", script))))
+                .build();
+    }
+
+    private List<String> statuses() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT status FROM etl_runs ORDER BY started_at")
+                .mapTo(String.class).list());
+    }
+
+    /** Throws {@code failure} without declaring it, as code in other JVM languages may. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void throwUndeclared(Throwable failure) throws E {
+        throw (E) failure;
+    }
+
+    /** A source that gives one good batch, then does what its {@code script} setting says. */
+    private static final class ScriptedSourceFactory implements SourceFactory {
+
+        @Override
+        public String type() {
+            return "scripted";
+        }
+
+        @Override
+        public Source create(String name, SourceConfig config, SourceContext context) {
+            String script = config.require("script");
+            return new Source() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public SourceReader open(Optional<Checkpoint> checkpoint) {
+                    if (script.equals("error-on-open")) {
+                        throw new AssertionError("cannot open");
+                    }
+                    return new SourceReader() {
+                        int batches;
+
+                        @Override
+                        public Optional<Batch> next() {
+                            if (batches++ == 0) {
+                                return Optional.of(Batch.of(List.of(observation("BTC", 1), observation("ETH", 2)),
+                                        Checkpoint.of("{\"batch\":1}")));
+                            }
+                            switch (script) {
+                                case "error" -> throw new AssertionError("the adapter's own assertion");
+                                case "checked" -> throwUndeclared(new IOException("disk gone"));
+                                default -> {
+                                    return Optional.empty();
+                                }
+                            }
+                            return Optional.empty();
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                }
+
+                @Override
+                public Interpretation interpret(RawRecord raw) {
+                    String[] keyAndPrice = raw.payload().replaceAll("[^A-Z0-9:]", "").split(":");
+                    return observation(keyAndPrice[0], Integer.parseInt(keyAndPrice[1]));
+                }
+            };
+        }
+
+        private static Observation observation(String symbol, int price) {
+            return new Observation(symbol, null, symbol, BigDecimal.valueOf(price), null, null,
+                    Instant.parse("2026-01-01T00:00:00Z"), new RawRecord.Keyed(symbol,
+                    "{\"" + symbol + "\":" + price + "}"));
+        }
+    }
+}
