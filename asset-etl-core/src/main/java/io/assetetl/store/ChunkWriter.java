@@ -118,6 +118,8 @@ public final class ChunkWriter {
 
     /** Digits before the point an amount of dollars may have ({@link #beyondAnyValue}). */
     static final int MAX_VALUE_DIGITS = 30;
+    /** Digits after the point an amount of dollars may have ({@link #finerThanAnyValue}). */
+    static final int MAX_FRACTION_DIGITS = 60;
     /** Characters a canonical symbol may have: well beyond any ticker (CoinGecko's longest has 38). */
     static final int MAX_SYMBOL_LENGTH = 64;
     /** Characters a name may have: well beyond any asset's (CoinGecko's longest has 71). */
@@ -497,6 +499,9 @@ public final class ChunkWriter {
                         + " is beyond any asset's (1e" + MAX_VALUE_DIGITS + " USD or more): a unit or parsing mistake",
                         o.raw());
             }
+            if (finerThanAnyValue(o.priceUsd())) {
+                return Rejection.of(RejectReason.INVALID_PRICE, finer("price", o.priceUsd()), o.raw());
+            }
             Optional<Rejection> amount = checkAmount("market_cap_usd", o.marketCapUsd(), o)
                     .or(() -> checkAmount("volume_24h_usd", o.volume24hUsd(), o));
             if (amount.isPresent()) {
@@ -527,7 +532,25 @@ public final class ChunkWriter {
             return Optional.of(Rejection.of(RejectReason.INVALID_NUMBER, field + " " + value + " is beyond any"
                     + " asset's (1e" + MAX_VALUE_DIGITS + " USD or more): a unit or parsing mistake", o.raw()));
         }
+        if (finerThanAnyValue(value)) {
+            return Optional.of(Rejection.of(RejectReason.INVALID_NUMBER, finer(field, value), o.raw()));
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Whether an amount of dollars has more than {@value #MAX_FRACTION_DIGITS} digits after the point, trailing
+     * zeros aside: finer than any price is quoted (the cheapest tokens trade near 1e-12 USD), so a misread number,
+     * such as 1e-17000, which PostgreSQL's {@code numeric} cannot even hold (16,383 digits after the point at most:
+     * the chunk's every row would fail with it, run after run).
+     */
+    private static boolean finerThanAnyValue(BigDecimal value) {
+        return value.scale() > MAX_FRACTION_DIGITS && value.stripTrailingZeros().scale() > MAX_FRACTION_DIGITS;
+    }
+
+    private static String finer(String field, BigDecimal value) {
+        return field + " has " + value.stripTrailingZeros().scale() + " digits after the point, more than any"
+                + " amount of dollars (" + MAX_FRACTION_DIGITS + " at most): a unit or parsing mistake";
     }
 
     /**

@@ -162,26 +162,35 @@ class RunEngineIT {
     }
 
     @Test
-    void rejectsNegativeAmountsAndAmountsBeyondAnyAssetsValue() {
+    void rejectsNegativeAmountsAndAmountsBeyondOrFinerThanAnyAssetsValue() {
         ListSourceFactory.dataset("amounts", List.of(
                 "BTC,,95000,1700000000,Bitcoin,1900000000000,30000000000",
                 "ETH,,3000,1700000000,Ether,-1000,",
                 "SOL,,150,1700000000,Solana,,-1",
                 "ADA,,1e308,1700000000,Cardano",
                 "XRP,,0.5,1700000000,Ripple,1000000000000000000000000000000,",
-                "DOT,,7,1700000000,Polkadot,999999999999999999999999999999.99,"));
+                "DOT,,7,1700000000,Polkadot,999999999999999999999999999999.99,",
+                "DOGE,,1E-17000,1700000000,Dogecoin",
+                "SHIB,,0.00000000000000000000000000000000000000000000000000000000001,1700000000,Shiba",
+                "PEPE,,0.000000000001,1700000000,Pepe,1E-20000,",
+                "TRX,,0.25000000000000000000000000000000000000000000000000000000000000000000,1700000000,Tron"));
         TestDatabase db = TestDatabase.create();
 
         RunResult result = builder(db, "amounts", 10, null).build().run(RunRequest.of("fake"));
 
-        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(result.loaded()).as("BTC, DOT, SHIB (59 digits after the point) and TRX (trailing zeros)")
+                .isEqualTo(4);
         assertThat(rejects(db)).containsExactly(
                 "invalid_number: market_cap_usd must not be negative: -1000",
                 "invalid_number: volume_24h_usd must not be negative: -1",
                 "invalid_price: price 1E+308 is beyond any asset's (1e30 USD or more): a unit or parsing mistake",
                 "invalid_number: market_cap_usd 1000000000000000000000000000000 is beyond any asset's (1e30 USD or"
-                        + " more): a unit or parsing mistake");
-        assertThat(db.count("asset_quotes")).isEqualTo(2);
+                        + " more): a unit or parsing mistake",
+                "invalid_price: price has 17000 digits after the point, more than any amount of dollars (60 at most):"
+                        + " a unit or parsing mistake",
+                "invalid_number: market_cap_usd has 20000 digits after the point, more than any amount of dollars"
+                        + " (60 at most): a unit or parsing mistake");
+        assertThat(db.count("asset_quotes")).isEqualTo(4);
     }
 
     @Test
