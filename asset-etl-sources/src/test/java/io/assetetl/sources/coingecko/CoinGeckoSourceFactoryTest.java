@@ -7,6 +7,7 @@ import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
+import java.time.Duration;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,17 @@ class CoinGeckoSourceFactoryTest {
                 SourceConfig.of(Map.of("pages", "many")), SourceContext.defaults()))
                 .isInstanceOf(InvalidSourceConfigException.class)
                 .hasMessage("setting 'pages' is not a whole number: many");
+    }
+
+    @Test
+    void spacesCallsAMinutesShareOfTheBudgetApartAndOnePercentMore() {
+        assertThat(CoinGeckoSourceFactory.slot(settings("3"))).isEqualTo(Duration.ofMillis(20_200));
+        assertThat(CoinGeckoSourceFactory.slot(settings("30"))).isEqualTo(Duration.ofMillis(2_020));
+        assertThat(CoinGeckoSourceFactory.slot(settings("600"))).isEqualTo(Duration.ofMillis(101));
+    }
+
+    private static CoinGeckoSettings settings(String ratePerMinute) {
+        return CoinGeckoSettings.from(SourceConfig.of(Map.of("rate_limit_per_minute", ratePerMinute)));
     }
 
     @Test
