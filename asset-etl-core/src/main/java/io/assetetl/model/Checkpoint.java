@@ -7,15 +7,18 @@ import static java.util.Objects.requireNonNull;
  * which stores it in {@code etl_checkpoints} in the same transaction as the batch's rows.
  *
  * @param stream   the stream within the source ({@link #DEFAULT_STREAM} for single-stream sources)
- * @param position a JSON object, for example {@code {"file_sha256":"…","line":1200,"offset":53211}}
+ * @param position JSON, an object as a rule, for example {@code {"file_sha256":"…","line":1200,"offset":53211}}
  */
 public record Checkpoint(String stream, String position) {
 
     public static final String DEFAULT_STREAM = "default";
 
+    /** @throws IllegalArgumentException when {@code position} is not JSON (the engine stores it as {@code jsonb}) */
     public Checkpoint {
         requireNonNull(stream, "stream is null");
-        requireNonNull(position, "position is null");
+        if (!JsonText.isJson(requireNonNull(position, "position is null"))) {
+            throw JsonText.notJson("checkpoint position", position);
+        }
     }
 
     /** A checkpoint of the default stream. */

@@ -68,13 +68,19 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
     /**
      * A record of any other adapter.
      *
-     * @param recordKey a key that is equal for equal input; re-reading a known key adds no raw row
-     * @param payload   JSON text of the record
+     * @param recordKey a key that names this one input: equal for equal input, and different for different input
+     *                  (a file's lines keyed by line number alone collide when the file is replaced). Re-reading a
+     *                  known key adds no raw row; a known key given with another payload fails the run, as
+     *                  {@code reprocess} could not rebuild from the stored payload what was loaded from the other
+     * @param payload   JSON text of the record (refused with an {@code IllegalArgumentException} when it is not
+     *                  JSON: the engine stores it as {@code jsonb})
      */
     record Keyed(String recordKey, String payload) implements RawRecord {
         public Keyed {
             requireNonNull(recordKey, "recordKey is null");
-            requireNonNull(payload, "payload is null");
+            if (!JsonText.isJson(requireNonNull(payload, "payload is null"))) {
+                throw JsonText.notJson("payload of record " + recordKey, payload);
+            }
         }
 
         @Override

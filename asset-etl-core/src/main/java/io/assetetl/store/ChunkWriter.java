@@ -282,7 +282,8 @@ public final class ChunkWriter {
         long minLine = Long.MAX_VALUE;
         long maxLine = Long.MIN_VALUE;
         boolean apiItems;
-        boolean keyed;
+        /** Records of other adapters ({@link RawRecord.Keyed}) in the chunk. */
+        int keyed;
 
         final int size;
 
@@ -446,7 +447,7 @@ public final class ChunkWriter {
             rows.add("a").add(a.recordKey()).add((long) a.page()).add(Integer.toString(a.index()))
                     .add(a.fetchedAt());
         } else {
-            staged.keyed = true;
+            staged.keyed++;
             rows.add("k").add(((RawRecord.Keyed) raw).recordKey()).add((String) null).add((String) null)
                     .add((Instant) null);
         }
@@ -674,13 +675,34 @@ public final class ChunkWriter {
                     ON CONFLICT (source, record_key) DO NOTHING""")
                     .bind("source", source).bind("run", runId).execute();
         }
-        if (staged.keyed) {
-            handle.createUpdate("""
+        if (staged.keyed > 0) {
+            int stored = handle.createUpdate("""
                     INSERT INTO raw_records (source, record_key, payload, run_id)
                     SELECT :source, raw_key, payload, :run FROM etl_stage WHERE raw_type = 'k' ORDER BY ord
                     ON CONFLICT (source, record_key) DO NOTHING""")
                     .bind("source", source).bind("run", runId).execute();
+            if (stored < staged.keyed) {
+                refuseReusedKeys(handle, source);
+            }
         }
+    }
+
+    /**
+     * Fails the chunk when a record's key is stored already with another payload (or comes twice in the chunk with
+     * two): the raw row keeps the payload stored first, so canonical rows loaded from the other would be what
+     * {@code reprocess} cannot rebuild, and a later {@code reprocess} would silently take them back.
+     */
+    private static void refuseReusedKeys(Handle handle, String source) {
+        handle.createQuery("""
+                SELECT s.raw_key FROM etl_stage s
+                JOIN raw_records r ON r.source = :source AND r.record_key = s.raw_key
+                WHERE s.raw_type = 'k' AND r.payload <> s.payload
+                ORDER BY s.ord LIMIT 1""")
+                .bind("source", source).mapTo(String.class).findOne().ifPresent(key -> {
+                    throw new StoreException("source " + source + " gave record key '" + key + "' with another"
+                            + " payload than the one stored for it: a record key must name one input, and the"
+                            + " chunk was rolled back", null);
+                });
     }
 
     private void upsertCanonical(Handle handle, UUID runId, String source, boolean withSourceIds) {

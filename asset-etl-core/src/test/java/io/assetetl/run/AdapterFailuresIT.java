@@ -71,6 +71,36 @@ class AdapterFailuresIT {
         assertThat(statuses()).containsExactly("failed");
     }
 
+    @Test
+    void aRecordKeyGivenAgainWithAnotherPayloadFailsTheRunAndTheLoadedValuesStayWhatReprocessRebuilds() {
+        assertThat(etl("records").run(RunRequest.of("scripted")).status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        RunResult repriced = etl("repriced").run(RunRequest.of("scripted"));
+
+        assertThat(repriced.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(repriced.error()).isEqualTo("source scripted gave record key 'BTC' with another payload than the"
+                + " one stored for it: a record key must name one input, and the chunk was rolled back");
+        assertThat(btcPrice()).isEqualTo("1");
+        assertThat(etl("records").reprocess("scripted").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(btcPrice()).isEqualTo("1");
+    }
+
+    @Test
+    void oneRecordKeyTwiceInAChunkWithTwoPayloadsFailsTheRun() {
+        RunResult result = etl("one-key-twice").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).contains("gave record key 'BTC' with another payload");
+        assertThat(db.count("raw_records")).isZero();
+        assertThat(db.count("asset_sources")).isZero();
+    }
+
+    private String btcPrice() {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT s.price_usd::text FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE a.canonical_symbol = 'BTC'""").mapTo(String.class).one());
+    }
+
     private AssetEtl etl(String script) {
         return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
                 .factory(new ScriptedSourceFactory())
@@ -117,8 +147,11 @@ class AdapterFailuresIT {
                         @Override
                         public Optional<Batch> next() {
                             if (batches++ == 0) {
-                                return Optional.of(Batch.of(List.of(observation("BTC", 1), observation("ETH", 2)),
-                                        Checkpoint.of("{\"batch\":1}")));
+                                return Optional.of(Batch.of(switch (script) {
+                                    case "repriced" -> List.of(observation("BTC", 5), observation("ETH", 2));
+                                    case "one-key-twice" -> List.of(observation("BTC", 1), observation("BTC", 2));
+                                    default -> List.of(observation("BTC", 1), observation("ETH", 2));
+                                }, Checkpoint.of("{\"batch\":1}")));
                             }
                             switch (script) {
                                 case "error" -> throw new AssertionError("the adapter's own assertion");
@@ -138,8 +171,8 @@ class AdapterFailuresIT {
 
                 @Override
                 public Interpretation interpret(RawRecord raw) {
-                    String[] keyAndPrice = raw.payload().replaceAll("[^A-Z0-9:]", "").split(":");
-                    return observation(keyAndPrice[0], Integer.parseInt(keyAndPrice[1]));
+                    String[] symbolAndPrice = raw.payload().replaceAll("[^A-Z0-9:]", "").split(":");
+                    return observation(symbolAndPrice[0], Integer.parseInt(symbolAndPrice[1]));
                 }
             };
         }

@@ -43,7 +43,7 @@ class SnapshotPositionTest {
         assertThat(SnapshotPosition.parse(Checkpoint.of("{\"file_sha256\":\"ab\",\"line\":3}"))).isEmpty();
         assertThat(SnapshotPosition.parse(Checkpoint.of("{\"snapshot_at\":\"yesterday\",\"next_page\":2}")))
                 .isEmpty();
-        assertThat(SnapshotPosition.parse(Checkpoint.of("not json"))).isEmpty();
+        assertThat(SnapshotPosition.parse(Checkpoint.of("[\"not\", \"an object\"]"))).isEmpty();
         assertThat(SnapshotPosition.parse(Checkpoint.of("{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":0}")))
                 .isEmpty();
     }

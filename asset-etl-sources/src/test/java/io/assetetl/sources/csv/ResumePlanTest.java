@@ -92,6 +92,6 @@ class ResumePlanTest {
         assertThat(checkpoint.toCheckpoint().position()).contains("\"file_sha256\":\"" + sha("x") + "\"")
                 .contains("\"line\":12").contains("\"offset\":345");
         assertThat(CsvCheckpoint.parse(Checkpoint.of("{\"page\":3}"))).isEmpty();
-        assertThat(CsvCheckpoint.parse(Checkpoint.of("not json"))).isEmpty();
+        assertThat(CsvCheckpoint.parse(Checkpoint.of("[\"not\", \"an object\"]"))).isEmpty();
     }
 }

@@ -1,0 +1,45 @@
+package io.assetetl.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What an adapter hands out as JSON is refused where it is made when it is not, not later by the database. */
+class AdapterValuesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"next=3", "", "  ", "{\"next\":3", "{\"next\":3} {}", "{next:3}", "'a'"})
+    void aCheckpointPositionThatIsNotJsonIsRefused(String position) {
+        assertThatThrownBy(() -> Checkpoint.of(position)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("checkpoint position is not JSON: '");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"next\":3}", " {\"file_sha256\":\"ab\",\"line\":12} ", "[1,2]", "\"a text\"", "42"})
+    void aCheckpointPositionThatIsJsonIsKeptAsGiven(String position) {
+        assertThat(Checkpoint.of(position).position()).isEqualTo(position);
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsRefusedNamingItsRecord() {
+        assertThatThrownBy(() -> new RawRecord.Keyed("feed:7", "BTC,100"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("payload of record feed:7 is not JSON: 'BTC,100'");
+    }
+
+    @Test
+    void aPayloadWithANumberOfThousandsOfDigitsIsJson() {
+        String payload = "{\"supply\":" + "9".repeat(1500) + "}";
+
+        assertThat(new RawRecord.Keyed("k", payload).payload()).isEqualTo(payload);
+    }
+
+    @Test
+    void aLongTextIsAbbreviatedInTheMessage() {
+        assertThatThrownBy(() -> Checkpoint.of("x".repeat(10_000)))
+                .hasMessage("checkpoint position is not JSON: '" + "x".repeat(80) + "…'");
+    }
+}
