@@ -18,17 +18,23 @@ import io.assetetl.spi.SourceReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A complete custom source in under 100 lines: a JSON-lines price feed, one object a line such as
+ * A complete custom source: a JSON-lines price feed, one object a line such as
  * {@code {"ticker":"BTC","usd":64000.5,"ts":"2024-05-01T00:00:00Z"}}. Type {@code jsonl}, settings {@code path}
- * and {@code batch_size}; checkpoint {@code {"line":N}}. Registered in META-INF/services.
+ * and {@code batch_size}; checkpoint {@code {"line":N,"first":"<hash of the first line>"}}, so that lines appended
+ * are read from where the last run ended and a file replaced by another is read afresh. A record's key is the hash
+ * of its line: equal lines are one input, different lines never share a key. Registered in META-INF/services.
  */
 public final class JsonLinesSourceFactory implements SourceFactory {
 
@@ -51,8 +57,14 @@ public final class JsonLinesSourceFactory implements SourceFactory {
 
             @Override
             public SourceReader open(Optional<Checkpoint> checkpoint) {
-                long skip = checkpoint.map(c -> parse(c.position()).path("line").asLong()).orElse(0L);
                 try {
+                    String first;
+                    try (BufferedReader head = Files.newBufferedReader(path)) {
+                        first = hash(String.valueOf(head.readLine()));
+                    }
+                    long skip = checkpoint.map(c -> parse(c.position()))
+                            .filter(position -> position.path("first").asText().equals(first))
+                            .map(position -> position.path("line").asLong()).orElse(0L);
                     BufferedReader lines = Files.newBufferedReader(path);
                     return new SourceReader() {
                         long lineNo;
@@ -63,7 +75,7 @@ public final class JsonLinesSourceFactory implements SourceFactory {
                             try {
                                 for (String line; records.size() < batchSize && (line = lines.readLine()) != null; ) {
                                     if (++lineNo > skip && !line.isBlank()) {
-                                        records.add(interpret(new RawRecord.Keyed(path.getFileName() + ":" + lineNo,
+                                        records.add(interpret(new RawRecord.Keyed(hash(line),
                                                 JSON.createObjectNode().put("line", line).toString())));
                                     }
                                 }
@@ -71,7 +83,8 @@ public final class JsonLinesSourceFactory implements SourceFactory {
                                 throw new SourceException("cannot read " + path + ": " + e.getMessage(), e);
                             }
                             return records.isEmpty() ? Optional.empty()
-                                    : Optional.of(Batch.of(records, Checkpoint.of("{\"line\":" + lineNo + "}")));
+                                    : Optional.of(Batch.of(records, Checkpoint.of(JSON.createObjectNode()
+                                            .put("line", lineNo).put("first", first).toString())));
                         }
 
                         @Override
@@ -107,6 +120,16 @@ public final class JsonLinesSourceFactory implements SourceFactory {
                 }
             }
         };
+    }
+
+    /** SHA-256 of a line, in hex. */
+    private static String hash(String line) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static JsonNode parse(String json) {

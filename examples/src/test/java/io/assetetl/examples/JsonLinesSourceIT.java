@@ -1,0 +1,80 @@
+package io.assetetl.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.AssetEtl;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.RunResult;
+import io.assetetl.run.RunStatus;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The example feed as it changes between runs: lines appended, or the whole file replaced by the next day's. */
+class JsonLinesSourceIT {
+
+    private static final String DAY_ONE = """
+            {"ticker":"BTC","usd":64000.5,"ts":"2024-05-01T00:00:00Z"}
+            {"ticker":"ETH","usd":3100,"ts":"2024-05-01T00:00:00Z"}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final TestDatabase db = TestDatabase.create();
+
+    @Test
+    void linesAppendedToTheFeedAreReadFromWhereTheLastRunEnded() throws Exception {
+        Path feed = Files.writeString(dir.resolve("prices.jsonl"), DAY_ONE);
+        AssetEtl etl = etl(feed);
+        etl.run(RunRequest.of("feed"));
+
+        Files.writeString(feed, "{\"ticker\":\"BTC\",\"usd\":64100,\"ts\":\"2024-05-01T01:00:00Z\"}\n",
+                StandardOpenOption.APPEND);
+        RunResult appended = etl.run(RunRequest.of("feed"));
+
+        assertThat(appended.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(appended.processed()).isEqualTo(1);
+        assertThat(appended.loaded()).isEqualTo(1);
+        assertThat(db.count("raw_records")).isEqualTo(3);
+    }
+
+    @Test
+    void aFeedReplacedByTheNextDaysIsReadAfreshAndKeepsBothDaysRawLines() throws Exception {
+        Path feed = Files.writeString(dir.resolve("prices.jsonl"), DAY_ONE);
+        AssetEtl etl = etl(feed);
+        etl.run(RunRequest.of("feed"));
+
+        Files.writeString(feed, """
+                {"ticker":"BTC","usd":65000,"ts":"2024-05-02T00:00:00Z"}
+                {"ticker":"ETH","usd":3200,"ts":"2024-05-02T00:00:00Z"}
+                """);
+        RunResult nextDay = etl.run(RunRequest.of("feed"));
+
+        assertThat(nextDay.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(nextDay.loaded()).isEqualTo(2);
+        assertThat(btcPrice()).isEqualTo("65000");
+        assertThat(db.count("raw_records")).isEqualTo(4);
+        assertThat(etl.reprocess("feed").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(btcPrice()).as("rebuilt from the raw lines of both days").isEqualTo("65000");
+    }
+
+    private AssetEtl etl(Path feed) {
+        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new JsonLinesSourceFactory())
+                .source(SourceDefinition.of("feed", "jsonl", SourceConfig.of(Map.of("path", feed.toString()))))
+                .build();
+    }
+
+    private String btcPrice() {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT s.price_usd::text FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE a.canonical_symbol = 'BTC'""").mapTo(String.class).one());
+    }
+}
