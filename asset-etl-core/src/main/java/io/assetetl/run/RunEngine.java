@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -148,9 +149,10 @@ public final class RunEngine {
         MDC.put("run_id", claim.runId.toString());
         MDC.put("source", claim.source);
         try (Source source = claim.factory.create(claim.source, claim.config, context);
-             PrefetchingReader<CheckedBatch> reader = new PrefetchingReader<>(source.open(claim.checkpoint),
+             PrefetchingReader<CheckedBatch> reader = new PrefetchingReader<>(source.open(claim.checkpoints),
                      batch -> new CheckedBatch(batch, writer.check(batch.records(), true)), 1, claim.source)) {
-            LOG.info("run started{}", claim.checkpoint.map(c -> " from checkpoint " + c.position()).orElse(""));
+            LOG.info("run started{}",
+                    claim.checkpoints.isEmpty() ? "" : " from checkpoint " + positions(claim.checkpoints));
             Totals totals = claim.totals;
             for (Optional<CheckedBatch> next = reader.next(); next.isPresent(); next = reader.next()) {
                 Batch batch = next.get().batch();
@@ -233,12 +235,12 @@ public final class RunEngine {
             // summaries a dead process's chunks left behind
             refreshSummaries(handle);
             UUID resumedFrom = RunLedger.unfinishedCheckpointRun(handle, definition.name()).orElse(null);
-            Optional<Checkpoint> checkpoint = RunLedger.checkpoint(handle, definition.name(), Checkpoint.DEFAULT_STREAM);
+            Map<String, Checkpoint> checkpoints = RunLedger.checkpointsByStream(handle, definition.name());
             UUID runId = UUID.randomUUID();
             RunLedger.insertRunning(handle, runId, definition.name(), kind, startedAt,
                     "ingest".equals(kind) ? resumedFrom : null, host);
             writer.prepare(handle);
-            return new Claim(runId, definition, factory, request, handle, checkpoint, System.nanoTime());
+            return new Claim(runId, definition, factory, request, handle, checkpoints, System.nanoTime());
         } catch (RuntimeException e) {
             release(handle, definition.name());
             throw e;
@@ -341,12 +343,29 @@ public final class RunEngine {
     }
 
 
-    /** A checkpoint's position as JSON, or as text when an adapter's position is not JSON. */
+    /**
+     * The positions of {@code checkpoints} as JSON: the default stream's alone as it is, checkpoints of other streams
+     * as an object by stream; {@code null} when there are none.
+     */
+    private static JsonNode positions(Map<String, Checkpoint> checkpoints) {
+        if (checkpoints.isEmpty()) {
+            return null;
+        }
+        Checkpoint single = checkpoints.get(Checkpoint.DEFAULT_STREAM);
+        if (single != null && checkpoints.size() == 1) {
+            return position(single);
+        }
+        ObjectNode byStream = METADATA_JSON.createObjectNode();
+        checkpoints.forEach((stream, checkpoint) -> byStream.set(stream, position(checkpoint)));
+        return byStream;
+    }
+
+    /** A checkpoint's position (JSON, as {@link Checkpoint} requires) as a tree. */
     private static JsonNode position(Checkpoint checkpoint) {
         try {
             return METADATA_JSON.readTree(checkpoint.position());
         } catch (JsonProcessingException e) {
-            return METADATA_JSON.getNodeFactory().textNode(checkpoint.position());
+            throw new IllegalStateException("a checkpoint position is JSON: " + e.getMessage(), e);
         }
     }
 
@@ -385,17 +404,18 @@ public final class RunEngine {
         final io.assetetl.spi.SourceConfig config;
         final Map<String, String> overrides;
         final Handle handle;
-        final Optional<Checkpoint> checkpoint;
+        /** The checkpoints the run started from, by stream. */
+        final Map<String, Checkpoint> checkpoints;
         final long startNanos;
         /** Records of the chunks committed so far. */
         final Totals totals = new Totals();
         /** Drift events of the chunks committed so far. */
         long driftEvents;
-        /** The checkpoint committed with the last chunk, if any. */
-        Optional<Checkpoint> lastCheckpoint = Optional.empty();
+        /** The checkpoints the run's chunks committed, the last of each stream. */
+        final Map<String, Checkpoint> committedCheckpoints = new TreeMap<>();
 
         Claim(UUID runId, SourceDefinition definition, SourceFactory factory, RunRequest request, Handle handle,
-                Optional<Checkpoint> checkpoint, long startNanos) {
+                Map<String, Checkpoint> checkpoints, long startNanos) {
             this.runId = runId;
             this.source = definition.name();
             this.definition = definition;
@@ -403,7 +423,7 @@ public final class RunEngine {
             this.config = definition.config().with(request.overrides());
             this.overrides = request.overrides();
             this.handle = handle;
-            this.checkpoint = checkpoint;
+            this.checkpoints = checkpoints;
             this.startNanos = startNanos;
         }
 
@@ -413,7 +433,7 @@ public final class RunEngine {
 
         void committed(Batch batch) {
             driftEvents += batch.driftEvents().size();
-            lastCheckpoint = Optional.of(batch.checkpoint());
+            committedCheckpoints.put(batch.checkpoint().stream(), batch.checkpoint());
         }
 
         /**
@@ -425,8 +445,8 @@ public final class RunEngine {
             metadata.put("source_type", definition.type());
             ObjectNode overridden = metadata.putObject("overrides");
             overrides.forEach((key, value) -> overridden.put(key, SECRET_SETTING.matcher(key).find() ? "***" : value));
-            metadata.set("checkpoint_start", checkpoint.map(RunEngine::position).orElse(null));
-            metadata.set("checkpoint_end", lastCheckpoint.map(RunEngine::position).orElse(null));
+            metadata.set("checkpoint_start", positions(checkpoints));
+            metadata.set("checkpoint_end", positions(committedCheckpoints));
             metadata.put("drift_events", driftEvents);
             long elapsedMs = Math.max(1, elapsedMs());
             metadata.put("records_per_second", totals.processed * 1000 / elapsedMs);

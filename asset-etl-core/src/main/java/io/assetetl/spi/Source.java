@@ -3,6 +3,7 @@ package io.assetetl.spi;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.Interpretation;
 import io.assetetl.model.RawRecord;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,19 @@ public interface Source extends AutoCloseable {
      * @throws SourceException when the input cannot be reached at all
      */
     SourceReader open(Optional<Checkpoint> checkpoint);
+
+    /**
+     * Opens a reader that continues after the checkpoints of this source's streams: the last one committed for each
+     * stream ({@link Checkpoint#stream()}), empty before the first. This is what the engine calls. Its default
+     * continues the default stream ({@link #open(Optional)}), which is all a source of one stream needs; a source
+     * whose batches carry checkpoints of several streams overrides this one.
+     *
+     * @param checkpoints by stream
+     * @throws SourceException when the input cannot be reached at all
+     */
+    default SourceReader open(Map<String, Checkpoint> checkpoints) {
+        return open(Optional.ofNullable(checkpoints.get(Checkpoint.DEFAULT_STREAM)));
+    }
 
     /**
      * Interprets a raw record that this source (or an earlier version of it) produced, without reading its input:

@@ -10,8 +10,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -101,10 +104,14 @@ public final class RunLedger {
         return update.mapTo(UUID.class).list();
     }
 
-    public static Optional<Checkpoint> checkpoint(Handle handle, String source, String stream) {
-        return handle.createQuery("SELECT position::text FROM etl_checkpoints WHERE source = :source AND stream = :stream")
-                .bind("source", source).bind("stream", stream)
-                .mapTo(String.class).findOne().map(p -> new Checkpoint(stream, p));
+    /** The checkpoints of {@code source}, by stream, in the order of their streams' names. */
+    public static Map<String, Checkpoint> checkpointsByStream(Handle handle, String source) {
+        Map<String, Checkpoint> checkpoints = new TreeMap<>();
+        handle.createQuery("SELECT stream, position::text FROM etl_checkpoints WHERE source = :source")
+                .bind("source", source)
+                .map((rs, ctx) -> new Checkpoint(rs.getString(1), rs.getString(2)))
+                .forEach(c -> checkpoints.put(c.stream(), c));
+        return Collections.unmodifiableMap(checkpoints);
     }
 
     /** The run that wrote the checkpoint of {@code source}, when that run did not succeed. */

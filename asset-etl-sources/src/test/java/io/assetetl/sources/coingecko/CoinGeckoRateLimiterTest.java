@@ -16,12 +16,12 @@ class CoinGeckoRateLimiterTest {
     }
 
     @Test
-    void spreadsTheBudgetEvenlyOverTheMinute() {
+    void spreadsTheBudgetEvenlyOverTheMinuteWithOnePercentToSpare() {
         RateLimiterConfig config = new CoinGeckoSourceFactory().limiter(
                 settings("https://api.coingecko.com/api/v3", "30")).getRateLimiterConfig();
 
         assertThat(config.getLimitForPeriod()).isEqualTo(1);
-        assertThat(config.getLimitRefreshPeriod()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.getLimitRefreshPeriod()).isEqualTo(Duration.ofMillis(2_020));
     }
 
     @Test
