@@ -3,11 +3,12 @@ package io.assetetl.run;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.MDC;
 
@@ -22,20 +23,35 @@ final class PrefetchingReader<T> implements AutoCloseable {
 
     private static final Object END = new Object();
 
+    /** How long {@link #close} waits for the reading thread to stop. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
     private final BlockingQueue<Object> queue;
     private final Thread thread;
+    private final Duration stopWait;
+    /** Completes when the reading thread has stopped, the wrapped reader closed. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile boolean closed;
     private boolean ended;
 
     /** The logging context of the calling thread (the run and source) carries over to the reading thread. */
     PrefetchingReader(SourceReader reader, Function<Batch, T> prepare, int depth, String name) {
+        this(reader, prepare, depth, name, STOP_WAIT);
+    }
+
+    PrefetchingReader(SourceReader reader, Function<Batch, T> prepare, int depth, String name, Duration stopWait) {
         this.queue = new ArrayBlockingQueue<>(depth);
+        this.stopWait = stopWait;
         Map<String, String> context = MDC.getCopyOfContextMap();
         this.thread = new Thread(() -> {
             if (context != null) {
                 MDC.setContextMap(context);
             }
-            pump(reader, prepare);
+            try {
+                pump(reader, prepare);
+            } finally {
+                stopped.complete(null);
+            }
         }, "asset-etl-read-" + name);
         thread.setDaemon(true);
         thread.start();
@@ -106,9 +122,21 @@ final class PrefetchingReader<T> implements AutoCloseable {
         thread.interrupt();
         try {
             // the reading thread closes the wrapped reader itself; a reader stuck in I/O gets a bounded wait
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            thread.join(stopWait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the reading thread has stopped (and closed the wrapped reader). */
+    boolean stopped() {
+        return stopped.isDone();
+    }
+
+    /**
+     * Runs {@code action} once the reading thread has stopped: at once when it has, else on that thread as it ends.
+     */
+    void whenStopped(Runnable action) {
+        stopped.thenRun(action);
     }
 }

@@ -149,8 +149,9 @@ public final class RunEngine {
         MDC.put("run_id", claim.runId.toString());
         MDC.put("source", claim.source);
         try (Source source = claim.factory.create(claim.source, claim.config, context);
-             PrefetchingReader<CheckedBatch> reader = new PrefetchingReader<>(source.open(claim.checkpoints),
-                     batch -> new CheckedBatch(batch, writer.check(batch.records(), true)), 1, claim.source)) {
+             PrefetchingReader<CheckedBatch> reader = claim.reading(new PrefetchingReader<>(
+                     source.open(claim.checkpoints),
+                     batch -> new CheckedBatch(batch, writer.check(batch.records(), true)), 1, claim.source))) {
             LOG.info("run started{}",
                     claim.checkpoints.isEmpty() ? "" : " from checkpoint " + positions(claim.checkpoints));
             Totals totals = claim.totals;
@@ -411,6 +412,8 @@ public final class RunEngine {
         final Totals totals = new Totals();
         /** Drift events of the chunks committed so far. */
         long driftEvents;
+        /** The run's reader, once it has one. */
+        PrefetchingReader<CheckedBatch> reader;
         /** The checkpoints the run's chunks committed, the last of each stream. */
         final Map<String, Checkpoint> committedCheckpoints = new TreeMap<>();
 
@@ -453,8 +456,28 @@ public final class RunEngine {
             return metadata.toString();
         }
 
+        /** The reader of this run, whose end {@link #release} waits for. */
+        PrefetchingReader<CheckedBatch> reading(PrefetchingReader<CheckedBatch> reader) {
+            this.reader = reader;
+            return reader;
+        }
+
+        /**
+         * Gives the source's lock back, once the run's reader has stopped: a reader that does not heed being
+         * stopped keeps the source locked until it ends, so that no other run reads the source beside it.
+         */
         void release() {
-            RunEngine.release(handle, source);
+            if (reader == null || reader.stopped()) {
+                RunEngine.release(handle, source);
+                return;
+            }
+            LOG.error("source {}: its reader did not stop within {} s of being asked to (it does not heed"
+                    + " interruption); the source stays locked until it does", source,
+                    PrefetchingReader.STOP_WAIT.toSeconds());
+            reader.whenStopped(() -> {
+                RunEngine.release(handle, source);
+                LOG.warn("source {}: its reader stopped at last; the source is free again", source);
+            });
         }
     }
 

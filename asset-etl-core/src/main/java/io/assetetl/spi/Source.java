@@ -10,7 +10,10 @@ import java.util.Optional;
  * A configured source of asset observations.
  *
  * <p>Lifecycle: created by its {@link SourceFactory} for one run, {@link #open opened} once, read to the end or
- * until the run fails, then {@link #close() closed}. The engine uses a source from a single thread.
+ * until the run fails, then {@link #close() closed}. The engine opens and closes a source on the run's thread, and
+ * reads and closes its reader on a thread of its own, never both at once: the source is closed after its reader,
+ * except that a reader which does not stop within 10 seconds of being interrupted is not waited for any longer
+ * (the source's lock is then held until it does stop).
  *
  * <p>A source never writes the database and never saves checkpoints: it yields batches, each with the checkpoint
  * that holds <em>after</em> it, and the engine commits the batch and its checkpoint in one transaction.

@@ -1,6 +1,7 @@
 package io.assetetl.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.AssetEtl;
 import io.assetetl.model.Checkpoint;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +97,29 @@ class AdapterFailuresIT {
         assertThat(db.count("asset_sources")).isZero();
     }
 
+    @Test
+    void aReaderThatDoesNotHeedBeingStoppedKeepsItsSourceLockedUntilItEnds() throws Exception {
+        AssetEtl etl = etl("deaf", 1L);
+        StartedRun started = etl.start(RunRequest.of("scripted"));
+        assertThat(started.completion().get(60, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.FAILED);
+
+        assertThatThrownBy(() -> etl("records").run(RunRequest.of("scripted")))
+                .as("its reader still runs").isInstanceOf(RunRefusedException.class);
+        DEAF_READER_GOES_ON.countDown();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        RunResult next = null;
+        while (next == null && System.nanoTime() < deadline) {
+            try {
+                next = etl("records").run(RunRequest.of("scripted"));
+            } catch (RunRefusedException stillLocked) {
+                Thread.sleep(50);
+            }
+        }
+        assertThat(next).as("the source is free once the reader has ended").isNotNull();
+        assertThat(next.status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
     private String btcPrice() {
         return db.jdbi().withHandle(h -> h.createQuery("""
                 SELECT s.price_usd::text FROM asset_sources s JOIN assets a ON a.id = s.asset_id
@@ -102,15 +127,37 @@ class AdapterFailuresIT {
     }
 
     private AssetEtl etl(String script) {
-        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+        return etl(script, null);
+    }
+
+    private AssetEtl etl(String script, Long failAfterRecords) {
+        AssetEtl.Builder builder = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
                 .factory(new ScriptedSourceFactory())
-                .source(SourceDefinition.of("scripted", "scripted", SourceConfig.of(Map.of("script", script))))
-                .build();
+                .source(SourceDefinition.of("scripted", "scripted", SourceConfig.of(Map.of("script", script))));
+        if (failAfterRecords != null) {
+            builder.failAfterRecords(failAfterRecords);
+        }
+        return builder.build();
     }
 
     private List<String> statuses() {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT status FROM etl_runs ORDER BY started_at")
                 .mapTo(String.class).list());
+    }
+
+    /** What the {@code deaf} script's reader waits for, deaf to interruption, after its first batch. */
+    private static final CountDownLatch DEAF_READER_GOES_ON = new CountDownLatch(1);
+
+    private static void awaitIgnoringInterruption(CountDownLatch latch) {
+        while (true) {
+            try {
+                if (latch.await(60, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException ignored) {
+                // deaf to it, as some adapters are
+            }
+        }
     }
 
     /** Throws {@code failure} without declaring it, as code in other JVM languages may. */
@@ -156,6 +203,7 @@ class AdapterFailuresIT {
                             switch (script) {
                                 case "error" -> throw new AssertionError("the adapter's own assertion");
                                 case "checked" -> throwUndeclared(new IOException("disk gone"));
+                                case "deaf" -> awaitIgnoringInterruption(DEAF_READER_GOES_ON);
                                 default -> {
                                     return Optional.empty();
                                 }

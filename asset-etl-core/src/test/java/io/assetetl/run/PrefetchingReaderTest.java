@@ -11,6 +11,8 @@ import io.assetetl.spi.SourceReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,45 @@ class PrefetchingReaderTest {
                 .hasMessage("cannot prepare batch 2");
         assertThat(prefetching.next()).isEmpty();
         prefetching.close();
+        assertThat(closed).isTrue();
+    }
+    @Test
+    void aReaderThatDoesNotHeedBeingStoppedIsWaitedForBoundedlyAndItsEndIsAwaitable() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch let = new CountDownLatch(1);
+        AtomicBoolean closed = new AtomicBoolean();
+        SourceReader deaf = new SourceReader() {
+            @Override
+            public Optional<Batch> next() {
+                inside.countDown();
+                while (true) {
+                    try {
+                        if (let.await(30, TimeUnit.SECONDS)) {
+                            return Optional.empty();
+                        }
+                    } catch (InterruptedException ignored) {
+                        // deaf to it, as some adapters are
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(deaf, b -> b, 1, "test", Duration.ofMillis(50));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        prefetching.close();
+        CountDownLatch ended = new CountDownLatch(1);
+        prefetching.whenStopped(ended::countDown);
+
+        assertThat(prefetching.stopped()).as("still reading after the bounded wait").isFalse();
+        assertThat(ended.getCount()).isEqualTo(1);
+        let.countDown();
+        assertThat(ended.await(10, TimeUnit.SECONDS)).as("the action ran when the reader stopped").isTrue();
+        assertThat(prefetching.stopped()).isTrue();
         assertThat(closed).isTrue();
     }
 }
