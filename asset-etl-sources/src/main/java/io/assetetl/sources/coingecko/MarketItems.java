@@ -1,6 +1,10 @@
 package io.assetetl.sources.coingecko;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +15,7 @@ import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,8 +36,21 @@ import java.util.List;
  */
 final class MarketItems {
 
-    /** Decodes numbers exactly; used for pages, items and checkpoints alike. */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * Digits a number may have before its point and after it in PostgreSQL's {@code numeric}, which stores the
+     * numbers of a {@code jsonb} payload: a raw item with a number beyond either cannot be stored as it is.
+     */
+    static final int NUMERIC_INTEGER_DIGITS = 131_072;
+    static final int NUMERIC_FRACTION_DIGITS = 16_383;
+
+    /**
+     * Decodes numbers exactly; used for pages, items and checkpoints alike. Numbers as long as PostgreSQL stores are
+     * read (Jackson's default stops at 1,000 digits, which failed the whole page, run after run).
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNumberLength(NUMERIC_INTEGER_DIGITS + NUMERIC_FRACTION_DIGITS + 2).build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -47,9 +65,43 @@ final class MarketItems {
     private MarketItems() {
     }
 
-    /** The raw record of an item, keyed by {@code id@last_updated} so that an unchanged coin is stored once. */
+    /**
+     * The field under which an item is kept, as text, when it holds a number PostgreSQL cannot store (such as
+     * {@code 1E-17000} or {@code 1E+200000}): stored as it came, the item failed its chunk, run after run.
+     */
+    static final String UNSTORABLE_ITEM = "unstorable_item";
+
+    /**
+     * The raw record of an item, keyed by {@code id@last_updated} so that an unchanged coin is stored once. Its
+     * payload is the item's text as received, or that text under {@value #UNSTORABLE_ITEM} when PostgreSQL could not
+     * store one of its numbers.
+     */
     static RawRecord.ApiItem raw(String json, int page, int index, Instant fetchedAt) {
-        return new RawRecord.ApiItem(recordKey(json, fetchedAt), page, index, fetchedAt, json);
+        String payload = storable(json) ? json : MAPPER.createObjectNode().put(UNSTORABLE_ITEM, json).toString();
+        return new RawRecord.ApiItem(recordKey(json, fetchedAt), page, index, fetchedAt, payload);
+    }
+
+    /** Whether every number of {@code json} fits PostgreSQL's {@code numeric}; text that is not JSON passes. */
+    static boolean storable(String json) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.VALUE_NUMBER_INT && parser.getTextLength() > NUMERIC_INTEGER_DIGITS
+                        && parser.getTextLength() - (parser.getText().startsWith("-") ? 1 : 0)
+                                > NUMERIC_INTEGER_DIGITS) {
+                    return false;
+                }
+                if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    BigDecimal value = parser.getDecimalValue();
+                    if (value.scale() > NUMERIC_FRACTION_DIGITS
+                            || (long) value.precision() - value.scale() > NUMERIC_INTEGER_DIGITS) {
+                        return false;
+                    }
+                }
+            }
+        } catch (IOException notJson) {
+            // interpret() turns it into a reject, and the engine refuses what it cannot store
+        }
+        return true;
     }
 
     /** The field names of an item, in order; empty for text that is not a JSON object. */
@@ -70,6 +122,12 @@ final class MarketItems {
     static Interpretation interpret(RawRecord.ApiItem raw) {
         CoinMarket coin;
         try {
+            JsonNode tree = MAPPER.readTree(raw.payload());
+            if (tree != null && tree.has(UNSTORABLE_ITEM)) {
+                return Rejection.of(RejectReason.INVALID_NUMBER, "item holds a number beyond what PostgreSQL stores ("
+                        + NUMERIC_INTEGER_DIGITS + " digits before the point, " + NUMERIC_FRACTION_DIGITS
+                        + " after it); kept as text under " + UNSTORABLE_ITEM, raw);
+            }
             coin = MAPPER.readValue(raw.payload(), CoinMarket.class);
         } catch (InvalidFormatException e) {
             String field = e.getPath().isEmpty() ? "?" : e.getPath().get(e.getPath().size() - 1).getFieldName();

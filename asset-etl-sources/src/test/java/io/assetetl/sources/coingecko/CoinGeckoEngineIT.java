@@ -231,6 +231,38 @@ class CoinGeckoEngineIT {
     }
 
     @Test
+    void itemsWithNumbersBeyondWhatPostgresStoresAreRejectedAndKeptAsTextAndTheRunGoesOn() {
+        String coin = """
+                {"id":"%s","symbol":"%s","name":"Coin","current_price":%s,"market_cap":1000,"total_volume":10,                "circulating_supply":%s,"last_updated":"2026-04-30T02:00:00.000Z"}""";
+        String longSupply = "9".repeat(1500);
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "per_page", "4", "pages", "1");
+        server.withItems(List.of(coin.formatted("tiny-price", "tnp", "1E-17000", "1"),
+                coin.formatted("huge-supply", "hgs", "2", "1E+200000"),
+                coin.formatted("long-supply", "lgs", "3", longSupply),
+                coin.formatted("fine", "fin", "4", "5")));
+
+        RunResult result = run(etl);
+
+        assertThat(result.status()).as("error: %s", result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).as("a 1,500-digit supply is a number PostgreSQL stores").isEqualTo(2);
+        assertThat(strings(db, "SELECT reason || ' ' || position FROM etl_rejects ORDER BY position"))
+                .containsExactly("invalid_number page 1 item 0", "invalid_number page 1 item 1");
+        assertThat(strings(db, "SELECT payload->>'unstorable_item' FROM raw_coingecko"
+                + " WHERE jsonb_exists(payload, 'unstorable_item') ORDER BY item_index"))
+                .containsExactly(coin.formatted("tiny-price", "tnp", "1E-17000", "1"),
+                        coin.formatted("huge-supply", "hgs", "2", "1E+200000"));
+        assertThat(strings(db, "SELECT length(payload->>'circulating_supply')::text FROM raw_coingecko"
+                + " WHERE record_key LIKE 'long-supply@%'")).containsExactly("1500");
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = assertTimeoutPreemptively(TIMEOUT, () -> etl.reprocess("coingecko"));
+
+        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
+    @Test
     void countsUpstreamRequestsAndRetriesByStatus() {
         server.withFixture(TOP_100);
         server.scriptPage(2, Reply.rateLimited("1"));

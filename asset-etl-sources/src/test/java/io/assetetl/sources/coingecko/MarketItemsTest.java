@@ -58,6 +58,17 @@ class MarketItemsTest {
     }
 
     @Test
+    void numbersAreStorableUpToPostgresNumericLimitsOnEitherSideOfThePoint() {
+        assertThat(MarketItems.storable("{\"a\":1E+131071,\"b\":1E-16383,\"c\":-" + "9".repeat(131_072) + "}"))
+                .isTrue();
+        assertThat(MarketItems.storable("{\"a\":1E+131072}")).isFalse();
+        assertThat(MarketItems.storable("{\"a\":1E-16384}")).isFalse();
+        assertThat(MarketItems.storable("{\"a\":1.5E-16383}")).isFalse();
+        assertThat(MarketItems.storable("{\"a\":" + "9".repeat(131_073) + "}")).isFalse();
+        assertThat(MarketItems.storable("{\"a\":[1, {\"b\":1E-20000}]}")).as("nested").isFalse();
+    }
+
+    @Test
     void keepsTheItemTextAsReceivedAndKeysItByIdLastUpdatedAndContent() {
         String json = fixture("coins_markets_usd_per_page100_2026-04-30.json").get(0);
 
