@@ -8,6 +8,7 @@ import io.assetetl.model.Checkpoint;
 import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Interpretation;
 import io.assetetl.spi.Batch;
+import io.assetetl.spi.RetriableSourceException;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
@@ -148,7 +149,7 @@ public final class RunEngine {
     private RunResult ingest(Claim claim, RunProgress progress) {
         MDC.put("run_id", claim.runId.toString());
         MDC.put("source", claim.source);
-        try (Source source = claim.factory.create(claim.source, claim.config, context);
+        try (Source source = claim.factory.create(claim.source, claim.config, notHeldBack(claim));
              PrefetchingReader<CheckedBatch> reader = claim.reading(new PrefetchingReader<>(
                      source.open(claim.checkpoints),
                      batch -> new CheckedBatch(batch, writer.check(batch.records(), true)), 1, claim.source))) {
@@ -262,7 +263,29 @@ public final class RunEngine {
         LOG.debug("refreshed {} asset summaries", refreshed);
     }
 
+    /**
+     * The context to create {@code claim}'s source with, once its last run has not asked for no run before now:
+     * a source whose upstream asked for no call before some time ({@link RetriableSourceException#notBefore}) fails
+     * without being opened until then, whichever process runs it.
+     */
+    private SourceContext notHeldBack(Claim claim) {
+        RunLedger.retryNotBefore(claim.handle, claim.source).ifPresent(hold -> {
+            if (context.clock().instant().isBefore(hold.getValue())) {
+                throw new RetriableSourceException("source " + claim.source + " asked for no call before "
+                        + hold.getValue() + " (run " + hold.getKey() + "): not called, the first run after then"
+                        + " tries again", null, hold.getValue());
+            }
+        });
+        return context;
+    }
+
     private RunResult fail(Claim claim, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof RetriableSourceException retriable && retriable.notBefore().isPresent()) {
+                claim.retryNotBefore = retriable.notBefore().get();
+                break;
+            }
+        }
         String error = describe(cause);
         if (ExpectedFailures.isExpected(cause)) {
             LOG.error("run failed: {}", error);
@@ -412,6 +435,8 @@ public final class RunEngine {
         final Totals totals = new Totals();
         /** Drift events of the chunks committed so far. */
         long driftEvents;
+        /** When the run failed asking for no run of its source before some instant: that instant. */
+        Instant retryNotBefore;
         /** The run's reader, once it has one. */
         PrefetchingReader<CheckedBatch> reader;
         /** The checkpoints the run's chunks committed, the last of each stream. */
@@ -450,6 +475,9 @@ public final class RunEngine {
             overrides.forEach((key, value) -> overridden.put(key, SECRET_SETTING.matcher(key).find() ? "***" : value));
             metadata.set("checkpoint_start", positions(checkpoints));
             metadata.set("checkpoint_end", positions(committedCheckpoints));
+            if (retryNotBefore != null) {
+                metadata.put("retry_not_before", retryNotBefore.toString());
+            }
             metadata.put("drift_events", driftEvents);
             long elapsedMs = Math.max(1, elapsedMs());
             metadata.put("records_per_second", totals.processed * 1000 / elapsedMs);

@@ -114,6 +114,25 @@ public final class RunLedger {
         return Collections.unmodifiableMap(checkpoints);
     }
 
+    /**
+     * The instant before which {@code source} must not be tried again, as its last finished ingest said when it
+     * failed ({@code retry_not_before} in its metadata), with that run's id.
+     */
+    public static Optional<Map.Entry<UUID, Instant>> retryNotBefore(Handle handle, String source) {
+        return handle.createQuery("""
+                SELECT run_id, metadata->>'retry_not_before' FROM etl_runs
+                WHERE source = :source AND kind = 'ingest' AND status IN ('succeeded', 'failed')
+                ORDER BY started_at DESC LIMIT 1""")
+                .bind("source", source)
+                .map((rs, ctx) -> new LastRun(rs.getObject(1, UUID.class), rs.getString(2)))
+                .findFirst()
+                .filter(last -> last.retryNotBefore() != null)
+                .map(last -> Map.entry(last.runId(), Instant.parse(last.retryNotBefore())));
+    }
+
+    private record LastRun(UUID runId, String retryNotBefore) {
+    }
+
     /** The run that wrote the checkpoint of {@code source}, when that run did not succeed. */
     public static Optional<UUID> unfinishedCheckpointRun(Handle handle, String source) {
         return handle.createQuery("""

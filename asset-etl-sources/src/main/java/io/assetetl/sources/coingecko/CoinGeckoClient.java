@@ -92,9 +92,11 @@ final class CoinGeckoClient {
             if (retryAfter.isPresent() && retryAfter.get().compareTo(settings.maxWait()) > 0) {
                 // honoured: no call before it, from this run or a later one of the budget, and no run held open
                 spacing.holdUntil(System.nanoTime() + retryAfter.get().toNanos());
+                // and kept with the failed run, so that a run of another process does not call before it either
                 throw new RetriableSourceException("CoinGecko asks for no call to " + what + " before "
                         + retryAfter.get() + " (Retry-After), longer than max_wait " + settings.maxWait()
-                        + ": not retried, the next run tries again; " + failure.getMessage(), failure);
+                        + ": not retried, the next run tries again; " + failure.getMessage(), failure,
+                        context.clock().instant().plus(retryAfter.get()));
             }
             long waitMillis = attempts.onError(failure);
             if (waitMillis < 0) {

@@ -50,6 +50,11 @@ class CoinGeckoEngineIT {
     }
 
     private AssetEtl etl(TestDatabase db, String... overrides) {
+        return etl(factory, db, overrides);
+    }
+
+    /** With {@code factory}: a factory of its own stands for another process, with a rate budget of its own. */
+    private AssetEtl etl(CoinGeckoSourceFactory factory, TestDatabase db, String... overrides) {
         Map<String, String> config = new HashMap<>(Map.of("base_url", server.baseUrl(), "per_page", "25",
                 "pages", "4", "rate_limit_per_minute", "60000", "max_attempts", "2"));
         for (int i = 0; i < overrides.length; i += 2) {
@@ -260,6 +265,33 @@ class CoinGeckoEngineIT {
 
         assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
+    @Test
+    void aRetryAfterLongerThanMaxWaitHoldsBackTheRunsOfEveryProcessUntilItHasPassed() {
+        server.withFixture(TOP_100);
+        server.scriptPage(1, Reply.rateLimited("120"));
+        TestDatabase db = TestDatabase.create();
+
+        RunResult asked = run(etl(db));
+        RunResult otherProcess = run(etl(anotherProcess(), db));
+
+        assertThat(asked.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(asked.error()).contains("(Retry-After), longer than max_wait");
+        assertThat(otherProcess.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(otherProcess.error()).isEqualTo("source coingecko asked for no call before 2026-04-30T02:32:00Z"
+                + " (run " + asked.runId() + "): not called, the first run after then tries again");
+        assertThat(server.marketRequests()).as("the one answered 429").hasSize(1);
+
+        clock.advance(Duration.ofSeconds(121));
+        RunResult after = run(etl(anotherProcess(), db));
+
+        assertThat(after.status()).as("error: %s", after.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(after.loaded()).isEqualTo(100);
+    }
+
+    private static CoinGeckoSourceFactory anotherProcess() {
+        return new CoinGeckoSourceFactory(new RecordingSleeper(), Sleeper.REAL, () -> 0.5);
     }
 
     @Test
