@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -369,6 +370,31 @@ class IngestCommandIT {
         long changeSets = empty.jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) - count(DISTINCT id) FROM databasechangelog").mapTo(Long.class).one());
         assertThat(changeSets).as("no change set applied twice").isZero();
+    }
+
+    @Test
+    void dbMigrateOnTheEmbeddedDatabaseStopsItWhenDone() throws Exception {
+        Path home = dir.resolve("migrate-home");
+        Path config = Files.writeString(dir.resolve("embedded-migrate.yml"), """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: embedded
+                home: %s
+                etlInterval: "off"
+                logging:
+                  level: WARN
+                """.formatted(home));
+
+        Outcome outcome = run(config, "db", "migrate");
+
+        assertThat(outcome.exitCode()).as(outcome.stderr()).isZero();
+        assertThat(home.resolve("postgres").resolve("postmaster.pid")).as("the embedded server stopped")
+                .doesNotExist();
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(home.resolve("postgres"))) {
+            long changeSets = Jdbi.create(database.dataSource()).withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM databasechangelog").mapTo(Long.class).one());
+            assertThat(changeSets).as("the schema it migrated").isPositive();
+        }
     }
 
     @Test
