@@ -225,6 +225,16 @@ class SecurityIT {
     }
 
     @Test
+    void aBodyWithoutAContentTypeIsReadAsJson() {
+        Http.Reply reply = http.post("/runs", "{\"source\":\"csv_weird\"}",
+                Map.of("Authorization", "Bearer " + ADMIN_TOKEN));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        assertThat(http.awaitFinished(reply.json().get("run_id").asText()).path("status").asText())
+                .isEqualTo("succeeded");
+    }
+
+    @Test
     void theImageRunsAsANonRootUser() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         List<String> users = dockerfile.lines().map(String::strip).filter(l -> l.startsWith("USER ")).toList();

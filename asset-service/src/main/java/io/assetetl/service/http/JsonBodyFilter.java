@@ -4,6 +4,7 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -19,7 +20,12 @@ public final class JsonBodyFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         MediaType type = request.getMediaType();
-        if (type != null && !(type.getType().equalsIgnoreCase("application")
+        if (type == null) {
+            // declared here, as Jersey would otherwise read the body as application/octet-stream and refuse it
+            request.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+            return;
+        }
+        if (!(type.getType().equalsIgnoreCase("application")
                 && type.getSubtype().equalsIgnoreCase("json"))) {
             request.abortWith(ErrorResponses.of(415, "unsupported media type; the body must be application/json")
                     .build());
