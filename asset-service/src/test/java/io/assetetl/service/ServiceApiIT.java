@@ -306,6 +306,21 @@ class ServiceApiIT {
     }
 
     @Test
+    void historyBoundsFinerThanAMicrosecondSelectExactly() {
+        JsonNode newestQuote = http.get("/assets/BTC/history?limit=1").json().get("data").get(0);
+        Instant newest = Instant.parse(newestQuote.get("observed_at").asText());
+        String justAfter = newest.plusNanos(100).toString();
+        String source = newestQuote.get("source").asText();
+
+        JsonNode before = http.get("/assets/BTC/history?source=" + source + "&to=" + justAfter).json().get("data");
+        JsonNode from = http.get("/assets/BTC/history?source=" + source + "&from=" + justAfter).json().get("data");
+
+        assertThat(before).as("to is exclusive: a quote 100 ns before it is listed").isNotEmpty();
+        assertThat(before.get(0).get("observed_at").asText()).isEqualTo(newestQuote.get("observed_at").asText());
+        assertThat(from).as("from is inclusive: a quote 100 ns before it is not").isEmpty();
+    }
+
+    @Test
     void badHistoryParametersAre400() {
         for (String query : List.of("from=yesterday", "to=2024-13-01T00:00:00Z", "limit=0",
                 "from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z")) {

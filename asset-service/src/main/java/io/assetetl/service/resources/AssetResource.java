@@ -85,7 +85,8 @@ public final class AssetResource {
         if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get())) {
             throw ApiException.badParameter("from", "must be before to");
         }
-        HistoryFilter filter = new HistoryFilter(sources.parameter(source), start, end,
+        HistoryFilter filter = new HistoryFilter(sources.parameter(source), start.map(Params::storedPrecision),
+                end.map(Params::storedPrecision),
                 Params.limit(limit, HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT));
         if (!assets.exists(canonical)) {
             throw unknown(canonical);

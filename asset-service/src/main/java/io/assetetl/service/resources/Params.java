@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -97,6 +98,16 @@ final class Params {
             throw ApiException.badParameter(name, "must be an ISO-8601 timestamp with offset from the years 1 to"
                     + " 9999, such as 2024-01-31T00:00:00Z");
         });
+    }
+
+    /**
+     * A bound of a range of stored times, which have microseconds: one that falls between two microseconds is the
+     * later, which selects the same times as an inclusive start and as an exclusive end. Rounded off by PostgreSQL
+     * instead, it let a start take in the microsecond before it and an end leave out the one before it.
+     */
+    static Instant storedPrecision(Instant bound) {
+        Instant micros = bound.truncatedTo(ChronoUnit.MICROS);
+        return micros.equals(bound) ? bound : micros.plus(1, ChronoUnit.MICROS);
     }
 
     /** A UUID in its canonical form (8-4-4-4-12 hex digits): {@link UUID#fromString} also takes 1-1-1-1-1. */
