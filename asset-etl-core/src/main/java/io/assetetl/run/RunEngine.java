@@ -269,11 +269,11 @@ public final class RunEngine {
      * without being opened until then, whichever process runs it.
      */
     private SourceContext notHeldBack(Claim claim) {
-        RunLedger.retryNotBefore(claim.handle, claim.source).ifPresent(hold -> {
-            if (context.clock().instant().isBefore(hold.getValue())) {
+        RunLedger.retryHold(claim.handle, claim.source).ifPresent(hold -> {
+            if (context.clock().instant().isBefore(hold.notBefore())) {
                 throw new RetriableSourceException("source " + claim.source + " asked for no call before "
-                        + hold.getValue() + " (run " + hold.getKey() + "): not called, the first run after then"
-                        + " tries again", null, hold.getValue());
+                        + hold.notBefore() + " (run " + hold.runId() + "): not called, the first run after then"
+                        + " tries again", null, hold.notBefore());
             }
         });
         return context;

@@ -116,21 +116,22 @@ public final class RunLedger {
 
     /**
      * The instant before which {@code source} must not be tried again, as its last finished ingest said when it
-     * failed ({@code retry_not_before} in its metadata), with that run's id.
+     * failed ({@code retry_not_before} in its metadata).
      */
-    public static Optional<Map.Entry<UUID, Instant>> retryNotBefore(Handle handle, String source) {
+    public static Optional<RetryHold> retryHold(Handle handle, String source) {
         return handle.createQuery("""
                 SELECT run_id, metadata->>'retry_not_before' FROM etl_runs
                 WHERE source = :source AND kind = 'ingest' AND status IN ('succeeded', 'failed')
                 ORDER BY started_at DESC LIMIT 1""")
                 .bind("source", source)
-                .map((rs, ctx) -> new LastRun(rs.getObject(1, UUID.class), rs.getString(2)))
-                .findFirst()
-                .filter(last -> last.retryNotBefore() != null)
-                .map(last -> Map.entry(last.runId(), Instant.parse(last.retryNotBefore())));
+                // a last run without a hold maps to null, which findFirst takes as none
+                .map((rs, ctx) -> rs.getString(2) == null ? null
+                        : new RetryHold(rs.getObject(1, UUID.class), Instant.parse(rs.getString(2))))
+                .findFirst();
     }
 
-    private record LastRun(UUID runId, String retryNotBefore) {
+    /** A source's hold: no run before {@code notBefore}, as run {@code runId} failed asking. */
+    public record RetryHold(UUID runId, Instant notBefore) {
     }
 
     /** The run that wrote the checkpoint of {@code source}, when that run did not succeed. */
