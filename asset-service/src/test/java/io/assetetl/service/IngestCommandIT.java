@@ -292,13 +292,7 @@ class IngestCommandIT {
     @Test
     void anEmbeddedDatabaseAnotherProcessUsesFailsTheCommandWithOneLineThatSaysSo() throws Exception {
         Path home = dir.resolve("home");
-        Path config = Files.writeString(dir.resolve("embedded.yml"), """
-                database:
-                  driverClass: org.postgresql.Driver
-                  url: embedded
-                home: %s
-                etlInterval: "off"
-                """.formatted(home));
+        Path config = embeddedConfig(home, "");
         // the folder's lock is the server's, as a server started on the same ASSET_ETL_HOME would hold it
         try (EmbeddedDatabase server = EmbeddedDatabase.start(home.resolve("postgres"))) {
             Outcome outcome = run(config, "ingest", "csv");
@@ -375,15 +369,7 @@ class IngestCommandIT {
     @Test
     void dbMigrateOnTheEmbeddedDatabaseStopsItWhenDone() throws Exception {
         Path home = dir.resolve("migrate-home");
-        Path config = Files.writeString(dir.resolve("embedded-migrate.yml"), """
-                database:
-                  driverClass: org.postgresql.Driver
-                  url: embedded
-                home: %s
-                etlInterval: "off"
-                logging:
-                  level: WARN
-                """.formatted(home));
+        Path config = embeddedConfig(home, "logging:\n  level: WARN\n");
 
         Outcome outcome = run(config, "db", "migrate");
 
@@ -428,6 +414,17 @@ class IngestCommandIT {
         assertThat(ingest.exitCode()).as(ingest.stderr()).isZero();
         assertThat(ingest.summary().get("records_loaded").asLong()).isPositive();
         assertThat(reprocess.exitCode()).as(reprocess.stderr()).isZero();
+    }
+
+    /** A configuration on the embedded database in {@code home}, and {@code extra} settings. */
+    private Path embeddedConfig(Path home, String extra) throws IOException {
+        return Files.writeString(Files.createTempFile(dir, "embedded", ".yml"), """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: embedded
+                home: %s
+                etlInterval: "off"
+                %s""".formatted(home, extra));
     }
 
     private Path config(String extra) {

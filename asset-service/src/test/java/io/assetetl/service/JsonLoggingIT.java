@@ -1,19 +1,18 @@
 package io.assetetl.service;
 
+import static io.assetetl.service.PackagedJar.awaitTrue;
+import static io.assetetl.service.PackagedJar.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assetetl.testing.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * is one JSON object a line, from the first line to the last.
  */
 class JsonLoggingIT {
-
-    private static final Path JAR = Path.of("target", "asset-service.jar").toAbsolutePath();
-    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -74,17 +70,10 @@ class JsonLoggingIT {
     }
 
     private ProcessBuilder jar(TestDatabase db, String... command) throws IOException {
-        List<String> line = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-                JAR.toString()));
-        line.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(line)
-                .directory(REPOSITORY.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile(dir, "out", ".log").toFile());
+        ProcessBuilder builder = PackagedJar.command(Files.createTempFile(dir, "out", ".log"), List.of(
+                "CSV_SOURCE_PATH", "CSV_WEIRD_SOURCE_PATH", "ETL_FAIL_AFTER_RECORDS", "DATABASE_PASSWORD",
+                "ADMIN_TOKEN", "ETL_INTERVAL"), command);
         Map<String, String> env = builder.environment();
-        List.of("CSV_SOURCE_PATH", "CSV_WEIRD_SOURCE_PATH", "ETL_FAIL_AFTER_RECORDS", "DATABASE_PASSWORD",
-                "ADMIN_TOKEN", "ETL_INTERVAL").forEach(env::remove);
         env.put("DATABASE_URL", db.jdbcUrl());
         env.put("DATABASE_USER", db.user());
         env.put("LOG_FORMAT", "json");
@@ -107,26 +96,5 @@ class JsonLoggingIT {
             events.add(event);
         }
         return events;
-    }
-
-    private static void awaitTrue(Process process, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the server is still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the server ended or never got there (alive: " + process.isAlive() + ")");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

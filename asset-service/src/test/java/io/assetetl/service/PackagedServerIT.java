@@ -1,11 +1,10 @@
 package io.assetetl.service;
 
+import static io.assetetl.service.PackagedJar.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,27 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PackagedServerIT {
 
-    private static final Path JAR = Path.of("target", "asset-service.jar").toAbsolutePath();
-    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-
     @TempDir
     Path home;
 
     @Test
     void serverWithNoConfigurationServesTheSampleDataOnTheEmbeddedDatabase() throws Exception {
-        assertThat(JAR).as("the fat jar is built in the package phase").exists();
+        assertThat(PackagedJar.JAR).as("the fat jar is built in the package phase").exists();
         int port = freePort();
         try (FakeCoinGeckoServer coingecko = FakeCoinGeckoServer.start()
                 .withFixture("coingecko/coins_markets_usd_per_page100_2026-04-30.json")) {
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-                    JAR.toString(), "server")
-                    .directory(REPOSITORY.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(home.resolve("server.log").toFile());
+            ProcessBuilder builder = PackagedJar.command(home.resolve("server.log"), List.of("DATABASE_URL",
+                    "DATABASE_USER", "DATABASE_PASSWORD", "CSV_SOURCE_PATH", "CSV_WEIRD_SOURCE_PATH", "ETL_INTERVAL",
+                    "ETL_FAIL_AFTER_RECORDS", "LOG_FORMAT", "ADMIN_TOKEN"), "server");
             Map<String, String> env = builder.environment();
-            List.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "CSV_SOURCE_PATH", "CSV_WEIRD_SOURCE_PATH",
-                    "ETL_INTERVAL", "ETL_FAIL_AFTER_RECORDS", "LOG_FORMAT", "ADMIN_TOKEN").forEach(env::remove);
             env.put("ASSET_ETL_HOME", home.toString());
             env.put("PORT", Integer.toString(port));
             env.put("ADMIN_PORT", Integer.toString(freePort()));
@@ -95,11 +86,5 @@ class PackagedServerIT {
 
     private static boolean succeeded(JsonNode health, String source) {
         return "succeeded".equals(health.path("etl").path(source).path("last_status").asText());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.assetetl.service;
 
+import static io.assetetl.service.PackagedJar.awaitTrue;
+import static io.assetetl.service.PackagedJar.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer;
@@ -7,10 +9,8 @@ import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
 import io.assetetl.store.EmbeddedDatabase;
 import io.assetetl.testing.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShutdownIT {
 
-    private static final Path JAR = Path.of("target", "asset-service.jar").toAbsolutePath();
-    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
     private static final Reply SLOW_DOWN = Reply.rateLimited("50");
 
     @TempDir
@@ -87,16 +85,10 @@ class ShutdownIT {
     }
 
     private ProcessBuilder command(FakeCoinGeckoServer coingecko, String... arguments) throws IOException {
-        List<String> line = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-                JAR.toString()));
-        line.addAll(List.of(arguments));
-        Path log = Files.createTempFile(home.getParent(), "shutdown", ".log");
-        ProcessBuilder builder = new ProcessBuilder(line).directory(REPOSITORY.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder = PackagedJar.command(Files.createTempFile(home.getParent(), "shutdown", ".log"),
+                List.of("DATABASE_USER", "DATABASE_PASSWORD", "CSV_SOURCE_PATH", "CSV_WEIRD_SOURCE_PATH",
+                        "ETL_INTERVAL", "ETL_FAIL_AFTER_RECORDS", "LOG_FORMAT", "ADMIN_TOKEN"), arguments);
         Map<String, String> env = builder.environment();
-        List.of("DATABASE_USER", "DATABASE_PASSWORD", "CSV_SOURCE_PATH", "CSV_WEIRD_SOURCE_PATH", "ETL_INTERVAL",
-                "ETL_FAIL_AFTER_RECORDS", "LOG_FORMAT", "ADMIN_TOKEN").forEach(env::remove);
         env.put("COINGECKO_BASE_URL", coingecko.baseUrl());
         env.put("COINGECKO_PAGES", "1");
         env.put("COINGECKO_PER_PAGE", "100");
@@ -110,27 +102,5 @@ class ShutdownIT {
         assertThat(run.get().get("status")).isEqualTo("failed");
         assertThat(run.get().get("finished_at")).isNotNull();
         assertThat((String) run.get().get("error")).contains("interrupted");
-    }
-
-    private static void awaitTrue(Process process, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // the process is still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the process ended or never got there (alive: " + process.isAlive() + ")");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

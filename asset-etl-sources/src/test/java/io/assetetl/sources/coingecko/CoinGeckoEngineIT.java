@@ -71,6 +71,16 @@ class CoinGeckoEngineIT {
                 "the run blocked for longer than " + TIMEOUT);
     }
 
+    /** A {@code reprocess} succeeds and leaves the canonical tables exactly as the ingests left them. */
+    private static void assertReprocessRebuildsTheCanonicalTables(AssetEtl etl, TestDatabase db) {
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = assertTimeoutPreemptively(TIMEOUT, () -> etl.reprocess("coingecko"));
+
+        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
     private static SnapshotPosition position(CheckpointRecord checkpoint) {
         return SnapshotPosition.parse(Checkpoint.of(checkpoint.position())).orElseThrow();
     }
@@ -197,13 +207,10 @@ class CoinGeckoEngineIT {
         TestDatabase db = TestDatabase.create();
         AssetEtl etl = etl(db, "per_page", "100", "pages", "3");
         run(etl);
-        Map<String, String> expected = TableDigests.canonical(db);
         server.clearRequests();
 
-        RunResult reprocessed = assertTimeoutPreemptively(TIMEOUT, () -> etl.reprocess("coingecko"));
+        assertReprocessRebuildsTheCanonicalTables(etl, db);
 
-        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
         assertThat(server.requests()).isEmpty();
     }
 
@@ -224,12 +231,8 @@ class CoinGeckoEngineIT {
         run(etl);
         assertThat(strings(db, "SELECT price_usd::text FROM asset_quotes q JOIN assets a ON a.id = q.asset_id"
                 + " WHERE a.canonical_symbol = 'DUPA'")).containsExactly("1.7");
-        Map<String, String> expected = TableDigests.canonical(db);
 
-        RunResult reprocessed = assertTimeoutPreemptively(TIMEOUT, () -> etl.reprocess("coingecko"));
-
-        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        assertReprocessRebuildsTheCanonicalTables(etl, db);
         assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key LIKE 'dup-a@%'")).isEqualTo(3);
         assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key LIKE 'dup-b@%'"))
                 .as("the same item fetched again").isEqualTo(1);
@@ -259,12 +262,8 @@ class CoinGeckoEngineIT {
                         coin.formatted("huge-supply", "hgs", "2", "1E+200000"));
         assertThat(strings(db, "SELECT length(payload->>'circulating_supply')::text FROM raw_coingecko"
                 + " WHERE record_key LIKE 'long-supply@%'")).containsExactly("1500");
-        Map<String, String> expected = TableDigests.canonical(db);
 
-        RunResult reprocessed = assertTimeoutPreemptively(TIMEOUT, () -> etl.reprocess("coingecko"));
-
-        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        assertReprocessRebuildsTheCanonicalTables(etl, db);
     }
 
     @Test
