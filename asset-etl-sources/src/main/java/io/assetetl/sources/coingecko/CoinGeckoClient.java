@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CoinGecko over Feign with exactly one retry layer: Feign's retryer is off, and a resilience4j {@link Retry}
- * decides whether and when to try again (429, 5xx, timeouts and unreadable bodies; never other 4xx). The waits go
- * through a {@link Sleeper}, so tests need not sleep. Thread-safe.
+ * CoinGecko over Feign with exactly one retry layer: Feign's retryer and the HTTP client's are off, and a
+ * resilience4j {@link Retry} decides whether and when to try again (429, 5xx, timeouts and unreadable bodies; never
+ * other 4xx). The waits go through a {@link Sleeper}, so tests need not sleep. Thread-safe.
  */
 final class CoinGeckoClient {
 
@@ -37,17 +37,19 @@ final class CoinGeckoClient {
     private final String source;
     private final Spacing spacing;
 
-    CoinGeckoClient(String source, CoinGeckoSettings settings, SourceContext context, RateLimiter limiter,
-            Spacing spacing, Sleeper sleeper, Sleeper pacingSleeper, DoubleSupplier jitter, ObjectMapper mapper) {
+    CoinGeckoClient(String source, CoinGeckoSettings settings, SourceContext context, Client transport,
+            RateLimiter limiter, Spacing spacing, Sleeper sleeper, Sleeper pacingSleeper, DoubleSupplier jitter,
+            ObjectMapper mapper) {
         this.source = source;
         this.settings = settings;
         this.context = context;
         this.sleeper = sleeper;
         this.spacing = spacing;
         Feign.Builder builder = Feign.builder()
-                .client(new PacedClient(new Client.Default(null, null), limiter, spacing, pacingSleeper,
-                        context.metrics(), source, settings.maxWait()))
-                .options(new feign.Request.Options(settings.timeout(), settings.timeout(), true))
+                .client(new PacedClient(transport, limiter, spacing, pacingSleeper, context.metrics(), source,
+                        settings.maxWait()))
+                // a redirect followed by the HTTP client would be a call without a permit: it is reported instead
+                .options(new feign.Request.Options(settings.timeout(), settings.timeout(), false))
                 .retryer(Retryer.NEVER_RETRY)
                 .decoder(new MarketPageDecoder(mapper, settings.apiKey()))
                 .errorDecoder(new UpstreamErrorDecoder(mapper, context.clock(), settings.apiKey()));

@@ -1,5 +1,7 @@
 package io.assetetl.sources.coingecko;
 
+import feign.Client;
+import feign.okhttp.OkHttpClient;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
@@ -23,7 +25,8 @@ import java.util.function.DoubleSupplier;
  * {@code Retry-After} beyond it fails the run without another call).
  *
  * <p>The factory holds one rate limiter per base URL and budget, so every source it creates (and every run of
- * them) shares it: the budget holds for the whole process. Thread-safe.
+ * them) shares it: the budget holds for the whole process. Its sources share one HTTP client too, and with it their
+ * kept-alive connections. Thread-safe.
  */
 public final class CoinGeckoSourceFactory implements SourceFactory {
 
@@ -37,6 +40,7 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
     private final Sleeper retrySleeper;
     private final Sleeper pacingSleeper;
     private final DoubleSupplier jitter;
+    private volatile Client transport;
 
     public CoinGeckoSourceFactory() {
         this(Sleeper.REAL, Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble());
@@ -76,8 +80,32 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
     }
 
     private CoinGeckoClient client(String name, CoinGeckoSettings settings, SourceContext context) {
-        return new CoinGeckoClient(name, settings, context, limiter(settings), spacing(settings), retrySleeper,
-                pacingSleeper, jitter, MarketItems.MAPPER);
+        return new CoinGeckoClient(name, settings, context, transport(), limiter(settings), spacing(settings),
+                retrySleeper, pacingSleeper, jitter, MarketItems.MAPPER);
+    }
+
+    /**
+     * OkHttp with its retries off, made on first use. Each request it is given then reaches the network once at
+     * most, so every call CoinGecko sees has taken a permit of the budget: the JDK's clients
+     * ({@code HttpURLConnection}, Feign's default, and {@code java.net.http}) send a GET once more by themselves
+     * when the connection drops before the answer, and OkHttp by default tries a stale kept-alive connection's
+     * request again on a new one. Such a failure is one attempt of the retry policy, which waits and takes a permit
+     * before the next. OkHttp writes no request header to any log, so the API key's header stays out of them.
+     */
+    private Client transport() {
+        Client client = transport;
+        if (client == null) {
+            synchronized (this) {
+                client = transport;
+                if (client == null) {
+                    client = new OkHttpClient(new okhttp3.OkHttpClient.Builder()
+                            .retryOnConnectionFailure(false)
+                            .build());
+                    transport = client;
+                }
+            }
+        }
+        return client;
     }
 
     /** The process-wide spacing of a base URL and budget's calls: at least {@code 60 s / rate} apart. */

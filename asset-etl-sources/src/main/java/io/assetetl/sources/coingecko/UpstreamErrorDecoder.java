@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * Turns a non-2xx answer into an exception: 429 and 5xx become a {@link CallFailure} (retried, carrying the
- * {@code Retry-After} wait), every other status a plain {@link SourceException} that fails the run at once. The
+ * {@code Retry-After} wait), every other status a plain {@link SourceException} that fails the run at once; a
+ * redirect names where it points, as it is not followed. The
  * message names the status and CoinGecko's own error message, with the API key masked should the body echo it.
  */
 final class UpstreamErrorDecoder implements ErrorDecoder {
@@ -39,6 +40,13 @@ final class UpstreamErrorDecoder implements ErrorDecoder {
     @Override
     public Exception decode(String methodKey, Response response) {
         int status = response.status();
+        if (status >= 300 && status < 400) {
+            String location = header(response.headers(), "Location");
+            return new SourceException("CoinGecko answered " + status + describe(status) + " to "
+                    + endpoint(response) + (location == null ? "" : ", redirecting to " + mask(location))
+                    + ": redirects are not followed (each call must take a permit of the rate limit); set base_url"
+                    + " to where it points");
+        }
         String message = "CoinGecko answered " + status + describe(status) + " to " + endpoint(response)
                 + errorMessage(response);
         if (status == 429 || status >= 500) {
@@ -55,9 +63,7 @@ final class UpstreamErrorDecoder implements ErrorDecoder {
      * is none or it cannot be read. A date in the past means no wait.
      */
     static Duration retryAfter(Map<String, Collection<String>> headers, Instant now) {
-        String value = headers.entrySet().stream()
-                .filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase("Retry-After"))
-                .flatMap(e -> e.getValue().stream()).findFirst().map(String::trim).orElse(null);
+        String value = header(headers, "Retry-After");
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -77,6 +83,13 @@ final class UpstreamErrorDecoder implements ErrorDecoder {
         }
     }
 
+    /** A header's first value, trimmed, by case-insensitive name; {@code null} when there is none. */
+    private static String header(Map<String, Collection<String>> headers, String name) {
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey() != null && e.getKey().equalsIgnoreCase(name))
+                .flatMap(e -> e.getValue().stream()).findFirst().map(String::trim).orElse(null);
+    }
+
     private static String endpoint(Response response) {
         String url = response.request() == null ? "" : response.request().url();
         int query = url.indexOf('?');
@@ -88,6 +101,11 @@ final class UpstreamErrorDecoder implements ErrorDecoder {
 
     private static String describe(int status) {
         return switch (status) {
+            case 301 -> " Moved Permanently";
+            case 302 -> " Found";
+            case 303 -> " See Other";
+            case 307 -> " Temporary Redirect";
+            case 308 -> " Permanent Redirect";
             case 400 -> " Bad Request";
             case 401 -> " Unauthorized";
             case 403 -> " Forbidden";

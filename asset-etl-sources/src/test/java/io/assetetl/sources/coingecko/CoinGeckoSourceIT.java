@@ -27,6 +27,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The adapter against a real local HTTP server serving recorded CoinGecko answers, with scripted faults. */
 class CoinGeckoSourceIT {
@@ -344,5 +346,34 @@ class CoinGeckoSourceIT {
                 .hasMessageStartingWith("CoinGecko /coins/markets page 1 failed after 2 attempts: cannot reach "
                         + "CoinGecko at " + baseUrl);
         assertThat(requestsWithStatus("io_error")).isEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"reset", "closed"})
+    void aConnectionDroppedBeforeAnyAnswerIsOneCallPerAttempt(String how) throws Exception {
+        try (DroppingServer dropping = how.equals("reset") ? DroppingServer.resetting() : DroppingServer.closing()) {
+            assertThatThrownBy(() -> readAll(config("base_url", dropping.baseUrl(), "max_attempts", "3")))
+                    .isInstanceOf(RetriableSourceException.class)
+                    .hasMessageStartingWith("CoinGecko /coins/markets page 1 failed after 3 attempts: cannot reach "
+                            + "CoinGecko at " + dropping.baseUrl());
+
+            // the HTTP client sends nothing by itself: each call the upstream sees took a permit and was counted
+            assertThat(dropping.requests()).isEqualTo(3);
+            assertThat(requestsWithStatus("io_error")).isEqualTo(3);
+            assertThat(retryWaits.waits()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRedirectIsNotFollowedButNamedSoThatEveryCallIsPaced() {
+        server.scriptPage(1, Reply.json(301, "").withHeader("Location", "https://elsewhere.example/api/v3/coins"));
+
+        assertThatThrownBy(() -> readAll(config()))
+                .isInstanceOf(SourceException.class)
+                .isNotInstanceOf(RetriableSourceException.class)
+                .hasMessage("CoinGecko answered 301 Moved Permanently to /coins/markets, redirecting to "
+                        + "https://elsewhere.example/api/v3/coins: redirects are not followed (each call must take"
+                        + " a permit of the rate limit); set base_url to where it points");
+        assertThat(server.marketRequests()).hasSize(1);
     }
 }
