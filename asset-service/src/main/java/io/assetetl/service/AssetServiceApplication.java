@@ -134,7 +134,6 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
 
     @Override
     public void run(AssetServiceConfiguration configuration, Environment env) throws Exception {
-        HeaderLoggingGuard.install();
         // a body that gives a key twice is ambiguous: refused (400) rather than read last-wins
         env.getObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         env.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

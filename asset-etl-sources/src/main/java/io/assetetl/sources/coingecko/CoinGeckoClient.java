@@ -11,7 +11,7 @@ import io.assetetl.spi.SourceException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import java.net.SocketTimeoutException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +51,7 @@ final class CoinGeckoClient {
                 // a redirect followed by the HTTP client would be a call without a permit: it is reported instead
                 .options(new feign.Request.Options(settings.timeout(), settings.timeout(), false))
                 .retryer(Retryer.NEVER_RETRY)
-                .decoder(new MarketPageDecoder(mapper, settings.apiKey()))
+                .decoder(new MarketPageDecoder(mapper, settings.apiKey(), settings.timeout()))
                 .errorDecoder(new UpstreamErrorDecoder(mapper, context.clock(), settings.apiKey()));
         if (settings.hasKey()) {
             String header = settings.keyHeader();
@@ -140,7 +140,8 @@ final class CoinGeckoClient {
 
     private CallFailure transportFailure(RetryableException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        if (cause instanceof SocketTimeoutException) {
+        if (cause instanceof InterruptedIOException) {
+            // a connect or read timeout (SocketTimeoutException), or the whole call's
             return new CallFailure("CoinGecko did not answer within " + settings.timeout(), e);
         }
         return new CallFailure("cannot reach CoinGecko at " + settings.baseUrl() + ": " + cause.getMessage(), e);

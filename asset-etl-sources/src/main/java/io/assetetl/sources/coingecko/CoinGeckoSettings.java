@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param pages              how many pages of {@code /coins/markets} one snapshot reads at most
  * @param perPage            items per page (1..250)
  * @param vsCurrency         quote currency of the prices
- * @param timeout            connect and read timeout of one request
+ * @param timeout            the longest one request may take: to connect, between reads, and in all
  * @param maxAttempts        attempts per request, the first included
  * @param resumeWindow       how long after a snapshot started a failed run may still resume it
  * @param initialBackoff     the wait before the first retry (doubled for each further retry, with jitter)

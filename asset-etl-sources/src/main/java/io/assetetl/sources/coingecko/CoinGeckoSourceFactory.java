@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import okhttp3.ConnectionPool;
 
 /**
  * Creates {@code coingecko} sources: the top coins by market cap from CoinGecko's {@code /coins/markets}.
@@ -20,13 +22,13 @@ import java.util.function.DoubleSupplier;
  * <p>Settings (all optional): {@code base_url} ({@value CoinGeckoSettings#DEFAULT_BASE_URL}), {@code api_key}
  * (sent as {@code x-cg-pro-api-key} to {@code pro-api.coingecko.com}, else as {@code x-cg-demo-api-key}; never
  * logged), {@code rate_limit_per_minute} (30), {@code pages} (4), {@code per_page} (250), {@code vs_currency}
- * (usd), {@code timeout} (PT10S), {@code max_attempts} (6), {@code resume_window} (PT30M),
- * {@code initial_backoff} (PT1S) and {@code max_wait} (PT60S, the longest wait between two attempts; a
+ * (usd), {@code timeout} (PT10S, the longest one call may take), {@code max_attempts} (6), {@code resume_window}
+ * (PT30M), {@code initial_backoff} (PT1S) and {@code max_wait} (PT60S, the longest wait between two attempts; a
  * {@code Retry-After} beyond it fails the run without another call).
  *
  * <p>The factory holds one rate limiter per base URL and budget, so every source it creates (and every run of
- * them) shares it: the budget holds for the whole process. Its sources share one HTTP client too, and with it their
- * kept-alive connections. Thread-safe.
+ * them) shares it: the budget holds for the whole process. Its sources of one {@code timeout} share one HTTP client
+ * too. Thread-safe.
  */
 public final class CoinGeckoSourceFactory implements SourceFactory {
 
@@ -40,7 +42,7 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
     private final Sleeper retrySleeper;
     private final Sleeper pacingSleeper;
     private final DoubleSupplier jitter;
-    private volatile Client transport;
+    private final Map<Duration, Client> transports = new ConcurrentHashMap<>();
 
     public CoinGeckoSourceFactory() {
         this(Sleeper.REAL, Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble());
@@ -80,32 +82,37 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
     }
 
     private CoinGeckoClient client(String name, CoinGeckoSettings settings, SourceContext context) {
-        return new CoinGeckoClient(name, settings, context, transport(), limiter(settings), spacing(settings),
-                retrySleeper, pacingSleeper, jitter, MarketItems.MAPPER);
+        return new CoinGeckoClient(name, settings, context, transport(settings.timeout()), limiter(settings),
+                spacing(settings), retrySleeper, pacingSleeper, jitter, MarketItems.MAPPER);
     }
 
     /**
-     * OkHttp with its retries off, made on first use. Each request it is given then reaches the network once at
-     * most, so every call CoinGecko sees has taken a permit of the budget: the JDK's clients
-     * ({@code HttpURLConnection}, Feign's default, and {@code java.net.http}) send a GET once more by themselves
-     * when the connection drops before the answer, and OkHttp by default tries a stale kept-alive connection's
-     * request again on a new one. Such a failure is one attempt of the retry policy, which waits and takes a permit
-     * before the next. OkHttp writes no request header to any log, so the API key's header stays out of them.
+     * The HTTP client of the sources with this {@code timeout}: OkHttp, made on first use, which reaches the network
+     * once at most for each request it is given, so that every call CoinGecko sees has taken a permit of the budget.
+     * <ul>
+     *   <li>Its retries are off. The JDK's clients ({@code HttpURLConnection}, Feign's default, and
+     *       {@code java.net.http}) send a GET once more by themselves when the connection drops before the answer,
+     *       and OkHttp by default sends a failed request again on a new connection. Such a failure is one attempt of
+     *       the retry policy, which waits and takes a permit before the next.</li>
+     *   <li>It keeps no connection alive between calls, which are a slot apart: a kept-alive connection the server
+     *       closed meanwhile would fail the next call (OkHttp does not check a pooled connection before a GET).</li>
+     *   <li>It follows no redirect: the hop would be a call without a permit.</li>
+     *   <li>{@code timeout} bounds connecting, each read and the whole call: a body trickling in never holds a
+     *       run longer than its attempts' timeouts.</li>
+     * </ul>
+     * OkHttp writes no request header to any log, so the API key's header stays out of them.
      */
-    private Client transport() {
-        Client client = transport;
-        if (client == null) {
-            synchronized (this) {
-                client = transport;
-                if (client == null) {
-                    client = new OkHttpClient(new okhttp3.OkHttpClient.Builder()
-                            .retryOnConnectionFailure(false)
-                            .build());
-                    transport = client;
-                }
-            }
-        }
-        return client;
+    private Client transport(Duration timeout) {
+        return transports.computeIfAbsent(timeout, t -> new OkHttpClient(new okhttp3.OkHttpClient.Builder()
+                .retryOnConnectionFailure(false)
+                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .connectTimeout(t)
+                .readTimeout(t)
+                .writeTimeout(t)
+                .callTimeout(t)
+                .build()));
     }
 
     /** The process-wide spacing of a base URL and budget's calls: at least {@code 60 s / rate} apart. */

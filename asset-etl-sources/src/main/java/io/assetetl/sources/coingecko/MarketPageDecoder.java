@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import feign.Response;
 import feign.codec.Decoder;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.Reader;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,11 +27,16 @@ final class MarketPageDecoder implements Decoder {
 
     private final ObjectMapper mapper;
     private final String apiKey;
+    private final Duration timeout;
 
-    /** @param apiKey the key to mask in messages, or {@code null} */
-    MarketPageDecoder(ObjectMapper mapper, String apiKey) {
+    /**
+     * @param apiKey  the key to mask in messages, or {@code null}
+     * @param timeout the call's timeout, named when a body does not arrive within it
+     */
+    MarketPageDecoder(ObjectMapper mapper, String apiKey, Duration timeout) {
         this.mapper = mapper;
         this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+        this.timeout = timeout;
     }
 
     @Override
@@ -74,7 +81,7 @@ final class MarketPageDecoder implements Decoder {
         return items;
     }
 
-    private static String read(Response response) {
+    private String read(Response response) {
         if (response.body() == null) {
             return "";
         }
@@ -84,6 +91,10 @@ final class MarketPageDecoder implements Decoder {
             for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
                 text.append(buffer, 0, n);
             }
+        } catch (InterruptedIOException e) {
+            // a read timeout (SocketTimeoutException), or the whole call's: the body came too slowly
+            throw new CallFailure("CoinGecko answered " + response.status() + " but its body did not arrive within "
+                    + timeout, e);
         } catch (IOException e) {
             throw new CallFailure("CoinGecko answered " + response.status() + " but the body could not be read: "
                     + e.getMessage(), e);

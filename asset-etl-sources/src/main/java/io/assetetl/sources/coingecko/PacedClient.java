@@ -7,7 +7,7 @@ import io.assetetl.run.EtlMetrics;
 import io.assetetl.spi.SourceException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +46,8 @@ final class PacedClient implements Client {
             Response response = delegate.execute(request, options);
             countRequest(Integer.toString(response.status()));
             return response;
-        } catch (SocketTimeoutException e) {
+        } catch (InterruptedIOException e) {
+            // a connect or read timeout (SocketTimeoutException), or the whole call's
             countRequest("timeout");
             throw e;
         } catch (IOException e) {

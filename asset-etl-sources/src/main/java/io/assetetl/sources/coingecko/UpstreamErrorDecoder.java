@@ -19,9 +19,9 @@ import java.util.Map;
 
 /**
  * Turns a non-2xx answer into an exception: 429 and 5xx become a {@link CallFailure} (retried, carrying the
- * {@code Retry-After} wait), every other status a plain {@link SourceException} that fails the run at once; a
- * redirect names where it points, as it is not followed. The
- * message names the status and CoinGecko's own error message, with the API key masked should the body echo it.
+ * {@code Retry-After} wait), every other status a plain {@link SourceException} that fails the run at once. The
+ * message names the status and CoinGecko's own error message, with the API key masked should the body echo it; a
+ * redirect's names where it points, as it is not followed.
  */
 final class UpstreamErrorDecoder implements ErrorDecoder {
 

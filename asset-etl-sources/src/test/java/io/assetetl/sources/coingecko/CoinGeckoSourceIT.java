@@ -351,7 +351,7 @@ class CoinGeckoSourceIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"reset", "closed"})
     void aConnectionDroppedBeforeAnyAnswerIsOneCallPerAttempt(String how) throws Exception {
-        try (DroppingServer dropping = how.equals("reset") ? DroppingServer.resetting() : DroppingServer.closing()) {
+        try (RawHttpServer dropping = how.equals("reset") ? RawHttpServer.resetting() : RawHttpServer.closing()) {
             assertThatThrownBy(() -> readAll(config("base_url", dropping.baseUrl(), "max_attempts", "3")))
                     .isInstanceOf(RetriableSourceException.class)
                     .hasMessageStartingWith("CoinGecko /coins/markets page 1 failed after 3 attempts: cannot reach "
@@ -361,6 +361,35 @@ class CoinGeckoSourceIT {
             assertThat(dropping.requests()).isEqualTo(3);
             assertThat(requestsWithStatus("io_error")).isEqualTo(3);
             assertThat(retryWaits.waits()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aConnectionTheServerClosedWhileIdleIsNotWhatTheNextCallFailsOn() throws Exception {
+        String page = "[" + String.join(",", server.items().subList(0, 2)) + "]";
+        // calls a slot (101 ms) apart; the server closes a connection idle for 30 ms
+        try (RawHttpServer idleClosing = RawHttpServer.closingIdleConnections(page, Duration.ofMillis(30))) {
+            List<Batch> batches = readAll(config("base_url", idleClosing.baseUrl(), "per_page", "2", "pages", "3",
+                    "rate_limit_per_minute", "600"));
+
+            assertThat(batches).extracting(b -> b.records().size()).containsExactly(2, 2, 2);
+            assertThat(retryWaits.waits()).isEmpty();
+            assertThat(idleClosing.requests()).isEqualTo(3);
+            assertThat(requestsWithStatus("200")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aBodyTricklingInSlowerThanTheTimeoutFailsTheAttemptAlthoughEachByteCameInTime() throws Exception {
+        // 40 bytes, one every 50 ms: each read is well within the 300 ms, the whole answer is not
+        try (RawHttpServer trickling = RawHttpServer.trickling("[" + " ".repeat(38) + "]", Duration.ofMillis(50))) {
+            assertThatThrownBy(() -> readAll(config("base_url", trickling.baseUrl(), "timeout", "PT0.3S",
+                    "max_attempts", "2")))
+                    .isInstanceOf(RetriableSourceException.class)
+                    .hasMessage("CoinGecko /coins/markets page 1 failed after 2 attempts: CoinGecko answered 200 but "
+                            + "its body did not arrive within PT0.3S");
+            assertThat(trickling.requests()).isEqualTo(2);
+            assertThat(retryWaits.waits()).hasSize(1);
         }
     }
 

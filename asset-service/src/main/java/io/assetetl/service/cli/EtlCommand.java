@@ -11,7 +11,6 @@ import io.assetetl.run.RunResult;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.AssetServiceConfiguration;
 import io.assetetl.service.EmbeddedDatabaseFallback;
-import io.assetetl.service.HeaderLoggingGuard;
 import io.assetetl.service.SchemaMigration;
 import io.dropwizard.db.DataSourceFactory;
 import io.assetetl.service.api.RunOutcome;
@@ -93,7 +92,6 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
         long started = System.nanoTime();
         jsonLog = configuration.getLogFormat().equals("json");
         traceExpectedFailures = LOG.isDebugEnabled();
-        HeaderLoggingGuard.install();
         String source = namespace.getString("source");
         List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
         if (configured.stream().noneMatch(d -> d.name().equals(source))) {
