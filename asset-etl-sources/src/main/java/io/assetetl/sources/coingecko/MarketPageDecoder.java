@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * Decodes successful answers. A market page is split into the JSON text of each item as received (what the raw
- * table keeps); anything else is bound with Jackson. A body that is not the JSON expected (an HTML page with a 200,
+ * table keeps), the API key masked should an item echo it; anything else is bound with Jackson. A body that is not the JSON expected (an HTML page with a 200,
  * a truncated array) is a {@link CallFailure}, so that it is retried like a 5xx. The parser's message quotes the
  * body, which may echo the API key: the key is masked in it, and a parser exception that quotes it is not kept as
  * the cause (its message would print with the trace).
@@ -72,13 +72,42 @@ final class MarketPageDecoder implements Decoder {
                 int start = (int) parser.currentTokenLocation().getCharOffset();
                 parser.skipChildren();
                 int end = (int) parser.currentLocation().getCharOffset();
-                items.add(body.substring(start, end));
+                items.add(maskKey(body.substring(start, end)));
             }
             if (parser.nextToken() != null) {
                 throw new JsonParseException(parser, "content after the array");
             }
         }
         return items;
+    }
+
+    /**
+     * The item with each occurrence of the API key written {@code ***}, so that an upstream echoing it does not put it
+     * in a raw row. A CoinGecko key ({@code CG-} and letters and digits) can only occur inside the item's strings:
+     * outside them a run of letters, digits and dashes is a number (which has no letter but {@code e}) or
+     * {@code true}, {@code false}, {@code null}. An occurrence right after a backslash is the end of an escape
+     * sequence and is left. So the item stays the same JSON. A key that is not of that kind (fewer than 8
+     * characters, other characters, or no letter but {@code e}) is left alone rather than risk rewriting the item's
+     * own values or syntax.
+     */
+    private String maskKey(String item) {
+        if (!maskable(apiKey) || !item.contains(apiKey)) {
+            return item;
+        }
+        StringBuilder masked = new StringBuilder(item.length());
+        int from = 0;
+        for (int at = item.indexOf(apiKey); at >= 0; at = item.indexOf(apiKey, from)) {
+            boolean inEscape = at > 0 && item.charAt(at - 1) == '\\';
+            masked.append(item, from, at).append(inEscape ? apiKey : "***");
+            from = at + apiKey.length();
+        }
+        return masked.append(item, from, item.length()).toString();
+    }
+
+    private static boolean maskable(String key) {
+        return key != null && key.length() >= 8
+                && key.chars().allMatch(c -> c == '-' || c < 128 && Character.isLetterOrDigit(c))
+                && key.chars().anyMatch(c -> Character.isLetter(c) && c != 'e' && c != 'E');
     }
 
     private String read(Response response) {

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
 import io.assetetl.spi.Batch;
@@ -18,6 +19,7 @@ import io.assetetl.testing.SourceReading;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +100,20 @@ class CoinGeckoApiKeyIT {
         }
         assertThat(metrics.samples()).isNotEmpty().allSatisfy(s ->
                 assertThat(s.labels().toString()).doesNotContain(KEY));
+    }
+
+    @Test
+    void anItemThatEchoesTheKeyIsKeptWithTheKeyMasked() {
+        List<String> items = new ArrayList<>(server.items());
+        items.set(0, items.get(0).replace("\"name\":\"Bitcoin\"", "\"name\":\"Bitcoin (key " + KEY + ")\""));
+        server.withItems(items);
+
+        List<Batch> batches = readAll(config(KEY));
+
+        Interpretation first = batches.get(0).records().get(0);
+        assertThat(first.raw().payload()).doesNotContain(KEY).contains("\"name\":\"Bitcoin (key ***)\"");
+        assertThat(((Observation) first).name()).isEqualTo("Bitcoin (key ***)");
+        assertThat(batches.get(0).records()).hasSize(50);
     }
 
     @Test

@@ -1,0 +1,48 @@
+package io.assetetl.sources.coingecko;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import feign.Request;
+import feign.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MarketPageDecoderTest {
+
+    private static List<String> items(String apiKey, String page) {
+        Response response = Response.builder()
+                .status(200)
+                .request(Request.create(Request.HttpMethod.GET, "http://127.0.0.1/api/v3/coins/markets", Map.of(),
+                        null, StandardCharsets.UTF_8, null))
+                .headers(Map.of())
+                .body(page, StandardCharsets.UTF_8)
+                .build();
+        return ((CoinGeckoApi.MarketPage) new MarketPageDecoder(MarketItems.MAPPER, apiKey, Duration.ofSeconds(1))
+                .decode(response, CoinGeckoApi.MarketPage.class)).items();
+    }
+
+    @Test
+    void masksTheKeyWhereverAnItemsStringsEchoIt() {
+        String key = "CG-Ab12Cd34Ef56Gh78Ij90Kl12";
+
+        assertThat(items(key, "[{\"id\":\"x\",\"note\":\"" + key + " and " + key + "\",\"" + key + "\":1}]"))
+                .containsExactly("{\"id\":\"x\",\"note\":\"*** and ***\",\"***\":1}");
+    }
+
+    @Test
+    void leavesAKeyThatCouldBeANumberOrTheEndOfAnEscapeAlone() {
+        // digits only: it could be (part of) a number, which masking would break
+        assertThat(items("12345678", "[{\"price\":123456789,\"note\":\"12345678\"}]"))
+                .containsExactly("{\"price\":123456789,\"note\":\"12345678\"}");
+        // letters but e only: 1e100000 is a number too
+        assertThat(items("1e100000", "[{\"price\":1e100000}]")).containsExactly("{\"price\":1e100000}");
+        // right after a backslash the key is the end of an escape sequence: \\u0041bcdefgh is "Abcdefgh"
+        assertThat(items("u0041bcdefgh", "[{\"name\":\"\\u0041bcdefgh\",\"note\":\"u0041bcdefgh\"}]"))
+                .containsExactly("{\"name\":\"\\u0041bcdefgh\",\"note\":\"***\"}");
+        // too short to be a CoinGecko key: it would rewrite the item's own words
+        assertThat(items("usd", "[{\"currency\":\"usd\"}]")).containsExactly("{\"currency\":\"usd\"}");
+    }
+}
