@@ -11,6 +11,7 @@ import io.assetetl.service.cache.ReadCache;
 import io.assetetl.service.cache.ReadCacheSettings;
 import io.assetetl.service.cache.SummaryChangesListening;
 import io.assetetl.service.cli.CommandExit;
+import io.assetetl.service.cli.DatabaseCommand;
 import io.assetetl.service.cli.IngestCommand;
 import io.assetetl.service.cli.ReprocessCommand;
 import io.assetetl.service.cli.ServerStartCommand;
@@ -44,18 +45,14 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
-import io.dropwizard.db.DatabaseConfiguration;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
-import io.dropwizard.migrations.DbCommand;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
-import net.sourceforge.argparse4j.inf.Namespace;
 
 /**
  * The asset-etl service: the HTTP API, the scheduler and the {@code ingest}, {@code reprocess} and {@code db}
@@ -90,7 +87,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
     /** Dropwizard's own {@code server} (failing in one line when its surroundings are at fault) and {@code check}. */
     @Override
     protected void addDefaultCommands(Bootstrap<AssetServiceConfiguration> bootstrap) {
-        bootstrap.addCommand(new ServerStartCommand(this));
+        bootstrap.addCommand(new ServerStartCommand(this, environment));
         bootstrap.addCommand(new CheckCommand<>(this));
     }
 
@@ -99,37 +96,9 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         bootstrap.setConfigurationSourceProvider(
                 BundledConfigurationFactory.substituting(bootstrap.getConfigurationSourceProvider()));
         bootstrap.setConfigurationFactoryFactory(BundledConfigurationFactory::new);
-        bootstrap.addCommand(databaseCommand());
+        bootstrap.addCommand(new DatabaseCommand(environment));
         bootstrap.addCommand(new IngestCommand(environment));
         bootstrap.addCommand(new ReprocessCommand(environment));
-    }
-
-    /**
-     * Dropwizard's {@code db} command (dropwizard-migrations: {@code db migrate}, {@code db status}, {@code db locks},
-     * ...) on the library's changelog. It stops the embedded database it started once it is done: left to the JVM's
-     * end, the embedded server kept {@code db migrate} waiting {@link EmbeddedDatabaseFallback#EXIT_GRACE} after its
-     * work. With {@code LOG_FORMAT=json}, Liquibase's report of the change sets it runs goes to the log.
-     */
-    private static DbCommand<AssetServiceConfiguration> databaseCommand() {
-        // Liquibase's scope for the command: handed to it now, filled once the configuration is read
-        Map<String, Object> scope = new HashMap<>();
-        DatabaseConfiguration<AssetServiceConfiguration> database = configuration -> {
-            if (configuration.getLogFormat().equals("json")) {
-                scope.putAll(Migrations.reportToLog());
-            }
-            return EmbeddedDatabaseFallback.resolve(configuration);
-        };
-        return new DbCommand<>("db", database, AssetServiceConfiguration.class, Migrations.CHANGELOG, scope) {
-            @Override
-            protected void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
-                    AssetServiceConfiguration configuration) throws Exception {
-                try {
-                    super.run(bootstrap, namespace, configuration);
-                } finally {
-                    configuration.embeddedDatabase().ifPresent(EmbeddedDatabaseFallback::stop);
-                }
-            }
-        };
     }
 
     @Override

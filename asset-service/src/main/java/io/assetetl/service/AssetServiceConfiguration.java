@@ -10,6 +10,7 @@ import io.assetetl.service.warmup.WarmUpSettings;
 import io.assetetl.sources.BuiltInSources;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -28,6 +29,8 @@ import javax.sql.DataSource;
  * environment variables of the contract (see {@code config.example.yml} for the full list).
  */
 public class AssetServiceConfiguration extends Configuration {
+
+    private static final String POSTGRESQL_JDBC_PREFIX = "jdbc:postgresql:";
 
     @Valid
     @NotNull
@@ -73,6 +76,20 @@ public class AssetServiceConfiguration extends Configuration {
     @JsonProperty("database")
     public void setDataSourceFactory(DataSourceFactory database) {
         this.database = database;
+    }
+
+    /**
+     * Whether the database URL is one the service can use: a PostgreSQL JDBC URL, or {@code embedded}. Anything else
+     * (a {@code postgresql://user:password@host/db} URI, another database's URL) is refused before a connection is
+     * tried, with a message that does not repeat the URL: it may hold a password, and the pool's own error for it
+     * printed it whole.
+     */
+    @JsonIgnore
+    @ValidationMethod(message = "the database URL (DATABASE_URL) must be a PostgreSQL JDBC URL such as "
+            + "jdbc:postgresql://host:5432/database, or unset for the embedded PostgreSQL")
+    public boolean isDatabaseUrlSupported() {
+        String url = database.getUrl() == null ? "" : database.getUrl().strip();
+        return url.equals(EmbeddedDatabaseFallback.EMBEDDED) || url.startsWith(POSTGRESQL_JDBC_PREFIX);
     }
 
     void attachEmbeddedDatabase(EmbeddedDatabaseFallback fallback) {

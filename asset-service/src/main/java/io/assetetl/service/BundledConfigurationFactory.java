@@ -62,8 +62,28 @@ final class BundledConfigurationFactory extends YamlConfigurationFactory<AssetSe
         AssetServiceConfiguration configuration = super.build(provider, path);
         if (configuration.getLogFormat().equals("json")) {
             useJsonLayouts(configuration);
+        } else {
+            nameTheRunInTextLines(configuration);
         }
         return configuration;
+    }
+
+    /**
+     * Text log lines written during a run name its source and id, as JSON lines do with their MDC: with two sources
+     * running at once (the scheduler starts them together), {@code run started} and {@code run succeeded: ...} did
+     * not say whose they were. Dropwizard's own layout otherwise, and only for appenders given no {@code logFormat}.
+     */
+    @SuppressWarnings("rawtypes")
+    private static void nameTheRunInTextLines(AssetServiceConfiguration configuration) {
+        if (configuration.getLoggingFactory() instanceof DefaultLoggingFactory logging) {
+            for (AppenderFactory<?> appender : logging.getAppenders()) {
+                if (appender instanceof AbstractAppenderFactory factory && factory.getLogFormat() == null) {
+                    factory.setLogFormat("%-5p [%d{ISO8601," + factory.getTimeZone().getID() + "}] %c: "
+                            // "[csv 0e27…] " during a run, nothing outside one
+                            + "%replace([%X{source} %X{run_id}] ){'^\\[ \\] $', ''}%m%n%dwREx");
+                }
+            }
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -66,6 +66,21 @@ class IngestCommandIT {
     }
 
     @Test
+    void textLogLinesWrittenDuringARunNameItsSourceAndRun() throws Exception {
+        Path config = Files.writeString(dir.resolve("debug.yml"), Files.readString(config(""))
+                .replace("io.assetetl: INFO", "io.assetetl: DEBUG"));
+
+        Outcome outcome = run(config, "ingest", "csv", "--file", TestApps.CSV.toString());
+
+        String runId = outcome.summary().get("run_id").asText();
+        assertThat(outcome.stderr()).contains("io.assetetl.run.RunEngine: [csv " + runId + "] run started")
+                .contains("io.assetetl.run.RunEngine: [csv " + runId + "] run succeeded: ");
+        // outside the run (the summaries left behind by an earlier process, refreshed before it), nothing is added
+        assertThat(outcome.stderr().lines().filter(line -> line.contains("io.assetetl.run.RunEngine: refreshed ")))
+                .isNotEmpty();
+    }
+
+    @Test
     void reingestingAnUnchangedFileLoadsNothing() throws Exception {
         Path config = config("");
         run(config, "ingest", "csv", "--file", TestApps.CSV.toString());
@@ -125,6 +140,18 @@ class IngestCommandIT {
         assertThat(outcome.stdout()).isEmpty();
         assertThat(outcome.stderr()).contains("configuration file not found: " + dir.resolve("absent.yml"))
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aMissingConfigurationFileIsTheSameUsageErrorForTheServerAndTheDatabaseCommands() {
+        for (String[] command : List.of(new String[] {"server"}, new String[] {"db", "migrate"},
+                new String[] {"db", "status"})) {
+            Outcome outcome = run(dir.resolve("absent.yml"), command);
+
+            assertThat(outcome.exitCode()).as(String.join(" ", command)).isEqualTo(2);
+            assertThat(outcome.stderr()).contains("configuration file not found: " + dir.resolve("absent.yml"))
+                    .doesNotContain(STACK_FRAMES);
+        }
     }
 
     @Test
@@ -240,6 +267,19 @@ class IngestCommandIT {
     }
 
     @Test
+    void dbMigrateOnADatabaseItCannotReachFailsWithOneLineWithoutStackTrace() throws Exception {
+        Path nothingListening = Files.writeString(dir.resolve("db-nothing-listening.yml"), Files.readString(config(""))
+                .replace(db.jdbcUrl(), "jdbc:postgresql://127.0.0.1:9/nowhere?connectTimeout=2"));
+
+        Outcome outcome = run(nothingListening, "db", "migrate");
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.stderr()).contains("db failed: ").contains("127.0.0.1:9")
+                .doesNotContain(STACK_FRAMES);
+        assertThat(String.join("\n", outcome.stdout())).doesNotContain(STACK_FRAMES);
+    }
+
+    @Test
     void aServerThatCannotReachItsDatabaseFailsToStartWithOneLineWithoutStackTrace() throws Exception {
         String yaml = Files.readString(config(""));
         Path noSuchDatabase = Files.writeString(dir.resolve("server-no-such-database.yml"),
@@ -275,8 +315,9 @@ class IngestCommandIT {
         try (Connection holder = db.dataSource().getConnection(); Statement s = holder.createStatement()) {
             s.execute("SELECT pg_advisory_lock(hashtextextended('asset-etl:source:csv', 0))");
 
-            for (String command : List.of("ingest", "reprocess")) {
-                Outcome outcome = run(config, command, "csv");
+            for (String[] command : List.of(new String[] {"ingest", "csv", "--file", TestApps.CSV.toString()},
+                    new String[] {"reprocess", "csv"})) {
+                Outcome outcome = run(config, command);
 
                 assertThat(outcome.exitCode()).isEqualTo(1);
                 JsonNode summary = outcome.summary();

@@ -103,7 +103,7 @@ final class ValueCleaner {
         }
         value = value.scaleByPowerOfTen(power);
         if (value.precision() - value.scale() > MAX_DIGITS || value.scale() > MAX_DIGITS) {
-            return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
+            return Cleaned.invalid("a number out of range: '" + abbreviate(cell) + "'");
         }
         if (value.scale() < 0) {
             value = value.setScale(0);
@@ -132,7 +132,7 @@ final class ValueCleaner {
         }
         int e = Math.max(cell.indexOf('e'), cell.indexOf('E'));
         if (e >= 0 && cell.length() - e > 6) {
-            return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
+            return Cleaned.invalid("a number out of range: '" + abbreviate(cell) + "'");
         }
         BigDecimal value;
         try {
@@ -141,7 +141,7 @@ final class ValueCleaner {
             return Cleaned.invalid("not a number: '" + abbreviate(cell) + "'");
         }
         if (value.precision() - value.scale() > MAX_DIGITS || value.scale() > MAX_DIGITS) {
-            return Cleaned.invalid("number out of range: '" + abbreviate(cell) + "'");
+            return Cleaned.invalid("a number out of range: '" + abbreviate(cell) + "'");
         }
         return Cleaned.of(value.scale() < 0 ? value.setScale(0) : value);
     }

@@ -110,6 +110,15 @@ class ValueCleanerTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"1e31", "1e400", "0.0000000000000000000000000000000000000000000000000000000000000001"})
+    void saysANumberBeyondItsDigitsIsOutOfRangeInWordsThatFollowTheFieldsName(String cell) {
+        Cleaned<BigDecimal> cleaned = ValueCleaner.number(cell);
+
+        // a reject's detail reads "price is a number out of range: '1e31'"
+        assertThat(cleaned.detail()).startsWith("a number out of range: '");
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             43250.5   | 43250.5
             1.7E12    | 1700000000000

@@ -1,8 +1,6 @@
 package io.assetetl.service.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.EtlMetrics;
 import io.assetetl.run.ExpectedFailures;
@@ -20,10 +18,6 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.db.ManagedDataSource;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +43,6 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     /** Connections a command opens at start: each costs the server a process and the command its start-up time. */
     private static final int COMMAND_CONNECTIONS = 2;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Map<String, String> environment;
     private PrintStream stdout = System.out;
     /** Whether the configuration asks for JSON log lines ({@code LOG_FORMAT=json}); known once it is read. */
@@ -75,10 +67,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
 
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
-        String file = namespace.getString("file");
-        if (file != null && !Files.exists(Path.of(file))) {
-            throw new CommandExit(CommandExit.USAGE, "configuration file not found: " + file);
-        }
+        FailureLine.requireConfigurationFile(namespace);
         // everything but the summary goes to stderr, and stays there after the command returns: the log's
         // asynchronous appender may write its last lines after that
         stdout = System.out;
@@ -197,27 +186,8 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
         // a configuration that cannot be read says why in its message; its trace is the configuration parser's
         Throwable traced = e instanceof CommandExit ? (traceExpectedFailures ? e.getCause() : null)
                 : e instanceof ConfigurationException ? null : e;
-        String trace = null;
-        if (traced != null) {
-            StringWriter text = new StringWriter();
-            traced.printStackTrace(new PrintWriter(text));
-            trace = text.toString();
-        }
         // before the configuration is read (a configuration file that is missing), the environment says
-        if (jsonLog || "json".equals(environment.get("LOG_FORMAT"))) {
-            ObjectNode line = JSON.createObjectNode().put("timestamp", System.currentTimeMillis()).put("level", "ERROR")
-                    .put("thread", Thread.currentThread().getName()).put("logger", EtlCommand.class.getName())
-                    .put("message", reason);
-            if (trace != null) {
-                line.put("exception", trace);
-            }
-            cli.getStdErr().println(line);
-        } else {
-            cli.getStdErr().println(reason);
-            if (trace != null) {
-                cli.getStdErr().print(trace);
-            }
-        }
-        cli.getStdErr().flush();
+        FailureLine.print(cli.getStdErr(), reason, traced, jsonLog || "json".equals(environment.get("LOG_FORMAT")),
+                EtlCommand.class);
     }
 }

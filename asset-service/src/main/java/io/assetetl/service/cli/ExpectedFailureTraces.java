@@ -8,6 +8,7 @@ import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.assetetl.run.ExpectedFailures;
 import io.assetetl.store.EmbeddedDatabase;
+import java.net.BindException;
 import java.sql.SQLException;
 import java.util.Arrays;
 import org.slf4j.LoggerFactory;
@@ -51,12 +52,12 @@ final class ExpectedFailureTraces extends TurboFilter {
 
     /**
      * Whether {@code failure}, or one of its causes, is a failure of the run's surroundings rather than a bug: one
-     * the engine expects ({@link ExpectedFailures}), credentials the database refuses, or an embedded database whose
-     * folder another process uses.
+     * the engine expects ({@link ExpectedFailures}), credentials the database refuses, an embedded database whose
+     * folder another process uses, or a port another process listens on.
      */
     static boolean isExpected(Throwable failure) {
         return ExpectedFailures.isExpected(failure) || ExpectedFailures.anyCause(failure,
-                t -> t instanceof EmbeddedDatabase.DataDirectoryInUseException
+                t -> t instanceof EmbeddedDatabase.DataDirectoryInUseException || t instanceof BindException
                 // class 28: invalid authorization (a wrong user or password)
                 || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28"));
     }

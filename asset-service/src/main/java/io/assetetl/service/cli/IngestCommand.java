@@ -5,11 +5,11 @@ import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.sources.csv.CsvSourceConfig;
+import io.assetetl.sources.csv.WeirdCsvSourceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
@@ -17,7 +17,9 @@ import net.sourceforge.argparse4j.inf.Subparser;
 /** {@code ingest SOURCE [--file PATH] [--batch-size N] [config.yml]}: one ETL run of a source. */
 public final class IngestCommand extends EtlCommand {
 
-    private static final Set<String> FILE_TYPES = Set.of("csv", "csv_weird");
+    /** The built-in file sources and the file each reads when no path is configured. */
+    private static final Map<String, String> FILE_TYPES = Map.of("csv", CsvSourceConfig.DEFAULT_PATH,
+            "csv_weird", WeirdCsvSourceConfig.DEFAULT_PATH);
 
     public IngestCommand(Map<String, String> environment) {
         super("ingest", "Runs one source once, prints its JSON summary last on stdout, and exits 0 when it "
@@ -36,7 +38,7 @@ public final class IngestCommand extends EtlCommand {
     @Override
     RunResult execute(AssetEtl etl, SourceDefinition source, Namespace namespace, ProgressPrinter progress) {
         Optional<String> file = Optional.ofNullable(namespace.getString("input"));
-        boolean readsFiles = FILE_TYPES.contains(source.type()) || source.config().get("path").isPresent();
+        boolean readsFiles = FILE_TYPES.containsKey(source.type()) || source.config().get("path").isPresent();
         if (file.isPresent() && !readsFiles) {
             throw new CommandExit(CommandExit.USAGE, "source " + source.name() + " does not read files; drop --file");
         }
@@ -45,10 +47,15 @@ public final class IngestCommand extends EtlCommand {
             throw new CommandExit(CommandExit.USAGE, "source " + source.name()
                     + " does not read files; drop --batch-size");
         }
-        Optional<String> path = file.or(() -> source.config().get("path"));
+        // the file the run would read: --file, else the configured path, else the built-in source's default
+        Optional<String> path = file.or(() -> source.config().get("path"))
+                .or(() -> Optional.ofNullable(FILE_TYPES.get(source.type())));
         if (readsFiles && path.isPresent() && !Files.isRegularFile(Path.of(path.get()))) {
-            throw new CommandExit(CommandExit.USAGE, (Files.exists(Path.of(path.get())) ? "not a regular file: "
-                    : "file not found: ") + path.get());
+            Path given = Path.of(path.get());
+            throw new CommandExit(CommandExit.USAGE, (Files.exists(given) ? "not a regular file: "
+                    : "file not found: ") + path.get() + (given.isAbsolute() ? ""
+                    : " (" + given.toAbsolutePath().normalize() + ": a relative path is read from the working"
+                    + " directory)"));
         }
         RunRequest request = RunRequest.of(source.name());
         if (file.isPresent()) {
