@@ -34,13 +34,13 @@ public final class EtlInterval {
             every = Duration.parse(value);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
-                    "ETL interval must be an ISO-8601 duration such as PT15M, or off: " + value);
+                    "ETL interval (etlInterval, ETL_INTERVAL) must be an ISO-8601 duration such as PT15M, or off: " + value);
         }
         if (every.isNegative() || every.isZero()) {
-            throw new IllegalArgumentException("ETL interval must be positive: " + value);
+            throw new IllegalArgumentException("ETL interval (etlInterval, ETL_INTERVAL) must be positive: " + value);
         }
         if (every.compareTo(MINIMUM) < 0) {
-            throw new IllegalArgumentException("ETL interval must be at least " + MINIMUM + ": " + value);
+            throw new IllegalArgumentException("ETL interval (etlInterval, ETL_INTERVAL) must be at least " + MINIMUM + ": " + value);
         }
         return new EtlInterval(every);
     }
@@ -49,7 +49,7 @@ public final class EtlInterval {
     @JsonCreator
     public static EtlInterval fromBoolean(boolean enabled) {
         if (enabled) {
-            throw new IllegalArgumentException("ETL interval must be an ISO-8601 duration such as PT15M, or off");
+            throw new IllegalArgumentException("ETL interval (etlInterval, ETL_INTERVAL) must be an ISO-8601 duration such as PT15M, or off");
         }
         return OFF;
     }

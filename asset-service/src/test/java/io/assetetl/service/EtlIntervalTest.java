@@ -28,7 +28,7 @@ class EtlIntervalTest {
         assertThatThrownBy(() -> EtlInterval.parse("15 minutes")).hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> EtlInterval.parse("PT0S")).hasMessageContaining("positive");
         assertThatThrownBy(() -> EtlInterval.parse("-PT1M")).hasMessageContaining("positive");
-        assertThatThrownBy(() -> EtlInterval.parse("PT0.001S")).hasMessage("ETL interval must be at least PT1S:"
+        assertThatThrownBy(() -> EtlInterval.parse("PT0.001S")).hasMessage("ETL interval (etlInterval, ETL_INTERVAL) must be at least PT1S:"
                 + " PT0.001S");
         assertThat(EtlInterval.parse("PT1S").every()).contains(Duration.ofSeconds(1));
         assertThatThrownBy(() -> EtlInterval.fromBoolean(true)).isInstanceOf(IllegalArgumentException.class);

@@ -303,7 +303,7 @@ class IngestCommandIT {
 
             assertThat(outcome.exitCode()).isEqualTo(1);
             assertThat(outcome.stderr()).contains(command[0] + " failed")
-                    .contains("ETL interval must be an ISO-8601 duration such as PT15M, or off: banana")
+                    .contains("ETL interval (etlInterval, ETL_INTERVAL) must be an ISO-8601 duration such as PT15M, or off: banana")
                     .doesNotContain(STACK_FRAMES);
         }
     }

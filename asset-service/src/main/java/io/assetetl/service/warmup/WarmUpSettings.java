@@ -26,7 +26,7 @@ public record WarmUpSettings(
         maxDuration = maxDuration == null ? Duration.seconds(60) : maxDuration;
         stopWhenCompiled = stopWhenCompiled == null || stopWhenCompiled;
         if (requests < 0) {
-            throw new IllegalArgumentException("warmUp.requests must be 0 or more: " + requests);
+            throw new IllegalArgumentException("warmUp.requests (WARM_UP_REQUESTS) must be 0 or more: " + requests);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("warmUp.threads must be 1 or more: " + threads);
