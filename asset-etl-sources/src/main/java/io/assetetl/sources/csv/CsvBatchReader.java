@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 final class CsvBatchReader implements SourceReader {
 
+    private static final String OPEN_QUOTE = " (a quote left open takes the lines after it in until one closes it)";
+
     private final DelimitedFileReader records;
     private final List<String> keys;
     private final int[] columns;
@@ -106,6 +108,13 @@ final class CsvBatchReader implements SourceReader {
         String problem = record.problem();
         if (problem == null && values.length != keys.size() && !(values.length > keys.size() && onlyEmptyAfter(values, keys.size()))) {
             problem = "expected " + keys.size() + " fields, found " + values.length;
+            if (record.lastLine() > record.line()) {
+                // the lines after it that this row took in are not read as rows of their own: say which they are
+                problem += "; the row runs over " + lines(record) + OPEN_QUOTE;
+            }
+        } else if (problem == null && record.lastLine() > record.line() && holdsRows(values)) {
+            // a quote left open took whole rows into one value, and the fields after it came from the last of them
+            problem = "a quoted value runs over " + lines(record) + " and holds rows of its own" + OPEN_QUOTE;
         }
         CsvRow row = mapping.row(values, columns, null, problem);
         String fallback = problem == null && interpreter.isAbsent(row.timestamp()) ? observedAtFallback : null;
@@ -117,6 +126,33 @@ final class CsvBatchReader implements SourceReader {
         RawRecord raw = new RawRecord.FileLine(fileSha256, record.line(), payload.write(keys, stored, fallback,
                 problem));
         return interpreter.interpret(row, raw);
+    }
+
+    private static String lines(DelimitedFileReader.Record record) {
+        return "lines " + record.line() + "-" + record.lastLine();
+    }
+
+    /**
+     * Whether a value holds a line break followed by a line with a delimiter for each field of a row: what a quote
+     * left open takes in, as a name with a line break in it ({@code "Doge\ncoin"}, which the CSV format allows) does
+     * not.
+     */
+    private boolean holdsRows(String[] values) {
+        for (String value : values) {
+            if (value == null || value.indexOf('\n') < 0) {
+                continue;
+            }
+            int delimiters = 0;
+            for (int i = value.indexOf('\n') + 1; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\n') {
+                    delimiters = 0;
+                } else if (c == format.delimiter() && ++delimiters >= Math.max(1, keys.size() - 1)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean onlyEmptyAfter(String[] values, int from) {

@@ -410,6 +410,36 @@ class CsvSourceIT {
     }
 
     @Test
+    void aQuoteLeftOpenThatTakesRowsInIsARejectNamingTheLinesNotAnAssetWithTheLastRowsPrice() throws Exception {
+        Files.writeString(file, HEADER
+                + "BTC,Bitcoin,96432.18,,,2025-01-15T12:00:00Z\n"
+                + "DOT,\"Polkadot,7.1,,,2025-01-15T12:00:00Z\n"
+                + "ETH,Ethereum,3300,,,2025-01-15T12:00:00Z\n"
+                + "SOL,\"Solana\",190,,,2025-01-15T12:00:00Z\n"
+                + "ADA,Cardano,1.1,,,2025-01-15T12:00:00Z\n"
+                + "XRP,XRP,2.5,,,2025-01-15T12:00:00Z\n"
+                + "LTC,\"Lite,coin,9,,,2025-01-15T12:00:00Z\n"
+                + "DOGE,Dogecoin,0.3,,,2025-01-15T12:00:00Z\n"
+                + "BCH\",Bitcoin Cash,450,,,2025-01-15T12:00:00Z\n");
+
+        RunResult result = run();
+
+        assertThat(result.loaded()).isEqualTo(3);
+        List<String> assets = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT canonical_symbol FROM assets ORDER BY 1").mapTo(String.class).list());
+        assertThat(assets).containsExactly("ADA", "BTC", "XRP");
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT position || ' ' || reason || ': ' || detail FROM etl_rejects ORDER BY id")
+                .mapTo(String.class).list());
+        // the row's fields after the open quote came from SOL's line: DOT was loaded at SOL's price
+        assertThat(rejects).containsExactly(
+                "line 3 unparseable_row: a quoted value runs over lines 3-5 and holds rows of its own"
+                        + " (a quote left open takes the lines after it in until one closes it)",
+                "line 8 unparseable_row: expected 6 fields, found 7; the row runs over lines 8-10"
+                        + " (a quote left open takes the lines after it in until one closes it)");
+    }
+
+    @Test
     void reprocessReplaysAFileReadAgainAfterAnotherAfterItAsIngestWroteItsValuesLast() throws Exception {
         String first = HEADER + "BTC,Bitcoin,100,,,2025-01-15T12:00:00Z\nETH,Ethereum,100.5,,,2025-01-15T12:00:00Z\n";
         Files.writeString(file, first);
