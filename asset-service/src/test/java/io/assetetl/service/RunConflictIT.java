@@ -70,6 +70,21 @@ class RunConflictIT {
     }
 
     @Test
+    void postRunsReadsTheSourceInAnyCaseAsTheSourceFiltersDo() {
+        Http http = new Http(APP.getLocalPort());
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + TestApps.ADMIN_TOKEN,
+                "Content-Type", "application/json");
+
+        Http.Reply reply = http.post("/runs", "{\"source\":\"CSV_Weird\"}", auth);
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+        assertThat(reply.json().get("source").asText()).isEqualTo("csv_weird");
+        JsonNode finished = http.awaitFinished(reply.json().get("run_id").asText());
+        assertThat(finished.get("source").asText()).isEqualTo("csv_weird");
+        assertThat(http.post("/runs", "{\"source\":\"csv-weird\"}", auth).status()).isEqualTo(404);
+    }
+
+    @Test
     void postRunsIsForbiddenWhenNoTokenIsConfigured() {
         Http http = new Http(REPLICA.getLocalPort());
 

@@ -132,11 +132,30 @@ public final class RunResource {
             schema = @Schema(implementation = RunTrigger.class))) JsonNode body) {
         String source = RunTrigger.parse(body).source();
         Params.text("source", source);
-        etl.source(source).orElseThrow(() -> ApiException.notFound("unknown source " + source));
-        StartedRun run = etl.start(RunRequest.of(source));
+        StartedRun run = etl.start(RunRequest.of(configured(source)));
         return Response.accepted(new RunAccepted(run.runId(), run.source(), RunStatus.RUNNING.code()))
                 .location(URI.create("/runs/" + run.runId()))
                 .build();
+    }
+
+    /**
+     * The configured source {@code name} names: itself, or the one configured source it matches ignoring case, as the
+     * {@code source} filters read it.
+     *
+     * @throws ApiException 404 when it names none (or, but for case, several)
+     */
+    private String configured(String name) {
+        if (etl.source(name).isPresent()) {
+            return name;
+        }
+        List<String> sameIgnoringCase = etl.sources().stream().map(SourceDefinition::name)
+                .filter(name::equalsIgnoreCase).toList();
+        if (sameIgnoringCase.size() == 1) {
+            return sameIgnoringCase.get(0);
+        }
+        throw ApiException.notFound("unknown source " + name + (sameIgnoringCase.isEmpty() ? ""
+                : "; it matches several sources but for case, give one exactly: "
+                        + String.join(", ", sameIgnoringCase)));
     }
 
     @GET
