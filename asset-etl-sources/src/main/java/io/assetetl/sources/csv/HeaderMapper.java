@@ -141,7 +141,6 @@ final class HeaderMapper {
                 free.add(h);
             }
         }
-        List<String> all = List.copyOf(free);
         Map<String, String> repeats = new TreeMap<>();
         for (String h : free) {
             Payload.firstOfRepeat(h, free).ifPresent(first -> repeats.put(h, first));
@@ -204,7 +203,9 @@ final class HeaderMapper {
 
         boolean symbolFromName = !mapped.containsKey(Field.SYMBOL) && mapped.containsKey(Field.NAME);
         if (!mapped.containsKey(Field.PRICE) || !(mapped.containsKey(Field.SYMBOL) || symbolFromName)) {
-            throw new SourceException(missingRequired(mapped, all, mappable));
+            // the headers as the file lists them, which is where the user will look for them
+            throw new SourceException(missingRequired(mapped, headers.stream()
+                    .filter(h -> !h.startsWith(Payload.RESERVED_PREFIX)).toList(), mappable));
         }
         if (symbolFromName) {
             drift.add(new DriftEvent("field_derived", Field.SYMBOL.canonicalName(), mapped.get(Field.NAME), 1.0,

@@ -384,7 +384,8 @@ class HeaderMapperTest {
         assertThatThrownBy(() -> mapper.map(List.of("record_id", "full_name", "score", "created_at")))
                 .isInstanceOf(SourceException.class)
                 .hasMessageContaining("price")
-                .hasMessageContaining("[created_at, full_name, record_id, score]")
+                // in the file's order, where the user will look for them
+                .hasMessageContaining("headers found [record_id, full_name, score, created_at];")
                 .hasMessageContaining("best guesses {price_usd=")
                 .hasMessageContaining("0.80");
         assertThatThrownBy(() -> mapper.map(List.of("id", "title", "description", "value")))

@@ -180,8 +180,8 @@ class KasparroSamplesTest {
     void filesThatAreNotAssetListsFailNamingTheirHeaders() {
         assertThatThrownBy(() -> read("kasparro-backend-saandeep-sijo__data_sample_data.csv"))
                 .isInstanceOf(SourceException.class)
-                .hasMessageContaining("symbol").hasMessageContaining("[category, description, id, timestamp, title,"
-                        + " value]");
+                .hasMessageContaining("symbol").hasMessageContaining("[id, title, description, value, category,"
+                        + " timestamp]");
         assertThatThrownBy(() -> read("kasparro-backend-venkata_siva_lalitaaditya-duggi__data_source.csv"))
                 .isInstanceOf(SourceException.class).hasMessageContaining("symbol");
         assertThatThrownBy(() -> read("kasparro-etl-pipeline-backend-Chitranjan-Kumar-Patel-__data_source2.csv"))

@@ -181,7 +181,7 @@ class WeirdCsvSourceIT {
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         assertThat(result.error()).contains("cannot map required field(s) price")
-                .contains("[created_at, full_name, record_id, score]").contains("best guesses");
+                .contains("[record_id, full_name, score, created_at]").contains("best guesses");
         assertThat(db.count("raw_csv_assets")).isZero();
     }
 
