@@ -17,6 +17,10 @@ public final class EtlInterval {
     /** The shortest interval: a shorter one starts runs back to back, hundreds a minute, each a row of the ledger. */
     public static final Duration MINIMUM = Duration.ofSeconds(1);
 
+    /** The setting as its errors name it: what it is, its name in a configuration file and in the environment. */
+    private static final String SETTING = "ETL interval (etlInterval, ETL_INTERVAL)";
+    private static final String MUST_BE_A_DURATION = SETTING + " must be an ISO-8601 duration such as PT15M, or off";
+
     private final Duration every;
 
     private EtlInterval(Duration every) {
@@ -33,14 +37,13 @@ public final class EtlInterval {
         try {
             every = Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    "ETL interval (etlInterval, ETL_INTERVAL) must be an ISO-8601 duration such as PT15M, or off: " + value);
+            throw new IllegalArgumentException(MUST_BE_A_DURATION + ": " + value);
         }
         if (every.isNegative() || every.isZero()) {
-            throw new IllegalArgumentException("ETL interval (etlInterval, ETL_INTERVAL) must be positive: " + value);
+            throw new IllegalArgumentException(SETTING + " must be positive: " + value);
         }
         if (every.compareTo(MINIMUM) < 0) {
-            throw new IllegalArgumentException("ETL interval (etlInterval, ETL_INTERVAL) must be at least " + MINIMUM + ": " + value);
+            throw new IllegalArgumentException(SETTING + " must be at least " + MINIMUM + ": " + value);
         }
         return new EtlInterval(every);
     }
@@ -49,7 +52,7 @@ public final class EtlInterval {
     @JsonCreator
     public static EtlInterval fromBoolean(boolean enabled) {
         if (enabled) {
-            throw new IllegalArgumentException("ETL interval (etlInterval, ETL_INTERVAL) must be an ISO-8601 duration such as PT15M, or off");
+            throw new IllegalArgumentException(MUST_BE_A_DURATION);
         }
         return OFF;
     }

@@ -18,10 +18,10 @@ import java.util.List;
 
 /**
  * Decodes successful answers. A market page is split into the JSON text of each item as received (what the raw
- * table keeps), the API key masked should an item echo it; anything else is bound with Jackson. A body that is not the JSON expected (an HTML page with a 200,
- * a truncated array) is a {@link CallFailure}, so that it is retried like a 5xx. The parser's message quotes the
- * body, which may echo the API key: the key is masked in it, and a parser exception that quotes it is not kept as
- * the cause (its message would print with the trace).
+ * table keeps), the API key masked should an item echo it; anything else is bound with Jackson. A body that is not
+ * the JSON expected (an HTML page with a 200, a truncated array) is a {@link CallFailure}, so that it is retried
+ * like a 5xx. The parser's message quotes the body, which may echo the API key: the key is masked in it, and a
+ * parser exception that quotes it is not kept as the cause (its message would print with the trace).
  */
 final class MarketPageDecoder implements Decoder {
 

@@ -135,12 +135,9 @@ final class HeaderMapper {
      * @throws SourceException when price, or both symbol and name, have no column at or above the threshold
      */
     ColumnMapping map(List<String> headers) {
-        TreeSet<String> free = new TreeSet<>();
-        for (String h : headers) {
-            if (!h.startsWith(Payload.RESERVED_PREFIX)) {
-                free.add(h);
-            }
-        }
+        // in the file's order, as a failure lists them; mapped in a fixed order whatever the file's
+        List<String> inFileOrder = headers.stream().filter(h -> !h.startsWith(Payload.RESERVED_PREFIX)).toList();
+        TreeSet<String> free = new TreeSet<>(inFileOrder);
         Map<String, String> repeats = new TreeMap<>();
         for (String h : free) {
             Payload.firstOfRepeat(h, free).ifPresent(first -> repeats.put(h, first));
@@ -203,9 +200,7 @@ final class HeaderMapper {
 
         boolean symbolFromName = !mapped.containsKey(Field.SYMBOL) && mapped.containsKey(Field.NAME);
         if (!mapped.containsKey(Field.PRICE) || !(mapped.containsKey(Field.SYMBOL) || symbolFromName)) {
-            // the headers as the file lists them, which is where the user will look for them
-            throw new SourceException(missingRequired(mapped, headers.stream()
-                    .filter(h -> !h.startsWith(Payload.RESERVED_PREFIX)).toList(), mappable));
+            throw new SourceException(missingRequired(mapped, inFileOrder, mappable));
         }
         if (symbolFromName) {
             drift.add(new DriftEvent("field_derived", Field.SYMBOL.canonicalName(), mapped.get(Field.NAME), 1.0,

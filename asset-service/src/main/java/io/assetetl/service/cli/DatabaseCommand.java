@@ -30,9 +30,7 @@ public final class DatabaseCommand extends DbCommand<AssetServiceConfiguration> 
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseCommand.class);
 
-    private final Map<String, String> environment;
-    /** Whether the configuration asks for JSON log lines ({@code LOG_FORMAT=json}); known once it is read. */
-    private boolean jsonLog;
+    private final FailureLine failure;
     /** Whether the command's log is at {@code DEBUG}, where expected failures keep their stack traces. */
     private boolean traceExpectedFailures;
 
@@ -48,7 +46,7 @@ public final class DatabaseCommand extends DbCommand<AssetServiceConfiguration> 
             }
             return EmbeddedDatabaseFallback.resolve(configuration);
         }, AssetServiceConfiguration.class, Migrations.CHANGELOG, scope);
-        this.environment = environment;
+        this.failure = new FailureLine(DatabaseCommand.class, environment);
     }
 
     @Override
@@ -60,7 +58,7 @@ public final class DatabaseCommand extends DbCommand<AssetServiceConfiguration> 
     @Override
     protected void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
             AssetServiceConfiguration configuration) throws Exception {
-        jsonLog = configuration.getLogFormat().equals("json");
+        failure.configured(configuration);
         traceExpectedFailures = LOG.isDebugEnabled();
         ExpectedFailureTraces traces = ExpectedFailureTraces.install();
         try {
@@ -73,13 +71,11 @@ public final class DatabaseCommand extends DbCommand<AssetServiceConfiguration> 
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        boolean json = jsonLog || "json".equals(environment.get("LOG_FORMAT"));
         if (e instanceof CommandExit) {
-            FailureLine.print(cli.getStdErr(), e.getMessage(), null, json, DatabaseCommand.class);
+            failure.print(cli.getStdErr(), e.getMessage(), null);
         } else if (e instanceof ConfigurationException || ExpectedFailureTraces.isExpected(e)
                 || ExpectedFailures.anyCause(e, t -> t instanceof SQLException || t instanceof LiquibaseException)) {
-            FailureLine.print(cli.getStdErr(), "db failed: " + reason(e), traceExpectedFailures ? e : null, json,
-                    DatabaseCommand.class);
+            failure.print(cli.getStdErr(), "db failed: " + reason(e), traceExpectedFailures ? e : null);
         } else {
             super.onError(cli, namespace, e);
         }

@@ -44,6 +44,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     private static final int COMMAND_CONNECTIONS = 2;
 
     private final Map<String, String> environment;
+    private final FailureLine failure;
     private PrintStream stdout = System.out;
     /** Whether the configuration asks for JSON log lines ({@code LOG_FORMAT=json}); known once it is read. */
     private boolean jsonLog;
@@ -53,6 +54,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     EtlCommand(String name, String description, Map<String, String> environment) {
         super(name, description);
         this.environment = environment;
+        this.failure = new FailureLine(EtlCommand.class, environment);
     }
 
     @Override
@@ -80,6 +82,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             AssetServiceConfiguration configuration) throws Exception {
         long started = System.nanoTime();
         jsonLog = configuration.getLogFormat().equals("json");
+        failure.configured(configuration);
         traceExpectedFailures = LOG.isDebugEnabled();
         String source = namespace.getString("source");
         List<SourceDefinition> configured = configuration.sourceDefinitions(environment);
@@ -186,8 +189,6 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
         // a configuration that cannot be read says why in its message; its trace is the configuration parser's
         Throwable traced = e instanceof CommandExit ? (traceExpectedFailures ? e.getCause() : null)
                 : e instanceof ConfigurationException ? null : e;
-        // before the configuration is read (a configuration file that is missing), the environment says
-        FailureLine.print(cli.getStdErr(), reason, traced, jsonLog || "json".equals(environment.get("LOG_FORMAT")),
-                EtlCommand.class);
+        failure.print(cli.getStdErr(), reason, traced);
     }
 }

@@ -25,13 +25,11 @@ import net.sourceforge.argparse4j.inf.Namespace;
  */
 public final class ServerStartCommand extends ServerCommand<AssetServiceConfiguration> {
 
-    private final Map<String, String> environment;
-    /** Whether the configuration asks for JSON log lines ({@code LOG_FORMAT=json}); known once it is read. */
-    private boolean jsonLog;
+    private final FailureLine failure;
 
     public ServerStartCommand(Application<AssetServiceConfiguration> application, Map<String, String> environment) {
         super(application);
-        this.environment = environment;
+        this.failure = new FailureLine(ServerStartCommand.class, environment);
     }
 
     @Override
@@ -43,7 +41,7 @@ public final class ServerStartCommand extends ServerCommand<AssetServiceConfigur
     @Override
     protected void run(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
             AssetServiceConfiguration configuration) throws Exception {
-        jsonLog = configuration.getLogFormat().equals("json");
+        failure.configured(configuration);
         // until the server has started: the log lines of a start that fails for an expected reason lose their traces
         ExpectedFailureTraces traces = ExpectedFailureTraces.install();
         try {
@@ -58,13 +56,11 @@ public final class ServerStartCommand extends ServerCommand<AssetServiceConfigur
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        boolean json = jsonLog || "json".equals(environment.get("LOG_FORMAT"));
         if (e instanceof CommandExit) {
-            FailureLine.print(cli.getStdErr(), e.getMessage(), null, json, ServerStartCommand.class);
+            failure.print(cli.getStdErr(), e.getMessage(), null);
         } else if (e instanceof ConfigurationException || ExpectedFailureTraces.isExpected(e)
                 || ExpectedFailures.anyCause(e, t -> t instanceof LiquibaseException)) {
-            FailureLine.print(cli.getStdErr(), "server failed to start: " + reason(e), null, json,
-                    ServerStartCommand.class);
+            failure.print(cli.getStdErr(), "server failed to start: " + reason(e), null);
         } else {
             super.onError(cli, namespace, e);
         }
