@@ -54,6 +54,8 @@ public final class RunEngine {
      * transaction, so each page's upsert of a key's latest value adds a version to that row which the next page's
      * upsert walks past: the fewer pages, the shorter those chains.
      */
+    /** The error of a run ended by an interruption, before what was waiting when it came. */
+    static final String STOPPING = "interrupted: the process running it was shutting down, or its library was closed";
     private static final int REPLAY_PAGE = 50_000;
     /**
      * Bytes of raw payload text per page of a reprocess, at most (as many as the CSV sources' default chunk has of
@@ -363,7 +365,27 @@ public final class RunEngine {
             }
         }
         String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return DatabaseFailures.isUnavailable(e) ? "database unavailable: " + message : message;
+        if (DatabaseFailures.isUnavailable(e)) {
+            return "database unavailable: " + message;
+        }
+        return interrupted(e) ? STOPPING + " (" + message + ")" : message;
+    }
+
+    /**
+     * Whether the run ended because its thread was interrupted: what a process that is shutting down (SIGTERM,
+     * Ctrl-C) and {@link io.assetetl.AssetEtl#close} do to the runs they end.
+     */
+    private static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
 

@@ -462,7 +462,9 @@ class RunEngineIT {
             RunResult result = running.completion().getNow(null);
             assertThat(result).as("ended before close returned").isNotNull();
             assertThat(result.status()).isEqualTo(RunStatus.FAILED);
-            assertThat(result.error()).contains("interrupted");
+            assertThat(result.error()).isEqualTo(
+                    "interrupted: the process running it was shutting down, or its library was closed"
+                            + " (interrupted while waiting for the next batch)");
             assertThat(gate.getCount()).as("the held batch was never released").isOne();
         } finally {
             gate.countDown();
