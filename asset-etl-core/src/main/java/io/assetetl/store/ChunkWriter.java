@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -229,8 +230,9 @@ public final class ChunkWriter {
         handle.createUpdate("""
                 UPDATE etl_runs SET records_processed = records_processed + :processed,
                     records_loaded = records_loaded + :loaded, records_unchanged = records_unchanged + :unchanged,
-                    records_rejected = records_rejected + :rejected, chunks = chunks + 1
+                    records_rejected = records_rejected + :rejected, chunks = chunks + 1, last_chunk_at = :at
                 WHERE run_id = :run""")
+                .bind("at", clock.instant().atOffset(ZoneOffset.UTC))
                 .bind("processed", outcome.processed()).bind("loaded", outcome.loaded())
                 .bind("unchanged", outcome.unchanged()).bind("rejected", outcome.rejected())
                 .bind("run", runId).execute();

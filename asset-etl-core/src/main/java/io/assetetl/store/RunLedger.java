@@ -91,8 +91,10 @@ public final class RunLedger {
     private static List<UUID> abandon(Handle handle, String source, Instant now, String then, String condition,
             String lockKey) {
         var update = handle.createQuery("""
-                UPDATE etl_runs SET status = 'abandoned', finished_at = :now,
-                    duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:now - started_at)) * 1000)::bigint),
+                UPDATE etl_runs SET status = 'abandoned',
+                    finished_at = GREATEST(started_at, LEAST(COALESCE(last_chunk_at, started_at), :now)),
+                    duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM
+                        (LEAST(COALESCE(last_chunk_at, started_at), :now) - started_at)) * 1000)::bigint),
                     error = :error
                 WHERE source = :source AND status = 'running'
                 """ + condition + "RETURNING run_id")

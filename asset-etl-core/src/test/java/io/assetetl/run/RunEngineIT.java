@@ -472,6 +472,51 @@ class RunEngineIT {
     }
 
     @Test
+    void anAbandonedRunEndsWhenItsLastChunkCommittedNotWhenItIsFoundHoursLater() {
+        TestDatabase db = TestDatabase.create();
+        Instant start = Instant.parse("2026-03-01T10:00:00Z");
+        UUID dead = builder(db, "rows", 3, 6L).clock(Clock.fixed(start, ZoneOffset.UTC)).build()
+                .run(RunRequest.of("fake")).runId();
+        assertThat(lastChunkAt(db, dead)).as("written by each chunk, from the engine's clock").isEqualTo(start);
+        // its process committed its last chunk 40 s after the start, then died without finishing the run
+        db.jdbi().useHandle(h -> h.createUpdate("""
+                UPDATE etl_runs SET status = 'running', finished_at = NULL, duration_ms = NULL, error = NULL,
+                    last_chunk_at = :last""").bind("last", start.plusSeconds(40).atOffset(ZoneOffset.UTC)).execute());
+
+        builder(db, "rows", 3, null).clock(Clock.fixed(start.plusSeconds(3 * 3600), ZoneOffset.UTC)).build()
+                .run(RunRequest.of("fake"));
+
+        RunRecord abandoned = etl(db, "rows", 3).findRun(dead).orElseThrow();
+        assertThat(abandoned.status()).isEqualTo(RunStatus.ABANDONED);
+        assertThat(abandoned.finishedAt()).isEqualTo(start.plusSeconds(40));
+        assertThat(abandoned.durationMs()).isEqualTo(40_000L);
+    }
+
+    @Test
+    void anAbandonedRunThatCommittedNoChunkEndsAtItsStart() {
+        TestDatabase db = TestDatabase.create();
+        Instant start = Instant.parse("2026-03-01T10:00:00Z");
+        UUID dead = builder(db, "rows", 3, 0L).clock(Clock.fixed(start, ZoneOffset.UTC)).build()
+                .run(RunRequest.of("fake")).runId();
+        assertThat(lastChunkAt(db, dead)).isNull();
+        db.jdbi().useHandle(h -> h.execute(
+                "UPDATE etl_runs SET status = 'running', finished_at = NULL, duration_ms = NULL, error = NULL"));
+
+        builder(db, "rows", 3, null).clock(Clock.fixed(start.plusSeconds(3 * 3600), ZoneOffset.UTC)).build()
+                .run(RunRequest.of("fake"));
+
+        RunRecord abandoned = etl(db, "rows", 3).findRun(dead).orElseThrow();
+        assertThat(abandoned.status()).isEqualTo(RunStatus.ABANDONED);
+        assertThat(abandoned.finishedAt()).isEqualTo(start);
+        assertThat(abandoned.durationMs()).isZero();
+    }
+
+    private static Instant lastChunkAt(TestDatabase db, UUID run) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT last_chunk_at FROM etl_runs WHERE run_id = :run")
+                .bind("run", run).mapTo(Instant.class).one());
+    }
+
+    @Test
     void aRunLeftRunningByADeadProcessIsMarkedAbandonedAndTheNextRunResumesFromItsCheckpoint() {
         TestDatabase db = TestDatabase.create();
         // a process wrote two chunks, then died without finishing its run

@@ -160,10 +160,11 @@ class MigrationsIT {
             // only the change sets added after the XML master was replaced
             assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression()))
                     .extracting(ChangeSet::getId)
-                    .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read");
+                    .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read",
+                            "008-etl-runs-last-chunk-at");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 2).isGreaterThan(2);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 3).isGreaterThan(3);
     }
 
     @Test
@@ -241,9 +242,9 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            // 007 (the files' last reads), then 006 (the file key)
+            // 008 (the runs' last chunks), 007 (the files' last reads), then 006 (the file key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(2, new Contexts(), new LabelExpression());
+                    .rollback(3, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");
