@@ -2,6 +2,7 @@ package io.assetetl.service;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.assetetl.AssetEtl;
 import io.assetetl.query.AssetQueries;
@@ -39,6 +40,7 @@ import io.assetetl.service.resources.StatsResource;
 import io.assetetl.service.warmup.WarmUp;
 import io.assetetl.sources.coingecko.CoinGeckoSourceFactory;
 import io.assetetl.store.Migrations;
+import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.CheckCommand;
 import io.dropwizard.core.server.AbstractServerFactory;
@@ -95,7 +97,9 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
     public void initialize(Bootstrap<AssetServiceConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(
                 BundledConfigurationFactory.substituting(bootstrap.getConfigurationSourceProvider()));
-        bootstrap.setConfigurationFactoryFactory(BundledConfigurationFactory::new);
+        // as Dropwizard's own factory does: a setting the configuration does not know (a typo) is an error
+        bootstrap.setConfigurationFactoryFactory((klass, validator, mapper, prefix) -> new BundledConfigurationFactory(
+                klass, validator, mapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES), prefix));
         bootstrap.addCommand(new DatabaseCommand(environment));
         bootstrap.addCommand(new IngestCommand(environment));
         bootstrap.addCommand(new ReprocessCommand(environment));
@@ -192,12 +196,13 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         exit(exitCode(t));
     }
 
-    /** 2 for usage errors, the command's own code for {@link CommandExit}, else 1. */
+    /** 2 for usage errors (arguments, a configuration that cannot be used), the command's own code for
+     * {@link CommandExit}, else 1. */
     static int exitCode(Throwable t) {
         if (t instanceof CommandExit exit) {
             return exit.code();
         }
-        if (t instanceof ArgumentParserException) {
+        if (t instanceof ArgumentParserException || t instanceof ConfigurationException) {
             return CommandExit.USAGE;
         }
         return CommandExit.FAILED;

@@ -301,11 +301,31 @@ class IngestCommandIT {
         for (String[] command : List.of(new String[] {"server"}, new String[] {"ingest", "csv"})) {
             Outcome outcome = run(badInterval, command);
 
-            assertThat(outcome.exitCode()).isEqualTo(1);
-            assertThat(outcome.stderr()).contains(command[0] + " failed")
-                    .contains("ETL interval (etlInterval, ETL_INTERVAL) must be an ISO-8601 duration such as PT15M, or off: banana")
-                    .doesNotContain(STACK_FRAMES);
+            assertThat(outcome.exitCode()).as("a usage error").isEqualTo(2);
+            assertThat(outcome.stdout()).isEmpty();
+            assertThat(outcome.stderr().strip()).isEqualTo((command[0].equals("server") ? "server failed to start: "
+                    : "ingest failed: ") + badInterval + ": etlInterval: ETL interval (etlInterval, ETL_INTERVAL) must"
+                    + " be an ISO-8601 duration such as PT15M, or off: banana");
         }
+    }
+
+    @Test
+    void aSettingTheConfigurationDoesNotKnowIsAUsageErrorNamingTheClosestOne() throws Exception {
+        // a typo used to be ignored, and the setting left at its default without a word
+        Path typo = Files.writeString(dir.resolve("typo.yml"),
+                Files.readString(config("")).replace("etlInterval: \"off\"", "etlIntervall: \"off\""));
+
+        for (String[] command : List.of(new String[] {"server"}, new String[] {"ingest", "csv"},
+                new String[] {"db", "migrate"})) {
+            Outcome outcome = run(typo, command);
+
+            assertThat(outcome.exitCode()).as(command[0]).isEqualTo(2);
+            assertThat(outcome.stderr()).as(command[0])
+                    .contains(typo + ": etlIntervall: no such setting (did you mean etlInterval?)")
+                    .doesNotContain(STACK_FRAMES);
+            assertThat(outcome.stderr().lines()).as(command[0]).hasSize(1);
+        }
+        assertThat(db.count("etl_runs")).isZero();
     }
 
     @Test

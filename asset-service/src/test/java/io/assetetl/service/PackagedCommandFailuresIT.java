@@ -45,7 +45,7 @@ class PackagedCommandFailuresIT {
 
             Ended ended = run(builder);
 
-            assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
+            assertThat(ended.exitCode()).as("a usage error: %s", ended.output()).isEqualTo(2);
             assertThat(ended.output()).contains("the database URL (DATABASE_URL) must be a PostgreSQL JDBC URL")
                     .doesNotContain("UrlSecretPw").doesNotContain(STACK_FRAMES);
         }

@@ -83,6 +83,9 @@ public final class DatabaseCommand extends DbCommand<AssetServiceConfiguration> 
 
     /** The innermost message that says something: Liquibase and the pool wrap the driver's reason in their own. */
     private static String reason(Throwable e) {
+        if (e instanceof ConfigurationException configuration) {
+            return ConfigurationErrors.describe(configuration);
+        }
         String reason = e.getMessage() == null ? e.toString() : e.getMessage();
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof SQLException && t.getMessage() != null) {

@@ -185,7 +185,9 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
      */
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        String reason = e instanceof CommandExit ? e.getMessage() : getName() + " failed: " + e.getMessage();
+        String reason = e instanceof CommandExit ? e.getMessage() : getName() + " failed: "
+                + (e instanceof ConfigurationException configuration ? ConfigurationErrors.describe(configuration)
+                        : e.getMessage());
         // a configuration that cannot be read says why in its message; its trace is the configuration parser's
         Throwable traced = e instanceof CommandExit ? (traceExpectedFailures ? e.getCause() : null)
                 : e instanceof ConfigurationException ? null : e;

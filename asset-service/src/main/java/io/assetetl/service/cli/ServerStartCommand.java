@@ -68,6 +68,9 @@ public final class ServerStartCommand extends ServerCommand<AssetServiceConfigur
 
     /** The failure's message; for a port in use, the address and the system's reason ("Address already in use"). */
     private static String reason(Throwable e) {
+        if (e instanceof ConfigurationException configuration) {
+            return ConfigurationErrors.describe(configuration);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getCause() instanceof BindException bind && t.getMessage() != null) {
                 return t.getMessage() + " (" + bind.getMessage() + ")";
