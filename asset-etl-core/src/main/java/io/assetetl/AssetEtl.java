@@ -20,6 +20,8 @@ import io.assetetl.spi.SourceFactory;
 import io.assetetl.store.Migrations;
 import io.assetetl.store.RunLedger;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -63,7 +66,7 @@ public final class AssetEtl implements AutoCloseable {
     private final AssetQueries assets;
 
     private AssetEtl(Builder b) {
-        this.jdbi = Jdbi.create(b.dataSource);
+        this.jdbi = Jdbi.create(autoCommitting(b.dataSource));
         this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
         Map<String, SourceFactory> factories = new LinkedHashMap<>();
         if (b.discoverFactories) {
@@ -80,6 +83,27 @@ public final class AssetEtl implements AutoCloseable {
         this.ledger = new RunLedger(jdbi);
         this.divergenceThreshold = b.divergenceThreshold;
         this.assets = new AssetQueries(jdbi, b.divergenceThreshold);
+    }
+
+    /**
+     * Connections of {@code dataSource} in auto-commit mode, whatever the pool hands out (a pool set up for an ORM
+     * often turns it off): Jdbi takes a connection without it for one already in a transaction, and would neither
+     * begin nor commit the library's own, so that a run reported success and its work was rolled back when its
+     * handle closed. A pool restores its own setting when the connection comes back to it.
+     */
+    private static ConnectionFactory autoCommitting(DataSource dataSource) {
+        return () -> {
+            Connection connection = dataSource.getConnection();
+            try {
+                if (!connection.getAutoCommit()) {
+                    connection.setAutoCommit(true);
+                }
+                return connection;
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        };
     }
 
     public static Builder builder() {

@@ -15,6 +15,8 @@ import io.assetetl.store.RunLedger;
 import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -469,6 +472,33 @@ class RunEngineIT {
         } finally {
             gate.countDown();
         }
+    }
+
+    @Test
+    void aPoolThatHandsOutConnectionsWithoutAutoCommitStillHasEveryChunkAndTheRunCommitted() {
+        TestDatabase db = TestDatabase.create();
+        // as a pool set up for an ORM does (autoCommit: false)
+        DataSource withoutAutoCommit = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = method.invoke(db.dataSource(), args);
+                    if (result instanceof Connection connection) {
+                        connection.setAutoCommit(false);
+                    }
+                    return result;
+                });
+        AssetEtl etl = AssetEtl.builder().dataSource(withoutAutoCommit).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("fake", "list", SourceConfig.of(Map.of("dataset", "rows",
+                        "batch_size", "3"))))
+                .build();
+
+        RunResult result = etl.run(RunRequest.of("fake"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        // seen from other connections: committed
+        assertThat(db.count("asset_quotes")).isEqualTo(18);
+        assertThat(etl(db, "rows", 3).findRun(result.runId()).orElseThrow().status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(etl.runs(10, Optional.of("fake"), Optional.empty())).hasSize(1);
     }
 
     @Test
