@@ -4,15 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A source's statement about one asset at one instant, before identity resolution.
  *
- * <p>Only {@code sourceSymbol}, {@code priceUsd}, {@code observedAt} and {@code raw} are required. Adapters hand
- * out observations whose values they parsed; the engine still re-checks them (a non-positive price never reaches a
- * canonical table, nor a time outside the years 1 to 9999) and resolves the symbol to its canonical asset.
+ * <p>Only {@code priceUsd}, {@code observedAt} and {@code raw} are required. Adapters hand out observations whose
+ * values they parsed; the engine still re-checks them (an observation without a symbol, a non-positive price or a
+ * time outside the years 1 to 9999 never reaches a canonical table: each is rejected with its reason) and resolves
+ * the symbol to its canonical asset.
  *
- * @param sourceSymbol  the symbol as the source wrote it ({@code btc}, {@code XBT}); never null or blank
+ * <p>{@code observedAt} is kept to the microsecond, as PostgreSQL stores it (a finer fraction is rounded, as
+ * PostgreSQL rounds it): two observations that differ by less are of the same instant.
+ *
+ * @param sourceSymbol  the symbol as the source wrote it ({@code btc}, {@code XBT}); null or blank when the source
+ *                      gave none, which the engine rejects as {@code missing_symbol}
  * @param sourceId      the source's stable id of the asset ({@code bitcoin} on CoinGecko), or {@code null} for
  *                      sources keyed by symbol; when present it is the {@code source_key} and takes part in
  *                      identity resolution
@@ -43,12 +49,25 @@ public record Observation(
     }
 
     public Observation {
-        requireNonNull(sourceSymbol, "sourceSymbol is null");
         requireNonNull(priceUsd, "priceUsd is null");
         requireNonNull(observedAt, "observedAt is null");
         requireNonNull(raw, "raw is null");
-        if (sourceSymbol.isBlank()) {
-            throw new IllegalArgumentException("sourceSymbol is blank");
+        observedAt = toMicros(observedAt);
+    }
+
+    /**
+     * {@code time} rounded to the microsecond as PostgreSQL rounds the text of a finer one: the fraction's nearest
+     * double, rounded half to even (which is also what the price history's binary {@code COPY} writes).
+     */
+    public static Instant toMicros(Instant time) {
+        int nanos = time.getNano();
+        if (nanos % 1000 == 0) {
+            return time;
         }
+        long micros = (long) Math.rint(nanos / 1e9 * 1e6);
+        if (micros == 1_000_000 && time.getEpochSecond() == Instant.MAX.getEpochSecond()) {
+            return time.truncatedTo(ChronoUnit.MICROS); // no later instant to round to; far outside the stored years
+        }
+        return Instant.ofEpochSecond(time.getEpochSecond(), micros * 1000);
     }
 }

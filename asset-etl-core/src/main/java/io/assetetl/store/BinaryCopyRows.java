@@ -1,5 +1,6 @@
 package io.assetetl.store;
 
+import io.assetetl.model.Observation;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -88,12 +89,11 @@ final class BinaryCopyRows {
         if (nullColumn(value)) {
             return this;
         }
-        long seconds = value.getEpochSecond() - POSTGRES_EPOCH_SECOND;
-        int nanos = value.getNano();
-        // the fraction as a double is the one strtod reads from its text: both are the nearest double to it
-        long micros = nanos % 1000 == 0 ? nanos / 1000 : (long) Math.rint(nanos / 1e9 * 1e6);
+        long micros;
         try {
-            micros = Math.addExact(Math.multiplyExact(seconds, 1_000_000L), micros);
+            Instant rounded = Observation.toMicros(value);
+            long seconds = Math.subtractExact(rounded.getEpochSecond(), POSTGRES_EPOCH_SECOND);
+            micros = Math.addExact(Math.multiplyExact(seconds, 1_000_000L), rounded.getNano() / 1000);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("time out of PostgreSQL's range: " + value, e);
         }

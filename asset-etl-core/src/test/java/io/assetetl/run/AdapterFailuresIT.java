@@ -98,6 +98,30 @@ class AdapterFailuresIT {
     }
 
     @Test
+    void anObservationWithoutASymbolIsRejectedAndTheRestOfItsBatchLoads() {
+        RunResult result = etl("no-symbol").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(2);
+        List<String> reasons = db.jdbi().withHandle(h -> h.createQuery("SELECT reason FROM etl_rejects")
+                .mapTo(String.class).list());
+        assertThat(reasons).containsExactly("missing_symbol", "missing_symbol");
+    }
+
+    @Test
+    void twoTimesOfOneSymbolLessThanAMicrosecondApartAreOneInstantAsStoredAndTheLaterRecordWins() {
+        RunResult result = etl("sub-microsecond").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(db.count("asset_quotes")).isOne();
+        assertThat(btcPrice()).isEqualTo("2");
+        assertThat(etl("sub-microsecond").run(RunRequest.of("scripted")).status()).as("and again")
+                .isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(db.count("asset_quotes")).isOne();
+    }
+
+    @Test
     void aReaderThatDoesNotHeedBeingStoppedKeepsItsSourceLockedUntilItEnds() throws Exception {
         AssetEtl etl = etl("deaf", 1L);
         StartedRun started = etl.start(RunRequest.of("scripted"));
@@ -197,6 +221,12 @@ class AdapterFailuresIT {
                                 return Optional.of(Batch.of(switch (script) {
                                     case "repriced" -> List.of(observation("BTC", 5), observation("ETH", 2));
                                     case "one-key-twice" -> List.of(observation("BTC", 1), observation("BTC", 2));
+                                    case "no-symbol" -> List.of(observation("BTC", 1),
+                                            observation("", "line-2", 2, "2026-01-01T00:00:00Z"),
+                                            observation(null, "line-3", 3, "2026-01-01T00:00:00Z"));
+                                    case "sub-microsecond" -> List.of(
+                                            observation("BTC", "line-1", 1, "2026-01-01T00:00:00.0000001Z"),
+                                            observation("BTC", "line-2", 2, "2026-01-01T00:00:00.0000002Z"));
                                     default -> List.of(observation("BTC", 1), observation("ETH", 2));
                                 }, Checkpoint.of("{\"batch\":1}")));
                             }
@@ -226,9 +256,12 @@ class AdapterFailuresIT {
         }
 
         private static Observation observation(String symbol, int price) {
-            return new Observation(symbol, null, symbol, BigDecimal.valueOf(price), null, null,
-                    Instant.parse("2026-01-01T00:00:00Z"), new RawRecord.Keyed(symbol,
-                    "{\"" + symbol + "\":" + price + "}"));
+            return observation(symbol, symbol, price, "2026-01-01T00:00:00Z");
+        }
+
+        private static Observation observation(String symbol, String key, int price, String time) {
+            return new Observation(symbol, null, symbol, BigDecimal.valueOf(price), null, null, Instant.parse(time),
+                    new RawRecord.Keyed(key, "{\"" + symbol + "\":" + price + "}"));
         }
     }
 }
