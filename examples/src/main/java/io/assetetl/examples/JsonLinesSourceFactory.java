@@ -1,6 +1,7 @@
 package io.assetetl.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.Interpretation;
@@ -17,7 +18,6 @@ import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,9 @@ import java.util.Optional;
  */
 public final class JsonLinesSourceFactory implements SourceFactory {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Numbers as written: through a double, 1234567890.123456789 lost digits and 1e400 became infinite. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @Override
     public String type() {
@@ -104,17 +106,21 @@ public final class JsonLinesSourceFactory implements SourceFactory {
             @Override
             public Interpretation interpret(RawRecord raw) {
                 JsonNode row = parse(parse(raw.payload()).path("line").asText());
-                if (row == null || !row.hasNonNull("ticker")) {
-                    return Rejection.of(row == null ? RejectReason.UNPARSEABLE_ROW : RejectReason.MISSING_SYMBOL,
-                            "line is not a JSON object with a ticker", raw);
+                if (row == null || !row.isObject()) {
+                    return Rejection.of(RejectReason.UNPARSEABLE_ROW, "line is not a JSON object", raw);
                 }
-                if (!row.path("usd").isNumber() || row.path("usd").decimalValue().signum() <= 0) {
-                    return Rejection.of(RejectReason.INVALID_PRICE, "usd must be a positive number", raw);
+                if (!row.path("ticker").isTextual()) {
+                    // a blank ticker goes to the engine, which rejects it as missing_symbol too
+                    return Rejection.of(RejectReason.MISSING_SYMBOL, "ticker must be a string", raw);
+                }
+                if (!row.path("usd").isNumber()) {
+                    return Rejection.of(RejectReason.INVALID_PRICE, "usd must be a number", raw);
                 }
                 try {
-                    return new Observation(row.get("ticker").asText(), null, null,
-                            new BigDecimal(row.get("usd").asText()), null, null,
-                            Instant.parse(row.path("ts").asText()), raw);
+                    // read as written (the mapper keeps decimals): the engine rejects a price that is not positive
+                    // or beyond any asset's
+                    return new Observation(row.get("ticker").asText(), null, null, row.get("usd").decimalValue(),
+                            null, null, Instant.parse(row.path("ts").asText()), raw);
                 } catch (java.time.format.DateTimeParseException e) {
                     return Rejection.of(RejectReason.INVALID_TIMESTAMP, "ts is not an ISO instant", raw);
                 }

@@ -12,6 +12,7 @@ import io.assetetl.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +64,26 @@ class JsonLinesSourceIT {
         assertThat(db.count("raw_records")).isEqualTo(4);
         assertThat(etl.reprocess("feed").status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(btcPrice()).as("rebuilt from the raw lines of both days").isEqualTo("65000");
+    }
+
+    @Test
+    void badLinesAreRejectedAndPricesKeepEveryDigitTheyWereWrittenWith() throws Exception {
+        Path feed = Files.writeString(dir.resolve("prices.jsonl"), """
+                {"ticker":"BTC","usd":1234567890.123456789,"ts":"2024-05-01T00:00:00Z"}
+                {"ticker":"","usd":1,"ts":"2024-05-01T00:00:00Z"}
+                {"ticker":{},"usd":1,"ts":"2024-05-01T00:00:00Z"}
+                {"ticker":"ETH","usd":1e400,"ts":"2024-05-01T00:00:00Z"}
+                [1, 2]
+                """);
+
+        RunResult result = etl(feed).run(RunRequest.of("feed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(btcPrice()).isEqualTo("1234567890.123456789");
+        List<String> reasons = db.jdbi().withHandle(h -> h.createQuery("SELECT reason FROM etl_rejects ORDER BY id")
+                .mapTo(String.class).list());
+        assertThat(reasons).containsExactly("missing_symbol", "missing_symbol", "invalid_price", "unparseable_row");
     }
 
     private AssetEtl etl(Path feed) {
