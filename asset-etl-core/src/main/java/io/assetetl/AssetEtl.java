@@ -78,8 +78,8 @@ public final class AssetEtl implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.engine = new RunEngine(jdbi, sources, factories, new SourceContext(b.clock, b.metrics),
-                b.identity, b.divergenceThreshold, b.failAfterRecords, executor);
+        this.engine = new RunEngine(jdbi, sources, factories,
+                new SourceContext(b.clock, EtlMetrics.failSafe(b.metrics)), b.identity, b.divergenceThreshold, b.failAfterRecords, executor);
         this.ledger = new RunLedger(jdbi);
         this.divergenceThreshold = b.divergenceThreshold;
         this.assets = new AssetQueries(jdbi, b.divergenceThreshold);
@@ -148,9 +148,15 @@ public final class AssetEtl implements AutoCloseable {
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
      * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
      *                                                and record the run (then no run exists)
+     * @throws IllegalStateException                  once this library is {@linkplain #close closed} (then no run
+     *                                                exists)
      */
     public StartedRun start(RunRequest request) {
-        return engine.start(requireNonNull(request, "request is null"), RunProgress.NONE);
+        requireNonNull(request, "request is null");
+        if (executor.isShutdown()) {
+            throw new IllegalStateException(RunEngine.CLOSED);
+        }
+        return engine.start(request, RunProgress.NONE);
     }
 
     /** Rebuilds a source's canonical rows from its stored raw records alone: no file read, no network call. */

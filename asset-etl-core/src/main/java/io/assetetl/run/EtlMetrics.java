@@ -20,6 +20,11 @@ public interface EtlMetrics {
         }
     };
 
+    /** {@code metrics}, whose failures are logged instead of thrown into the run that reports to it. */
+    static EtlMetrics failSafe(EtlMetrics metrics) {
+        return metrics == NOOP || metrics instanceof FailSafeMetrics ? metrics : new FailSafeMetrics(metrics);
+    }
+
     /**
      * Adds {@code amount} to a counter: {@code etl_runs} (source, status), {@code etl_records} (source, outcome),
      * {@code upstream_http_requests} (source, status), {@code upstream_retries} (source),

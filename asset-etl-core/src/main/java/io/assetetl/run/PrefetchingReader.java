@@ -120,11 +120,23 @@ final class PrefetchingReader<T> implements AutoCloseable {
         closed = true;
         queue.clear();
         thread.interrupt();
+        // the reading thread closes the wrapped reader itself; a reader stuck in I/O gets a bounded wait, also when
+        // this thread was interrupted (a run stopped by the library's close or the process's end), where join would
+        // return at once and the source be closed while its reader still runs
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + stopWait.toNanos();
         try {
-            // the reading thread closes the wrapped reader itself; a reader stuck in I/O gets a bounded wait
-            thread.join(stopWait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            for (long left = stopWait.toNanos(); left > 0 && thread.isAlive(); left = deadline - System.nanoTime()) {
+                try {
+                    thread.join(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

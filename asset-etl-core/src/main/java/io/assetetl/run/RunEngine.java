@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -55,6 +56,8 @@ public final class RunEngine {
      * upsert walks past: the fewer pages, the shorter those chains.
      */
     /** The error of a run ended by an interruption, before what was waiting when it came. */
+    /** Why a run cannot start once the library is closed. */
+    public static final String CLOSED = "the library is closed: no run can start";
     static final String STOPPING = "interrupted: the process running it was shutting down, or its library was closed";
     private static final int REPLAY_PAGE = 50_000;
     /**
@@ -112,8 +115,12 @@ public final class RunEngine {
         CompletableFuture<RunResult> completion = new CompletableFuture<>();
         try {
             executor.execute(() -> completion.complete(ingest(claim, progress)));
-        } catch (RuntimeException rejected) {
-            completion.complete(fail(claim, rejected));
+        } catch (RejectedExecutionException closedMeanwhile) {
+            try {
+                completion.complete(fail(claim, new IllegalStateException(CLOSED, closedMeanwhile)));
+            } finally {
+                claim.release();
+            }
         }
         return new StartedRun(claim.runId, claim.source, completion);
     }
@@ -121,6 +128,7 @@ public final class RunEngine {
     /** Rebuilds the source's canonical rows from its raw tables alone, in one transaction. */
     public RunResult reprocess(String sourceName, RunProgress progress) {
         Claim claim = claim(RunRequest.of(sourceName), "reprocess");
+        RunResult succeeded = null;
         try (Source source = claim.factory.create(claim.source, claim.definition.config(), context)) {
             RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE, REPLAY_PAGE_BYTES);
             RawReplay.refreshStatistics(claim.handle);
@@ -139,18 +147,27 @@ public final class RunEngine {
                 AssetSummaries.refreshAll(h, divergenceThreshold);
             });
             totals.report(context, claim.source);
-            return succeed(claim);
+            succeeded = succeed(claim);
+            return succeeded;
         } catch (Throwable e) {
             // an Error or an undeclared checked exception from an adapter fails the run like any other failure
-            return fail(claim, e);
+            return succeeded != null ? closeFailedAfter(succeeded, e) : fail(claim, e);
         } finally {
             claim.release();
         }
     }
 
+    /** The run ended and is recorded: its source failing to close after it does not change its outcome. */
+    private static RunResult closeFailedAfter(RunResult result, Throwable closing) {
+        LOG.warn("run {} {}, but closing its source failed: {}", result.runId(), result.status().code(),
+                describe(closing), closing);
+        return result;
+    }
+
     private RunResult ingest(Claim claim, RunProgress progress) {
         MDC.put("run_id", claim.runId.toString());
         MDC.put("source", claim.source);
+        RunResult succeeded = null;
         try (Source source = claim.factory.create(claim.source, claim.config, notHeldBack(claim));
              PrefetchingReader<CheckedBatch> reader = claim.reading(new PrefetchingReader<>(
                      source.open(claim.checkpoints),
@@ -173,10 +190,11 @@ public final class RunEngine {
                 progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
             }
             refreshSummaries(claim.handle);
-            return succeed(claim);
+            succeeded = succeed(claim);
+            return succeeded;
         } catch (Throwable e) {
             // an Error or an undeclared checked exception from an adapter fails the run like any other failure
-            return fail(claim, e);
+            return succeeded != null ? closeFailedAfter(succeeded, e) : fail(claim, e);
         } finally {
             claim.release();
             MDC.remove("run_id");

@@ -17,6 +17,7 @@ import io.assetetl.spi.SourceReader;
 import io.assetetl.testing.TestDatabase;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,48 @@ class AdapterFailuresIT {
     }
 
     @Test
+    void aSourceThatFailsToCloseAfterASucceededRunLeavesTheRunSucceeded() {
+        RunResult result = etl("close-fails").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(statuses()).containsExactly("succeeded");
+        assertThat(etl("close-fails").reprocess("scripted").status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void metricsThatThrowNeitherFailTheRunNorLeaveItsCompletionPending() throws Exception {
+        EtlMetrics broken = new EtlMetrics() {
+            @Override
+            public void count(String name, Map<String, String> labels, long amount) {
+                throw new IllegalStateException("registry gone");
+            }
+
+            @Override
+            public void time(String name, Map<String, String> labels, Duration duration) {
+                throw new IllegalStateException("registry gone");
+            }
+        };
+        AssetEtl etl = builder("records").metrics(broken).build();
+
+        RunResult result = etl.start(RunRequest.of("scripted")).completion().get(60, TimeUnit.SECONDS);
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(statuses()).containsExactly("succeeded");
+    }
+
+    @Test
+    void noRunStartsOnceTheLibraryIsClosedAndTheSourceStaysFree() {
+        AssetEtl closed = etl("records");
+        closed.close();
+
+        assertThatThrownBy(() -> closed.start(RunRequest.of("scripted")))
+                .isInstanceOf(IllegalStateException.class).hasMessage("the library is closed: no run can start");
+
+        assertThat(statuses()).isEmpty();
+        assertThat(etl("records").run(RunRequest.of("scripted")).status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void aReaderThatDoesNotHeedBeingStoppedKeepsItsSourceLockedUntilItEnds() throws Exception {
         AssetEtl etl = etl("deaf", 1L);
         StartedRun started = etl.start(RunRequest.of("scripted"));
@@ -155,13 +198,17 @@ class AdapterFailuresIT {
     }
 
     private AssetEtl etl(String script, Long failAfterRecords) {
-        AssetEtl.Builder builder = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
-                .factory(new ScriptedSourceFactory())
-                .source(SourceDefinition.of("scripted", "scripted", SourceConfig.of(Map.of("script", script))));
+        AssetEtl.Builder builder = builder(script);
         if (failAfterRecords != null) {
             builder.failAfterRecords(failAfterRecords);
         }
         return builder.build();
+    }
+
+    private AssetEtl.Builder builder(String script) {
+        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ScriptedSourceFactory())
+                .source(SourceDefinition.of("scripted", "scripted", SourceConfig.of(Map.of("script", script))));
     }
 
     private List<String> statuses() {
@@ -205,6 +252,13 @@ class AdapterFailuresIT {
                 @Override
                 public String name() {
                     return name;
+                }
+
+                @Override
+                public void close() {
+                    if (script.equals("close-fails")) {
+                        throw new IllegalStateException("cannot close");
+                    }
                 }
 
                 @Override

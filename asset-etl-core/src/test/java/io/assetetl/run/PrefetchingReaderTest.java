@@ -57,6 +57,46 @@ class PrefetchingReaderTest {
     }
 
     @Test
+    void closingFromAnInterruptedThreadStillWaitsForTheReaderToStopAndKeepsTheInterruption() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        AtomicBoolean readerClosed = new AtomicBoolean();
+        SourceReader slowToStop = new SourceReader() {
+            @Override
+            public Optional<Batch> next() {
+                reading.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException stop) {
+                    // winds down for a while before it returns, as a reader finishing its I/O does
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void close() {
+                readerClosed.set(true);
+            }
+        };
+        PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(slowToStop, b -> b, 1, "test");
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread.currentThread().interrupt(); // as the library's close or the process's end does to a run
+        try {
+            prefetching.close();
+            assertThat(Thread.currentThread().isInterrupted()).as("the interruption is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(prefetching.stopped()).as("the reader stopped before close returned").isTrue();
+        assertThat(readerClosed).isTrue();
+    }
+
+    @Test
     void whatTheReadingThreadLogsCarriesTheRunAndSourceOfTheThreadThatStartedIt() {
         AtomicBoolean closed = new AtomicBoolean();
         MDC.put("source", "csv");
