@@ -25,7 +25,9 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
      *
      * @param fileSha256 SHA-256 (hex) of the file content the line was read from
      * @param lineNo     1-based physical line number of the record's first line (the header is line 1)
-     * @param payload    JSON object keyed by the file's own headers
+     * @param payload    JSON object keyed by the file's own headers (not checked here, as a file's million lines
+     *                   would each be parsed once more: the CSV sources write it themselves; an adapter that
+     *                   makes one must give JSON, or the chunk fails where PostgreSQL refuses it)
      */
     record FileLine(String fileSha256, long lineNo, String payload) implements RawRecord {
         public FileLine {
@@ -50,13 +52,16 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
      * @param page      1-based page number
      * @param index     0-based index of the item on its page
      * @param fetchedAt when the page was received
-     * @param payload   the item's JSON as received
+     * @param payload   the item's JSON as received (refused with an {@code IllegalArgumentException} when it is
+     *                  not JSON: the engine stores it as {@code jsonb})
      */
     record ApiItem(String recordKey, int page, int index, Instant fetchedAt, String payload) implements RawRecord {
         public ApiItem {
             requireNonNull(recordKey, "recordKey is null");
             requireNonNull(fetchedAt, "fetchedAt is null");
-            requireNonNull(payload, "payload is null");
+            if (!JsonText.isJson(requireNonNull(payload, "payload is null"))) {
+                throw JsonText.notJson("payload of page " + page + " item " + index, payload);
+            }
         }
 
         @Override

@@ -241,7 +241,7 @@ public final class ChunkWriter {
                 VALUES (:source, :stream, CAST(:position AS jsonb), :run, now())
                 ON CONFLICT (source, stream) DO UPDATE SET position = EXCLUDED.position, run_id = EXCLUDED.run_id,
                     updated_at = EXCLUDED.updated_at""")
-                .bind("source", source).bind("stream", c.stream()).bind("position", c.position())
+                .bind("source", source).bind("stream", c.stream()).bind("position", CopyRows.jsonbText(c.position()))
                 .bind("run", runId).execute());
         return outcome;
     }

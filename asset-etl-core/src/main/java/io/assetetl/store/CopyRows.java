@@ -97,14 +97,61 @@ final class CopyRows {
         }
     }
 
-    /** Adds a JSON text, replacing the escaped NUL that jsonb refuses. */
+    /** Adds a JSON text, replacing the escapes that jsonb refuses ({@link #jsonbText}). */
     CopyRows addJson(String json) {
         return add(json == null ? null : jsonbText(json));
     }
 
-    /** {@code json} with each escaped NUL ({@code \\u0000}), which jsonb refuses, escaping U+FFFD instead. */
+    /**
+     * {@code json} with each escape that is valid JSON but that jsonb refuses escaping U+FFFD instead: a NUL
+     * ({@code \\u0000}), and half of a surrogate pair without its other half ({@code "\\ud83d"}, as an upstream that
+     * cut a string in the middle of an emoji sends). Refused, such a text failed its chunk, run after run.
+     */
     static String jsonbText(String json) {
-        return json.indexOf("\\u0000") < 0 ? json : json.replace("\\u0000", "\\uFFFD");
+        if (json.indexOf("\\u") < 0) {
+            return json;
+        }
+        StringBuilder out = null;
+        int copied = 0;
+        int n = json.length();
+        int i = json.indexOf('\\');
+        while (i >= 0 && i + 1 < n) {
+            if (json.charAt(i + 1) != 'u') {
+                i = json.indexOf('\\', i + 2); // an escaped character, an escaped backslash among them
+                continue;
+            }
+            int unit = hexUnit(json, i + 2);
+            int length = 6;
+            boolean refused = unit == 0 || Character.isLowSurrogate((char) unit);
+            if (unit >= 0 && Character.isHighSurrogate((char) unit)) {
+                int low = i + 7 < n && json.charAt(i + 6) == '\\' && json.charAt(i + 7) == 'u'
+                        ? hexUnit(json, i + 8) : -1;
+                refused = low < 0 || !Character.isLowSurrogate((char) low);
+                length = refused ? 6 : 12;
+            }
+            if (refused && unit >= 0) {
+                out = (out == null ? new StringBuilder(n) : out).append(json, copied, i).append("\\uFFFD");
+                copied = i + 6;
+            }
+            i = json.indexOf('\\', i + length);
+        }
+        return out == null ? json : out.append(json, copied, n).toString();
+    }
+
+    /** The UTF-16 unit of the four hex digits at {@code at}, or -1 when there are not four. */
+    private static int hexUnit(String text, int at) {
+        if (at + 4 > text.length()) {
+            return -1;
+        }
+        int unit = 0;
+        for (int k = at; k < at + 4; k++) {
+            int digit = Character.digit(text.charAt(k), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            unit = unit << 4 | digit;
+        }
+        return unit;
     }
 
     CopyRows add(long value) {

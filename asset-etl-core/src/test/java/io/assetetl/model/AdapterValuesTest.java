@@ -28,6 +28,9 @@ class AdapterValuesTest {
         assertThatThrownBy(() -> new RawRecord.Keyed("feed:7", "BTC,100"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("payload of record feed:7 is not JSON: 'BTC,100'");
+        assertThatThrownBy(() -> new RawRecord.ApiItem("btc@1", 2, 5, java.time.Instant.EPOCH, "not json"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("payload of page 2 item 5 is not JSON: 'not json'");
     }
 
     @Test

@@ -123,6 +123,23 @@ class AdapterFailuresIT {
     }
 
     @Test
+    void aPayloadOrCheckpointWithHalfASurrogatePairIsStoredWithTheReplacementCharacterInstead() {
+        RunResult result = etl("lone-surrogate").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(2);
+        String name = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT payload->>'name' FROM raw_records WHERE record_key = 'ETH'").mapTo(String.class).one());
+        assertThat(name).isEqualTo("Bad Coin \uFFFD");
+        String after = db.jdbi().withHandle(h -> h.createQuery("SELECT position->>'after' FROM etl_checkpoints")
+                .mapTo(String.class).one());
+        assertThat(after).isEqualTo("\uFFFD");
+        assertThat(etl("lone-surrogate").run(RunRequest.of("scripted")).status()).as("read again")
+                .isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(db.count("raw_records")).isEqualTo(2);
+    }
+
+    @Test
     void aSourceThatFailsToCloseAfterASucceededRunLeavesTheRunSucceeded() {
         RunResult result = etl("close-fails").run(RunRequest.of("scripted"));
 
@@ -278,11 +295,16 @@ class AdapterFailuresIT {
                                     case "no-symbol" -> List.of(observation("BTC", 1),
                                             observation("", "line-2", 2, "2026-01-01T00:00:00Z"),
                                             observation(null, "line-3", 3, "2026-01-01T00:00:00Z"));
+                                    case "lone-surrogate" -> List.of(observation("BTC", 1), new Observation("ETH",
+                                            null, "Bad Coin", new BigDecimal(2), null, null,
+                                            Instant.parse("2026-01-01T00:00:00Z"), new RawRecord.Keyed("ETH",
+                                            "{\"name\":\"Bad Coin \\ud83d\"}")));
                                     case "sub-microsecond" -> List.of(
                                             observation("BTC", "line-1", 1, "2026-01-01T00:00:00.0000001Z"),
                                             observation("BTC", "line-2", 2, "2026-01-01T00:00:00.0000002Z"));
                                     default -> List.of(observation("BTC", 1), observation("ETH", 2));
-                                }, Checkpoint.of("{\"batch\":1}")));
+                                }, Checkpoint.of(script.equals("lone-surrogate") ? "{\"after\":\"\\ud83d\"}"
+                                        : "{\"batch\":1}")));
                             }
                             switch (script) {
                                 case "error" -> throw new AssertionError("the adapter's own assertion");

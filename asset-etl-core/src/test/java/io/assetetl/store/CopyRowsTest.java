@@ -13,6 +13,19 @@ import org.junit.jupiter.api.Test;
 class CopyRowsTest {
 
     @Test
+    void jsonTextKeepsWhatJsonbTakesAndEscapesTheReplacementCharacterForWhatItRefuses() {
+        assertThat(CopyRows.jsonbText("{\"k\":\"plain\"}")).isEqualTo("{\"k\":\"plain\"}");
+        assertThat(CopyRows.jsonbText("[\"\\u0000\"]")).isEqualTo("[\"\\uFFFD\"]");
+        // a pair stays; half of one, alone or at the end, does not
+        assertThat(CopyRows.jsonbText("[\"\\ud83d\\ude80\"]")).isEqualTo("[\"\\ud83d\\ude80\"]");
+        assertThat(CopyRows.jsonbText("[\"Bad Coin \\ud83d\"]")).isEqualTo("[\"Bad Coin \\uFFFD\"]");
+        assertThat(CopyRows.jsonbText("[\"\\ude80x\\uD83D\\u0041\"]")).isEqualTo("[\"\\uFFFDx\\uFFFD\\u0041\"]");
+        // an escaped backslash before a u is no escape of a unit
+        assertThat(CopyRows.jsonbText("[\"\\\\u0000 \\\\ud83d\"]")).isEqualTo("[\"\\\\u0000 \\\\ud83d\"]");
+        assertThat(CopyRows.jsonbText("[\"\\u00e9\\n\"]")).isEqualTo("[\"\\u00e9\\n\"]");
+    }
+
+    @Test
     void writesTabSeparatedRowsWithNullMarkers() {
         CopyRows rows = new CopyRows(1);
         rows.add("BTC").add((String) null).add(new BigDecimal("1E+3")).add(42L)
