@@ -1,8 +1,11 @@
 package io.assetetl.model;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How source symbols become canonical symbols, and which stable source id owns a symbol.
@@ -11,10 +14,19 @@ import java.util.Optional;
  * sources with stable ids (CoinGecko), a pinned id owns its symbol ({@code BTC} → {@code bitcoin}); without a pin
  * the first id that claimed a symbol keeps it. Ids that do not own their symbol are never merged into its asset.
  *
- * @param aliases upper-case alias → upper-case canonical symbol
- * @param pins    upper-case canonical symbol → the stable source id that owns it
+ * <p>Pins name the ids of one id space: they apply to the sources of the types in {@code pinnedTypes} alone
+ * ({@value #COINGECKO}, whose ids the built-in pins are, by default). Another source with ids of its own (a
+ * CoinMarketCap adapter's {@code 1} for Bitcoin) keeps the first id that claimed each symbol: the built-in pins
+ * would have made {@code bitcoin} the owner of BTC there too, and rejected each of its ids of a pinned symbol.
+ *
+ * @param aliases     upper-case alias → upper-case canonical symbol
+ * @param pins        upper-case canonical symbol → the stable source id that owns it
+ * @param pinnedTypes the source types ({@code SourceDefinition.type()}) whose ids {@code pins} name
  */
-public record IdentityRules(Map<String, String> aliases, Map<String, String> pins) {
+public record IdentityRules(Map<String, String> aliases, Map<String, String> pins, Set<String> pinnedTypes) {
+
+    /** The type of the built-in CoinGecko source, whose ids the built-in pins name. */
+    public static final String COINGECKO = "coingecko";
 
     private static final Map<String, String> DEFAULT_ALIASES = Map.of(
             "XBT", "BTC",
@@ -52,6 +64,12 @@ public record IdentityRules(Map<String, String> aliases, Map<String, String> pin
     public IdentityRules {
         aliases = upperKeys(aliases, true);
         pins = upperKeys(pins, false);
+        pinnedTypes = Set.copyOf(pinnedTypes);
+    }
+
+    /** {@code aliases}, and {@code pins} of CoinGecko ids. */
+    public IdentityRules(Map<String, String> aliases, Map<String, String> pins) {
+        this(aliases, pins, Set.of(COINGECKO));
     }
 
     /** The built-in aliases and pins. */
@@ -63,7 +81,22 @@ public record IdentityRules(Map<String, String> aliases, Map<String, String> pin
     public IdentityRules withPins(Map<String, String> morePins) {
         var merged = new java.util.HashMap<>(pins);
         merged.putAll(upperKeys(morePins, false));
-        return new IdentityRules(aliases, merged);
+        return new IdentityRules(aliases, merged, pinnedTypes);
+    }
+
+    /** These rules with pins that name the ids of the sources of {@code types} instead. */
+    public IdentityRules withPinnedTypes(Set<String> types) {
+        return new IdentityRules(aliases, pins, types);
+    }
+
+    /** Whether the pins name the ids of the sources of {@code type}. */
+    public boolean pinsApplyTo(String type) {
+        return pinnedTypes.contains(requireNonNull(type, "type is null"));
+    }
+
+    /** These rules without pins: those of a source whose ids they do not name. */
+    public IdentityRules withoutPins() {
+        return new IdentityRules(aliases, Map.of(), pinnedTypes);
     }
 
     /** The canonical symbol of {@code sourceSymbol}, or empty when nothing is left after trimming. */

@@ -71,7 +71,10 @@ public final class RunEngine {
     private final Map<String, SourceDefinition> sources;
     private final Map<String, SourceFactory> factories;
     private final SourceContext context;
+    /** The writer of the sources whose ids the identity rules pin, and the writer of the others. */
+    private final ChunkWriter pinningWriter;
     private final ChunkWriter writer;
+    private final IdentityRules identity;
     private final BigDecimal divergenceThreshold;
     private final OptionalLong failAfterRecords;
     private final Executor executor;
@@ -96,7 +99,9 @@ public final class RunEngine {
         this.sources = Map.copyOf(sources);
         this.factories = Map.copyOf(factories);
         this.context = context;
-        this.writer = new ChunkWriter(identity, context.clock());
+        this.identity = identity;
+        this.pinningWriter = new ChunkWriter(identity, context.clock());
+        this.writer = new ChunkWriter(identity.withoutPins(), context.clock());
         this.divergenceThreshold = divergenceThreshold;
         this.failAfterRecords = failAfterRecords;
         this.executor = executor;
@@ -134,11 +139,11 @@ public final class RunEngine {
             RawReplay.refreshStatistics(claim.handle);
             Totals totals = claim.totals;
             claim.handle.useTransaction(h -> {
-                writer.rememberOwners(h, claim.source);
+                claim.writer.rememberOwners(h, claim.source);
                 replay.clearCanonical(h);
                 for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
                     List<Interpretation> records = page.stream().map(source::interpret).toList();
-                    ChunkOutcome outcome = writer.write(h, claim.runId, claim.source, records, List.of(),
+                    ChunkOutcome outcome = claim.writer.write(h, claim.runId, claim.source, records, List.of(),
                             Optional.empty(), false);
                     injectFailure(totals.processed, records.size());
                     totals.add(outcome);
@@ -171,7 +176,8 @@ public final class RunEngine {
         try (Source source = claim.factory.create(claim.source, claim.config, notHeldBack(claim));
              PrefetchingReader<CheckedBatch> reader = claim.reading(new PrefetchingReader<>(
                      source.open(claim.checkpoints),
-                     batch -> new CheckedBatch(batch, writer.check(batch.records(), true)), 1, claim.source))) {
+                     batch -> new CheckedBatch(batch, claim.writer.check(batch.records(), true)), 1,
+                     claim.source))) {
             LOG.info("run started{}",
                     claim.checkpoints.isEmpty() ? "" : " from checkpoint " + positions(claim.checkpoints));
             Totals totals = claim.totals;
@@ -179,8 +185,8 @@ public final class RunEngine {
                 Batch batch = next.get().batch();
                 ChunkWriter.CheckedChunk checked = next.get().checked();
                 ChunkOutcome outcome = claim.handle.inTransaction(h -> {
-                    ChunkOutcome written = writer.write(h, claim.runId, claim.source, checked, batch.driftEvents(),
-                            Optional.of(batch.checkpoint()));
+                    ChunkOutcome written = claim.writer.write(h, claim.runId, claim.source, checked,
+                            batch.driftEvents(), Optional.of(batch.checkpoint()));
                     injectFailure(totals.processed, batch.records().size());
                     return written;
                 });
@@ -465,6 +471,8 @@ public final class RunEngine {
         final String source;
         final SourceDefinition definition;
         final SourceFactory factory;
+        /** The writer of its source's type: with the identity pins when they name its ids. */
+        final ChunkWriter writer;
         final io.assetetl.spi.SourceConfig config;
         final Map<String, String> overrides;
         final Handle handle;
@@ -488,6 +496,7 @@ public final class RunEngine {
             this.source = definition.name();
             this.definition = definition;
             this.factory = factory;
+            this.writer = identity.pinsApplyTo(definition.type()) ? pinningWriter : RunEngine.this.writer;
             this.config = definition.config().with(request.overrides());
             this.overrides = request.overrides();
             this.handle = handle;

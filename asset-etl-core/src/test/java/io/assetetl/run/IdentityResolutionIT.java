@@ -3,11 +3,13 @@ package io.assetetl.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.assetetl.AssetEtl;
+import io.assetetl.model.IdentityRules;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TestDatabase;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class IdentityResolutionIT {
@@ -15,7 +17,8 @@ class IdentityResolutionIT {
     private static RunResult run(TestDatabase db, String dataset, int batchSize, Map<String, String> pins) {
         return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
                 .factory(new ListSourceFactory())
-                .identityPins(pins)
+                // the built-in pins, and these, as if the list source's ids were CoinGecko's
+                .identityRules(IdentityRules.defaults().withPins(pins).withPinnedTypes(Set.of("list")))
                 .source(SourceDefinition.of("api", "list", SourceConfig.of(Map.of(
                         "dataset", dataset, "batch_size", Integer.toString(batchSize)))))
                 .build().run(RunRequest.of("api"));
@@ -76,6 +79,24 @@ class IdentityResolutionIT {
                 "usdt,bridged-usdt,1.01,1700000000", "usdt,another-usdt,0.99,1700000000");
         assertThat(result.rejected()).isEqualTo(2);
         assertThat(result.loaded()).isEqualTo(1);
+    }
+
+    @Test
+    void thePinsOfCoinGeckoIdsDoNotDecideTheOwnersOfASourceWithIdsOfItsOwn() {
+        TestDatabase db = TestDatabase.create();
+        // a CoinMarketCap-like source: 1 is Bitcoin, 1027 Ethereum
+        ListSourceFactory.dataset("own-ids", List.of("BTC,1,95000,1700000000,Bitcoin",
+                "ETH,1027,3500,1700000000,Ethereum", "BTC,9999,1,1700000000,Bitcoin Copy"));
+
+        RunResult result = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("cmc", "list", SourceConfig.of(Map.of("dataset", "own-ids"))))
+                .build().run(RunRequest.of("cmc"));
+
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(owners(db)).containsExactly(Map.entry("BTC", "1"), Map.entry("ETH", "1027"));
+        assertThat(conflicts(db)).as("the first id keeps its symbol")
+                .containsExactly("BTC,9999,1,1700000000,Bitcoin Copy");
     }
 
     @Test

@@ -71,13 +71,17 @@ final class MarketItems {
      */
     static final String UNSTORABLE_ITEM = "unstorable_item";
 
+    /** The field under which a text that is not JSON is kept: the raw tables hold JSON ({@code jsonb}) alone. */
+    static final String UNPARSEABLE_ITEM = "unparseable_item";
+
     /**
      * The raw record of an item, keyed by {@code id@last_updated} so that an unchanged coin is stored once. Its
      * payload is the item's text as received, or that text under {@value #UNSTORABLE_ITEM} when PostgreSQL could not
      * store one of its numbers.
      */
     static RawRecord.ApiItem raw(String json, int page, int index, Instant fetchedAt) {
-        String payload = storable(json) ? json : MAPPER.createObjectNode().put(UNSTORABLE_ITEM, json).toString();
+        String payload = !isJson(json) ? MAPPER.createObjectNode().put(UNPARSEABLE_ITEM, json).toString()
+                : storable(json) ? json : MAPPER.createObjectNode().put(UNSTORABLE_ITEM, json).toString();
         return new RawRecord.ApiItem(recordKey(json, fetchedAt), page, index, fetchedAt, payload);
     }
 
@@ -104,6 +108,18 @@ final class MarketItems {
         return true;
     }
 
+    private static boolean isJson(String text) {
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            if (parser.nextToken() == null) {
+                return false;
+            }
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The field names of an item, in order; empty for text that is not a JSON object. */
     static List<String> fieldNames(String json) {
         try {
@@ -123,6 +139,10 @@ final class MarketItems {
         CoinMarket coin;
         try {
             JsonNode tree = MAPPER.readTree(raw.payload());
+            if (tree != null && tree.has(UNPARSEABLE_ITEM)) {
+                return Rejection.of(RejectReason.UNPARSEABLE_ROW, "not a CoinGecko market item: no JSON it can read;"
+                        + " kept as text under " + UNPARSEABLE_ITEM, raw);
+            }
             if (tree != null && tree.has(UNSTORABLE_ITEM)) {
                 return Rejection.of(RejectReason.INVALID_NUMBER, "item holds a number beyond what PostgreSQL stores ("
                         + NUMERIC_INTEGER_DIGITS + " digits before the point, " + NUMERIC_FRACTION_DIGITS

@@ -116,7 +116,10 @@ class MarketItemsTest {
         assertThat(((Rejection) read("{\"id\":\"x\",\"symbol\":\"x\",\"current_price\":1,\"last_updated\":\"soon\"}"))
                 .reason()).isEqualTo(RejectReason.INVALID_TIMESTAMP);
         assertThat(((Rejection) read("[1,2]")).reason()).isEqualTo(RejectReason.UNPARSEABLE_ROW);
-        assertThat(((Rejection) read("{\"id\":\"x\",")).reason()).isEqualTo(RejectReason.UNPARSEABLE_ROW);
+        Rejection cut = (Rejection) read("{\"id\":\"x\",");
+        assertThat(cut.reason()).isEqualTo(RejectReason.UNPARSEABLE_ROW);
+        assertThat(cut.raw().payload()).as("kept as the JSON the raw table holds")
+                .isEqualTo("{\"unparseable_item\":\"{\\\"id\\\":\\\"x\\\",\"}");
     }
 
     @Test
