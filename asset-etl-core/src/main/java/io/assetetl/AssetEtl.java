@@ -191,6 +191,17 @@ public final class AssetEtl implements AutoCloseable {
         return ledger.runs(limit, source, status);
     }
 
+    /**
+     * Runs newest first, optionally of one source, one status and one kind: {@code ingest} (runs that read their
+     * source) or {@code reprocess} (runs that rebuilt it from its raw tables).
+     *
+     * @throws IllegalArgumentException when {@code limit} is negative
+     */
+    public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status,
+            Optional<String> kind) {
+        return ledger.runs(limit, source, status, kind);
+    }
+
     public Optional<RunRecord> findRun(UUID runId) {
         return ledger.findRun(runId);
     }

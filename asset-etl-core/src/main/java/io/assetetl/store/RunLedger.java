@@ -37,12 +37,22 @@ public final class RunLedger {
 
     /** Runs newest first, optionally of one source and one status. */
     public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status) {
+        return runs(limit, source, status, Optional.empty());
+    }
+
+    /** Runs newest first, optionally of one source, one status and one kind ({@code ingest}, {@code reprocess}). */
+    public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status, Optional<String> kind) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
         return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM etl_runs"
                         + " WHERE (CAST(:source AS text) IS NULL OR source = :source)"
                         + " AND (CAST(:status AS text) IS NULL OR status = :status)"
+                        + " AND (CAST(:kind AS text) IS NULL OR kind = :kind)"
                         + " ORDER BY started_at DESC, run_id LIMIT :limit")
                 .bind("source", source.orElse(null))
                 .bind("status", status.map(RunStatus::code).orElse(null))
+                .bind("kind", kind.orElse(null))
                 .bind("limit", limit)
                 .map(RunLedger::mapRun).list());
     }

@@ -396,6 +396,32 @@ class ServiceApiIT {
     }
 
     @Test
+    void theNewestIngestIsComparedWithTheIngestBeforeItHoweverManyReprocessesCameBetween() {
+        DB.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO etl_runs (run_id, source, kind, status, started_at, finished_at, duration_ms,
+                    records_processed, records_loaded)
+                SELECT gen_random_uuid(), 'replayed', CASE WHEN n IN (0, 11) THEN 'ingest' ELSE 'reprocess' END,
+                       CASE WHEN n = 11 THEN 'failed' ELSE 'succeeded' END,
+                       timestamptz '2020-01-01T00:00:00Z' + n * interval '1 hour',
+                       timestamptz '2020-01-01T00:00:01Z' + n * interval '1 hour', 1000,
+                       CASE WHEN n = 11 THEN 0 ELSE 100 END, CASE WHEN n = 11 THEN 0 ELSE 100 END
+                FROM generate_series(0, 11) AS n"""));
+
+        for (int limit : List.of(1, 5)) {
+            JsonNode pairs = http.get("/compare-runs?source=replayed&limit=" + limit).json().get("data");
+
+            assertThat(pairs).as("limit %d", limit).hasSize(limit);
+            JsonNode newest = pairs.get(0);
+            assertThat(newest.get("current").get("kind").asText()).isEqualTo("ingest");
+            assertThat(newest.get("current").get("status").asText()).isEqualTo("failed");
+            assertThat(newest.get("previous").get("kind").asText()).isEqualTo("ingest");
+            assertThat(newest.get("previous").get("started_at").asText()).isEqualTo("2020-01-01T00:00:00Z");
+            assertThat(newest.get("anomalies")).extracting(JsonNode::asText)
+                    .contains("succeeded_to_failed", "zero_records");
+        }
+    }
+
+    @Test
     void sourcesShowCheckpointLastRunAndFreshnessButNoSettings() {
         Http.Reply reply = http.get("/sources");
         JsonNode data = reply.json().get("data");

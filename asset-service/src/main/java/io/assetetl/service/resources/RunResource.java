@@ -37,6 +37,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +55,8 @@ public final class RunResource {
     private static final int RUNS_MAX_LIMIT = 500;
     private static final int PAIRS_DEFAULT_LIMIT = 10;
     private static final int PAIRS_MAX_LIMIT = 100;
+    /** The kinds of run, each compared with runs of its own kind alone. */
+    private static final List<String> RUN_KINDS = List.of("ingest", "reprocess");
 
     private final AssetEtl etl;
     private final RunQueries runs;
@@ -182,8 +185,14 @@ public final class RunResource {
         });
         List<CompareRunsResponse.Pair> out = new ArrayList<>();
         for (String name : names) {
-            // one run of a source can be in progress, and it is skipped: one extra row keeps `pairs` pairs
-            List<RunRecord> recent = etl.runs(pairs + 2, Optional.of(name), Optional.empty());
+            // each kind is paired with its own (an ingest with the ingest before it), so each is read on its own:
+            // read together, ten reprocesses after an ingest hid it and the ingest before it from the window. One
+            // run of a source can be in progress, and it is skipped: one extra row keeps `pairs` pairs of a kind
+            List<RunRecord> recent = new ArrayList<>();
+            for (String kind : RUN_KINDS) {
+                recent.addAll(etl.runs(pairs + 2, Optional.of(name), Optional.empty(), Optional.of(kind)));
+            }
+            recent.sort(Comparator.comparing(RunRecord::startedAt).reversed().thenComparing(RunRecord::runId));
             RunComparison.consecutive(recent).stream().limit(pairs).map(CompareRunsResponse.Pair::from)
                     .forEach(out::add);
         }
