@@ -488,6 +488,13 @@ public final class ChunkWriter {
                 return Rejection.of(RejectReason.INVALID_SYMBOL, "symbol is " + symbolLength
                         + " characters long, longer than any ticker (" + MAX_SYMBOL_LENGTH + " at most)", o.raw());
             }
+            for (int k = 0; k < canonical.length(); k++) {
+                if (Character.isISOControl(canonical.charAt(k))) {
+                    // a symbol no API request could name (a request's symbol or cursor with one is refused)
+                    return Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
+                            "symbol holds a control character (U+%04X)", (int) canonical.charAt(k)), o.raw());
+                }
+            }
             int nameLength = o.name() == null ? 0 : o.name().codePointCount(0, o.name().length());
             if (nameLength > MAX_NAME_LENGTH) {
                 return Rejection.of(RejectReason.INVALID_NAME, "name is " + nameLength

@@ -502,6 +502,23 @@ class RunEngineIT {
     }
 
     @Test
+    void aSymbolWithAControlCharacterIsRejectedAsNoRequestCouldNameIt() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("controls", List.of("BT\u007fC,,1,1700000000", "TAB\tX,,1,1700000000",
+                "NEL\u0085X,,1,1700000000", "BTC,,2,1700000000"));
+
+        RunResult result = etl(db, "controls", 10).run(RunRequest.of("fake"));
+
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(3);
+        List<String> details = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reason || ': ' || detail FROM etl_rejects ORDER BY id").mapTo(String.class).list());
+        assertThat(details).containsExactly("invalid_symbol: symbol holds a control character (U+007F)",
+                "invalid_symbol: symbol holds a control character (U+0009)",
+                "invalid_symbol: symbol holds a control character (U+0085)");
+    }
+
+    @Test
     void anAbandonedRunEndsWhenItsLastChunkCommittedNotWhenItIsFoundHoursLater() {
         TestDatabase db = TestDatabase.create();
         Instant start = Instant.parse("2026-03-01T10:00:00Z");

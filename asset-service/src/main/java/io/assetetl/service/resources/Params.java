@@ -20,6 +20,7 @@ final class Params {
     private static final IdentityRules IDENTITY = IdentityRules.defaults();
     private static final String CURSOR_PREFIX = "a1:";
     private static final int MAX_TEXT = 200;
+    private static final int MAX_CURSOR = 512;
     private static final int PRICE_DIGITS = 100;
 
     private Params() {
@@ -131,13 +132,22 @@ final class Params {
 
     /** The symbol a cursor continues after. */
     static Optional<String> afterCursor(String raw) {
-        return text("cursor", raw).map(text -> {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        // the longest symbol (64 characters of up to 4 bytes each) makes a cursor of 350 characters
+        if (raw.length() > MAX_CURSOR || hasControlCharacter(raw)) {
+            throw ApiException.badParameter("cursor", "is not a cursor this API returned");
+        }
+        return Optional.of(raw.strip()).map(text -> {
             try {
                 String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
                 String symbol = decoded.startsWith(CURSOR_PREFIX) ? decoded.substring(CURSOR_PREFIX.length()) : "";
                 // the last symbol of a page this API sent: a canonical symbol, trimmed and upper-case (a cursor
-                // edited to a lower-case one would silently end a client's walk with an empty page)
-                if (!symbol.isEmpty() && !hasControlCharacter(decoded)
+                // edited to a lower-case one would silently end a client's walk with an empty page); a control
+                // character other than NUL (which PostgreSQL's text cannot hold) is in symbols stored before the
+                // engine rejected them, and their pages go on
+                if (!symbol.isEmpty() && symbol.indexOf('\0') < 0
                         && symbol.equals(symbol.strip().toUpperCase(Locale.ROOT))) {
                     return symbol;
                 }

@@ -13,7 +13,10 @@ class ParamsTest {
 
     @Test
     void cursorRoundTripsAnyCanonicalSymbolAndIsOpaque() {
-        for (String symbol : new String[] {"BTC", "A", "ÆTHER", "X/Y Z", "'; DROP TABLE ASSETS; --"}) {
+        // the longest symbols the engine stores (64 characters, of 4 bytes each at most), and one of those it stored
+        // before it rejected control characters
+        for (String symbol : new String[] {"BTC", "A", "ÆTHER", "X/Y Z", "'; DROP TABLE ASSETS; --", "币".repeat(64),
+                "🚀".repeat(64), "DEL\u007fX"}) {
             String cursor = Params.cursor(symbol);
             assertThat(cursor).doesNotContain(symbol).matches("[A-Za-z0-9_-]+");
             assertThat(Params.afterCursor(cursor)).contains(symbol);
@@ -29,6 +32,8 @@ class ParamsTest {
         // edited to a symbol no page ends with: lower case, or with surrounding spaces
         assertThatThrownBy(() -> Params.afterCursor(Params.cursor("ada"))).hasMessageStartingWith("cursor");
         assertThatThrownBy(() -> Params.afterCursor(Params.cursor(" ADA"))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> Params.afterCursor(Params.cursor("A\0B"))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> Params.afterCursor("A".repeat(513))).hasMessageStartingWith("cursor");
     }
 
     @Test
