@@ -542,7 +542,11 @@ class ServiceApiIT {
         assertThat(names(api.get("paths"))).contains("/health", "/data", "/assets/{symbol}",
                 "/assets/{symbol}/history", "/stats", "/runs", "/runs/{run_id}", "/compare-runs", "/sources",
                 "/metrics", "/openapi.json");
-        assertThat(api.get("paths").get("/runs").has("post")).isTrue();
+        JsonNode post = api.get("paths").get("/runs").get("post");
+        assertThat(post.get("requestBody").get("required").asBoolean()).as("as the server refuses none").isTrue();
+        JsonNode trigger = api.get("components").get("schemas").get("RunTrigger");
+        assertThat(trigger.get("required")).extracting(JsonNode::asText).containsExactly("source");
+        assertThat(trigger.get("additionalProperties").asBoolean(true)).as("as the server refuses others").isFalse();
         assertThat(api.get("components").get("schemas").get("Pagination").get("properties").has("next_cursor"))
                 .isTrue();
         assertThat(api.get("components").get("schemas").get("RunSummary").get("properties").has("records_loaded"))

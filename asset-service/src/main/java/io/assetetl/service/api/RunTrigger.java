@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.assetetl.service.http.ApiException;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Iterator;
 
 /** The body of {@code POST /runs}: {@code {"source":"csv"}} and nothing else. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record RunTrigger(String source) {
+@Schema(description = "the source to run, and no other field",
+        additionalProperties = Schema.AdditionalPropertiesValue.FALSE)
+public record RunTrigger(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+        description = "a configured source's name (any case when only one source matches it)", example = "csv")
+        String source) {
 
     /**
      * Reads a request body strictly: any other field (a file path, settings) is refused rather than ignored, so

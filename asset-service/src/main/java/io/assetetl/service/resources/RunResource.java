@@ -131,7 +131,7 @@ public final class RunResource {
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class))),
                 @ApiResponse(responseCode = "415", description = "the body is not declared as application/json",
                         content = @Content(schema = @Schema(implementation = ErrorResponse.class)))})
-    public Response start(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    public Response start(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RunTrigger.class))) JsonNode body) {
         String source = RunTrigger.parse(body).source();
         Params.text("source", source);
