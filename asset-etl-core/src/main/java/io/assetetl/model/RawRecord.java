@@ -14,6 +14,21 @@ import java.time.Instant;
  */
 public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem, RawRecord.Keyed {
 
+    /**
+     * The longest record key, in characters: a key is held by its raw table's unique index, whose entries
+     * PostgreSQL limits to about 2,700 bytes (a longer key failed its chunk, run after run, where it is refused now).
+     */
+    int MAX_KEY_LENGTH = 512;
+
+    private static void requireKey(String recordKey) {
+        requireNonNull(recordKey, "recordKey is null");
+        if (recordKey.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("record key is " + recordKey.length() + " characters long, longer"
+                    + " than " + MAX_KEY_LENGTH + " (a long key, such as a whole line, is to be hashed): '"
+                    + recordKey.substring(0, 80) + "…'");
+        }
+    }
+
     /** The JSON text of the record as received; never null. */
     String payload();
 
@@ -57,7 +72,7 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
      */
     record ApiItem(String recordKey, int page, int index, Instant fetchedAt, String payload) implements RawRecord {
         public ApiItem {
-            requireNonNull(recordKey, "recordKey is null");
+            requireKey(recordKey);
             requireNonNull(fetchedAt, "fetchedAt is null");
             if (!JsonText.isJson(requireNonNull(payload, "payload is null"))) {
                 throw JsonText.notJson("payload of page " + page + " item " + index, payload);
@@ -77,12 +92,14 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
      *                  (a file's lines keyed by line number alone collide when the file is replaced). Re-reading a
      *                  known key adds no raw row; a known key given with another payload fails the run, as
      *                  {@code reprocess} could not rebuild from the stored payload what was loaded from the other
+     *                  (at most {@value #MAX_KEY_LENGTH} characters: the raw table's unique index holds it; a longer
+     *                  key, such as a whole line, is to be hashed)
      * @param payload   JSON text of the record (refused with an {@code IllegalArgumentException} when it is not
      *                  JSON: the engine stores it as {@code jsonb})
      */
     record Keyed(String recordKey, String payload) implements RawRecord {
         public Keyed {
-            requireNonNull(recordKey, "recordKey is null");
+            requireKey(recordKey);
             if (!JsonText.isJson(requireNonNull(payload, "payload is null"))) {
                 throw JsonText.notJson("payload of record " + recordKey, payload);
             }

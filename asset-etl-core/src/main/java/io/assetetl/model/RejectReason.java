@@ -11,6 +11,8 @@ public final class RejectReason {
     public static final String INVALID_SYMBOL = "invalid_symbol";
     /** The name cannot be an asset's (for example longer than any asset's name). */
     public static final String INVALID_NAME = "invalid_name";
+    /** The source's id of the asset cannot be one (for example longer than any id). */
+    public static final String INVALID_ID = "invalid_id";
     /** The price is missing, not a number, not finite or not positive. */
     public static final String INVALID_PRICE = "invalid_price";
     /** A numeric field other than the price cannot be read. */

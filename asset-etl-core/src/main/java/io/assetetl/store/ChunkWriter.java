@@ -125,6 +125,11 @@ public final class ChunkWriter {
     static final int MAX_SYMBOL_LENGTH = 64;
     /** Characters a name may have: well beyond any asset's (CoinGecko's longest has 71). */
     static final int MAX_NAME_LENGTH = 200;
+    /**
+     * The longest source id an observation may have, in characters: CoinGecko's longest are under 100. A far longer
+     * one overflowed the key of {@code asset_sources} and failed its chunk, run after run.
+     */
+    static final int MAX_ID_LENGTH = 200;
 
     private final IdentityRules identity;
     private final Clock clock;
@@ -494,6 +499,11 @@ public final class ChunkWriter {
                     return Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
                             "symbol holds a control character (U+%04X)", (int) canonical.charAt(k)), o.raw());
                 }
+            }
+            if (o.sourceId() != null && o.sourceId().codePointCount(0, o.sourceId().length()) > MAX_ID_LENGTH) {
+                return Rejection.of(RejectReason.INVALID_ID, "id is " + o.sourceId().codePointCount(0,
+                        o.sourceId().length()) + " characters long, longer than any asset's (" + MAX_ID_LENGTH
+                        + " at most)", o.raw());
             }
             int nameLength = o.name() == null ? 0 : o.name().codePointCount(0, o.name().length());
             if (nameLength > MAX_NAME_LENGTH) {

@@ -34,6 +34,17 @@ class AdapterValuesTest {
     }
 
     @Test
+    void aRecordKeyLongerThanTheRawTablesIndexHoldsIsRefusedWhereItIsMade() {
+        assertThat(new RawRecord.Keyed("k".repeat(512), "{}").recordKey()).hasSize(512);
+        assertThatThrownBy(() -> new RawRecord.Keyed("k".repeat(513), "{}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("record key is 513 characters long, longer than 512 (a long key, such as a"
+                        + " whole line, is to be hashed): 'kkk");
+        assertThatThrownBy(() -> new RawRecord.ApiItem("k".repeat(6000), 1, 0, java.time.Instant.EPOCH, "{}"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aPayloadWithANumberOfThousandsOfDigitsIsJson() {
         String payload = "{\"supply\":" + "9".repeat(1500) + "}";
 

@@ -519,6 +519,21 @@ class RunEngineIT {
     }
 
     @Test
+    void anIdLongerThanAnyIsRejectedInsteadOfFailingTheChunkOnTheKeyOfAssetSources() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("long-id", List.of("BTC," + "x".repeat(6000) + ",1,1700000000",
+                "ETH,ethereum,2,1700000000"));
+
+        RunResult result = etl(db, "long-id", 10).run(RunRequest.of("fake"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(1);
+        String detail = db.jdbi().withHandle(h -> h.createQuery("SELECT reason || ': ' || detail FROM etl_rejects")
+                .mapTo(String.class).one());
+        assertThat(detail).isEqualTo("invalid_id: id is 6000 characters long, longer than any asset's (200 at most)");
+    }
+
+    @Test
     void anAbandonedRunEndsWhenItsLastChunkCommittedNotWhenItIsFoundHoursLater() {
         TestDatabase db = TestDatabase.create();
         Instant start = Instant.parse("2026-03-01T10:00:00Z");

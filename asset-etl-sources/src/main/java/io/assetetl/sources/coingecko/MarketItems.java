@@ -193,8 +193,12 @@ final class MarketItems {
             String id = node == null ? null : node.path("id").textValue();
             if (!isBlank(id)) {
                 String updated = node.path("last_updated").textValue();
-                return id + "@" + (isBlank(updated) ? fetchedAt.toString() : updated) + "#"
+                String key = id + "@" + (isBlank(updated) ? fetchedAt.toString() : updated) + "#"
                         + sha256(json).substring(0, ITEM_DIGEST_CHARS);
+                // an id or a time longer than any (the id rejected as invalid_id) is keyed by content below
+                if (key.length() <= RawRecord.MAX_KEY_LENGTH) {
+                    return key;
+                }
             }
         } catch (JsonProcessingException unreadable) {
             // keyed by content below; interpret() turns it into a reject

@@ -112,6 +112,17 @@ class MarketItemsTest {
     }
 
     @Test
+    void anItemWhoseIdIsLongerThanAnyIsKeyedByItsContentAndRejected() {
+        String id = "x".repeat(6000);
+        RawRecord.ApiItem raw = MarketItems.raw("{\"id\":\"" + id + "\",\"symbol\":\"x\",\"current_price\":1,"
+                + "\"last_updated\":\"2026-04-30T02:00:00Z\"}", 1, 0, FETCHED);
+
+        assertThat(raw.recordKey()).startsWith("sha256:");
+        // the engine rejects the observation: its id is longer than any asset's
+        assertThat(((Observation) MarketItems.interpret(raw)).sourceId()).isEqualTo(id);
+    }
+
+    @Test
     void anUnreadableTimestampOrItemIsRejected() {
         assertThat(((Rejection) read("{\"id\":\"x\",\"symbol\":\"x\",\"current_price\":1,\"last_updated\":\"soon\"}"))
                 .reason()).isEqualTo(RejectReason.INVALID_TIMESTAMP);
