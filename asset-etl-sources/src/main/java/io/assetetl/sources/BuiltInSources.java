@@ -5,6 +5,7 @@ import io.assetetl.spi.SourceConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The three built-in sources — {@code csv}, {@code csv_weird} and {@code coingecko}, each named after its type —
@@ -28,6 +29,8 @@ public final class BuiltInSources {
     public static final String CSV = "csv";
     public static final String CSV_WEIRD = "csv_weird";
     public static final String COINGECKO = "coingecko";
+    /** The names of the built-in sources. */
+    public static final Set<String> NAMES = Set.of(CSV, CSV_WEIRD, COINGECKO);
 
     private BuiltInSources() {
     }

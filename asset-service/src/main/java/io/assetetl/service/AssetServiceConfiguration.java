@@ -178,9 +178,22 @@ public class AssetServiceConfiguration extends Configuration {
         return sources;
     }
 
+    /**
+     * @throws IllegalArgumentException for a name that cannot be a source's, or a source that is not built in and
+     *                                  has no type: a configuration error, said where the file is read (it was a
+     *                                  stack trace once the server started)
+     */
     @JsonProperty
     public void setSources(Map<String, SourceSettings> sources) {
-        this.sources = sources == null ? Map.of() : sources;
+        Map<String, SourceSettings> given = sources == null ? Map.of() : sources;
+        given.forEach((name, settings) -> {
+            SourceDefinition.requireValidName(name);
+            if (!BuiltInSources.NAMES.contains(name) && (settings == null || settings.type() == null
+                    || settings.type().isBlank())) {
+                throw new IllegalArgumentException("source '" + name + "' is not built in, so it needs a type");
+            }
+        });
+        this.sources = given;
     }
 
     @JsonProperty

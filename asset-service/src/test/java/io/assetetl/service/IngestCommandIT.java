@@ -310,6 +310,24 @@ class IngestCommandIT {
     }
 
     @Test
+    void aSourceTheConfigurationCannotDefineIsAUsageErrorSaidInOneLine() {
+        Map<String, String> cases = Map.of(
+                "sources:\n  Desk:\n    type: csv\n", "sources: source name must be a lower-case letter, then"
+                        + " lower-case letters, digits, '_' or '-': Desk",
+                "sources:\n  desk:\n    settings:\n      path: x.csv\n",
+                "sources: source 'desk' is not built in, so it needs a type");
+        cases.forEach((yaml, reason) -> {
+            for (String[] command : List.of(new String[] {"server"}, new String[] {"ingest", "csv"})) {
+                Outcome outcome = run(config(yaml), command);
+
+                assertThat(outcome.exitCode()).as(yaml).isEqualTo(2);
+                assertThat(outcome.stderr()).as(yaml).contains(reason).doesNotContain(STACK_FRAMES);
+                assertThat(outcome.stderr().lines()).as(yaml).hasSize(1);
+            }
+        });
+    }
+
+    @Test
     void aSettingTheConfigurationDoesNotKnowIsAUsageErrorNamingTheClosestOne() throws Exception {
         // a typo used to be ignored, and the setting left at its default without a word
         Path typo = Files.writeString(dir.resolve("typo.yml"),
