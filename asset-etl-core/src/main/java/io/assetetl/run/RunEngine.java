@@ -268,7 +268,8 @@ public final class RunEngine {
             RunLedger.insertRunning(handle, runId, definition.name(), kind, startedAt,
                     "ingest".equals(kind) ? resumedFrom : null, host);
             writer.prepare(handle);
-            return new Claim(runId, definition, factory, request, handle, checkpoints, System.nanoTime());
+            return new Claim(runId, definition, factory, request, handle, checkpoints, startedAt,
+                    System.nanoTime());
         } catch (RuntimeException e) {
             release(handle, definition.name());
             throw e;
@@ -276,8 +277,9 @@ public final class RunEngine {
     }
 
     private RunResult succeed(Claim claim) {
-        RunRecord record = RunLedger.finish(claim.handle, claim.runId, RunStatus.SUCCEEDED,
-                context.clock().instant(), null, claim.metadata());
+        Instant now = context.clock().instant();
+        RunRecord record = RunLedger.finish(claim.handle, claim.runId, RunStatus.SUCCEEDED, now, null,
+                claim.metadata(now));
         LOG.info("run succeeded: processed={} loaded={} unchanged={} rejected={}", record.recordsProcessed(),
                 record.recordsLoaded(), record.recordsUnchanged(), record.recordsRejected());
         return finished(record);
@@ -326,7 +328,7 @@ public final class RunEngine {
             LOG.warn("cannot refresh the summaries the run changed; the next run will: {}", e.getMessage());
         }
         Instant now = context.clock().instant();
-        String metadata = claim.metadata();
+        String metadata = claim.metadata(now);
         try {
             return finished(RunLedger.finish(claim.handle, claim.runId, RunStatus.FAILED, now, error, metadata));
         } catch (RuntimeException onRunConnection) {
@@ -478,6 +480,7 @@ public final class RunEngine {
         final Handle handle;
         /** The checkpoints the run started from, by stream. */
         final Map<String, Checkpoint> checkpoints;
+        final Instant startedAt;
         final long startNanos;
         /** Records of the chunks committed so far. */
         final Totals totals = new Totals();
@@ -491,7 +494,7 @@ public final class RunEngine {
         final Map<String, Checkpoint> committedCheckpoints = new TreeMap<>();
 
         Claim(UUID runId, SourceDefinition definition, SourceFactory factory, RunRequest request, Handle handle,
-                Map<String, Checkpoint> checkpoints, long startNanos) {
+                Map<String, Checkpoint> checkpoints, Instant startedAt, long startNanos) {
             this.runId = runId;
             this.source = definition.name();
             this.definition = definition;
@@ -501,6 +504,7 @@ public final class RunEngine {
             this.overrides = request.overrides();
             this.handle = handle;
             this.checkpoints = checkpoints;
+            this.startedAt = startedAt;
             this.startNanos = startNanos;
         }
 
@@ -517,7 +521,7 @@ public final class RunEngine {
          * The run's {@code metadata}: its source's type, the settings it overrode, the checkpoints it started from
          * and reached (the adapter's positions, such as a file's hash and line), its drift events and its speed.
          */
-        String metadata() {
+        String metadata(Instant finishedAt) {
             ObjectNode metadata = METADATA_JSON.createObjectNode();
             metadata.put("source_type", definition.type());
             ObjectNode overridden = metadata.putObject("overrides");
@@ -528,8 +532,9 @@ public final class RunEngine {
                 metadata.put("retry_not_before", retryNotBefore.toString());
             }
             metadata.put("drift_events", driftEvents);
-            long elapsedMs = Math.max(1, elapsedMs());
-            metadata.put("records_per_second", totals.processed * 1000 / elapsedMs);
+            // over the run's stored duration, from its start to its end, as /runs and /stats show it
+            long durationMs = Math.max(1, Math.round(Duration.between(startedAt, finishedAt).toNanos() / 1e6));
+            metadata.put("records_per_second", totals.processed * 1000 / durationMs);
             return metadata.toString();
         }
 
