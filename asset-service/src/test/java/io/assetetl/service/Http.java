@@ -129,8 +129,12 @@ final class Http {
     }
 
     Reply method(String method, String path) {
+        return method(method, path, Map.of());
+    }
+
+    Reply method(String method, String path, Map<String, String> headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()), Map.of());
+                .method(method, HttpRequest.BodyPublishers.noBody()), headers);
     }
 
     Reply send(HttpRequest.Builder request, Map<String, String> headers) {

@@ -481,12 +481,19 @@ class ServiceApiIT {
         for (String method : List.of("TRACE", "BREW")) {
             Http.Reply reply = http.method(method, "/health");
             assertThat(reply.header("Content-Type")).as(method).startsWith("application/json");
+            assertThat(reply.header("X-Request-Id")).as(method).isNotBlank();
             assertError(reply, 405);
         }
+        Http.Reply trace = http.method("TRACE", "/data", Map.of("X-Request-Id", "mine-1"));
+        assertThat(trace.header("X-Request-Id")).as("the caller's").isEqualTo("mine-1");
         Http.Reply undecodable = http.get("/assets/%2500");
         assertThat(undecodable.header("Content-Type")).startsWith("application/json");
         assertError(undecodable, undecodable.status());
         assertThat(undecodable.status()).isIn(400, 404);
+        // answered by the web server before it reads the request's headers: an id of its own
+        Http.Reply ambiguous = http.get("/assets/BTC%2Fx", Map.of("X-Request-Id", "mine-2"));
+        assertError(ambiguous, 400);
+        assertThat(ambiguous.header("X-Request-Id")).isNotBlank();
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Errors that the web server answers before the API sees the request (an undecodable or ambiguous path, a header
  * too large, a method the server does not allow such as {@code TRACE}) in the API's one error shape,
- * {@code {"code":N,"message":"…"}}, with only the status's reason.
+ * {@code {"code":N,"message":"…"}}, with only the status's reason, and the {@code X-Request-Id} every response
+ * carries (the caller's when it is a plain token, as {@link RequestContextFilter} gives the API's own).
  */
 public final class JsonErrorHandler extends ErrorHandler {
 
@@ -33,6 +34,10 @@ public final class JsonErrorHandler extends ErrorHandler {
         String reason = HttpStatus.getMessage(code).toLowerCase(Locale.ROOT);
         String body = "{\"code\":" + code + ",\"message\":\"" + reason.replace("\"", "'") + "\"}";
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (!response.getHeaders().contains(RequestContextFilter.HEADER)) {
+            response.getHeaders().put(RequestContextFilter.HEADER,
+                    RequestContextFilter.idFor(request.getHeaders().get(RequestContextFilter.HEADER)));
+        }
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 }

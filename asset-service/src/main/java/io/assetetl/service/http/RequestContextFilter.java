@@ -50,8 +50,12 @@ public final class RequestContextFilter implements ContainerRequestFilter, Conta
     @Override
     public void filter(ContainerRequestContext request) {
         request.setProperty(STARTED, System.nanoTime());
-        String given = request.getHeaderString(HEADER);
-        request.setProperty(ID, given != null && SAFE_ID.matcher(given).matches() ? given : newId().toString());
+        request.setProperty(ID, idFor(request.getHeaderString(HEADER)));
+    }
+
+    /** The id of a request that came with {@code given} as its {@code X-Request-Id}: it, when a plain token. */
+    static String idFor(String given) {
+        return given != null && SAFE_ID.matcher(given).matches() ? given : newId().toString();
     }
 
     /**
