@@ -132,6 +132,7 @@ public final class AssetEtl implements AutoCloseable {
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
      * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
      *                                                and record the run (then no run exists)
+     * @throws IllegalStateException                  when the database was never {@linkplain #migrate migrated}
      */
     public RunResult run(RunRequest request) {
         return run(request, RunProgress.NONE);
@@ -148,8 +149,9 @@ public final class AssetEtl implements AutoCloseable {
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
      * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
      *                                                and record the run (then no run exists)
-     * @throws IllegalStateException                  once this library is {@linkplain #close closed} (then no run
-     *                                                exists)
+     * @throws IllegalStateException                  once this library is {@linkplain #close closed}, or when the
+     *                                                database was never {@linkplain #migrate migrated} (then no
+     *                                                run exists)
      */
     public StartedRun start(RunRequest request) {
         requireNonNull(request, "request is null");

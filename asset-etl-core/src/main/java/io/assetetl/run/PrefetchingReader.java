@@ -40,6 +40,9 @@ final class PrefetchingReader<T> implements AutoCloseable {
     }
 
     PrefetchingReader(SourceReader reader, Function<Batch, T> prepare, int depth, String name, Duration stopWait) {
+        if (reader == null) {
+            throw new SourceException("source " + name + " returned no reader from open()");
+        }
         this.queue = new ArrayBlockingQueue<>(depth);
         this.stopWait = stopWait;
         Map<String, String> context = MDC.getCopyOfContextMap();
@@ -59,7 +62,7 @@ final class PrefetchingReader<T> implements AutoCloseable {
 
     private void pump(SourceReader reader, Function<Batch, T> prepare) {
         try (reader) {
-            for (Optional<Batch> next = reader.next(); next.isPresent() && !closed; next = reader.next()) {
+            for (Optional<Batch> next = next(reader); next.isPresent() && !closed; next = next(reader)) {
                 queue.put(prepare.apply(next.get()));
             }
             if (!closed) {
@@ -78,6 +81,16 @@ final class PrefetchingReader<T> implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The reader's next batch; a reader that breaks the SPI's rule by returning null fails the run saying so. */
+    private static Optional<Batch> next(SourceReader reader) {
+        Optional<Batch> next = reader.next();
+        if (next == null) {
+            throw new SourceException("the source's reader returned null from next(); at the end of its input it"
+                    + " must return Optional.empty()");
+        }
+        return next;
     }
 
     /** The next prepared batch, or empty after the last; a failure to read or prepare is thrown here. */

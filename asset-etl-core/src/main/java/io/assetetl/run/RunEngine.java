@@ -56,6 +56,8 @@ public final class RunEngine {
      * upsert walks past: the fewer pages, the shorter those chains.
      */
     /** The error of a run ended by an interruption, before what was waiting when it came. */
+    /** PostgreSQL's SQLSTATE for a relation that does not exist. */
+    private static final String UNDEFINED_TABLE = "42P01";
     /** Why a run cannot start once the library is closed. */
     public static final String CLOSED = "the library is closed: no run can start";
     static final String STOPPING = "interrupted: the process running it was shutting down, or its library was closed";
@@ -272,6 +274,11 @@ public final class RunEngine {
                     System.nanoTime());
         } catch (RuntimeException e) {
             release(handle, definition.name());
+            if (ExpectedFailures.anyCause(e, t -> t instanceof java.sql.SQLException sql
+                    && UNDEFINED_TABLE.equals(sql.getSQLState()))) {
+                throw new IllegalStateException("the database has no asset-etl schema, or an incomplete one ("
+                        + describe(e) + "): migrate it first (AssetEtl.migrate, or the service's db migrate)", e);
+            }
             throw e;
         }
     }

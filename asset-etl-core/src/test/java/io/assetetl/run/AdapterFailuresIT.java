@@ -75,6 +75,19 @@ class AdapterFailuresIT {
     }
 
     @Test
+    void anAdapterThatReturnsNullWhereTheSpiAsksForAValueFailsTheRunSayingSo() {
+        RunResult nullBatch = etl("null-batch").run(RunRequest.of("scripted"));
+        RunResult noReader = etl("no-reader").run(RunRequest.of("scripted"));
+
+        assertThat(nullBatch.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(nullBatch.error()).isEqualTo("the source's reader returned null from next(); at the end of its"
+                + " input it must return Optional.empty()");
+        assertThat(db.count("asset_sources")).as("the first batch, committed").isEqualTo(2);
+        assertThat(noReader.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(noReader.error()).isEqualTo("source scripted returned no reader from open()");
+    }
+
+    @Test
     void aRecordKeyGivenAgainWithAnotherPayloadFailsTheRunAndTheLoadedValuesStayWhatReprocessRebuilds() {
         assertThat(etl("records").run(RunRequest.of("scripted")).status()).isEqualTo(RunStatus.SUCCEEDED);
 
@@ -283,6 +296,9 @@ class AdapterFailuresIT {
                     if (script.equals("error-on-open")) {
                         throw new AssertionError("cannot open");
                     }
+                    if (script.equals("no-reader")) {
+                        return null;
+                    }
                     return new SourceReader() {
                         int batches;
 
@@ -310,6 +326,9 @@ class AdapterFailuresIT {
                                 case "error" -> throw new AssertionError("the adapter's own assertion");
                                 case "checked" -> throwUndeclared(new IOException("disk gone"));
                                 case "deaf" -> awaitIgnoringInterruption(DEAF_READER_GOES_ON);
+                                case "null-batch" -> {
+                                    return null;
+                                }
                                 default -> {
                                     return Optional.empty();
                                 }

@@ -539,6 +539,16 @@ class RunEngineIT {
     }
 
     @Test
+    void aRunOnADatabaseThatWasNeverMigratedSaysToMigrateIt() {
+        TestDatabase empty = TestDatabase.createEmpty();
+
+        assertThatThrownBy(() -> etl(empty, "rows", 3).run(RunRequest.of("fake")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the database has no asset-etl schema, or an incomplete one (")
+                .hasMessageEndingWith("): migrate it first (AssetEtl.migrate, or the service's db migrate)");
+    }
+
+    @Test
     void anAbandonedRunEndsWhenItsLastChunkCommittedNotWhenItIsFoundHoursLater() {
         TestDatabase db = TestDatabase.create();
         Instant start = Instant.parse("2026-03-01T10:00:00Z");
