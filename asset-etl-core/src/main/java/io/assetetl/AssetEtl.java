@@ -79,7 +79,8 @@ public final class AssetEtl implements AutoCloseable {
             return t;
         });
         this.engine = new RunEngine(jdbi, sources, factories,
-                new SourceContext(b.clock, EtlMetrics.failSafe(b.metrics)), b.identity, b.divergenceThreshold, b.failAfterRecords, executor);
+                new SourceContext(b.clock, EtlMetrics.failSafe(b.metrics)), b.identity, b.divergenceThreshold,
+                b.failAfterRecords, executor);
         this.ledger = new RunLedger(jdbi);
         this.divergenceThreshold = b.divergenceThreshold;
         this.assets = new AssetQueries(jdbi, b.divergenceThreshold);

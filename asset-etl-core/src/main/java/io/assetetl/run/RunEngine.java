@@ -50,17 +50,17 @@ public final class RunEngine {
     /** Settings whose value a run's metadata leaves out: a key, token, password or secret given for one run. */
     private static final Pattern SECRET_SETTING = Pattern.compile("key|token|password|secret",
             Pattern.CASE_INSENSITIVE);
+    /** Why a run cannot start once the library is closed. */
+    public static final String CLOSED = "the library is closed: no run can start";
+    /** The error of a run ended by an interruption, before what was waiting when it came. */
+    static final String STOPPING = "interrupted: the process running it was shutting down, or its library was closed";
+    /** PostgreSQL's SQLSTATE for a relation that does not exist. */
+    private static final String UNDEFINED_TABLE = "42P01";
     /**
      * Raw records per page of a reprocess, the CSV sources' default chunk. A reprocess writes all its pages in one
      * transaction, so each page's upsert of a key's latest value adds a version to that row which the next page's
      * upsert walks past: the fewer pages, the shorter those chains.
      */
-    /** The error of a run ended by an interruption, before what was waiting when it came. */
-    /** PostgreSQL's SQLSTATE for a relation that does not exist. */
-    private static final String UNDEFINED_TABLE = "42P01";
-    /** Why a run cannot start once the library is closed. */
-    public static final String CLOSED = "the library is closed: no run can start";
-    static final String STOPPING = "interrupted: the process running it was shutting down, or its library was closed";
     private static final int REPLAY_PAGE = 50_000;
     /**
      * Bytes of raw payload text per page of a reprocess, at most (as many as the CSV sources' default chunk has of

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  */
 final class ConfigurationErrors {
 
-    private static final Pattern FILE = Pattern.compile("^(.*?) has (?:an error|the following errors):", Pattern.DOTALL);
+    private static final Pattern FILE = Pattern.compile("^(.*?) has (?:an error|the following errors):",
+            Pattern.DOTALL);
     private static final Pattern UNKNOWN = Pattern.compile(
             "^Unrecognized field at: (\\S+)(?:\\s+Did you mean\\?:\\s+-\\s+(\\S+))?.*", Pattern.DOTALL);
     private static final Pattern WRONG_TYPE = Pattern.compile(
