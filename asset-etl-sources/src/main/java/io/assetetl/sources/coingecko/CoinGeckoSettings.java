@@ -43,11 +43,11 @@ record CoinGeckoSettings(
         String baseUrl = validUrl(config.get("base_url", DEFAULT_BASE_URL));
         return new CoinGeckoSettings(
                 baseUrl,
-                config.get("api_key").orElse(null),
+                validKey(config.get("api_key").orElse(null)),
                 within("rate_limit_per_minute", config.getInt("rate_limit_per_minute", 30), 1, 60_000),
                 within("pages", config.getInt("pages", 4), 1, 10_000),
                 within("per_page", config.getInt("per_page", 250), 1, 250),
-                config.get("vs_currency", "usd").toLowerCase(Locale.ROOT),
+                usd(config.get("vs_currency", "usd").toLowerCase(Locale.ROOT)),
                 positive("timeout", config.getDuration("timeout", Duration.ofSeconds(10))),
                 within("max_attempts", config.getInt("max_attempts", 6), 1, 100),
                 notNegative("resume_window", config.getDuration("resume_window", Duration.ofMinutes(30))),
@@ -71,6 +71,37 @@ record CoinGeckoSettings(
                 + ", rate_limit_per_minute=" + ratePerMinute + ", pages=" + pages + ", per_page=" + perPage
                 + ", vs_currency=" + vsCurrency + ", timeout=" + timeout + ", max_attempts=" + maxAttempts
                 + ", resume_window=" + resumeWindow + "]";
+    }
+
+    /**
+     * {@code vs_currency} when it is {@code usd}: every price the engine stores is in USD ({@code price_usd}), and
+     * prices in another currency were stored as dollars and set against the other sources' in the consensus.
+     */
+    private static String usd(String currency) {
+        if (!currency.equals("usd")) {
+            throw new InvalidSourceConfigException("setting 'vs_currency' must be usd: prices are stored in USD,"
+                    + " and " + currency + " prices would be taken for dollars");
+        }
+        return currency;
+    }
+
+    /**
+     * {@code key} when it can be sent as a header: visible ASCII alone. A key pasted with a stray character (a
+     * zero-width space, a line break) failed each call with a message that quoted the whole key at {@code DEBUG}.
+     */
+    private static String validKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c <= ' ' || c > '~') {
+                throw new InvalidSourceConfigException(String.format("setting 'api_key' (COINGECKO_API_KEY) holds a"
+                        + " character no HTTP header can carry (U+%04X at position %d): check what was pasted",
+                        (int) c, i + 1));
+            }
+        }
+        return key;
     }
 
     private static String validUrl(String value) {

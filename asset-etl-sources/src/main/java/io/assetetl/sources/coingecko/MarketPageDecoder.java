@@ -66,8 +66,11 @@ final class MarketPageDecoder implements Decoder {
                 if (token == null) {
                     throw new JsonParseException(parser, "the array is not closed");
                 }
-                if (token != JsonToken.START_OBJECT) {
-                    throw new JsonParseException(parser, "expected a JSON object");
+                if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
+                    // an element that is no coin (null, a text, a number) is the page's own, kept to be rejected
+                    // as an unreadable item: read as a broken body, it failed the page, run after run
+                    items.add(maskKey(mapper.writeValueAsString(parser.readValueAsTree())));
+                    continue;
                 }
                 int start = (int) parser.currentTokenLocation().getCharOffset();
                 parser.skipChildren();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,26 @@ class CoinGeckoSettingsTest {
         CoinGeckoSettings keyed = settings(Map.of("api_key", "CG-sentinel-0000"));
 
         assertThat(keyed.toString()).doesNotContain("CG-sentinel-0000").contains("api_key=***");
+    }
+
+    @Test
+    void aKeyWithACharacterNoHeaderCarriesIsRefusedWithoutBeingEchoed() {
+        for (String key : List.of("CG-sentinel\u200b0000", "CG-sentinel\n0000", "CG sentinel-0000")) {
+            assertThatThrownBy(() -> settings(Map.of("api_key", key)))
+                    .isInstanceOf(InvalidSourceConfigException.class)
+                    .hasMessageStartingWith("setting 'api_key' (COINGECKO_API_KEY) holds a character no HTTP header"
+                            + " can carry (U+")
+                    .hasMessageNotContaining("sentinel");
+        }
+    }
+
+    @Test
+    void pricesInAnotherCurrencyThanTheDollarAreRefused() {
+        assertThat(settings(Map.of("vs_currency", "USD")).vsCurrency()).isEqualTo("usd");
+        assertThatThrownBy(() -> settings(Map.of("vs_currency", "eur")))
+                .isInstanceOf(InvalidSourceConfigException.class)
+                .hasMessage("setting 'vs_currency' must be usd: prices are stored in USD, and eur prices would be"
+                        + " taken for dollars");
     }
 
     @Test

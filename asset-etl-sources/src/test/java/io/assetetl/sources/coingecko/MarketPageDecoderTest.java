@@ -25,6 +25,16 @@ class MarketPageDecoderTest {
     }
 
     @Test
+    void elementsThatAreNoCoinStayItemsOfTheirPageToBeRejectedOneByOne() {
+        List<String> items = items(null, "[{\"id\":\"a\"}, null, \"oops\", 42, [1], {\"id\":\"b\"}]");
+
+        assertThat(items).containsExactly("{\"id\":\"a\"}", "null", "\"oops\"", "42", "[1]", "{\"id\":\"b\"}");
+        assertThat(items.stream().map(item -> MarketItems.interpret(MarketItems.raw(item, 1, 0,
+                java.time.Instant.EPOCH)).getClass().getSimpleName()).toList())
+                .containsExactly("Rejection", "Rejection", "Rejection", "Rejection", "Rejection", "Rejection");
+    }
+
+    @Test
     void masksTheKeyWhereverAnItemsStringsEchoIt() {
         String key = "CG-Ab12Cd34Ef56Gh78Ij90Kl12";
 
