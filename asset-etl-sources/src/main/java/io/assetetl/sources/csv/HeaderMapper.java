@@ -55,11 +55,22 @@ final class HeaderMapper {
 
     /**
      * Headers containing one of these words are other data that only look similar ({@code price_change_24h}, and
-     * in camel case {@code priceChange24h}; {@code date_added}, the day a coin was listed, is no observation time).
+     * in camel case {@code priceChange24h}; {@code date_added}, the day a coin was listed, is no observation time):
+     * a price someone expects, aims at or paid ({@code price_prediction}, {@code price_target}, {@code buy_price}),
+     * an amount in the asset's own units ({@code volume_24h_base}, {@code Volume (coins)}), and columns that only
+     * share letters with a field's names ({@code timezone} with {@code timestamp}; and, as whole headers,
+     * {@code source} with it and {@code market} or {@code quote} with {@code market_cap}), which made a run reject
+     * every row, or load a target as the price.
      */
     private static final Set<String> NEVER_FUZZY = Set.of("change", "pct", "percent", "percentage", "rank", "supply",
             "high", "low", "ath", "atl", "id", "url", "description", "category", "tags", "diluted", "roi", "added",
-            "listed", "listing", "launch", "launched", "genesis");
+            "listed", "listing", "launch", "launched", "genesis", "prediction", "predicted", "forecast", "target",
+            "paid", "buy", "sell", "cost", "entry", "fdv", "base", "native", "coins", "tokens", "timezone", "tz",
+            "tier");
+
+    /** Whole headers that name other data, though they share letters with a field's names or aliases. */
+    private static final Set<String> NEVER_FUZZY_HEADERS = Set.of("source", "market", "quote", "exchange", "pair",
+            "currency", "vs_currency", "currency_code", "quote_currency", "base_currency");
 
     /**
      * Words that name an amount. A header with one is no symbol, name or timestamp, however similar to their names it
@@ -89,7 +100,7 @@ final class HeaderMapper {
         a.put(Field.SYMBOL, List.of("symbol", "ticker", "ticker_symbol", "coin_symbol", "asset_symbol",
                 "token_symbol", "crypto_symbol", "currency_symbol", "sym", "symbol_code", "symbole", "simbolo"));
         a.put(Field.NAME, List.of("name", "coin_name", "asset_name", "token_name", "crypto_name", "currency_name",
-                "full_name", "coin", "asset", "cryptocurrency", "currency", "nom", "nombre"));
+                "full_name", "coin", "asset", "cryptocurrency", "nom", "nombre"));
         a.put(Field.PRICE, List.of("price_usd", "price", "usd_price", "price_in_usd", "current_price", "last_price",
                 "price_usd_latest", "price_latest", "spot_price", "close", "close_price", "value", "rate", "usd",
                 "usd_rate", "quote_usd", "price_dollars", "prix", "prix_usd", "precio", "precio_usd", "last",
@@ -245,6 +256,9 @@ final class HeaderMapper {
 
     /** Why a header can never be mapped fuzzily to {@code field}, whatever its similarity; empty if it can. */
     static Optional<String> veto(Field field, String header) {
+        if (NEVER_FUZZY_HEADERS.contains(normalize(header))) {
+            return Optional.of("'" + header.strip() + "' names other data");
+        }
         for (String word : HeaderWords.words(header)) {
             if (NEVER_FUZZY.contains(word)) {
                 return Optional.of("'" + word + "' marks other data");

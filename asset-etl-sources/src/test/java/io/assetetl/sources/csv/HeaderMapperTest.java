@@ -31,6 +31,27 @@ class HeaderMapperTest {
     }
 
     @Test
+    void leavesColumnsThatOnlyShareLettersWithAFieldUnmapped() {
+        // each was mapped fuzzily before: a target loaded as the price, a volume in coins as dollars, and a column
+        // of names or words as the time or the market cap, which rejected every row
+        for (String other : List.of("price_prediction", "price_target", "buy_price", "price_paid", "volume_24h_base",
+                "Volume (coins)", "volume_native", "Market Cap FDV", "source", "timezone", "market", "quote",
+                "currency", "vs_currency", "currency_code", "tier")) {
+            ColumnMapping m = mapper.map(List.of("symbol", "price_usd", "timestamp", other));
+
+            assertThat(m.header(Field.PRICE)).as(other).isEqualTo("price_usd");
+            assertThat(m.header(Field.TIMESTAMP)).as(other).isEqualTo("timestamp");
+            for (Field field : List.of(Field.NAME, Field.MARKET_CAP, Field.VOLUME_24H)) {
+                assertThat(m.header(field)).as("%s as %s", other, field).isNull();
+            }
+        }
+        // with no price but a prediction, the file has no price: the run fails naming what it found
+        assertThatThrownBy(() -> mapper.map(List.of("symbol", "price_prediction", "timestamp")))
+                .isInstanceOf(SourceException.class)
+                .hasMessageContaining("price_usd='price_prediction' (0.819, vetoed: 'prediction' marks other data)");
+    }
+
+    @Test
     void prefersPriceUsdOverPriceWhenBothArePresent() {
         ColumnMapping m = mapper.map(List.of("symbol", "price", "price_usd"));
 
