@@ -59,8 +59,16 @@ final class UpstreamErrorDecoder implements ErrorDecoder {
     }
 
     /**
-     * The wait a {@code Retry-After} header asks for, in delta-seconds or HTTP-date form; {@code null} when there
-     * is none or it cannot be read. A date in the past means no wait.
+     * The longest wait a {@code Retry-After} is taken for: a day. A longer one (a misconfigured upstream's
+     * {@code 999999999999} seconds, or a date in the year 9999) failed the run with an arithmetic overflow, or held
+     * every later run of the source off for years.
+     */
+    static final Duration LONGEST_RETRY_AFTER = Duration.ofDays(1);
+
+    /**
+     * The wait a {@code Retry-After} header asks for, in delta-seconds or HTTP-date form, at most
+     * {@link #LONGEST_RETRY_AFTER}; {@code null} when there is none or it cannot be read. A date in the past means
+     * no wait.
      */
     static Duration retryAfter(Map<String, Collection<String>> headers, Instant now) {
         String value = header(headers, "Retry-After");
@@ -68,19 +76,22 @@ final class UpstreamErrorDecoder implements ErrorDecoder {
             return null;
         }
         if (value.chars().allMatch(Character::isDigit)) {
-            try {
-                return Duration.ofSeconds(Long.parseLong(value));
-            } catch (NumberFormatException tooLong) {
-                return null;
-            }
+            // more digits than a day's seconds have is more than a day, however many
+            String seconds = value.replaceFirst("^0+(?=\\d)", "");
+            return seconds.length() > 6 ? LONGEST_RETRY_AFTER
+                    : atMostADay(Duration.ofSeconds(Long.parseLong(seconds)));
         }
         try {
             Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration wait = Duration.between(now, at);
-            return wait.isNegative() ? Duration.ZERO : wait;
+            return wait.isNegative() ? Duration.ZERO : atMostADay(wait);
         } catch (DateTimeParseException unreadable) {
             return null;
         }
+    }
+
+    private static Duration atMostADay(Duration wait) {
+        return wait.compareTo(LONGEST_RETRY_AFTER) > 0 ? LONGEST_RETRY_AFTER : wait;
     }
 
     /** A header's first value, trimmed, by case-insensitive name; {@code null} when there is none. */

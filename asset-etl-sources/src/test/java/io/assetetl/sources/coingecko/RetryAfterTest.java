@@ -29,9 +29,18 @@ class RetryAfterTest {
     }
 
     @Test
+    void takesAnyWaitLongerThanADayForADay() {
+        assertThat(retryAfter("Retry-After", "86400")).isEqualTo(Duration.ofDays(1));
+        assertThat(retryAfter("Retry-After", "00000005")).isEqualTo(Duration.ofSeconds(5));
+        for (String longer : List.of("86401", "315360000", "999999999999", "99999999999999999999999",
+                "Fri, 31 Dec 9999 23:59:59 GMT")) {
+            assertThat(retryAfter("Retry-After", longer)).as(longer).isEqualTo(Duration.ofDays(1));
+        }
+    }
+
+    @Test
     void ignoresWhatItCannotRead() {
         assertThat(retryAfter("Retry-After", "soon")).isNull();
-        assertThat(retryAfter("Retry-After", "99999999999999999999999")).isNull();
         assertThat(retryAfter("X-Other", "5")).isNull();
         assertThat(UpstreamErrorDecoder.retryAfter(Map.of(), NOW)).isNull();
     }
