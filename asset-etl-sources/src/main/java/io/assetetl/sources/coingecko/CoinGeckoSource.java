@@ -41,12 +41,13 @@ final class CoinGeckoSource implements Source {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Optional<SnapshotPosition> previous = checkpoint.flatMap(SnapshotPosition::parse);
         SnapshotPosition position;
-        if (previous.isPresent() && previous.get().resumableAt(now, settings.resumeWindow(), settings.pages())) {
+        if (previous.isPresent() && previous.get().resumableAt(now, settings.resumeWindow(), settings.pages(),
+                settings.perPage())) {
             position = previous.get();
             LOG.info("source {}: resuming the snapshot started at {} from page {}", name, position.snapshotAt(),
                     position.nextPage());
         } else {
-            position = SnapshotPosition.start(now);
+            position = SnapshotPosition.start(now, settings.perPage());
             LOG.info("source {}: starting a new snapshot of {} page(s) of {} coins ({})", name, settings.pages(),
                     settings.perPage(), settings);
         }

@@ -161,7 +161,7 @@ class CoinGeckoEngineIT {
         assertThat(server.marketRequests()).extracting(RecordedRequest::page).containsExactly(1, 2, 3, 3, 3, 4);
         assertThat(TableDigests.of(db)).isEqualTo(TableDigests.of(reference));
         assertThat(etl.checkpoints("coingecko")).singleElement().satisfies(c -> assertThat(position(c))
-                .isEqualTo(new SnapshotPosition(Instant.parse("2026-04-30T02:30:00Z"), 5, true)));
+                .isEqualTo(new SnapshotPosition(Instant.parse("2026-04-30T02:30:00Z"), 5, true, 25)));
     }
 
     @Test
@@ -181,7 +181,7 @@ class CoinGeckoEngineIT {
         assertThat(server.marketRequests()).extracting(RecordedRequest::page)
                 .containsExactly(1, 2, 3, 3, 1, 2, 3, 4);
         assertThat(etl.checkpoints("coingecko")).singleElement().satisfies(c -> assertThat(position(c))
-                .isEqualTo(new SnapshotPosition(Instant.parse("2026-04-30T03:01:00Z"), 5, true)));
+                .isEqualTo(new SnapshotPosition(Instant.parse("2026-04-30T03:01:00Z"), 5, true, 25)));
     }
 
     @Test

@@ -75,10 +75,10 @@ class CoinGeckoSourceIT {
 
         assertThat(batches).hasSize(4).allSatisfy(b -> assertThat(b.records()).hasSize(25));
         assertThat(batches).extracting(b -> b.checkpoint().position()).containsExactly(
-                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":2,\"complete\":false}",
-                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":3,\"complete\":false}",
-                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":4,\"complete\":false}",
-                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":5,\"complete\":true}");
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":2,\"complete\":false,\"per_page\":25}",
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":3,\"complete\":false,\"per_page\":25}",
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":4,\"complete\":false,\"per_page\":25}",
+                "{\"snapshot_at\":\"2026-04-30T02:30:00Z\",\"next_page\":5,\"complete\":true,\"per_page\":25}");
         List<RecordedRequest> requests = server.marketRequests();
         assertThat(requests).extracting(RecordedRequest::query).containsExactly(
                 Map.of("vs_currency", "usd", "order", "market_cap_desc", "per_page", "25", "page", "1"),
