@@ -80,9 +80,15 @@ final class MarketItems {
      * store one of its numbers.
      */
     static RawRecord.ApiItem raw(String json, int page, int index, Instant fetchedAt) {
-        String payload = !isJson(json) ? MAPPER.createObjectNode().put(UNPARSEABLE_ITEM, json).toString()
-                : storable(json) ? json : MAPPER.createObjectNode().put(UNSTORABLE_ITEM, json).toString();
-        return new RawRecord.ApiItem(recordKey(json, fetchedAt), page, index, fetchedAt, payload);
+        String key = recordKey(json, fetchedAt);
+        String payload = storable(json) ? json : MAPPER.createObjectNode().put(UNSTORABLE_ITEM, json).toString();
+        try {
+            return new RawRecord.ApiItem(key, page, index, fetchedAt, payload);
+        } catch (IllegalArgumentException notJson) {
+            // its key is short (recordKey keeps it so): the payload is no JSON
+            return new RawRecord.ApiItem(key, page, index, fetchedAt,
+                    MAPPER.createObjectNode().put(UNPARSEABLE_ITEM, json).toString());
+        }
     }
 
     /** Whether every number of {@code json} fits PostgreSQL's {@code numeric}; text that is not JSON passes. */
@@ -106,18 +112,6 @@ final class MarketItems {
             // interpret() turns it into a reject, and the engine refuses what it cannot store
         }
         return true;
-    }
-
-    private static boolean isJson(String text) {
-        try (JsonParser parser = MAPPER.createParser(text)) {
-            if (parser.nextToken() == null) {
-                return false;
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** The field names of an item, in order; empty for text that is not a JSON object. */
