@@ -148,6 +148,12 @@ final class TimestampCleaner {
         int year = Integer.parseInt(m.group(3));
         int day;
         int month;
+        // a date the configured order cannot read is refused, as a number is with decimal_mark: 13/01/2025 in a
+        // file set to MDY says the setting is wrong for it, or the date is
+        if (order == DateOrder.MDY && a > 12 || order == DateOrder.DMY && b > 12) {
+            return Cleaned.invalid("'" + abbreviate(cell) + "' is not " + (order == DateOrder.MDY ? "month/day/year"
+                    : "day/month/year") + ", the date_order set for this source");
+        }
         if (a > 12 && b <= 12) {
             day = a;
             month = b;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
@@ -219,6 +220,17 @@ class ValueCleanerTest {
         "2024-01-15T25:00:00Z", "15 Jan"})
     void rejectsWhatIsNotATimestamp(String cell) {
         assertThat(TimestampCleaner.clean(cell, DateOrder.DMY).problem()).isEqualTo(Cleaned.Problem.INVALID);
+    }
+
+    @Test
+    void aDateTheConfiguredOrderCannotReadIsRefusedAsAMisreadNumberIs() {
+        assertThat(TimestampCleaner.clean("01/13/2025", DateOrder.MDY).value())
+                .isEqualTo(Instant.parse("2025-01-13T00:00:00Z"));
+        assertThat(TimestampCleaner.clean("13/01/2025", DateOrder.MDY).detail())
+                .isEqualTo("'13/01/2025' is not month/day/year, the date_order set for this source");
+        assertThat(TimestampCleaner.clean("01/13/2025", DateOrder.DMY).problem()).isEqualTo(Cleaned.Problem.INVALID);
+        assertThat(TimestampCleaner.clean("13/01/2025", DateOrder.UNSPECIFIED).value())
+                .as("with no order set, the one reading there is").isEqualTo(Instant.parse("2025-01-13T00:00:00Z"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
