@@ -488,27 +488,20 @@ public final class ChunkWriter {
             if (canonical == null) {
                 return Rejection.of(RejectReason.MISSING_SYMBOL, "symbol is empty", o.raw());
             }
-            int symbolLength = canonical.codePointCount(0, canonical.length());
-            if (symbolLength > MAX_SYMBOL_LENGTH) {
-                return Rejection.of(RejectReason.INVALID_SYMBOL, "symbol is " + symbolLength
-                        + " characters long, longer than any ticker (" + MAX_SYMBOL_LENGTH + " at most)", o.raw());
+            // one after the other rather than chained through lambdas: this runs for every record of a file
+            Optional<Rejection> text = tooLong(RejectReason.INVALID_SYMBOL, "symbol", canonical, MAX_SYMBOL_LENGTH,
+                    "ticker", o);
+            if (text.isEmpty()) {
+                text = controlCharacter(canonical, o);
             }
-            for (int k = 0; k < canonical.length(); k++) {
-                if (Character.isISOControl(canonical.charAt(k))) {
-                    // a symbol no API request could name (a request's symbol or cursor with one is refused)
-                    return Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
-                            "symbol holds a control character (U+%04X)", (int) canonical.charAt(k)), o.raw());
-                }
+            if (text.isEmpty()) {
+                text = tooLong(RejectReason.INVALID_ID, "id", o.sourceId(), MAX_ID_LENGTH, "asset's", o);
             }
-            if (o.sourceId() != null && o.sourceId().codePointCount(0, o.sourceId().length()) > MAX_ID_LENGTH) {
-                return Rejection.of(RejectReason.INVALID_ID, "id is " + o.sourceId().codePointCount(0,
-                        o.sourceId().length()) + " characters long, longer than any asset's (" + MAX_ID_LENGTH
-                        + " at most)", o.raw());
+            if (text.isEmpty()) {
+                text = tooLong(RejectReason.INVALID_NAME, "name", o.name(), MAX_NAME_LENGTH, "asset's", o);
             }
-            int nameLength = o.name() == null ? 0 : o.name().codePointCount(0, o.name().length());
-            if (nameLength > MAX_NAME_LENGTH) {
-                return Rejection.of(RejectReason.INVALID_NAME, "name is " + nameLength
-                        + " characters long, longer than any asset's (" + MAX_NAME_LENGTH + " at most)", o.raw());
+            if (text.isPresent()) {
+                return text.get();
             }
             if (o.priceUsd().signum() <= 0) {
                 return Rejection.of(RejectReason.INVALID_PRICE, "price must be positive: "
@@ -537,6 +530,25 @@ public final class ChunkWriter {
             }
         }
         return record;
+    }
+
+    /** A text, where given, of {@code max} characters at most, as the longest of any {@code whose} is. */
+    private static Optional<Rejection> tooLong(String reason, String field, String value, int max, String whose,
+            Observation o) {
+        int length = value == null ? 0 : value.codePointCount(0, value.length());
+        return length <= max ? Optional.empty() : Optional.of(Rejection.of(reason, field + " is " + length
+                + " characters long, longer than any " + whose + " (" + max + " at most)", o.raw()));
+    }
+
+    /** A symbol with a control character, which no API request could name (a request with one is refused). */
+    private static Optional<Rejection> controlCharacter(String symbol, Observation o) {
+        for (int k = 0; k < symbol.length(); k++) {
+            if (Character.isISOControl(symbol.charAt(k))) {
+                return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
+                        "symbol holds a control character (U+%04X)", (int) symbol.charAt(k)), o.raw()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** A market cap or volume, where given, is not negative and not {@link #beyondAnyValue}. */
