@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BinaryOperator;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.postgresql.PGConnection;
@@ -341,7 +342,11 @@ public final class ChunkWriter {
     private Checked checkRecords(List<Interpretation> records) {
         Checked checked = new Checked(records.size());
         Instant latestTime = clock.instant().plus(FUTURE_ALLOWANCE);
-        Map<SymbolInstant, Integer> lastAt = new HashMap<>();
+        // sized for the chunk: grown from the default, it was rehashed a dozen times a chunk
+        Map<SymbolInstant, Integer> lastAt = new HashMap<>(mapCapacity(records.size()));
+        Interpretation[] all = checked.records;
+        BinaryOperator<Integer> later = (a, b) -> ((Observation) all[b]).observedAt()
+                .compareTo(((Observation) all[a]).observedAt()) >= 0 ? b : a;
         for (int i = 0; i < checked.records.length; i++) {
             Interpretation record = records.get(i);
             String canonical = record instanceof Observation o ? identity.canonicalSymbol(o.sourceSymbol()).orElse(null)
@@ -354,9 +359,7 @@ public final class ChunkWriter {
                 checked.sourceIds |= o.sourceId() != null;
                 checked.canonical[i] = canonical;
                 String key = o.sourceId() != null ? o.sourceId() : checked.canonical[i];
-                Interpretation[] all = checked.records;
-                checked.latest.merge(key, i, (a, b) -> ((Observation) all[b]).observedAt()
-                        .compareTo(((Observation) all[a]).observedAt()) >= 0 ? b : a);
+                checked.latest.merge(key, i, later);
                 if (o.sourceId() == null) {
                     Integer before = lastAt.put(new SymbolInstant(canonical, o.observedAt()), i);
                     if (before != null) {
@@ -371,6 +374,11 @@ public final class ChunkWriter {
                     checked.otherAssets, checked.otherAssetExample);
         }
         return checked;
+    }
+
+    /** The initial capacity of a hash map that holds {@code entries} without growing. */
+    private static int mapCapacity(int entries) {
+        return (int) Math.ceil(entries / 0.75);
     }
 
     /** A canonical symbol at one instant: what one price history row of a source without ids is keyed by. */

@@ -53,6 +53,26 @@ class BinaryCopyRowsTest {
     }
 
     @Test
+    void writesTextLongerThanTheBufferWhetherItsNonAsciiPartStartsEarlyOrLate() {
+        BinaryCopyRows rows = new BinaryCopyRows(1);
+        String late = "a".repeat(3000) + "é\0" + "b".repeat(3000);
+        String early = "é" + "c".repeat(5000);
+        rows.add(late).addJsonb("\"" + "d".repeat(4000) + "\"").add(early);
+        rows.endRow();
+        ByteBuffer body = body(rows);
+        assertThat(body.getShort()).isEqualTo((short) 3);
+        byte[] lateBytes = late.replace('\0', '\uFFFD').getBytes(StandardCharsets.UTF_8);
+        assertThat(body.getInt()).isEqualTo(lateBytes.length);
+        assertThat(text(body, lateBytes.length)).isEqualTo(late.replace('\0', '\uFFFD'));
+        assertThat(body.getInt()).isEqualTo(1 + 4002);
+        assertThat(body.get()).isEqualTo((byte) 1);
+        assertThat(text(body, 4002)).isEqualTo("\"" + "d".repeat(4000) + "\"");
+        assertThat(body.getInt()).isEqualTo(5002);
+        assertThat(text(body, 5002)).isEqualTo(early);
+        assertThat(body.hasRemaining()).isFalse();
+    }
+
+    @Test
     void writesJsonbAsVersionOneThenTheTextWithoutTheEscapedNulJsonbRefuses() {
         BinaryCopyRows rows = new BinaryCopyRows(1);
         rows.addJsonb("{\"k\":\"a\\u0000b\"}");
