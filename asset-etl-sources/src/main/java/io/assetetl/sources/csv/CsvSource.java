@@ -99,7 +99,7 @@ final class CsvSource implements Source {
             return CsvBatchReader.exhausted();
         }
         DelimitedFileReader.Record header;
-        try (DelimitedFileReader headerReader = DelimitedFileReader.open(path, format, 0, end, 0)) {
+        try (DelimitedFileReader headerReader = DelimitedFileReader.open(path, format, 0, end, 0, -1)) {
             header = headerReader.next();
         }
         if (header == null) {
@@ -138,7 +138,7 @@ final class CsvSource implements Source {
         PrefixHasher hasher = new PrefixHasher(path, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
         DelimitedFileReader records = DelimitedFileReader.open(path, format, start, Math.max(start, end),
-                linesBefore);
+                linesBefore, header.values().length);
         return new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(),
                 modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, format,
                 start, batchSize, batchBytes);

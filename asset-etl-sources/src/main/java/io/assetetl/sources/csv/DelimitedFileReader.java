@@ -24,6 +24,13 @@ import java.nio.file.StandardOpenOption;
  * <p>Line breaks may be {@code \n} or {@code \r\n} (mixed too); quoted values may span lines; the last line needs
  * no line break; blank lines (and, when the format says so, {@code #} comment lines) are skipped. A NUL character
  * in a value is replaced by U+FFFD, which PostgreSQL's {@code jsonb} can store. Not thread-safe.
+ *
+ * <p>A line that starts with {@code #} is not always a comment: exported tables name their rank column {@code #}
+ * ({@code #,Name,Symbol,Price}) and some write the rank itself that way ({@code #1,Bitcoin,BTC,…}). Such a line is
+ * read as a record when it is the header line and its first value is {@code #} alone, or, below a header of
+ * {@code width} values, when it splits into at least that many: a comment is rarely that wide, and one that is
+ * becomes a visible reject rather than a silently skipped row. A line starting with {@code #} that opens a quote it
+ * does not close on the same line is a comment: reading goes on with the line after it.
  */
 final class DelimitedFileReader implements AutoCloseable {
 
@@ -46,28 +53,36 @@ final class DelimitedFileReader implements AutoCloseable {
     record Record(String[] values, long line, long endOffset, long lastLine, boolean terminated, String problem) {
     }
 
+    /** What {@link #skipUnparseableLine} returns when the line it skipped was a comment. */
+    private static final Record COMMENT = new Record(new String[0], 0, 0, 0, false, "comment");
+
     private final Path path;
     private final FileFormat format;
     private final long end;
+    /** The header's number of values, for telling comment lines from records; -1 until the header is read. */
+    private int width;
     private CsvParser parser;
     private PositionTrackingReader input;
     private long consumedOffset;
     private long consumedLines;
     private boolean closed;
 
-    private DelimitedFileReader(Path path, FileFormat format, long end) {
+    private DelimitedFileReader(Path path, FileFormat format, long end, int width) {
         this.path = path;
         this.format = format;
         this.end = end;
+        this.width = width;
     }
 
     /**
      * Opens {@code path} for reading the bytes {@code [offset, end)}; at offset 0 the byte-order mark is skipped.
      *
      * @param linesBefore line breaks before {@code offset}
+     * @param width       the header's number of values, or -1 when the first record read is the header
      */
-    static DelimitedFileReader open(Path path, FileFormat format, long offset, long end, long linesBefore) {
-        DelimitedFileReader reader = new DelimitedFileReader(path, format, end);
+    static DelimitedFileReader open(Path path, FileFormat format, long offset, long end, long linesBefore,
+            int width) {
+        DelimitedFileReader reader = new DelimitedFileReader(path, format, end, width);
         reader.start(offset == 0 ? Math.min(format.bomLength(), end) : offset, linesBefore);
         return reader;
     }
@@ -104,8 +119,9 @@ final class DelimitedFileReader implements AutoCloseable {
         s.getFormat().setQuoteEscape('"');
         s.getFormat().setLineSeparator("\n");
         s.getFormat().setNormalizedNewline('\n');
-        s.getFormat().setComment(format.comments() ? '#' : '\0');
-        s.setCommentProcessingEnabled(format.comments());
+        // comment lines are told from records here (isComment), not by the parser, which skips every # line
+        s.getFormat().setComment('\0');
+        s.setCommentProcessingEnabled(false);
         s.setLineSeparatorDetectionEnabled(false);
         s.setHeaderExtractionEnabled(false);
         s.setSkipEmptyLines(false);
@@ -141,18 +157,33 @@ final class DelimitedFileReader implements AutoCloseable {
                     }
                     throw new SourceException("cannot read " + path + ": " + rootMessage(root), e);
                 }
-                return skipUnparseableLine(e);
+                Record skipped = skipUnparseableLine(e);
+                if (skipped == COMMENT) {
+                    continue;
+                }
+                return skipped;
             }
             if (values == null) {
                 close();
                 return null;
             }
             PositionTrackingReader.End recordEnd = input.endAt(parser.getContext().currentChar());
+            long offsetBefore = consumedOffset;
             long linesBefore = consumedLines;
             consumedOffset = recordEnd.offset();
             consumedLines = recordEnd.lastLine() - (recordEnd.terminated() ? 0 : 1);
-            if (isBlank(values) || (format.comments() && isComment(values))) {
+            if (isBlank(values)) {
                 continue;
+            }
+            if (format.comments() && startsWithHash(values)) {
+                if (spansLines(values)) {
+                    // a quote opened in a comment: the comment is its first line alone
+                    skipLine(offsetBefore, linesBefore);
+                    continue;
+                }
+                if (isComment(values)) {
+                    continue;
+                }
             }
             long newlines = 0;
             for (int i = 0; i < values.length; i++) {
@@ -168,6 +199,9 @@ final class DelimitedFileReader implements AutoCloseable {
             }
             // a quoted value left open to the end of the file holds its own final line break: never go back
             long firstLine = Math.max(linesBefore + 1, recordEnd.lastLine() - newlines);
+            if (width < 0) {
+                width = values.length;
+            }
             return new Record(values, firstLine, recordEnd.offset(), recordEnd.lastLine(), recordEnd.terminated(),
                     null);
         }
@@ -176,17 +210,37 @@ final class DelimitedFileReader implements AutoCloseable {
 
     /**
      * Turns the line the parser failed on (the first non-blank line after the last record) into a problem record
-     * and restarts the parser after it, so that one bad line never ends the reading.
+     * and restarts the parser after it, so that one bad line never ends the reading. When that line is a comment
+     * (a quote it opened ran on past the parser's limits), returns {@link #COMMENT}; at the end, null.
      */
     private Record skipUnparseableLine(RuntimeException cause) {
+        SkippedLine skipped = skipLine(consumedOffset, consumedLines);
+        if (skipped == null) {
+            return null;
+        }
+        if (skipped.hash() && format.comments()) {
+            return COMMENT;
+        }
+        return new Record(new String[0], skipped.line(), skipped.endOffset(), skipped.line(), skipped.terminated(),
+                "line cannot be split into fields: " + describe(cause));
+    }
+
+    /** A line {@link #skipLine} skipped; {@code hash} when its first non-blank character is {@code #}. */
+    private record SkippedLine(long line, long endOffset, boolean terminated, boolean hash) {
+    }
+
+    /**
+     * Skips the first non-blank line from {@code offset} (where {@code linesBefore} line breaks precede) and
+     * restarts the parser after it, or closes the reader when that line is the last; null when there is none.
+     */
+    private SkippedLine skipLine(long offset, long linesBefore) {
         parser.stopParsing();
-        String problem = "line cannot be split into fields: " + describe(cause);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            long position = consumedOffset;
-            long line = consumedLines + 1;
+            long position = offset;
+            long line = linesBefore + 1;
             boolean blank = true;
-            boolean comment = false;
+            boolean hash = false;
             channel.position(position);
             while (position < end) {
                 buffer.clear();
@@ -199,21 +253,19 @@ final class DelimitedFileReader implements AutoCloseable {
                     byte b = buffer.get(i);
                     position++;
                     if (b == '\n') {
-                        if (!blank && !comment) {
+                        if (!blank) {
                             start(position, line);
-                            return new Record(new String[0], line, position, line, true, problem);
+                            return new SkippedLine(line, position, true, hash);
                         }
                         line++;
-                        blank = true;
-                        comment = false;
                     } else if (blank && (b & 0xFF) > ' ') {
                         blank = false;
-                        comment = format.comments() && b == '#';
+                        hash = b == '#';
                     }
                 }
             }
             close();
-            return blank || comment ? null : new Record(new String[0], line, end, line, false, problem);
+            return blank ? null : new SkippedLine(line, end, false, hash);
         } catch (IOException e) {
             throw FileReadFailure.of(path, e);
         }
@@ -265,9 +317,26 @@ final class DelimitedFileReader implements AutoCloseable {
         return true;
     }
 
-    /** A line whose first value starts with {@code #} (possibly indented): univocity only knows column-0 ones. */
-    private static boolean isComment(String[] values) {
+    /** Whether the first value starts with {@code #} (the line possibly indented). */
+    private static boolean startsWithHash(String[] values) {
         return values[0] != null && values[0].startsWith("#");
+    }
+
+    private static boolean spansLines(String[] values) {
+        for (String v : values) {
+            if (v != null && v.indexOf('\n') >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a one-line record starting with {@code #} is a comment (see the class comment). */
+    private boolean isComment(String[] values) {
+        if (width < 0) {
+            return !(values.length > 1 && values[0].equals("#"));
+        }
+        return width < 2 || values.length < width;
     }
 
     @Override

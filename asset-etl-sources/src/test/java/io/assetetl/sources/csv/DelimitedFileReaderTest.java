@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class DelimitedFileReaderTest {
         Path file = dir.resolve("f.csv");
         Files.write(file, content);
         List<DelimitedFileReader.Record> records = new ArrayList<>();
-        try (DelimitedFileReader reader = DelimitedFileReader.open(file, format, offset, content.length, lines)) {
+        try (DelimitedFileReader reader = DelimitedFileReader.open(file, format, offset, content.length, lines, -1)) {
             for (DelimitedFileReader.Record r = reader.next(); r != null; r = reader.next()) {
                 records.add(r);
             }
@@ -117,6 +118,45 @@ class DelimitedFileReaderTest {
 
         assertThat(records).extracting(r -> String.join("|", r.values())).containsExactly("h1|h2", "a|b");
         assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(3L, 7L);
+    }
+
+    @Test
+    void readsAHashHeaderAndHashRanksAsRecordsAndNarrowerHashLinesAsComments() throws Exception {
+        byte[] content = ("# exported 2024-01-01\n#,Name,Symbol,Price\n1,Bitcoin,BTC,1\n#2,Ethereum,ETH,2\n"
+                + "# note, prices in USD\n  #4,Solana,SOL,4,\n3,Tether,USDT,1\n").getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 0, ',', true), 0, 0);
+
+        assertThat(records).extracting(r -> Arrays.toString(r.values()))
+                .containsExactly("[#, Name, Symbol, Price]", "[1, Bitcoin, BTC, 1]", "[#2, Ethereum, ETH, 2]",
+                        "[#4, Solana, SOL, 4, null]", "[3, Tether, USDT, 1]");
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(2L, 3L, 4L, 6L, 7L);
+    }
+
+    @Test
+    void endsACommentThatOpensAQuoteAtItsOwnLine() throws Exception {
+        byte[] content = "h1,h2\n#x,\"open\na,b\n# \"\nc,d\n".getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 0, ',', true), 0, 0);
+
+        assertThat(records).extracting(r -> String.join("|", r.values())).containsExactly("h1|h2", "a|b", "c|d");
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(1L, 3L, 5L);
+        assertThat(records).extracting(DelimitedFileReader.Record::endOffset)
+                .containsExactly(6L, 19L, (long) content.length);
+    }
+
+    @Test
+    void skipsACommentWhoseOpenQuoteRunsPastTheLongestValue() throws Exception {
+        byte[] content = ("h1,h2\n#x,\"" + "y".repeat(DelimitedFileReader.MAX_CHARS_PER_VALUE + 10) + "\na,b\n")
+                .getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 0, ',', true), 0, 0);
+
+        assertThat(records).extracting(r -> String.join("|", r.values())).containsExactly("h1|h2", "a|b");
+        assertThat(records).extracting(DelimitedFileReader.Record::problem).containsOnlyNulls();
     }
 
     @Test

@@ -233,6 +233,28 @@ class WeirdCsvSourceIT {
     }
 
     @Test
+    void readsARankColumnNamedHashAndRanksWrittenWithAHashWhileSkippingComments() throws Exception {
+        Path file = dir.resolve("ranked.csv");
+        Files.writeString(file, "# exported 2025-01-02\n#,Name,Symbol,Price (USD),Date\n"
+                + "1,Bitcoin,BTC,\"$96,512.40\",2025-01-02T01:00:00Z\n"
+                + "#2,Ethereum,ETH,\"$3,400\",2025-01-02T01:00:00Z\n"
+                + "# prices from the exchange's close\n"
+                + "3,Tether,USDT,$1.00,2025-01-02T01:00:00Z\n");
+
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.processed()).isEqualTo(3);
+        assertThat(result.loaded()).isEqualTo(3);
+        assertThat(quote("BTC").price()).isEqualByComparingTo("96512.40");
+        assertThat(quote("ETH").price()).isEqualByComparingTo("3400");
+        assertThat(quote("USDT").price()).isEqualByComparingTo("1.00");
+        List<Long> lines = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT line_no FROM raw_csv_assets ORDER BY line_no").mapTo(Long.class).list());
+        assertThat(lines).containsExactly(3L, 4L, 6L);
+    }
+
+    @Test
     void aBlankOrNotApplicableTimestampInATimestampColumnIsRejectedNotDatedWithTheFileTime() throws Exception {
         Path file = dir.resolve("blank-times.csv");
         Files.writeString(file, "ticker;price;last_seen\nBTC;200;2025-06-01T00:00:00Z\nBTC;1;\nETH;3;N/A\n");
