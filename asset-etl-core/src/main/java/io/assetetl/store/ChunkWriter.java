@@ -768,6 +768,14 @@ public final class ChunkWriter {
                         JOIN assets a ON a.canonical_symbol = s.canonical_symbol WHERE s.kind = 'o') o
                     WHERE x.source = :source AND x.asset_id = o.asset_id AND x.source_key <> o.owner_key""")
                     .bind("source", source).execute();
+            // an id whose symbol changed (MATIC to POL) moves to the asset of its new symbol below: the asset it
+            // leaves has its summary refreshed too, and dropped when that was its last source
+            AssetSummaries.markPending(handle, handle.createQuery("""
+                    SELECT DISTINCT x.asset_id FROM etl_stage s
+                    JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                    JOIN asset_sources x ON x.source = :source AND x.source_key = s.source_key
+                    WHERE s.kind = 'o' AND s.payload IS NOT NULL AND x.asset_id <> a.id""")
+                    .bind("source", source).mapTo(Long.class).list());
         }
         List<Long> changed = handle.createQuery("""
                 INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, name, price_usd,
@@ -777,17 +785,18 @@ public final class ChunkWriter {
                 FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
                 WHERE s.kind = 'o' AND s.payload IS NOT NULL
                 ORDER BY s.source_key, s.observed_at DESC, s.ord DESC
-                ON CONFLICT (source, source_key) DO UPDATE SET
+                ON CONFLICT (source, source_key) DO UPDATE SET asset_id = EXCLUDED.asset_id,
                     source_symbol = EXCLUDED.source_symbol, name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
                     market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
                     observed_at = EXCLUDED.observed_at, raw = EXCLUDED.raw, run_id = EXCLUDED.run_id,
                     updated_at = now()
                 WHERE EXCLUDED.observed_at >= asset_sources.observed_at
-                  AND (asset_sources.source_symbol, asset_sources.name, asset_sources.price_usd,
-                       asset_sources.market_cap_usd, asset_sources.volume_24h_usd, asset_sources.observed_at,
-                       asset_sources.raw)
-                      IS DISTINCT FROM (EXCLUDED.source_symbol, EXCLUDED.name, EXCLUDED.price_usd,
-                       EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd, EXCLUDED.observed_at, EXCLUDED.raw)
+                  AND (asset_sources.asset_id, asset_sources.source_symbol, asset_sources.name,
+                       asset_sources.price_usd, asset_sources.market_cap_usd, asset_sources.volume_24h_usd,
+                       asset_sources.observed_at, asset_sources.raw)
+                      IS DISTINCT FROM (EXCLUDED.asset_id, EXCLUDED.source_symbol, EXCLUDED.name,
+                       EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd, EXCLUDED.observed_at,
+                       EXCLUDED.raw)
                 RETURNING asset_id""")
                 .bind("source", source).bind("run", runId).mapTo(Long.class).list();
         AssetSummaries.markPending(handle, changed);

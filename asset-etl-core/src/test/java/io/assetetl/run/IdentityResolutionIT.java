@@ -140,6 +140,35 @@ class IdentityResolutionIT {
     }
 
     @Test
+    void anIdWhoseSymbolChangesMovesToTheAssetOfItsNewSymbolAndLeavesTheOldOneWithoutASummary() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("matic", List.of("matic,matic-network,0.50,1700000000,Polygon",
+                "eth,ethereum,3000,1700000000,Ethereum"));
+        ListSourceFactory.dataset("pol", List.of("pol,matic-network,0.45,1700003600,POL (ex-MATIC)",
+                "eth,ethereum,3100,1700003600,Ethereum"));
+        ListSourceFactory.dataset("matic-replayed", List.of("matic,matic-network,0.50,1700000000,Polygon"));
+
+        run(db, "matic", 10, Map.of());
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+        RunResult renamed = run(db, "pol", 10, Map.of());
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+        run(db, "matic-replayed", 10, Map.of());
+
+        assertThat(renamed.loaded()).isEqualTo(2);
+        assertThat(owners(db)).as("an older record under the old symbol moves nothing back")
+                .containsExactly(Map.entry("ETH", "ethereum"), Map.entry("POL", "matic-network"));
+        List<String> summaries = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT canonical_symbol || ' ' || consensus_price_usd || ' ' || source_count FROM asset_summaries
+                ORDER BY canonical_symbol""").mapTo(String.class).list());
+        assertThat(summaries).containsExactly("ETH 3100 1", "POL 0.45 1");
+        List<String> history = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT a.canonical_symbol || ' ' || q.price_usd FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
+                WHERE a.canonical_symbol IN ('MATIC', 'POL') ORDER BY q.observed_at""").mapTo(String.class).list());
+        assertThat(history).as("each price stays under the symbol it was quoted with")
+                .containsExactly("MATIC 0.50", "POL 0.45");
+    }
+
+    @Test
     void conflictsAcrossChunksAreResolvedAgainstTheStoredOwner() {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("weth", List.of(
