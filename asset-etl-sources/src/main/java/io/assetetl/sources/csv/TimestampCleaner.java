@@ -11,18 +11,21 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
 import java.time.temporal.TemporalAccessor;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Pure functions that read the timestamps of real-world CSV files as UTC instants. Nothing here guesses: a date
- * that reads two ways is {@link Cleaned.Problem#AMBIGUOUS} unless the day/month order is configured.
+ * Pure functions that read the timestamps of real-world CSV files as instants. Nothing here guesses: a date
+ * that reads two ways is {@link Cleaned.Problem#AMBIGUOUS} unless the day/month order is configured, and so is a
+ * local time the clocks of the file's time zone showed twice (when they were set back).
  */
 final class TimestampCleaner {
 
@@ -44,13 +47,19 @@ final class TimestampCleaner {
     private TimestampCleaner() {
     }
 
-    /**
-     * A timestamp: ISO-8601 with {@code Z}, an offset or no zone (read as UTC), a date alone (midnight UTC), a
-     * space instead of {@code T}, a trailing {@code UTC}, epoch seconds (9-10 digits, optionally with a fraction) or
-     * milliseconds (11-13 digits), {@code yyyyMMdd}, and numeric day/month dates ({@code 15/01/2024},
-     * {@code 01.02.2024 10:30}) whose order is either evident or given by {@code order}.
-     */
+    /** {@link #clean(String, DateOrder, ZoneId)} of a file whose times without an offset are UTC. */
     static Cleaned<Instant> clean(String cell, DateOrder order) {
+        return clean(cell, order, ZoneOffset.UTC);
+    }
+
+    /**
+     * A timestamp: ISO-8601 with {@code Z}, an offset or no zone, a date alone (its midnight), a space instead of
+     * {@code T}, a trailing {@code UTC}, epoch seconds (9-10 digits, optionally with a fraction) or milliseconds
+     * (11-13 digits), {@code yyyyMMdd}, and numeric day/month dates ({@code 15/01/2024}, {@code 01.02.2024 10:30})
+     * whose order is either evident or given by {@code order}. A time or date without an offset is one of
+     * {@code zone}: one its clocks skipped (set forward) is invalid, one they showed twice is ambiguous.
+     */
+    static Cleaned<Instant> clean(String cell, DateOrder order, ZoneId zone) {
         if (isAbsent(cell)) {
             return Cleaned.absent();
         }
@@ -58,14 +67,14 @@ final class TimestampCleaner {
         try {
             char first = s.charAt(0);
             if (first >= '0' && first <= '9' && isEpochLike(s)) {
-                return epoch(s, cell);
+                return epoch(s, cell, zone);
             }
             if (s.length() >= 10 && isDigits(s, 0, 4) && isDateSeparator(s.charAt(4))) {
-                return Cleaned.of(iso(s));
+                return iso(s, cell, zone);
             }
             Matcher m = NUMERIC_DATE.matcher(s);
             if (m.matches()) {
-                return dayMonth(m, order, cell);
+                return dayMonth(m, order, cell, zone);
             }
         } catch (DateTimeException | ArithmeticException e) {
             return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
@@ -73,7 +82,7 @@ final class TimestampCleaner {
         return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
     }
 
-    private static Instant iso(String s) {
+    private static Cleaned<Instant> iso(String s, String cell, ZoneId zone) {
         StringBuilder b = new StringBuilder(s.length() + 6);
         b.append(s, 0, 4).append('-');
         b.append(s, 5, s.length());
@@ -94,12 +103,29 @@ final class TimestampCleaner {
         TemporalAccessor parsed = ISO_FLEXIBLE.parseBest(t, OffsetDateTime::from, LocalDateTime::from,
                 LocalDate::from);
         if (parsed instanceof OffsetDateTime odt) {
-            return odt.toInstant();
+            return Cleaned.of(odt.toInstant());
         }
         if (parsed instanceof LocalDateTime ldt) {
-            return ldt.toInstant(ZoneOffset.UTC);
+            return local(ldt, cell, zone);
         }
-        return ((LocalDate) parsed).atStartOfDay().toInstant(ZoneOffset.UTC);
+        return local(((LocalDate) parsed).atStartOfDay(), cell, zone);
+    }
+
+    /** A local date-time of {@code zone}: invalid if its clocks skipped it, ambiguous if they showed it twice. */
+    private static Cleaned<Instant> local(LocalDateTime time, String cell, ZoneId zone) {
+        if (zone instanceof ZoneOffset offset) {
+            return Cleaned.of(time.toInstant(offset));
+        }
+        List<ZoneOffset> offsets = zone.getRules().getValidOffsets(time);
+        if (offsets.size() == 1) {
+            return Cleaned.of(time.toInstant(offsets.get(0)));
+        }
+        if (offsets.isEmpty()) {
+            return Cleaned.invalid("'" + abbreviate(cell) + "' is a time the clocks of " + zone
+                    + " skipped; write it with its offset");
+        }
+        return Cleaned.ambiguous("'" + abbreviate(cell) + "' is a time the clocks of " + zone + " showed twice ("
+                + offsets.get(0) + " and " + offsets.get(1) + "); write it with its offset");
     }
 
     /** Rewrites {@code +0530} and {@code +05} at the end of a date-time into {@code +05:30} and {@code +05:00}. */
@@ -122,12 +148,11 @@ final class TimestampCleaner {
         return t;
     }
 
-    private static Cleaned<Instant> epoch(String s, String cell) {
+    private static Cleaned<Instant> epoch(String s, String cell, ZoneId zone) {
         int dot = s.indexOf('.');
         String whole = dot < 0 ? s : s.substring(0, dot);
         if (whole.length() == 8 && dot < 0) {
-            return Cleaned.of(LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay()
-                    .toInstant(ZoneOffset.UTC));
+            return local(LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay(), cell, zone);
         }
         BigDecimal value = new BigDecimal(s);
         if (whole.length() >= 9 && whole.length() <= 10) {
@@ -142,7 +167,7 @@ final class TimestampCleaner {
         return Cleaned.invalid("not a timestamp: '" + abbreviate(cell) + "'");
     }
 
-    private static Cleaned<Instant> dayMonth(Matcher m, DateOrder order, String cell) {
+    private static Cleaned<Instant> dayMonth(Matcher m, DateOrder order, String cell, ZoneId zone) {
         int a = Integer.parseInt(m.group(1));
         int b = Integer.parseInt(m.group(2));
         int year = Integer.parseInt(m.group(3));
@@ -178,7 +203,7 @@ final class TimestampCleaner {
             time = LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
                     m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
         }
-        return Cleaned.of(date.atTime(time).toInstant(ZoneOffset.UTC));
+        return local(date.atTime(time), cell, zone);
     }
 
     private static boolean isEpochLike(String s) {

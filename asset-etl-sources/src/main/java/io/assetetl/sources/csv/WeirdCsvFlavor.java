@@ -3,6 +3,7 @@ package io.assetetl.sources.csv;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,11 +18,13 @@ final class WeirdCsvFlavor implements CsvFlavor {
     private final HeaderMapper mapper;
     private final DateOrder dateOrder;
     private final DecimalMark decimalMark;
+    private final ZoneId timeZone;
 
-    WeirdCsvFlavor(double fuzzyThreshold, DateOrder dateOrder, DecimalMark decimalMark) {
+    WeirdCsvFlavor(double fuzzyThreshold, DateOrder dateOrder, DecimalMark decimalMark, ZoneId timeZone) {
         this.mapper = new HeaderMapper(fuzzyThreshold);
         this.dateOrder = dateOrder;
         this.decimalMark = decimalMark;
+        this.timeZone = timeZone;
     }
 
     @Override
@@ -40,6 +43,6 @@ final class WeirdCsvFlavor implements CsvFlavor {
 
     @Override
     public RowInterpreter newInterpreter() {
-        return new WeirdRowInterpreter(dateOrder, decimalMark);
+        return new WeirdRowInterpreter(dateOrder, decimalMark, timeZone);
     }
 }

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 /**
  * Settings of a {@code csv_weird} source.
@@ -22,9 +25,12 @@ import java.nio.file.Path;
  *                       {@value #DEFAULT_FUZZY_THRESHOLD}): its Jaro-Winkler similarity times 0.95, the number
  *                       stored with the drift event, so at 0.8 a header must be 0.843 similar, and above 0.95
  *                       nothing is mapped fuzzily
+ * @param timeZone       the time zone of the file's times and dates written without an offset (setting
+ *                       {@code time_zone}: a region such as {@code Europe/Berlin} or an offset such as
+ *                       {@code +01:00}; default UTC)
  */
 public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, DateOrder dateOrder,
-        DecimalMark decimalMark, double fuzzyThreshold) {
+        DecimalMark decimalMark, double fuzzyThreshold, ZoneId timeZone) {
 
     public static final String DEFAULT_PATH = "examples/data/assets_weird.csv";
     public static final double DEFAULT_FUZZY_THRESHOLD = 0.8;
@@ -33,6 +39,7 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, Dat
         requireNonNull(path, "path is null");
         requireNonNull(dateOrder, "dateOrder is null");
         requireNonNull(decimalMark, "decimalMark is null");
+        requireNonNull(timeZone, "timeZone is null");
         CsvSourceConfig.checkBatchSize(batchSize);
         CsvSourceConfig.checkBatchBytes(batchBytes);
         if (!(fuzzyThreshold > 0.0 && fuzzyThreshold <= 1.0)) {
@@ -52,6 +59,22 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, Dat
                 config.getInt("batch_bytes", CsvSourceConfig.DEFAULT_BATCH_BYTES),
                 config.get("date_order").map(DateOrder::parse).orElse(DateOrder.UNSPECIFIED),
                 config.get("decimal_mark").map(DecimalMark::parse).orElse(DecimalMark.UNSPECIFIED),
-                config.getDouble("fuzzy_threshold", DEFAULT_FUZZY_THRESHOLD));
+                config.getDouble("fuzzy_threshold", DEFAULT_FUZZY_THRESHOLD),
+                config.get("time_zone").map(WeirdCsvSourceConfig::timeZone).orElse(ZoneOffset.UTC));
+    }
+
+    /** Settings whose file's times without an offset are UTC. */
+    public WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, DateOrder dateOrder,
+            DecimalMark decimalMark, double fuzzyThreshold) {
+        this(path, batchSize, batchBytes, dateOrder, decimalMark, fuzzyThreshold, ZoneOffset.UTC);
+    }
+
+    private static ZoneId timeZone(String setting) {
+        try {
+            return ZoneId.of(setting.strip());
+        } catch (DateTimeException e) {
+            throw new InvalidSourceConfigException("setting 'time_zone' must be a time zone such as Europe/Berlin,"
+                    + " UTC or +01:00: " + setting);
+        }
     }
 }

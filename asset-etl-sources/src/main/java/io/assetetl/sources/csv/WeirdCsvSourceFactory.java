@@ -22,6 +22,7 @@ public final class WeirdCsvSourceFactory implements SourceFactory {
     public Source create(String name, SourceConfig config, SourceContext context) {
         WeirdCsvSourceConfig settings = WeirdCsvSourceConfig.from(config);
         return new CsvSource(name, settings.path(), settings.batchSize(), settings.batchBytes(),
-                new WeirdCsvFlavor(settings.fuzzyThreshold(), settings.dateOrder(), settings.decimalMark()), context.clock());
+                new WeirdCsvFlavor(settings.fuzzyThreshold(), settings.dateOrder(), settings.decimalMark(),
+                        settings.timeZone()), context.clock());
     }
 }

@@ -6,6 +6,7 @@ import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZoneId;
 
 /**
  * The rules of the messy {@code csv_weird} format: cells go through the {@link ValueCleaner}; a ticker may be
@@ -15,10 +16,12 @@ final class WeirdRowInterpreter extends RowInterpreter {
 
     private final DateOrder dateOrder;
     private final DecimalMark decimalMark;
+    private final ZoneId timeZone;
 
-    WeirdRowInterpreter(DateOrder dateOrder, DecimalMark decimalMark) {
+    WeirdRowInterpreter(DateOrder dateOrder, DecimalMark decimalMark, ZoneId timeZone) {
         this.dateOrder = dateOrder;
         this.decimalMark = decimalMark;
+        this.timeZone = timeZone;
     }
 
     @Override
@@ -28,7 +31,7 @@ final class WeirdRowInterpreter extends RowInterpreter {
 
     @Override
     Cleaned<Instant> parseTimestamp(String cell) {
-        return TimestampCleaner.clean(cell, dateOrder);
+        return TimestampCleaner.clean(cell, dateOrder, timeZone);
     }
 
     @Override

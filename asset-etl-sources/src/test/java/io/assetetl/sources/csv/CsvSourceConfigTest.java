@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,18 @@ class CsvSourceConfigTest {
         assertThat(CsvSourceConfig.from(settings).batchBytes()).isEqualTo(65_536);
         assertThat(CsvSourceConfig.from(settings).batchSize()).isEqualTo(1000);
         assertThat(WeirdCsvSourceConfig.from(settings).batchBytes()).isEqualTo(65_536);
+    }
+
+    @Test
+    void readsTheTimeZoneOfTimesWithoutAnOffsetAsARegionOrAnOffsetAndRefusesAnythingElse() {
+        assertThat(WeirdCsvSourceConfig.from(SourceConfig.of(Map.of())).timeZone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(WeirdCsvSourceConfig.from(SourceConfig.of(Map.of("time_zone", "Europe/Berlin"))).timeZone())
+                .isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(WeirdCsvSourceConfig.from(SourceConfig.of(Map.of("time_zone", " +05:30 "))).timeZone())
+                .isEqualTo(ZoneOffset.ofHoursMinutes(5, 30));
+        assertThatThrownBy(() -> WeirdCsvSourceConfig.from(SourceConfig.of(Map.of("time_zone", "CEST"))))
+                .isInstanceOf(InvalidSourceConfigException.class)
+                .hasMessage("setting 'time_zone' must be a time zone such as Europe/Berlin, UTC or +01:00: CEST");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,7 @@ class FileFormatDetectionTest {
     private FileFormat weird(byte[] content) throws Exception {
         Path file = dir.resolve("w.csv");
         Files.write(file, content);
-        return new WeirdCsvFlavor(0.8, DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED).format(file, FileScan.of(file, -1));
+        return new WeirdCsvFlavor(0.8, DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED, ZoneOffset.UTC).format(file, FileScan.of(file, -1));
     }
 
     @Test

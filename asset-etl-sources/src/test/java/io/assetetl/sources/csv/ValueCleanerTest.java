@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -231,6 +233,41 @@ class ValueCleanerTest {
         assertThat(TimestampCleaner.clean("01/13/2025", DateOrder.DMY).problem()).isEqualTo(Cleaned.Problem.INVALID);
         assertThat(TimestampCleaner.clean("13/01/2025", DateOrder.UNSPECIFIED).value())
                 .as("with no order set, the one reading there is").isEqualTo(Instant.parse("2025-01-13T00:00:00Z"));
+    }
+
+    @ParameterizedTest(name = "{0} in Europe/Berlin -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            2025-01-15T10:30:00        | 2025-01-15T09:30:00Z
+            2025-07-15 10:30           | 2025-07-15T08:30:00Z
+            2025-07-15                 | 2025-07-14T22:00:00Z
+            20250715                   | 2025-07-14T22:00:00Z
+            15/07/2025 10:30           | 2025-07-15T08:30:00Z
+            2025-07-15T10:30:00Z       | 2025-07-15T10:30:00Z
+            2025-07-15T10:30:00+05:30  | 2025-07-15T05:00:00Z
+            2025-07-15 10:30 UTC       | 2025-07-15T10:30:00Z
+            1736933400                 | 2025-01-15T09:30:00Z
+            """)
+    void readsTimesWithoutAnOffsetInTheConfiguredZoneAndLeavesTheOthersAsWritten(String cell, Instant expected) {
+        assertThat(TimestampCleaner.clean(cell, DateOrder.DMY, ZoneId.of("Europe/Berlin")).value())
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void refusesLocalTimesTheZonesClocksSkippedOrShowedTwice() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        Cleaned<Instant> skipped = TimestampCleaner.clean("2025-03-30 02:30", DateOrder.UNSPECIFIED, berlin);
+        Cleaned<Instant> twice = TimestampCleaner.clean("2025-10-26 02:30", DateOrder.UNSPECIFIED, berlin);
+
+        assertThat(skipped.problem()).isEqualTo(Cleaned.Problem.INVALID);
+        assertThat(skipped.detail()).isEqualTo("'2025-03-30 02:30' is a time the clocks of Europe/Berlin skipped;"
+                + " write it with its offset");
+        assertThat(twice.problem()).isEqualTo(Cleaned.Problem.AMBIGUOUS);
+        assertThat(twice.detail()).isEqualTo("'2025-10-26 02:30' is a time the clocks of Europe/Berlin showed"
+                + " twice (+02:00 and +01:00); write it with its offset");
+        assertThat(TimestampCleaner.clean("2025-10-26 02:30+01:00", DateOrder.UNSPECIFIED, berlin).value())
+                .isEqualTo(Instant.parse("2025-10-26T01:30:00Z"));
+        assertThat(TimestampCleaner.clean("2025-03-30 02:30", DateOrder.UNSPECIFIED, ZoneOffset.ofHours(1))
+                .value()).as("an offset has no such days").isEqualTo(Instant.parse("2025-03-30T01:30:00Z"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

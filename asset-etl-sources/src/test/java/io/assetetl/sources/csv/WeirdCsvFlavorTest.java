@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.assetetl.model.DriftEvent;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WeirdCsvFlavorTest {
 
     private final WeirdCsvFlavor flavor = new WeirdCsvFlavor(WeirdCsvSourceConfig.DEFAULT_FUZZY_THRESHOLD,
-            DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED);
+            DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED, ZoneOffset.UTC);
 
     private ColumnMapping mapHeaderLine(String... headers) {
         return flavor.map(headers, Payload.keys(headers));

@@ -173,6 +173,24 @@ class WeirdCsvSourceIT {
     }
 
     @Test
+    void readsTimesWithoutAnOffsetInTheConfiguredTimeZoneAndRejectsOnesItsClocksShowedTwice() throws Exception {
+        Path file = dir.resolve("desk.csv");
+        Files.writeString(file, "ticker;price;time\nBTC;96000;15.01.2025 10:30\nETH;3400;2025-10-26 02:30\n"
+                + "SOL;200;2025-07-15T10:30:00Z\n");
+
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())
+                .withSetting("time_zone", "Europe/Berlin"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(quote("BTC").observedAt()).isEqualTo(Instant.parse("2025-01-15T09:30:00Z"));
+        assertThat(quote("SOL").observedAt()).isEqualTo(Instant.parse("2025-07-15T10:30:00Z"));
+        String reject = db.jdbi().withHandle(h -> h.createQuery("SELECT position || ' ' || reason FROM etl_rejects")
+                .mapTo(String.class).one());
+        assertThat(reject).isEqualTo("line 3 ambiguous_value");
+    }
+
+    @Test
     void aFileWhoseRequiredFieldsCannotBeMappedFailsTheRunWithTheHeadersAndBestGuesses() throws Exception {
         Path file = dir.resolve("products.csv");
         Files.writeString(file, "record_id;full_name;score;created_at\n1;Bitcoin;5;2024-12-10\n");
