@@ -32,6 +32,8 @@ final class CsvBatchReader implements SourceReader {
     /** The file's time, for rows of a file without a timestamp column; {@code null} when it has one. */
     private final String observedAtFallback;
     private final PrefixHasher hasher;
+    /** The file {@link #records} and {@link #hasher} read, closed with this reader. */
+    private final OpenFile file;
     private final FileFormat format;
     private final int batchSize;
     private final int batchBytes;
@@ -41,8 +43,8 @@ final class CsvBatchReader implements SourceReader {
     private boolean done;
 
     CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, RowInterpreter interpreter,
-            String fileSha256, String observedAtFallback, PrefixHasher hasher, FileFormat format, long start,
-            int batchSize, int batchBytes) {
+            String fileSha256, String observedAtFallback, PrefixHasher hasher, OpenFile file, FileFormat format,
+            long start, int batchSize, int batchBytes) {
         this.records = records;
         this.keys = keys;
         this.columns = mapping.columnIndexes(keys);
@@ -52,6 +54,7 @@ final class CsvBatchReader implements SourceReader {
         // a blank cell of a timestamp column is a row without a time (rejected), not one of the file's time
         this.observedAtFallback = mapping.header(Field.TIMESTAMP) == null ? observedAtFallback : null;
         this.hasher = hasher;
+        this.file = file;
         this.format = format;
         this.batchSize = batchSize;
         this.batchBytes = batchBytes;
@@ -80,10 +83,11 @@ final class CsvBatchReader implements SourceReader {
         }
         List<Interpretation> batch = new ArrayList<>(Math.min(batchSize, 1 << 16));
         DelimitedFileReader.Record last = null;
+        boolean ended = false;
         while (batch.size() < batchSize) {
             DelimitedFileReader.Record record = records.next();
             if (record == null) {
-                close();
+                ended = true;
                 break;
             }
             batch.add(interpret(record));
@@ -93,11 +97,15 @@ final class CsvBatchReader implements SourceReader {
             }
         }
         if (last == null) {
+            close();
             return Optional.empty();
         }
         batchStart = last.endOffset();
         CsvCheckpoint checkpoint = new CsvCheckpoint(hasher.sha256Of(last.endOffset()), last.lastLine(),
                 last.endOffset(), last.terminated(), format.charset().name(), format.delimiterText());
+        if (ended) {
+            close(); // after the checkpoint's hash, which reads the file
+        }
         List<DriftEvent> drift = pendingDrift;
         pendingDrift = List.of();
         return Optional.of(new Batch(batch, drift, checkpoint.toCheckpoint()));
@@ -168,6 +176,6 @@ final class CsvBatchReader implements SourceReader {
     public void close() {
         done = true;
         records.close();
-        hasher.close();
+        file.close();
     }
 }

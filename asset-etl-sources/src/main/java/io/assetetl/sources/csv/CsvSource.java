@@ -9,8 +9,6 @@ import io.assetetl.model.Rejection;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +51,9 @@ final class CsvSource implements Source {
      */
     static final Duration SETTLE = Duration.ofSeconds(10);
 
+    /** A file replaced while it is scanned is scanned again, this often at most. */
+    private static final int SCAN_ATTEMPTS = 3;
+
     CsvSource(String name, Path path, int batchSize, int batchBytes, CsvFlavor flavor, Clock clock) {
         this.name = name;
         this.clock = clock;
@@ -75,7 +76,36 @@ final class CsvSource implements Source {
             LOG.warn("source {}: checkpoint {} is not a CSV position; reading {} from the start", name,
                     checkpoint.get().position(), path.getFileName());
         }
-        FileScan scan = FileScan.of(path, last.map(CsvCheckpoint::offset).orElse(-1L));
+        for (int attempt = 1; ; attempt++) {
+            OpenFile file = OpenFile.open(path);
+            Optional<CsvBatchReader> reader = Optional.empty();
+            try {
+                FileScan scan = FileScan.of(file, last.map(CsvCheckpoint::offset).orElse(-1L));
+                // read after the scan, so that a line appended during it counts as just written (SETTLE), and of
+                // the scanned file only while the path still names it
+                Instant modified = file.modifiedTime();
+                if (!file.stillAtPath()) {
+                    if (attempt < SCAN_ATTEMPTS) {
+                        LOG.info("source {}: {} was replaced while it was scanned; scanning the new file", name,
+                                path.getFileName());
+                        continue;
+                    }
+                    throw new SourceException(path + " was replaced each of the " + SCAN_ATTEMPTS + " times it was"
+                            + " scanned; the next run tries again");
+                }
+                reader = read(file, scan, modified, last);
+                return reader.isPresent() ? reader.get() : CsvBatchReader.exhausted();
+            } finally {
+                if (reader.isEmpty()) {
+                    file.close();
+                }
+            }
+        }
+    }
+
+    /** The records of {@code file} still to read, if any: the reader owns the file. */
+    private Optional<CsvBatchReader> read(OpenFile file, FileScan scan, Instant modified,
+            Optional<CsvCheckpoint> last) {
         scan.wideUnicode().ifPresent(encoding -> {
             throw new SourceException(path.getFileName() + " is " + encoding + ", which this source does not read;"
                     + " save it as UTF-8");
@@ -90,16 +120,15 @@ final class CsvSource implements Source {
         if (plan.kind() == ResumePlan.Kind.UP_TO_DATE) {
             LOG.info("source {}: {} is unchanged since it was read to line {}", name, path.getFileName(),
                     plan.linesBefore());
-            return CsvBatchReader.exhausted();
+            return Optional.empty();
         }
-        Instant modified = modifiedTime();
         long end = readableEnd(scan, modified);
         if (end == 0 && scan.size() > 0) {
             // no line has ended yet, not even the header's
-            return CsvBatchReader.exhausted();
+            return Optional.empty();
         }
         DelimitedFileReader.Record header;
-        try (DelimitedFileReader headerReader = DelimitedFileReader.open(path, format, 0, end, 0, -1)) {
+        try (DelimitedFileReader headerReader = DelimitedFileReader.open(file, format, 0, end, 0, -1)) {
             header = headerReader.next();
         }
         if (header == null) {
@@ -135,13 +164,13 @@ final class CsvSource implements Source {
             LOG.info("source {}: reading {} from its first line: the checkpoint is of another file or of an earlier"
                     + " content of it (lines already stored are not stored again)", name, path.getFileName());
         }
-        PrefixHasher hasher = new PrefixHasher(path, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
+        PrefixHasher hasher = new PrefixHasher(file, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
-        DelimitedFileReader records = DelimitedFileReader.open(path, format, start, Math.max(start, end),
+        DelimitedFileReader records = DelimitedFileReader.open(file, format, start, Math.max(start, end),
                 linesBefore, header.values().length);
-        return new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(),
-                modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, format,
-                start, batchSize, batchBytes);
+        return Optional.of(new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(),
+                modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
+                start, batchSize, batchBytes));
     }
 
     private static String readFrom(ColumnMapping mapping, String canonicalName) {
@@ -167,14 +196,6 @@ final class CsvSource implements Source {
                 + " left for a later run, which reads it once it ends with a line break or once the file has not"
                 + " changed for {} s", name, path.getFileName(), Math.max(0, since.toMillis()), SETTLE.toSeconds());
         return complete;
-    }
-
-    private Instant modifiedTime() {
-        try {
-            return Files.getLastModifiedTime(path).toInstant();
-        } catch (IOException e) {
-            throw new SourceException("cannot read the modification time of " + path + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

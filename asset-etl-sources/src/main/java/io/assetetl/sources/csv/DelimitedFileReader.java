@@ -8,13 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Streams the records of a delimited file with univocity-parsers, in constant memory, from any byte offset, and
@@ -56,6 +53,7 @@ final class DelimitedFileReader implements AutoCloseable {
     /** What {@link #skipUnparseableLine} returns when the line it skipped was a comment. */
     private static final Record COMMENT = new Record(new String[0], 0, 0, 0, false, "comment");
 
+    private final OpenFile file;
     private final Path path;
     private final FileFormat format;
     private final long end;
@@ -67,39 +65,34 @@ final class DelimitedFileReader implements AutoCloseable {
     private long consumedLines;
     private boolean closed;
 
-    private DelimitedFileReader(Path path, FileFormat format, long end, int width) {
-        this.path = path;
+    private DelimitedFileReader(OpenFile file, FileFormat format, long end, int width) {
+        this.file = file;
+        this.path = file.path();
         this.format = format;
         this.end = end;
         this.width = width;
     }
 
     /**
-     * Opens {@code path} for reading the bytes {@code [offset, end)}; at offset 0 the byte-order mark is skipped.
+     * Reads the bytes {@code [offset, end)} of {@code file}; at offset 0 the byte-order mark is skipped. Closing the
+     * reader leaves the file open.
      *
      * @param linesBefore line breaks before {@code offset}
      * @param width       the header's number of values, or -1 when the first record read is the header
      */
-    static DelimitedFileReader open(Path path, FileFormat format, long offset, long end, long linesBefore,
+    static DelimitedFileReader open(OpenFile file, FileFormat format, long offset, long end, long linesBefore,
             int width) {
-        DelimitedFileReader reader = new DelimitedFileReader(path, format, end, width);
+        DelimitedFileReader reader = new DelimitedFileReader(file, format, end, width);
         reader.start(offset == 0 ? Math.min(format.bomLength(), end) : offset, linesBefore);
         return reader;
     }
 
     private void start(long offset, long linesBefore) {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-            channel.position(offset);
-        } catch (IOException e) {
-            throw FileReadFailure.of(path, e);
-        }
         CharsetDecoder decoder = format.charset().newDecoder();
         boolean utf8 = format.charset().equals(StandardCharsets.UTF_8);
         CodingErrorAction onError = utf8 ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
         decoder.onMalformedInput(onError).onUnmappableCharacter(onError);
-        InputStream bytes = new BoundedInput(Channels.newInputStream(channel), end - offset);
+        InputStream bytes = file.slice(offset, end);
         if (utf8) {
             input = PositionTrackingReader.utf8(new InputStreamReader(bytes, decoder), offset, linesBefore);
         } else {
@@ -235,17 +228,16 @@ final class DelimitedFileReader implements AutoCloseable {
      */
     private SkippedLine skipLine(long offset, long linesBefore) {
         parser.stopParsing();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        try {
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             long position = offset;
             long line = linesBefore + 1;
             boolean blank = true;
             boolean hash = false;
-            channel.position(position);
             while (position < end) {
                 buffer.clear();
                 buffer.limit((int) Math.min(buffer.capacity(), end - position));
-                int n = channel.read(buffer);
+                int n = file.read(buffer, position);
                 if (n < 0) {
                     break;
                 }

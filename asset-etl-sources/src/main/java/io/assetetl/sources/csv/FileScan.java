@@ -3,11 +3,7 @@ package io.assetetl.sources.csv;
 import io.assetetl.spi.SourceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -55,11 +51,19 @@ final class FileScan {
      * @throws SourceException when the file is missing, not a regular file or unreadable
      */
     static FileScan of(Path path, long prefixLength) {
-        // checked before opening: opening a FIFO blocks until something writes to it, a directory is no CSV
-        if (Files.exists(path) && !Files.isRegularFile(path)) {
-            throw new SourceException("not a regular file: " + path);
+        try (OpenFile file = OpenFile.open(path)) {
+            return of(file, prefixLength);
         }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+    }
+
+    /**
+     * Scans {@code file} from its first byte, remembering the digest state after its first {@code prefixLength}
+     * bytes (none when negative or beyond the end).
+     *
+     * @throws SourceException when the file cannot be read
+     */
+    static FileScan of(OpenFile file, long prefixLength) {
+        try {
             MessageDigest digest = newDigest();
             MessageDigest prefixDigest = prefixLength == 0 ? newDigest() : null;
             Utf8Validator utf8 = new Utf8Validator();
@@ -69,7 +73,7 @@ final class FileScan {
             int byteAtPrefixEnd = -1;
             long lastLineBreakEnd = 0;
             long position = 0;
-            for (int read = channel.read(buffer); read >= 0; read = channel.read(buffer)) {
+            for (int read = file.read(buffer, 0); read >= 0; read = file.read(buffer, position)) {
                 int length = buffer.position();
                 if (head == null) {
                     head = Arrays.copyOf(array, Math.min(length, HEAD_BYTES));
@@ -99,12 +103,8 @@ final class FileScan {
             return new FileScan(position, HexFormat.of().formatHex(digest.digest()), prefixLength,
                     prefixLength > position ? null : prefixDigest, byteAtPrefixEnd,
                     head == null ? new byte[0] : head, utf8.firstInvalid(), lastLineBreakEnd);
-        } catch (NoSuchFileException e) {
-            throw new SourceException("file not found: " + path + (path.isAbsolute() ? ""
-                    : " (" + path.toAbsolutePath().normalize() + ": a relative path is read from the working"
-                    + " directory)"));
         } catch (IOException e) {
-            throw FileReadFailure.of(path, e);
+            throw FileReadFailure.of(file.path(), e);
         }
     }
 

@@ -3,9 +3,6 @@ package io.assetetl.sources.csv;
 import io.assetetl.spi.SourceException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -13,17 +10,16 @@ import java.util.HexFormat;
  * The SHA-256 of ever longer prefixes of a file, for checkpoints: it reads each byte once, moving forward only.
  * Not thread-safe.
  */
-final class PrefixHasher implements AutoCloseable {
+final class PrefixHasher {
 
-    private final Path path;
+    private final OpenFile file;
     private final MessageDigest digest;
     private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
     private long position;
-    private FileChannel channel;
 
-    /** Starts at {@code offset} with a digest that has seen the bytes before it. */
-    PrefixHasher(Path path, MessageDigest digestAtOffset, long offset) {
-        this.path = path;
+    /** Starts at {@code offset} of {@code file} with a digest that has seen the bytes before it. */
+    PrefixHasher(OpenFile file, MessageDigest digestAtOffset, long offset) {
+        this.file = file;
         this.digest = digestAtOffset;
         this.position = offset;
     }
@@ -34,36 +30,21 @@ final class PrefixHasher implements AutoCloseable {
             throw new IllegalArgumentException("prefix offsets must not decrease: " + offset + " < " + position);
         }
         try {
-            if (channel == null) {
-                channel = FileChannel.open(path, StandardOpenOption.READ);
-            }
             while (position < offset) {
                 buffer.clear();
                 buffer.limit((int) Math.min(buffer.capacity(), offset - position));
-                int n = channel.read(buffer, position);
+                int n = file.read(buffer, position);
                 if (n < 0) {
-                    throw new SourceException(path.getFileName() + " became shorter while it was read");
+                    throw new SourceException(file.path().getFileName() + " became shorter while it was read");
                 }
                 digest.update(buffer.array(), 0, n);
                 position += n;
             }
             return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
         } catch (IOException e) {
-            throw FileReadFailure.of(path, e);
+            throw FileReadFailure.of(file.path(), e);
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
-        }
-    }
-
-    @Override
-    public void close() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing was written: closing a read channel cannot lose data
-            }
-            channel = null;
         }
     }
 }

@@ -1,0 +1,80 @@
+package io.assetetl.sources.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A CSV source's file replaced (moved over) while a run reads it. */
+class ReplacedFileTest {
+
+    private static final String HEADER = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,timestamp\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFileMovedOverTheOneBeingReadLeavesTheRunReadingTheOldOneWholeAndItsCheckpointsHashingIt()
+            throws Exception {
+        byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\nETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n"
+                + "SOL,Solana,200,,,2025-01-02T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
+        byte[] replacement = (HEADER + "BTC,Bitcoin,1,,,2025-01-03T00:00:00Z\nETH,Ethereum,2,,,2025-01-03T00:00:00Z\n"
+                + "SOL,Solana,3,,,2025-01-03T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("feed.csv");
+        Files.write(file, old);
+        Path next = dir.resolve("feed.csv.tmp");
+        Files.write(next, replacement);
+        Instant written = Instant.parse("2025-01-02T01:00:00Z");
+        Files.setLastModifiedTime(file, FileTime.from(written));
+        CsvSource source = new CsvSource("csv", file, 2, 1 << 20, new CleanCsvFlavor(),
+                Clock.fixed(written.plusSeconds(3600), ZoneOffset.UTC));
+
+        List<String> prices = new ArrayList<>();
+        List<CsvCheckpoint> checkpoints = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        try (SourceReader reader = source.open(Optional.empty())) {
+            // what a feed writer does: write the new version beside the old one, then move it over
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            for (Optional<Batch> batch = reader.next(); batch.isPresent(); batch = reader.next()) {
+                for (Interpretation record : batch.get().records()) {
+                    prices.add(((Observation) record).priceUsd().toPlainString());
+                    files.add(((RawRecord.FileLine) record.raw()).fileSha256());
+                }
+                checkpoints.add(CsvCheckpoint.parse(batch.get().checkpoint()).orElseThrow());
+            }
+        }
+
+        assertThat(prices).containsExactly("96000", "3400", "200");
+        assertThat(files).containsOnly(sha256(old, old.length));
+        assertThat(checkpoints).hasSize(2);
+        for (CsvCheckpoint checkpoint : checkpoints) {
+            assertThat(checkpoint.fileSha256()).as("the prefix of the file the lines came from")
+                    .isEqualTo(sha256(old, (int) checkpoint.offset()));
+        }
+        assertThat(checkpoints.get(1).offset()).isEqualTo(old.length);
+    }
+
+    private static String sha256(byte[] content, int length) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Arrays.copyOf(content, length)));
+    }
+}
