@@ -4,6 +4,7 @@ import io.assetetl.model.DriftEvent;
 import io.assetetl.model.Interpretation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads one snapshot of {@code /coins/markets}, one page per batch, from {@code position.nextPage()} until an
  * empty page, a short page or the page cap. Each drift event goes with the batch of the page it was first seen in
- * and is logged as a warning then, once per reader. Used from one thread.
+ * and is logged as a warning then, once per reader. A page whose items all lack a field the adapter needs (CoinGecko
+ * changed its API) is still returned, to be stored as rejects with its drift, and the next call fails the run: a run
+ * that read nothing it could load does not succeed. Used from one thread.
  */
 final class CoinGeckoReader implements SourceReader {
 
@@ -30,6 +33,8 @@ final class CoinGeckoReader implements SourceReader {
     private final FieldDrift drift = new FieldDrift(CoinMarket.EXPECTED_FIELDS, CoinMarket.REQUIRED_FIELDS);
     private SnapshotPosition position;
     private boolean finished;
+    /** Why the run fails at the next call: a page whose items all lack a field the adapter needs. */
+    private String apiChanged;
 
     CoinGeckoReader(String name, CoinGeckoClient client, CoinGeckoSettings settings, Clock clock,
             SnapshotPosition position) {
@@ -42,6 +47,9 @@ final class CoinGeckoReader implements SourceReader {
 
     @Override
     public Optional<Batch> next() {
+        if (apiChanged != null) {
+            throw new SourceException(apiChanged);
+        }
         if (finished) {
             return Optional.empty();
         }
@@ -63,6 +71,14 @@ final class CoinGeckoReader implements SourceReader {
         }
         List<DriftEvent> events = drift.check(fields);
         events.forEach(this::warn);
+        List<String> lost = drift.requiredMissingFromAll(fields);
+        if (!lost.isEmpty()) {
+            // the page is stored (raw items, rejects, drift) for whoever updates the adapter; then the run fails,
+            // rather than succeed with nothing loaded, page after page
+            apiChanged = "every item of page " + page + " of CoinGecko's /coins/markets lacks "
+                    + String.join(", ", lost) + ", which this adapter needs: CoinGecko's API changed; the page's "
+                    + items.size() + " items are stored as rejects with field_missing drift";
+        }
         position = position.after(page, last);
         finished = last;
         return Optional.of(new Batch(records, events, position.toCheckpoint()));

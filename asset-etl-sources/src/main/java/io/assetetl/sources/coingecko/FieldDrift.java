@@ -27,6 +27,24 @@ final class FieldDrift {
         this.required = Set.copyOf(required);
     }
 
+    /**
+     * The required fields absent from every one of a page's items, given each item's field names: not some bad
+     * items but a change of CoinGecko's API, which leaves the adapter nothing to read. Empty for an empty page.
+     */
+    List<String> requiredMissingFromAll(List<List<String>> itemFields) {
+        List<String> missing = new ArrayList<>();
+        if (itemFields.isEmpty()) {
+            return missing;
+        }
+        for (String field : required) {
+            if (itemFields.stream().noneMatch(fields -> fields.contains(field))) {
+                missing.add(field);
+            }
+        }
+        missing.sort(null);
+        return missing;
+    }
+
     /** The drift events of a page not reported before, given each item's field names. */
     List<DriftEvent> check(List<List<String>> itemFields) {
         Set<String> seen = new LinkedHashSet<>();

@@ -202,6 +202,33 @@ class CoinGeckoEngineIT {
     }
 
     @Test
+    void aPageWhoseItemsAllLackTheirPriceIsStoredAsRejectsAndFailsTheRunAsAnApiChange() throws Exception {
+        List<String> items = new java.util.ArrayList<>();
+        for (String item : FakeCoinGeckoServer.splitArray(FakeCoinGeckoServer.resource(TOP_100))) {
+            com.fasterxml.jackson.databind.node.ObjectNode node =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) MarketItems.MAPPER.readTree(item);
+            node.set("price", node.remove("current_price")); // renamed upstream
+            items.add(MarketItems.MAPPER.writeValueAsString(node));
+        }
+        server.withItems(items);
+        TestDatabase db = TestDatabase.create();
+
+        RunResult result = run(etl(db, "per_page", "25", "pages", "4"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("every item of page 1 of CoinGecko's /coins/markets lacks"
+                + " current_price, which this adapter needs: CoinGecko's API changed; the page's 25 items are stored"
+                + " as rejects with field_missing drift");
+        assertThat(result.processed()).isEqualTo(25);
+        assertThat(result.rejected()).isEqualTo(25);
+        assertThat(db.count("raw_coingecko")).isEqualTo(25);
+        assertThat(strings(db, "SELECT DISTINCT reason FROM etl_rejects")).containsExactly("invalid_price");
+        assertThat(strings(db, "SELECT kind || ' ' || expected || ' ' || action FROM schema_drift_events"
+                + " WHERE kind = 'field_missing'")).containsExactly("field_missing current_price items_rejected");
+        assertThat(server.requests()).as("no page after it").hasSize(1);
+    }
+
+    @Test
     void reprocessRebuildsTheCanonicalRowsFromTheRawItemsWithoutCallingCoinGecko() {
         server.withFixture(TOP_250);
         TestDatabase db = TestDatabase.create();

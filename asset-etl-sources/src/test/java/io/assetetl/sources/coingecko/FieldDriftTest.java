@@ -19,6 +19,19 @@ class FieldDriftTest {
     }
 
     @Test
+    void tellsTheRequiredFieldsMissingFromEveryItemOfAPageFromThoseMissingFromSome() {
+        FieldDrift drift = new FieldDrift(CoinMarket.EXPECTED_FIELDS, CoinMarket.REQUIRED_FIELDS);
+
+        assertThat(drift.requiredMissingFromAll(List.of(List.of("id", "symbol"), List.of("symbol", "price"))))
+                .containsExactly("current_price");
+        assertThat(drift.requiredMissingFromAll(List.of(List.of("id", "symbol"),
+                List.of("id", "symbol", "current_price")))).isEmpty();
+        assertThat(drift.requiredMissingFromAll(List.of(List.of("name")))).containsExactly("current_price", "id",
+                "symbol");
+        assertThat(drift.requiredMissingFromAll(List.of())).isEmpty();
+    }
+
+    @Test
     void theRecordedShapeIsNoDrift() {
         FieldDrift drift = new FieldDrift(CoinMarket.EXPECTED_FIELDS, CoinMarket.REQUIRED_FIELDS);
         List<List<String>> page = FakeCoinGeckoServer.splitArray(FakeCoinGeckoServer.resource(
