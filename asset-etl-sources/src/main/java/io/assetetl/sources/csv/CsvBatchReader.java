@@ -16,7 +16,8 @@ import java.util.Optional;
  * interpretation; each batch ends with the checkpoint after its last record. A batch ends after {@code batchSize}
  * records, or earlier at the record that brings it to {@code batchBytes} bytes of the file, so that a file of wide
  * rows is read in more batches rather than in batches too large for the heap. The drift events of the header
- * mapping go with the first batch. Not thread-safe.
+ * mapping go with the first batch, which for a file read from its top that has no row is a batch without records.
+ * Not thread-safe.
  */
 final class CsvBatchReader implements SourceReader {
 
@@ -39,12 +40,14 @@ final class CsvBatchReader implements SourceReader {
     private final int batchBytes;
     /** Where the next batch starts in the file. */
     private long batchStart;
+    /** The header, when the reading starts right after it, until the first batch is made; else null. */
+    private DelimitedFileReader.Record header;
     private List<DriftEvent> pendingDrift;
     private boolean done;
 
     CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, RowInterpreter interpreter,
             String fileSha256, String observedAtFallback, PrefixHasher hasher, OpenFile file, FileFormat format,
-            long start, int batchSize, int batchBytes) {
+            long start, DelimitedFileReader.Record header, int batchSize, int batchBytes) {
         this.records = records;
         this.keys = keys;
         this.columns = mapping.columnIndexes(keys);
@@ -59,6 +62,7 @@ final class CsvBatchReader implements SourceReader {
         this.batchSize = batchSize;
         this.batchBytes = batchBytes;
         this.batchStart = start;
+        this.header = header;
         this.pendingDrift = mapping.driftEvents();
     }
 
@@ -96,10 +100,15 @@ final class CsvBatchReader implements SourceReader {
                 break;
             }
         }
-        if (last == null) {
+        if (last == null && (header == null || pendingDrift.isEmpty())) {
             close();
             return Optional.empty();
         }
+        if (last == null) {
+            // a file of a header alone: its mapping's drift is recorded all the same, with a checkpoint after it
+            last = header;
+        }
+        header = null;
         batchStart = last.endOffset();
         CsvCheckpoint checkpoint = new CsvCheckpoint(hasher.sha256Of(last.endOffset()), last.lastLine(),
                 last.endOffset(), last.terminated(), format.charset().name(), format.delimiterText());

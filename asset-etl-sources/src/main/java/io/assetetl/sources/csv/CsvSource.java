@@ -170,7 +170,7 @@ final class CsvSource implements Source {
                 linesBefore, header.values().length);
         return Optional.of(new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(),
                 modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
-                start, batchSize, batchBytes));
+                start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes));
     }
 
     private static String readFrom(ColumnMapping mapping, String canonicalName) {

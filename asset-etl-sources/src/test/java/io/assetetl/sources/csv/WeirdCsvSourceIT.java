@@ -273,6 +273,33 @@ class WeirdCsvSourceIT {
     }
 
     @Test
+    void aFileOfAHeaderAloneRecordsItsMappingsDriftOnceAndItsRowsAreReadWhenTheyCome() throws Exception {
+        Path file = dir.resolve("new-feed.csv");
+        Files.writeString(file, "ticker;Price (USD);last_seen\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2025-07-01T00:00:00Z")));
+        RunRequest request = RunRequest.of("csv_weird").withSetting("path", file.toString());
+
+        RunResult first = etl.run(request);
+        RunResult again = etl.run(request);
+        Files.writeString(file, "BTC;$96,000;2025-07-01T01:00:00Z\n", java.nio.file.StandardOpenOption.APPEND);
+        RunResult grown = etl.run(request);
+
+        assertThat(first.status()).as(first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(first.processed()).isZero();
+        List<String> drift = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT kind || ':' || expected || '<-' || coalesce(actual, '') FROM schema_drift_events
+                WHERE run_id = :run ORDER BY id""").bind("run", first.runId()).mapTo(String.class).list());
+        assertThat(drift).contains("header_alias:symbol<-ticker", "header_alias:price_usd<-Price (USD)");
+        assertThat(again.processed()).isZero();
+        long againDrift = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM schema_drift_events WHERE run_id = :run").bind("run", again.runId())
+                .mapTo(Long.class).one());
+        assertThat(againDrift).as("an unchanged file is not read again").isZero();
+        assertThat(grown.loaded()).isEqualTo(1);
+        assertThat(quote("BTC").price()).isEqualByComparingTo("96000");
+    }
+
+    @Test
     void aBlankOrNotApplicableTimestampInATimestampColumnIsRejectedNotDatedWithTheFileTime() throws Exception {
         Path file = dir.resolve("blank-times.csv");
         Files.writeString(file, "ticker;price;last_seen\nBTC;200;2025-06-01T00:00:00Z\nBTC;1;\nETH;3;N/A\n");
