@@ -25,6 +25,7 @@ import io.assetetl.service.http.BodySizeLimitFilter;
 import io.assetetl.service.http.JsonBodyFilter;
 import io.assetetl.service.http.JsonErrorHandler;
 import io.assetetl.service.http.JsonProcessingExceptionMapper;
+import io.assetetl.service.http.RepeatedQueryParameterFilter;
 import io.assetetl.service.http.RequestContextFilter;
 import io.assetetl.service.http.RunExceptionMappers;
 import io.assetetl.service.http.UnexpectedExceptionMapper;
@@ -142,6 +143,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new BodySizeLimitFilter.Refusal());
         jersey.register(new AdminTokenFilter(new AdminToken(configuration.adminToken())));
         jersey.register(new JsonBodyFilter());
+        jersey.register(new RepeatedQueryParameterFilter());
         jersey.register(new ApiExceptionMapper());
         jersey.register(new WebApplicationExceptionMapper());
         jersey.register(new JsonProcessingExceptionMapper());

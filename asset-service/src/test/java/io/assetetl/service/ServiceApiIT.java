@@ -208,6 +208,20 @@ class ServiceApiIT {
     }
 
     @Test
+    void aQueryParameterGivenTwiceIs400RatherThanReadOnce() {
+        for (String path : List.of("/data?limit=10&limit=20", "/data?source=csv&source=coingecko",
+                "/runs?status=failed&status=succeeded", "/assets/BTC/history?limit=1&limit=1")) {
+            Http.Reply reply = http.get(path);
+            assertThat(reply.status()).as(path).isEqualTo(400);
+            assertError(reply, 400);
+            assertThat(reply.json().get("message").asText()).as(path).matches("query parameter '\\w+' is given 2"
+                    + " times; give it once");
+        }
+        assertThat(http.get("/data?limit=10").status()).isEqualTo(200);
+        assertThat(http.get("/nowhere?limit=1&limit=2").status()).as("still unknown").isEqualTo(404);
+    }
+
+    @Test
     void anUnknownSourceIs400NamingTheParameterAndListingTheKnownSources() {
         for (String path : List.of("/data?source=nope", "/runs?source=nope", "/compare-runs?source=coingeko",
                 "/assets/BTC/history?source=nope", "/data?source=cs")) {
