@@ -25,9 +25,10 @@ import java.nio.file.Path;
  * <p>A line that starts with {@code #} is not always a comment: exported tables name their rank column {@code #}
  * ({@code #,Name,Symbol,Price}) and some write the rank itself that way ({@code #1,Bitcoin,BTC,…}). Such a line is
  * read as a record when it is the header line and its first value is {@code #} alone, or, below a header of
- * {@code width} values, when it splits into at least that many: a comment is rarely that wide, and one that is
- * becomes a visible reject rather than a silently skipped row. A line starting with {@code #} that opens a quote it
- * does not close on the same line is a comment: reading goes on with the line after it.
+ * {@code width} values, when its first value is {@code #} and a number (a rank) and it splits into at least that
+ * many values. Any other is a comment, a row commented out ({@code #Ethereum,ETH,…}) included. A line starting with
+ * {@code #} that opens a quote it does not close on the same line is a comment: reading goes on with the line after
+ * it. {@link DelimiterDetector} tells such lines apart the same way.
  */
 final class DelimitedFileReader implements AutoCloseable {
 
@@ -328,7 +329,12 @@ final class DelimitedFileReader implements AutoCloseable {
         if (width < 0) {
             return !(values.length > 1 && values[0].equals("#"));
         }
-        return width < 2 || values.length < width;
+        return width < 2 || values.length < width || !isRank(values[0]);
+    }
+
+    /** {@code #} followed by digits alone: a rank written with its sign. */
+    static boolean isRank(String value) {
+        return value.length() > 1 && value.charAt(0) == '#' && ValueCleaner.isDigits(value, 1, value.length());
     }
 
     @Override

@@ -56,9 +56,35 @@ final class DelimiterDetector {
         return best;
     }
 
+    /**
+     * Whether a line is a header or a row rather than blank or a comment: a line starting with {@code #} is one only
+     * when {@code #} alone or with a number (a rank column, a rank) is its first value, as {@link DelimitedFileReader}
+     * reads them.
+     */
     private static boolean isData(String line) {
         String s = line.strip();
-        return !s.isEmpty() && s.charAt(0) != '#';
+        if (s.isEmpty()) {
+            return false;
+        }
+        if (s.charAt(0) != '#') {
+            return true;
+        }
+        int i = 1;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        while (i < s.length() && s.charAt(i) == ' ') {
+            i++;
+        }
+        if (i == s.length()) {
+            return false;
+        }
+        for (char candidate : CANDIDATES) {
+            if (s.charAt(i) == candidate) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Occurrences of {@code delimiter} outside double quotes. */

@@ -108,10 +108,14 @@ final class TimestampCleaner {
         if (parsed instanceof LocalDateTime ldt) {
             return local(ldt, cell, zone);
         }
-        return local(((LocalDate) parsed).atStartOfDay(), cell, zone);
+        return Cleaned.of(((LocalDate) parsed).atStartOfDay(zone).toInstant());
     }
 
-    /** A local date-time of {@code zone}: invalid if its clocks skipped it, ambiguous if they showed it twice. */
+    /**
+     * A local date-time of {@code zone}: invalid if its clocks skipped it, ambiguous if they showed it twice. (A date
+     * alone is the start of its day, {@link LocalDate#atStartOfDay(java.time.ZoneId)}, even where the clocks skip
+     * midnight.)
+     */
     private static Cleaned<Instant> local(LocalDateTime time, String cell, ZoneId zone) {
         if (zone instanceof ZoneOffset offset) {
             return Cleaned.of(time.toInstant(offset));
@@ -152,7 +156,7 @@ final class TimestampCleaner {
         int dot = s.indexOf('.');
         String whole = dot < 0 ? s : s.substring(0, dot);
         if (whole.length() == 8 && dot < 0) {
-            return local(LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay(), cell, zone);
+            return Cleaned.of(LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE).atStartOfDay(zone).toInstant());
         }
         BigDecimal value = new BigDecimal(s);
         if (whole.length() >= 9 && whole.length() <= 10) {
@@ -198,11 +202,11 @@ final class TimestampCleaner {
                     + " set date_order to DMY or MDY");
         }
         LocalDate date = LocalDate.of(year, month, day);
-        LocalTime time = LocalTime.MIDNIGHT;
-        if (m.group(4) != null) {
-            time = LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
+        if (m.group(4) == null) {
+            return Cleaned.of(date.atStartOfDay(zone).toInstant());
         }
+        LocalTime time = LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+                m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
         return local(date.atTime(time), cell, zone);
     }
 

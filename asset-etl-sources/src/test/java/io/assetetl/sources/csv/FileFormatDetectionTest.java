@@ -30,6 +30,8 @@ class FileFormatDetectionTest {
             comments first  @ # a, b, c, d, e\\n\\nsymbol;price\\nBTC;1\\n                        @ ;
             commas in data  @ ticker,price\\nbtc,"$87,000"\\neth,"4,800"\\n                        @ ,
             one column      @ symbol\\nBTC\\n                                                     @ ,
+            rank column     @ #;Name;Symbol;Price\\n1;Bitcoin;BTC;50000,5\\n                       @ ;
+            signed ranks    @ # by rank, then name\\n#1\\tBitcoin\\tBTC\\n#2\\tEther, Eth\\tETH\\n         @ \\t
             """)
     void detectsTheDelimiterFromTheHeaderAndTheLinesAfterIt(String name, String text, String expected) {
         String unescaped = text.replace("\\n", "\n").replace("\\t", "\t");
@@ -47,7 +49,8 @@ class FileFormatDetectionTest {
     private FileFormat weird(byte[] content) throws Exception {
         Path file = dir.resolve("w.csv");
         Files.write(file, content);
-        return new WeirdCsvFlavor(0.8, DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED, ZoneOffset.UTC).format(file, FileScan.of(file, -1));
+        return new WeirdCsvFlavor(0.8, DateOrder.UNSPECIFIED, DecimalMark.UNSPECIFIED, ZoneOffset.UTC)
+                .format(file, FileScan.of(file, -1));
     }
 
     @Test

@@ -253,6 +253,21 @@ class ValueCleanerTest {
     }
 
     @Test
+    void aDateAloneIsTheStartOfItsDayAlsoWhereTheClocksSkipMidnight() {
+        ZoneId santiago = ZoneId.of("America/Santiago");
+        ZoneId beirut = ZoneId.of("Asia/Beirut");
+
+        assertThat(TimestampCleaner.clean("2023-09-03", DateOrder.UNSPECIFIED, santiago).value())
+                .isEqualTo(Instant.parse("2023-09-03T04:00:00Z"));
+        assertThat(TimestampCleaner.clean("31/03/2024", DateOrder.DMY, beirut).value())
+                .isEqualTo(Instant.parse("2024-03-30T22:00:00Z"));
+        assertThat(TimestampCleaner.clean("20240331", DateOrder.UNSPECIFIED, beirut).value())
+                .isEqualTo(Instant.parse("2024-03-30T22:00:00Z"));
+        assertThat(TimestampCleaner.clean("2023-09-03 00:30", DateOrder.UNSPECIFIED, santiago).problem())
+                .as("a time the clocks skipped, written out").isEqualTo(Cleaned.Problem.INVALID);
+    }
+
+    @Test
     void refusesLocalTimesTheZonesClocksSkippedOrShowedTwice() {
         ZoneId berlin = ZoneId.of("Europe/Berlin");
         Cleaned<Instant> skipped = TimestampCleaner.clean("2025-03-30 02:30", DateOrder.UNSPECIFIED, berlin);
