@@ -24,11 +24,11 @@ import java.nio.file.Path;
  *
  * <p>A line that starts with {@code #} is not always a comment: exported tables name their rank column {@code #}
  * ({@code #,Name,Symbol,Price}) and some write the rank itself that way ({@code #1,Bitcoin,BTC,…}). Such a line is
- * read as a record when it is the header line and its first value is {@code #} alone, or, below a header of
- * {@code width} values, when its first value is {@code #} and a number (a rank) and it splits into at least that
- * many values. Any other is a comment, a row commented out ({@code #Ethereum,ETH,…}) included. A line starting with
- * {@code #} that opens a quote it does not close on the same line is a comment: reading goes on with the line after
- * it. {@link DelimiterDetector} tells such lines apart the same way.
+ * read as a record when it is the header line and its first value is {@code #} alone, or, below the header, when
+ * its first value is {@code #} and a number (a rank) followed by other values; a quoted value of such a record may
+ * span lines, and a record of the wrong width is the caller's reject, as any other is. Any other is a comment, a row
+ * commented out ({@code #Ethereum,ETH,…}) included; a comment that opens a quote it does not close on the same line
+ * ends there: reading goes on with the line after it. {@link DelimiterDetector} tells such lines apart the same way.
  */
 final class DelimitedFileReader implements AutoCloseable {
 
@@ -169,15 +169,12 @@ final class DelimitedFileReader implements AutoCloseable {
             if (isBlank(values)) {
                 continue;
             }
-            if (format.comments() && startsWithHash(values)) {
+            if (format.comments() && startsWithHash(values) && isComment(values)) {
                 if (spansLines(values)) {
                     // a quote opened in a comment: the comment is its first line alone
                     skipLine(offsetBefore, linesBefore);
-                    continue;
                 }
-                if (isComment(values)) {
-                    continue;
-                }
+                continue;
             }
             long newlines = 0;
             for (int i = 0; i < values.length; i++) {
@@ -212,15 +209,15 @@ final class DelimitedFileReader implements AutoCloseable {
         if (skipped == null) {
             return null;
         }
-        if (skipped.hash() && format.comments()) {
+        if (skipped.comment() && format.comments()) {
             return COMMENT;
         }
         return new Record(new String[0], skipped.line(), skipped.endOffset(), skipped.line(), skipped.terminated(),
                 "line cannot be split into fields: " + describe(cause));
     }
 
-    /** A line {@link #skipLine} skipped; {@code hash} when its first non-blank character is {@code #}. */
-    private record SkippedLine(long line, long endOffset, boolean terminated, boolean hash) {
+    /** A line {@link #skipLine} skipped; {@code comment} when it starts as a comment does. */
+    private record SkippedLine(long line, long endOffset, boolean terminated, boolean comment) {
     }
 
     /**
@@ -234,7 +231,8 @@ final class DelimitedFileReader implements AutoCloseable {
             long position = offset;
             long line = linesBefore + 1;
             boolean blank = true;
-            boolean hash = false;
+            // the line's start from its first non-blank character, enough to tell a comment (ASCII)
+            StringBuilder start = new StringBuilder();
             while (position < end) {
                 buffer.clear();
                 buffer.limit((int) Math.min(buffer.capacity(), end - position));
@@ -248,17 +246,19 @@ final class DelimitedFileReader implements AutoCloseable {
                     if (b == '\n') {
                         if (!blank) {
                             start(position, line);
-                            return new SkippedLine(line, position, true, hash);
+                            return new SkippedLine(line, position, true, startsAsComment(start));
                         }
                         line++;
                     } else if (blank && (b & 0xFF) > ' ') {
                         blank = false;
-                        hash = b == '#';
+                        start.append((char) (b & 0xFF));
+                    } else if (!blank && start.length() < 32) {
+                        start.append((char) (b & 0xFF));
                     }
                 }
             }
             close();
-            return blank ? null : new SkippedLine(line, end, false, hash);
+            return blank ? null : new SkippedLine(line, end, false, startsAsComment(start));
         } catch (IOException e) {
             throw FileReadFailure.of(path, e);
         }
@@ -310,6 +310,10 @@ final class DelimitedFileReader implements AutoCloseable {
         return true;
     }
 
+    private boolean startsAsComment(CharSequence lineStart) {
+        return DelimiterDetector.isComment(lineStart, format.delimiter());
+    }
+
     /** Whether the first value starts with {@code #} (the line possibly indented). */
     private static boolean startsWithHash(String[] values) {
         return values[0] != null && values[0].startsWith("#");
@@ -324,16 +328,16 @@ final class DelimitedFileReader implements AutoCloseable {
         return false;
     }
 
-    /** Whether a one-line record starting with {@code #} is a comment (see the class comment). */
+    /** Whether a record starting with {@code #} is a comment (see the class comment). */
     private boolean isComment(String[] values) {
         if (width < 0) {
             return !(values.length > 1 && values[0].equals("#"));
         }
-        return width < 2 || values.length < width || !isRank(values[0]);
+        return values.length < 2 || !isRank(values[0]);
     }
 
     /** {@code #} followed by digits alone: a rank written with its sign. */
-    static boolean isRank(String value) {
+    private static boolean isRank(String value) {
         return value.length() > 1 && value.charAt(0) == '#' && ValueCleaner.isDigits(value, 1, value.length());
     }
 

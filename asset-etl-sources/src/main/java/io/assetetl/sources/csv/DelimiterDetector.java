@@ -63,11 +63,16 @@ final class DelimiterDetector {
      */
     private static boolean isData(String line) {
         String s = line.strip();
-        if (s.isEmpty()) {
-            return false;
-        }
+        return !s.isEmpty() && !isComment(s, CANDIDATES);
+    }
+
+    /**
+     * Whether a line (stripped, not blank) is a comment: it starts with {@code #}, and the {@code #} is not, with
+     * the number after it if any, its first value before one of {@code delimiters}.
+     */
+    static boolean isComment(CharSequence s, char... delimiters) {
         if (s.charAt(0) != '#') {
-            return true;
+            return false;
         }
         int i = 1;
         while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
@@ -76,15 +81,14 @@ final class DelimiterDetector {
         while (i < s.length() && s.charAt(i) == ' ') {
             i++;
         }
-        if (i == s.length()) {
-            return false;
-        }
-        for (char candidate : CANDIDATES) {
-            if (s.charAt(i) == candidate) {
-                return true;
+        if (i < s.length()) {
+            for (char delimiter : delimiters) {
+                if (s.charAt(i) == delimiter) {
+                    return false;
+                }
             }
         }
-        return false;
+        return true;
     }
 
     /** Occurrences of {@code delimiter} outside double quotes. */

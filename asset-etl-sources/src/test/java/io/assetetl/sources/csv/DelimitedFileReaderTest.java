@@ -122,7 +122,7 @@ class DelimitedFileReaderTest {
     }
 
     @Test
-    void readsAHashHeaderAndHashRanksAsRecordsAndNarrowerHashLinesAsComments() throws Exception {
+    void readsAHashHeaderAndHashRanksAsRecordsAndOtherHashLinesAsComments() throws Exception {
         byte[] content = ("# exported 2024-01-01\n#,Name,Symbol,Price\n1,Bitcoin,BTC,1\n#2,Ethereum,ETH,2\n"
                 + "# note, prices in USD\n  #4,Solana,SOL,4,\n#Cardano,ADA,0.5,x\n3,Tether,USDT,1\n")
                 .getBytes(StandardCharsets.UTF_8);
@@ -135,6 +135,19 @@ class DelimitedFileReaderTest {
                         "[#4, Solana, SOL, 4, null]", "[3, Tether, USDT, 1]");
         assertThat(records).extracting(DelimitedFileReader.Record::line).as("a row commented out stays out")
                 .containsExactly(2L, 3L, 4L, 6L, 8L);
+    }
+
+    @Test
+    void readsARowStartingWithARankWhateverItsWidthAndWithAValueOverTwoLines() throws Exception {
+        byte[] content = "#,Name,Symbol,Price,\n#1,\"Doge\ncoin\",DOGE,0.1\n#2,Ethereum,ETH,50\n"
+                .getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 0, ',', true), 0, 0);
+
+        assertThat(records).extracting(r -> Arrays.toString(r.values())).containsExactly(
+                "[#, Name, Symbol, Price, null]", "[#1, Doge\ncoin, DOGE, 0.1]", "[#2, Ethereum, ETH, 50]");
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(1L, 2L, 4L);
     }
 
     @Test
@@ -160,6 +173,19 @@ class DelimitedFileReaderTest {
 
         assertThat(records).extracting(r -> String.join("|", r.values())).containsExactly("h1|h2", "a|b");
         assertThat(records).extracting(DelimitedFileReader.Record::problem).containsOnlyNulls();
+    }
+
+    @Test
+    void aRowStartingWithARankThatCannotBeSplitIsAProblemNotASkippedComment() throws Exception {
+        byte[] content = ("#;Name;Price\n#1;\"" + "y".repeat(DelimitedFileReader.MAX_CHARS_PER_VALUE + 10)
+                + "\n#2;Ethereum;50\n").getBytes(StandardCharsets.UTF_8);
+
+        List<DelimitedFileReader.Record> records = readAll(content,
+                new FileFormat(StandardCharsets.UTF_8, 0, ';', true), 0, 0);
+
+        assertThat(records).extracting(DelimitedFileReader.Record::line).containsExactly(1L, 2L, 3L);
+        assertThat(records.get(1).problem()).startsWith("line cannot be split into fields");
+        assertThat(records.get(2).values()).containsExactly("#2", "Ethereum", "50");
     }
 
     @Test
