@@ -125,7 +125,8 @@ final class TimestampCleaner {
             return Cleaned.of(time.toInstant(offsets.get(0)));
         }
         if (offsets.isEmpty()) {
-            return Cleaned.invalid("'" + abbreviate(cell) + "' is a time the clocks of " + zone
+            // read after "timestamp is" in the reject's detail
+            return Cleaned.invalid("'" + abbreviate(cell) + "', a time the clocks of " + zone
                     + " skipped; write it with its offset");
         }
         return Cleaned.ambiguous("'" + abbreviate(cell) + "' is a time the clocks of " + zone + " showed twice ("

@@ -274,7 +274,7 @@ class ValueCleanerTest {
         Cleaned<Instant> twice = TimestampCleaner.clean("2025-10-26 02:30", DateOrder.UNSPECIFIED, berlin);
 
         assertThat(skipped.problem()).isEqualTo(Cleaned.Problem.INVALID);
-        assertThat(skipped.detail()).isEqualTo("'2025-03-30 02:30' is a time the clocks of Europe/Berlin skipped;"
+        assertThat(skipped.detail()).isEqualTo("'2025-03-30 02:30', a time the clocks of Europe/Berlin skipped;"
                 + " write it with its offset");
         assertThat(twice.problem()).isEqualTo(Cleaned.Problem.AMBIGUOUS);
         assertThat(twice.detail()).isEqualTo("'2025-10-26 02:30' is a time the clocks of Europe/Berlin showed"
