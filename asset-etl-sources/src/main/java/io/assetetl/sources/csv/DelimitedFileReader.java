@@ -58,7 +58,7 @@ final class DelimitedFileReader implements AutoCloseable {
     private final Path path;
     private final FileFormat format;
     private final long end;
-    /** The header's number of values, for telling comment lines from records; -1 until the header is read. */
+    /** The header's number of values, or -1 until the header is read: the two tell comments apart differently. */
     private int width;
     private CsvParser parser;
     private PositionTrackingReader input;
