@@ -4,6 +4,7 @@ import io.assetetl.model.DriftEvent;
 import io.assetetl.model.Interpretation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,8 @@ final class CsvBatchReader implements SourceReader {
     private final RowInterpreter interpreter;
     private final Payload payload = new Payload();
     private final String fileSha256;
+    /** The file's size when it was scanned: a read to its end checks that its bytes are still those scanned. */
+    private final long scannedSize;
     /** The file's time, for rows of a file without a timestamp column; {@code null} when it has one. */
     private final String observedAtFallback;
     private final PrefixHasher hasher;
@@ -46,14 +49,15 @@ final class CsvBatchReader implements SourceReader {
     private boolean done;
 
     CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, RowInterpreter interpreter,
-            String fileSha256, String observedAtFallback, PrefixHasher hasher, OpenFile file, FileFormat format,
+            FileScan scan, String observedAtFallback, PrefixHasher hasher, OpenFile file, FileFormat format,
             long start, DelimitedFileReader.Record header, int batchSize, int batchBytes) {
         this.records = records;
         this.keys = keys;
         this.columns = mapping.columnIndexes(keys);
         this.mapping = mapping;
         this.interpreter = interpreter;
-        this.fileSha256 = fileSha256;
+        this.fileSha256 = scan.sha256();
+        this.scannedSize = scan.size();
         // a blank cell of a timestamp column is a row without a time (rejected), not one of the file's time
         this.observedAtFallback = mapping.header(Field.TIMESTAMP) == null ? observedAtFallback : null;
         this.hasher = hasher;
@@ -113,11 +117,31 @@ final class CsvBatchReader implements SourceReader {
         CsvCheckpoint checkpoint = new CsvCheckpoint(hasher.sha256Of(last.endOffset()), last.lastLine(),
                 last.endOffset(), last.terminated(), format.charset().name(), format.delimiterText());
         if (ended) {
-            close(); // after the checkpoint's hash, which reads the file
+            checkUnchangedSinceScanned(checkpoint);
+            close(); // after the hashes, which read the file
         }
         List<DriftEvent> drift = pendingDrift;
         pendingDrift = List.of();
         return Optional.of(new Batch(batch, drift, checkpoint.toCheckpoint()));
+    }
+
+    /**
+     * Fails the run when a read that reached the end of the file as scanned found other bytes than the scan: the file
+     * was written over in place while it was read (not replaced whole, which {@link OpenFile} reads as it was), so its
+     * lines may mix two versions under the first one's hash. Its last batch is not returned; the next run reads the
+     * file as it is then.
+     */
+    private void checkUnchangedSinceScanned(CsvCheckpoint last) {
+        if (last.offset() > scannedSize) {
+            return;
+        }
+        String read = last.offset() == scannedSize ? last.fileSha256() : hasher.sha256Of(scannedSize);
+        if (!read.equals(fileSha256)) {
+            close();
+            throw new SourceException(file.path().getFileName() + " was written over while it was read (its bytes"
+                    + " are no longer those it had when the run began): the run stops before its last batch; write"
+                    + " the file elsewhere and move it into place, and the next run reads it whole");
+        }
     }
 
     private Interpretation interpret(DelimitedFileReader.Record record) {

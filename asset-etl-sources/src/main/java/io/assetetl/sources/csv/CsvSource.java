@@ -168,7 +168,7 @@ final class CsvSource implements Source {
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
         DelimitedFileReader records = DelimitedFileReader.open(file, format, start, Math.max(start, end),
                 linesBefore, header.values().length);
-        return Optional.of(new CsvBatchReader(records, keys, mapping, interpreter, scan.sha256(),
+        return Optional.of(new CsvBatchReader(records, keys, mapping, interpreter, scan,
                 modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
                 start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes));
     }

@@ -1,16 +1,19 @@
 package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.model.Interpretation;
 import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.spi.Batch;
+import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -71,6 +74,47 @@ class ReplacedFileTest {
                     .isEqualTo(sha256(old, (int) checkpoint.offset()));
         }
         assertThat(checkpoints.get(1).offset()).isEqualTo(old.length);
+    }
+
+    @Test
+    void aFileWrittenOverInPlaceWhileItIsReadFailsTheRunBeforeItsLastBatch() throws Exception {
+        byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\nETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] over = (HEADER + "BTC,Bitcoin,96001,,,2025-01-02T00:00:00Z\nETH,Ethereum,3401,,,2025-01-02T00:00:00Z\n")
+                .getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("feed.csv");
+        Files.write(file, old);
+        Instant written = Instant.parse("2025-01-02T01:00:00Z");
+        Files.setLastModifiedTime(file, FileTime.from(written));
+        CsvSource source = new CsvSource("csv", file, 10, 1 << 20, new CleanCsvFlavor(),
+                Clock.fixed(written.plusSeconds(3600), ZoneOffset.UTC));
+
+        try (SourceReader reader = source.open(Optional.empty())) {
+            // a writer that rewrites the file where it is, as cp or a plain write does
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(over));
+            }
+            assertThatThrownBy(reader::next).isInstanceOf(SourceException.class)
+                    .hasMessageStartingWith("feed.csv was written over while it was read");
+        }
+    }
+
+    @Test
+    void aFileAppendedToWhileItIsReadIsReadAsScannedWithoutComplaint() throws Exception {
+        byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("feed.csv");
+        Files.write(file, old);
+        Instant written = Instant.parse("2025-01-02T01:00:00Z");
+        Files.setLastModifiedTime(file, FileTime.from(written));
+        CsvSource source = new CsvSource("csv", file, 10, 1 << 20, new CleanCsvFlavor(),
+                Clock.fixed(written.plusSeconds(3600), ZoneOffset.UTC));
+
+        try (SourceReader reader = source.open(Optional.empty())) {
+            Files.writeString(file, "ETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n", StandardOpenOption.APPEND);
+            Batch batch = reader.next().orElseThrow();
+            assertThat(batch.records()).hasSize(1);
+            assertThat(reader.next()).isEmpty();
+        }
     }
 
     private static String sha256(byte[] content, int length) throws Exception {
