@@ -82,11 +82,12 @@ final class CsvSource implements Source {
             try {
                 FileScan scan = FileScan.of(file, last.map(CsvCheckpoint::offset).orElse(-1L));
                 // read after the scan, so that a line appended during it counts as just written (SETTLE), and of
-                // the scanned file only while the path still names it
-                Instant modified = file.modifiedTime();
-                if (!file.stillAtPath()) {
+                // the scanned file only while the path still names it (a path that names no file any more is
+                // opened again, which says the file is not found)
+                Instant modified = file.stillAtPath() ? file.modifiedTime() : null;
+                if (modified == null || !file.stillAtPath()) {
                     if (attempt < SCAN_ATTEMPTS) {
-                        LOG.info("source {}: {} was replaced while it was scanned; scanning the new file", name,
+                        LOG.info("source {}: {} was replaced or removed while it was scanned; opening it again", name,
                                 path.getFileName());
                         continue;
                     }
