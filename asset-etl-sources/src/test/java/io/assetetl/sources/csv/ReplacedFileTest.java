@@ -32,8 +32,19 @@ class ReplacedFileTest {
 
     private static final String HEADER = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,timestamp\n";
 
+    private static final Instant WRITTEN = Instant.parse("2025-01-02T01:00:00Z");
+
     @TempDir
     Path dir;
+
+    /** {@code content} as the file feed.csv, written an hour before the source's clock, and a csv source of it. */
+    private CsvSource source(byte[] content, int batchSize) throws Exception {
+        Path file = dir.resolve("feed.csv");
+        Files.write(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(WRITTEN));
+        return new CsvSource("csv", file, batchSize, 1 << 20, new CleanCsvFlavor(),
+                Clock.fixed(WRITTEN.plusSeconds(3600), ZoneOffset.UTC));
+    }
 
     @Test
     void aFileMovedOverTheOneBeingReadLeavesTheRunReadingTheOldOneWholeAndItsCheckpointsHashingIt()
@@ -42,14 +53,10 @@ class ReplacedFileTest {
                 + "SOL,Solana,200,,,2025-01-02T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
         byte[] replacement = (HEADER + "BTC,Bitcoin,1,,,2025-01-03T00:00:00Z\nETH,Ethereum,2,,,2025-01-03T00:00:00Z\n"
                 + "SOL,Solana,3,,,2025-01-03T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
+        CsvSource source = source(old, 2);
         Path file = dir.resolve("feed.csv");
-        Files.write(file, old);
         Path next = dir.resolve("feed.csv.tmp");
         Files.write(next, replacement);
-        Instant written = Instant.parse("2025-01-02T01:00:00Z");
-        Files.setLastModifiedTime(file, FileTime.from(written));
-        CsvSource source = new CsvSource("csv", file, 2, 1 << 20, new CleanCsvFlavor(),
-                Clock.fixed(written.plusSeconds(3600), ZoneOffset.UTC));
 
         List<String> prices = new ArrayList<>();
         List<CsvCheckpoint> checkpoints = new ArrayList<>();
@@ -82,12 +89,8 @@ class ReplacedFileTest {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] over = (HEADER + "BTC,Bitcoin,96001,,,2025-01-02T00:00:00Z\nETH,Ethereum,3401,,,2025-01-02T00:00:00Z\n")
                 .getBytes(StandardCharsets.UTF_8);
+        CsvSource source = source(old, 10);
         Path file = dir.resolve("feed.csv");
-        Files.write(file, old);
-        Instant written = Instant.parse("2025-01-02T01:00:00Z");
-        Files.setLastModifiedTime(file, FileTime.from(written));
-        CsvSource source = new CsvSource("csv", file, 10, 1 << 20, new CleanCsvFlavor(),
-                Clock.fixed(written.plusSeconds(3600), ZoneOffset.UTC));
 
         try (SourceReader reader = source.open(Optional.empty())) {
             // a writer that rewrites the file where it is, as cp or a plain write does
@@ -102,12 +105,8 @@ class ReplacedFileTest {
     @Test
     void aFileAppendedToWhileItIsReadIsReadAsScannedWithoutComplaint() throws Exception {
         byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
+        CsvSource source = source(old, 10);
         Path file = dir.resolve("feed.csv");
-        Files.write(file, old);
-        Instant written = Instant.parse("2025-01-02T01:00:00Z");
-        Files.setLastModifiedTime(file, FileTime.from(written));
-        CsvSource source = new CsvSource("csv", file, 10, 1 << 20, new CleanCsvFlavor(),
-                Clock.fixed(written.plusSeconds(3600), ZoneOffset.UTC));
 
         try (SourceReader reader = source.open(Optional.empty())) {
             Files.writeString(file, "ETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n", StandardOpenOption.APPEND);
