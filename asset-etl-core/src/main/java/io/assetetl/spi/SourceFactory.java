@@ -16,7 +16,8 @@ public interface SourceFactory {
      * Creates a source, validating its configuration eagerly.
      *
      * @param name    the configured name of the source (equal to {@link #type()} for the built-in defaults)
-     * @param config  its settings; unknown keys are ignored
+     * @param config  its settings; a factory may refuse keys it does not know, as the built-in ones do, so that a
+     *                misspelt one is not ignored
      * @param context what the engine offers to sources (clock, metrics)
      * @return a new source; the caller closes it
      * @throws InvalidSourceConfigException when a setting is missing or invalid

@@ -1,11 +1,13 @@
 package io.assetetl.sources.coingecko;
 
+import io.assetetl.sources.KnownSettings;
 import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The validated settings of one CoinGecko source.
@@ -38,8 +40,12 @@ record CoinGeckoSettings(
 
     static final String DEFAULT_BASE_URL = "https://api.coingecko.com/api/v3";
     static final String PRO_HOST = "pro-api.coingecko.com";
+    /** The settings a {@code coingecko} source has; any other is refused. */
+    static final Set<String> SETTINGS = Set.of("base_url", "api_key", "rate_limit_per_minute", "pages", "per_page",
+            "vs_currency", "timeout", "max_attempts", "resume_window", "initial_backoff", "max_wait");
 
     static CoinGeckoSettings from(SourceConfig config) {
+        KnownSettings.check(config, CoinGeckoSourceFactory.TYPE, SETTINGS);
         String baseUrl = validUrl(config.get("base_url", DEFAULT_BASE_URL));
         return new CoinGeckoSettings(
                 baseUrl,

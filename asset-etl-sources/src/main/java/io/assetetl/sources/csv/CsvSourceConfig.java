@@ -2,10 +2,12 @@ package io.assetetl.sources.csv;
 
 import static java.util.Objects.requireNonNull;
 
+import io.assetetl.sources.KnownSettings;
 import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Settings of a {@code csv} source.
@@ -24,6 +26,8 @@ public record CsvSourceConfig(Path path, int batchSize, int batchBytes) {
     public static final int DEFAULT_BATCH_BYTES = 8 << 20;
     public static final int MAX_BATCH_SIZE = 1_000_000;
     static final int MAX_BATCH_BYTES = 1 << 30;
+    /** The settings a {@code csv} source has; any other is refused. */
+    static final Set<String> SETTINGS = Set.of("path", "batch_size", "batch_bytes");
 
     public CsvSourceConfig {
         requireNonNull(path, "path is null");
@@ -37,6 +41,7 @@ public record CsvSourceConfig(Path path, int batchSize, int batchBytes) {
      * @throws InvalidSourceConfigException when a setting is invalid
      */
     public static CsvSourceConfig from(SourceConfig config) {
+        KnownSettings.check(config, CsvSourceFactory.TYPE, SETTINGS);
         return new CsvSourceConfig(path(config, DEFAULT_PATH), config.getInt("batch_size", DEFAULT_BATCH_SIZE),
                 config.getInt("batch_bytes", DEFAULT_BATCH_BYTES));
     }

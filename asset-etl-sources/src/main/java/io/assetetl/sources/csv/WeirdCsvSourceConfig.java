@@ -2,12 +2,14 @@ package io.assetetl.sources.csv;
 
 import static java.util.Objects.requireNonNull;
 
+import io.assetetl.sources.KnownSettings;
 import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Set;
 
 /**
  * Settings of a {@code csv_weird} source.
@@ -34,6 +36,9 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, Dat
 
     public static final String DEFAULT_PATH = "examples/data/assets_weird.csv";
     public static final double DEFAULT_FUZZY_THRESHOLD = 0.8;
+    /** The settings a {@code csv_weird} source has; any other is refused. */
+    static final Set<String> SETTINGS = Set.of("path", "batch_size", "batch_bytes", "date_order", "decimal_mark",
+            "fuzzy_threshold", "time_zone");
 
     public WeirdCsvSourceConfig {
         requireNonNull(path, "path is null");
@@ -54,6 +59,7 @@ public record WeirdCsvSourceConfig(Path path, int batchSize, int batchBytes, Dat
      * @throws InvalidSourceConfigException when a setting is invalid
      */
     public static WeirdCsvSourceConfig from(SourceConfig config) {
+        KnownSettings.check(config, WeirdCsvSourceFactory.TYPE, SETTINGS);
         return new WeirdCsvSourceConfig(CsvSourceConfig.path(config, DEFAULT_PATH),
                 config.getInt("batch_size", CsvSourceConfig.DEFAULT_BATCH_SIZE),
                 config.getInt("batch_bytes", CsvSourceConfig.DEFAULT_BATCH_BYTES),

@@ -87,6 +87,18 @@ class CoinGeckoSettingsTest {
     }
 
     @Test
+    void aSettingTheSourceDoesNotHaveIsRefusedWithoutEchoingWhatLooksLikeAValue() {
+        assertThatThrownBy(() -> settings(Map.of("apikey", "CG-abc"))).isInstanceOf(InvalidSourceConfigException.class)
+                .hasMessageStartingWith("unknown setting 'apikey' for a source of type coingecko (did you mean"
+                        + " 'api_key'?); its settings are api_key, base_url,")
+                .hasMessageNotContaining("CG-abc");
+        assertThatThrownBy(() -> settings(Map.of("api_key CG-secret0123456789", "")))
+                .hasMessageStartingWith("unknown setting (a key that is no setting's name) for a source of type"
+                        + " coingecko")
+                .hasMessageNotContaining("secret0123456789");
+    }
+
+    @Test
     void invalidSettingsAreRefusedEagerly() {
         assertThatThrownBy(() -> settings(Map.of("base_url", "ftp://example.com"))).isInstanceOf(
                 InvalidSourceConfigException.class).hasMessageContaining("base_url");

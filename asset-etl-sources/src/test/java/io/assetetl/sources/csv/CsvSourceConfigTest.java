@@ -45,6 +45,21 @@ class CsvSourceConfigTest {
     }
 
     @Test
+    void refusesASettingTheSourceDoesNotHaveNamingTheClosestOne() {
+        assertThatThrownBy(() -> WeirdCsvSourceConfig.from(SourceConfig.of(Map.of("timezone", "Europe/Berlin"))))
+                .isInstanceOf(InvalidSourceConfigException.class)
+                .hasMessage("unknown setting 'timezone' for a source of type csv_weird (did you mean 'time_zone'?);"
+                        + " its settings are batch_bytes, batch_size, date_order, decimal_mark, fuzzy_threshold,"
+                        + " path, time_zone");
+        assertThatThrownBy(() -> CsvSourceConfig.from(SourceConfig.of(Map.of("date_order", "DMY"))))
+                .isInstanceOf(InvalidSourceConfigException.class)
+                .hasMessage("unknown setting 'date_order' for a source of type csv; its settings are batch_bytes,"
+                        + " batch_size, path");
+        assertThatThrownBy(() -> CsvSourceConfig.from(SourceConfig.of(Map.of("Batch_Size", "10"))))
+                .hasMessageContaining("(did you mean 'batch_size'?)");
+    }
+
+    @Test
     void refusesABatchBytesOutsideOneByteToOneGibibyte() {
         for (String bad : new String[] {"0", "-1", "1073741825"}) {
             SourceConfig settings = SourceConfig.of(Map.of("batch_bytes", bad));
