@@ -18,7 +18,7 @@ public final class KnownSettings {
     /** The most edits between a misspelt key and the one it is taken for. */
     private static final int MAX_EDITS = 3;
     private static final LevenshteinDistance DISTANCE = new LevenshteinDistance(MAX_EDITS);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,39}");
+    private static final Pattern WORDS = Pattern.compile("[a-z]+(_[a-z]+){0,4}");
 
     private KnownSettings() {
     }
@@ -36,8 +36,10 @@ public final class KnownSettings {
                         .min(Comparator.comparingInt((String k) -> DISTANCE.apply(k, lower))
                                 .thenComparing(Comparator.naturalOrder()))
                         .orElse(null);
-                // a key that does not look like a setting's name may be a pasted value, such as an API key: not shown
-                String shown = NAME.matcher(key).matches() ? "'" + key + "'" : "(a key that is no setting's name)";
+                // a key close to no setting's name may be a pasted value, such as an API key (CG-…): shown only when
+                // it is near a setting's name or made of lower-case words alone
+                String shown = closest != null || WORDS.matcher(key).matches() ? "'" + key + "'"
+                        : "(a key that is no setting's name)";
                 throw new InvalidSourceConfigException("unknown setting " + shown + " for a source of type " + type
                         + (closest == null ? "" : " (did you mean '" + closest + "'?)") + "; its settings are "
                         + String.join(", ", new TreeSet<>(known)));

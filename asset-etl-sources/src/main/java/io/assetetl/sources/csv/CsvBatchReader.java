@@ -105,6 +105,7 @@ final class CsvBatchReader implements SourceReader {
             }
         }
         if (last == null && (header == null || pendingDrift.isEmpty())) {
+            checkUnchangedSinceScanned(batchStart);
             close();
             return Optional.empty();
         }
@@ -117,7 +118,7 @@ final class CsvBatchReader implements SourceReader {
         CsvCheckpoint checkpoint = new CsvCheckpoint(hasher.sha256Of(last.endOffset()), last.lastLine(),
                 last.endOffset(), last.terminated(), format.charset().name(), format.delimiterText());
         if (ended) {
-            checkUnchangedSinceScanned(checkpoint);
+            checkUnchangedSinceScanned(last.endOffset());
             close(); // after the hashes, which read the file
         }
         List<DriftEvent> drift = pendingDrift;
@@ -126,21 +127,22 @@ final class CsvBatchReader implements SourceReader {
     }
 
     /**
-     * Fails the run when a read that reached the end of the file as scanned found other bytes than the scan: the file
-     * was written over in place while it was read (not replaced whole, which {@link OpenFile} reads as it was), so its
-     * lines may mix two versions under the first one's hash. Its last batch is not returned; the next run reads the
-     * file as it is then.
+     * Fails the run when a read that reached the end of the file as scanned, with the file's first {@code read} bytes
+     * hashed, finds other bytes than the scan: the file was written over in place while it was read (not replaced
+     * whole, which {@link OpenFile} reads as it was), so its lines may mix two versions under the first one's hash.
+     * Its last batch is not returned. The batches before it are kept, and their checkpoints hashed the bytes as they
+     * were then, so the next run may go on after lines of the old version: the message says to write files elsewhere
+     * and move them into place.
      */
-    private void checkUnchangedSinceScanned(CsvCheckpoint last) {
-        if (last.offset() > scannedSize) {
+    private void checkUnchangedSinceScanned(long read) {
+        if (read > scannedSize) {
             return;
         }
-        String read = last.offset() == scannedSize ? last.fileSha256() : hasher.sha256Of(scannedSize);
-        if (!read.equals(fileSha256)) {
+        if (!hasher.sha256Of(scannedSize).equals(fileSha256)) {
             close();
             throw new SourceException(file.path().getFileName() + " was written over while it was read (its bytes"
-                    + " are no longer those it had when the run began): the run stops before its last batch; write"
-                    + " the file elsewhere and move it into place, and the next run reads it whole");
+                    + " are no longer those it had when the run began): the run stops before its last batch, and"
+                    + " lines read before may be of either version; write the file elsewhere and move it into place");
         }
     }
 

@@ -78,14 +78,16 @@ final class DelimiterDetector {
         while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
             i++;
         }
-        while (i < s.length() && s.charAt(i) == ' ') {
-            i++;
-        }
-        if (i < s.length()) {
+        // what the parser trims before a delimiter, a tab that is not the delimiter among it
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
             for (char delimiter : delimiters) {
-                if (s.charAt(i) == delimiter) {
+                if (c == delimiter) {
                     return false;
                 }
+            }
+            if (c > ' ') {
+                return true;
             }
         }
         return true;

@@ -92,10 +92,13 @@ class CoinGeckoSettingsTest {
                 .hasMessageStartingWith("unknown setting 'apikey' for a source of type coingecko (did you mean"
                         + " 'api_key'?); its settings are api_key, base_url,")
                 .hasMessageNotContaining("CG-abc");
-        assertThatThrownBy(() -> settings(Map.of("api_key CG-secret0123456789", "")))
-                .hasMessageStartingWith("unknown setting (a key that is no setting's name) for a source of type"
-                        + " coingecko")
-                .hasMessageNotContaining("secret0123456789");
+        for (String pasted : List.of("api_key CG-secret0123456789", "CG-7N8XyL3bKzQ2mPfT9wRdV4sA",
+                "sk_live_51hqlyjwdarjtt1zdp7dc")) {
+            assertThatThrownBy(() -> settings(Map.of(pasted, "")))
+                    .hasMessageStartingWith("unknown setting (a key that is no setting's name) for a source of type"
+                            + " coingecko")
+                    .hasMessageNotContaining(pasted.substring(pasted.length() - 12));
+        }
     }
 
     @Test

@@ -177,7 +177,7 @@ class DelimitedFileReaderTest {
 
     @Test
     void aRowStartingWithARankThatCannotBeSplitIsAProblemNotASkippedComment() throws Exception {
-        byte[] content = ("#;Name;Price\n#1;\"" + "y".repeat(DelimitedFileReader.MAX_CHARS_PER_VALUE + 10)
+        byte[] content = ("#;Name;Price\n#1\t;\"" + "y".repeat(DelimitedFileReader.MAX_CHARS_PER_VALUE + 10)
                 + "\n#2;Ethereum;50\n").getBytes(StandardCharsets.UTF_8);
 
         List<DelimitedFileReader.Record> records = readAll(content,

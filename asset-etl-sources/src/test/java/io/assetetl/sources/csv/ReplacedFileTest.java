@@ -103,6 +103,25 @@ class ReplacedFileTest {
     }
 
     @Test
+    void aFileWrittenOverInPlaceIsFoundAlsoWhenItsRowsEndWithABatch() throws Exception {
+        byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\nETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] over = (HEADER + "BTC,Bitcoin,96001,,,2025-01-02T00:00:00Z\nETH,Ethereum,3401,,,2025-01-02T00:00:00Z\n")
+                .getBytes(StandardCharsets.UTF_8);
+        CsvSource source = source(old, 2);
+        Path file = dir.resolve("feed.csv");
+
+        try (SourceReader reader = source.open(Optional.empty())) {
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(over));
+            }
+            assertThat(reader.next()).isPresent();
+            assertThatThrownBy(reader::next).isInstanceOf(SourceException.class)
+                    .hasMessageStartingWith("feed.csv was written over while it was read");
+        }
+    }
+
+    @Test
     void aFileAppendedToWhileItIsReadIsReadAsScannedWithoutComplaint() throws Exception {
         byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
         CsvSource source = source(old, 10);
