@@ -26,8 +26,8 @@ class DelimitedFileReaderTest {
         Path file = dir.resolve("f.csv");
         Files.write(file, content);
         List<DelimitedFileReader.Record> records = new ArrayList<>();
-        try (OpenFile open = OpenFile.open(file);
-                DelimitedFileReader reader = DelimitedFileReader.open(open, format, offset, content.length, lines, -1)) {
+        try (OpenFile open = OpenFile.open(file); DelimitedFileReader reader = DelimitedFileReader.open(open, format,
+                offset, content.length, lines, -1)) {
             for (DelimitedFileReader.Record r = reader.next(); r != null; r = reader.next()) {
                 records.add(r);
             }

@@ -9,6 +9,8 @@ import io.assetetl.model.RawRecord;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,11 @@ class ReplacedFileTest {
     private static final String HEADER = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,timestamp\n";
 
     private static final Instant WRITTEN = Instant.parse("2025-01-02T01:00:00Z");
+    private static final byte[] TWO_ROWS = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\n"
+            + "ETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
+    /** {@link #TWO_ROWS} with other prices, as long. */
+    private static final byte[] TWO_ROWS_CHANGED = (HEADER + "BTC,Bitcoin,96001,,,2025-01-02T00:00:00Z\n"
+            + "ETH,Ethereum,3401,,,2025-01-02T00:00:00Z\n").getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path dir;
@@ -85,18 +92,8 @@ class ReplacedFileTest {
 
     @Test
     void aFileWrittenOverInPlaceWhileItIsReadFailsTheRunBeforeItsLastBatch() throws Exception {
-        byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\nETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] over = (HEADER + "BTC,Bitcoin,96001,,,2025-01-02T00:00:00Z\nETH,Ethereum,3401,,,2025-01-02T00:00:00Z\n")
-                .getBytes(StandardCharsets.UTF_8);
-        CsvSource source = source(old, 10);
-        Path file = dir.resolve("feed.csv");
-
-        try (SourceReader reader = source.open(Optional.empty())) {
-            // a writer that rewrites the file where it is, as cp or a plain write does
-            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(over));
-            }
+        try (SourceReader reader = source(TWO_ROWS, 10).open(Optional.empty())) {
+            writeOverInPlace(TWO_ROWS_CHANGED);
             assertThatThrownBy(reader::next).isInstanceOf(SourceException.class)
                     .hasMessageStartingWith("feed.csv was written over while it was read");
         }
@@ -104,20 +101,18 @@ class ReplacedFileTest {
 
     @Test
     void aFileWrittenOverInPlaceIsFoundAlsoWhenItsRowsEndWithABatch() throws Exception {
-        byte[] old = (HEADER + "BTC,Bitcoin,96000,,,2025-01-02T00:00:00Z\nETH,Ethereum,3400,,,2025-01-02T00:00:00Z\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] over = (HEADER + "BTC,Bitcoin,96001,,,2025-01-02T00:00:00Z\nETH,Ethereum,3401,,,2025-01-02T00:00:00Z\n")
-                .getBytes(StandardCharsets.UTF_8);
-        CsvSource source = source(old, 2);
-        Path file = dir.resolve("feed.csv");
-
-        try (SourceReader reader = source.open(Optional.empty())) {
-            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(over));
-            }
+        try (SourceReader reader = source(TWO_ROWS, 2).open(Optional.empty())) {
+            writeOverInPlace(TWO_ROWS_CHANGED);
             assertThat(reader.next()).isPresent();
             assertThatThrownBy(reader::next).isInstanceOf(SourceException.class)
                     .hasMessageStartingWith("feed.csv was written over while it was read");
+        }
+    }
+
+    /** What a writer that rewrites the file where it is does, as {@code cp} or a plain write over it does. */
+    private void writeOverInPlace(byte[] content) throws Exception {
+        try (FileChannel channel = FileChannel.open(dir.resolve("feed.csv"), StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(content));
         }
     }
 
