@@ -105,7 +105,7 @@ final class CsvBatchReader implements SourceReader {
             }
         }
         if (last == null && (header == null || pendingDrift.isEmpty())) {
-            checkUnchangedSinceScanned(batchStart);
+            checkUnchangedSinceScanned();
             close();
             return Optional.empty();
         }
@@ -118,7 +118,7 @@ final class CsvBatchReader implements SourceReader {
         CsvCheckpoint checkpoint = new CsvCheckpoint(hasher.sha256Of(last.endOffset()), last.lastLine(),
                 last.endOffset(), last.terminated(), format.charset().name(), format.delimiterText());
         if (ended) {
-            checkUnchangedSinceScanned(last.endOffset());
+            checkUnchangedSinceScanned();
             close(); // after the hashes, which read the file
         }
         List<DriftEvent> drift = pendingDrift;
@@ -127,17 +127,14 @@ final class CsvBatchReader implements SourceReader {
     }
 
     /**
-     * Fails the run when a read that reached the end of the file as scanned, with the file's first {@code read} bytes
-     * hashed, finds other bytes than the scan: the file was written over in place while it was read (not replaced
-     * whole, which {@link OpenFile} reads as it was), so its lines may mix two versions under the first one's hash.
+     * Fails the run when a read that reached the end of the file as scanned (which a read never passes) finds other
+     * bytes than the scan: the file was written over in place while it was read (not replaced whole, which
+     * {@link OpenFile} reads as it was), so its lines may mix two versions under the first one's hash.
      * Its last batch is not returned. The batches before it are kept, and their checkpoints hashed the bytes as they
      * were then, so the next run may go on after lines of the old version: the message says to write files elsewhere
      * and move them into place.
      */
-    private void checkUnchangedSinceScanned(long read) {
-        if (read > scannedSize) {
-            return;
-        }
+    private void checkUnchangedSinceScanned() {
         if (!hasher.sha256Of(scannedSize).equals(fileSha256)) {
             close();
             throw new SourceException(file.path().getFileName() + " was written over while it was read (its bytes"

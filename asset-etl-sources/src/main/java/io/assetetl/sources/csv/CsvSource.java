@@ -129,7 +129,7 @@ final class CsvSource implements Source {
             return Optional.empty();
         }
         DelimitedFileReader.Record header;
-        try (DelimitedFileReader headerReader = DelimitedFileReader.open(file, format, 0, end, 0, -1)) {
+        try (DelimitedFileReader headerReader = DelimitedFileReader.open(file, format, 0, end, 0, false)) {
             header = headerReader.next();
         }
         if (header == null) {
@@ -168,7 +168,7 @@ final class CsvSource implements Source {
         PrefixHasher hasher = new PrefixHasher(file, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
         DelimitedFileReader records = DelimitedFileReader.open(file, format, start, Math.max(start, end),
-                linesBefore, header.values().length);
+                linesBefore, true);
         return Optional.of(new CsvBatchReader(records, keys, mapping, interpreter, scan,
                 modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
                 start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes));

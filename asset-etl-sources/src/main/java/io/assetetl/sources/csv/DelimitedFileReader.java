@@ -58,20 +58,20 @@ final class DelimitedFileReader implements AutoCloseable {
     private final Path path;
     private final FileFormat format;
     private final long end;
-    /** The header's number of values, or -1 until the header is read: the two tell comments apart differently. */
-    private int width;
+    /** Whether the header has been read: it and the lines below it tell comments apart differently. */
+    private boolean afterHeader;
     private CsvParser parser;
     private PositionTrackingReader input;
     private long consumedOffset;
     private long consumedLines;
     private boolean closed;
 
-    private DelimitedFileReader(OpenFile file, FileFormat format, long end, int width) {
+    private DelimitedFileReader(OpenFile file, FileFormat format, long end, boolean afterHeader) {
         this.file = file;
         this.path = file.path();
         this.format = format;
         this.end = end;
-        this.width = width;
+        this.afterHeader = afterHeader;
     }
 
     /**
@@ -79,11 +79,11 @@ final class DelimitedFileReader implements AutoCloseable {
      * reader leaves the file open.
      *
      * @param linesBefore line breaks before {@code offset}
-     * @param width       the header's number of values, or -1 when the first record read is the header
+     * @param afterHeader whether {@code offset} is past the header line; if not, the first record read is the header
      */
     static DelimitedFileReader open(OpenFile file, FileFormat format, long offset, long end, long linesBefore,
-            int width) {
-        DelimitedFileReader reader = new DelimitedFileReader(file, format, end, width);
+            boolean afterHeader) {
+        DelimitedFileReader reader = new DelimitedFileReader(file, format, end, afterHeader);
         reader.start(offset == 0 ? Math.min(format.bomLength(), end) : offset, linesBefore);
         return reader;
     }
@@ -190,9 +190,7 @@ final class DelimitedFileReader implements AutoCloseable {
             }
             // a quoted value left open to the end of the file holds its own final line break: never go back
             long firstLine = Math.max(linesBefore + 1, recordEnd.lastLine() - newlines);
-            if (width < 0) {
-                width = values.length;
-            }
+            afterHeader = true;
             return new Record(values, firstLine, recordEnd.offset(), recordEnd.lastLine(), recordEnd.terminated(),
                     null);
         }
@@ -330,7 +328,7 @@ final class DelimitedFileReader implements AutoCloseable {
 
     /** Whether a record starting with {@code #} is a comment (see the class comment). */
     private boolean isComment(String[] values) {
-        if (width < 0) {
+        if (!afterHeader) {
             return !(values.length > 1 && values[0].equals("#"));
         }
         return values.length < 2 || !isRank(values[0]);

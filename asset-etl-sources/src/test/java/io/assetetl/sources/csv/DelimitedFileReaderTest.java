@@ -27,7 +27,7 @@ class DelimitedFileReaderTest {
         Files.write(file, content);
         List<DelimitedFileReader.Record> records = new ArrayList<>();
         try (OpenFile open = OpenFile.open(file); DelimitedFileReader reader = DelimitedFileReader.open(open, format,
-                offset, content.length, lines, -1)) {
+                offset, content.length, lines, false)) {
             for (DelimitedFileReader.Record r = reader.next(); r != null; r = reader.next()) {
                 records.add(r);
             }
