@@ -101,14 +101,19 @@ public record IdentityRules(Map<String, String> aliases, Map<String, String> pin
 
     /** The canonical symbol of {@code sourceSymbol}, or empty when nothing is left after trimming. */
     public Optional<String> canonicalSymbol(String sourceSymbol) {
+        return Optional.ofNullable(canonicalSymbolOrNull(sourceSymbol));
+    }
+
+    /**
+     * {@link #canonicalSymbol}, or {@code null} when nothing is left after trimming: for the loop over a file's
+     * every record, where an {@code Optional} a record was a twentieth of what a load allocated.
+     */
+    public String canonicalSymbolOrNull(String sourceSymbol) {
         if (sourceSymbol == null) {
-            return Optional.empty();
+            return null;
         }
         String symbol = sourceSymbol.strip().toUpperCase(Locale.ROOT);
-        if (symbol.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(aliases.getOrDefault(symbol, symbol));
+        return symbol.isEmpty() ? null : aliases.getOrDefault(symbol, symbol);
     }
 
     /** The pinned owner id of a canonical symbol, if one is configured. */

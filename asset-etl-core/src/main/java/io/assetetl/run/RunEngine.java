@@ -17,6 +17,7 @@ import io.assetetl.store.ChunkOutcome;
 import io.assetetl.store.ChunkWriter;
 import io.assetetl.store.DatabaseFailures;
 import io.assetetl.store.RawReplay;
+import io.assetetl.store.RunCache;
 import io.assetetl.store.RunLedger;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -146,7 +147,7 @@ public final class RunEngine {
                 for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
                     List<Interpretation> records = page.stream().map(source::interpret).toList();
                     ChunkOutcome outcome = claim.writer.write(h, claim.runId, claim.source, records, List.of(),
-                            Optional.empty(), false);
+                            Optional.empty(), false, claim.cache);
                     injectFailure(totals.processed, records.size());
                     totals.add(outcome);
                     progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
@@ -188,7 +189,7 @@ public final class RunEngine {
                 ChunkWriter.CheckedChunk checked = next.get().checked();
                 ChunkOutcome outcome = claim.handle.inTransaction(h -> {
                     ChunkOutcome written = claim.writer.write(h, claim.runId, claim.source, checked,
-                            batch.driftEvents(), Optional.of(batch.checkpoint()));
+                            batch.driftEvents(), Optional.of(batch.checkpoint()), claim.cache);
                     injectFailure(totals.processed, batch.records().size());
                     return written;
                 });
@@ -491,6 +492,8 @@ public final class RunEngine {
         final long startNanos;
         /** Records of the chunks committed so far. */
         final Totals totals = new Totals();
+        /** What the run's writing learnt for its later chunks. */
+        final RunCache cache = new RunCache();
         /** Drift events of the chunks committed so far. */
         long driftEvents;
         /** When the run failed asking for no run of its source before some instant: that instant. */

@@ -53,6 +53,14 @@ public final class AssetSummaries {
     private AssetSummaries() {
     }
 
+    /**
+     * The end of a statement that notes the summaries of the assets a data-modifying {@code WITH changed AS (…
+     * RETURNING asset_id)} before it returned as behind.
+     */
+    static final String MARK_PENDING_CHANGED = """
+            INSERT INTO asset_summaries_pending (asset_id) SELECT DISTINCT asset_id FROM changed
+            ON CONFLICT (asset_id) DO NOTHING""";
+
     /** Notes, in the caller's transaction, that the summaries of {@code assetIds} are behind. */
     static void markPending(Handle handle, List<Long> assetIds) {
         if (assetIds.isEmpty()) {

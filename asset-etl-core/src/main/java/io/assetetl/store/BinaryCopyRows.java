@@ -206,7 +206,7 @@ final class BinaryCopyRows {
      * {@link BigInteger} (and its array) for it each time; a decimal of that size moved to scale 0 keeps its value as
      * a long, which {@link BigDecimal#longValue} then returns as it is.
      */
-    private static long unscaledLong(BigDecimal value) {
+    static long unscaledLong(BigDecimal value) {
         return value.scale() == 0 ? value.longValue() : value.scaleByPowerOfTen(value.scale()).longValue();
     }
 

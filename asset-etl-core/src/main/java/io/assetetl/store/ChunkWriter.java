@@ -192,7 +192,19 @@ public final class ChunkWriter {
      */
     public ChunkOutcome write(Handle handle, UUID runId, String source, List<Interpretation> records,
             List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, boolean writeRaw) {
-        return write(handle, runId, source, check(records, writeRaw), driftEvents, checkpoint);
+        return write(handle, runId, source, check(records, writeRaw), driftEvents, checkpoint, new RunCache());
+    }
+
+    /**
+     * Writes a chunk of a run inside the current transaction of {@code handle}, with what the run's earlier chunks
+     * learnt ({@code cache}, one per run).
+     *
+     * @param checkpoint the checkpoint to save with the chunk, or empty (reprocess)
+     * @param writeRaw   false when the raw rows are already stored (reprocess)
+     */
+    public ChunkOutcome write(Handle handle, UUID runId, String source, List<Interpretation> records,
+            List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, boolean writeRaw, RunCache cache) {
+        return write(handle, runId, source, check(records, writeRaw), driftEvents, checkpoint, cache);
     }
 
     /**
@@ -202,32 +214,48 @@ public final class ChunkWriter {
      */
     public ChunkOutcome write(Handle handle, UUID runId, String source, CheckedChunk chunk,
             List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint) {
+        return write(handle, runId, source, chunk, driftEvents, checkpoint, new RunCache());
+    }
+
+    /**
+     * Writes a chunk of a run, checked by {@link #check(List, boolean)}, inside the current transaction of
+     * {@code handle}, with what the run's earlier chunks learnt ({@code cache}, one per run).
+     *
+     * @param checkpoint the checkpoint to save with the chunk, or empty (reprocess)
+     */
+    public ChunkOutcome write(Handle handle, UUID runId, String source, CheckedChunk chunk,
+            List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, RunCache cache) {
         chunk.take();
-        // room for the chunk's sorts (DISTINCT ON) in memory rather than on disk
-        handle.execute("SET LOCAL work_mem TO '64MB'");
-        // a commit empties the staging table, but reprocess writes all its chunks in one transaction
-        handle.execute("TRUNCATE etl_stage");
+        // room for the chunk's sorts (DISTINCT ON) in memory rather than on disk; a commit empties the staging
+        // table, but reprocess writes all its chunks in one transaction (both in one round trip)
+        handle.execute("SET LOCAL work_mem TO '64MB'; TRUNCATE etl_stage");
         long loaded = 0;
         long rejected = 0;
         int size = chunk.size();
         if (size > 0) {
             Checked checked = chunk.checked;
             Staged staged = chunk.staged;
-            boolean direct = copiesQuotesStraight(handle, source, chunk);
+            boolean direct = copiesQuotesStraight(handle, source, chunk, cache);
             if (!direct) {
                 stageOtherObservations(checked, staged);
             }
             if (staged.fileLines != null) {
-                writeFileLines(handle, runId, source, staged);
+                writeFileLines(handle, runId, source, staged, cache);
             }
             copy(handle, COPY_STAGE, staged.rows::drainTo);
             if (chunk.writeRaw) {
                 writeOtherRaw(handle, runId, source, staged);
             }
             if (checked.observations > 0) {
-                upsertCanonical(handle, runId, source, checked.sourceIds);
-                loaded = (direct ? copyQuotes(handle, runId, source, checked) : upsertQuotes(handle, runId, source))
-                        + checked.superseded;
+                upsertCanonical(handle, runId, source, checked, cache);
+                loaded = (direct ? copyQuotes(handle, runId, source, checked, cache)
+                        : upsertQuotes(handle, runId, source)) + checked.superseded;
+                QuoteGroups groups = checked.quoteGroups;
+                if (groups != null) {
+                    cache.wroteQuotes(groups.symbols, groups.times(checked.records, false));
+                } else {
+                    cache.forgetQuoteTimes();
+                }
             }
             rejected = writeRejects(handle, runId, source);
         }
@@ -349,7 +377,7 @@ public final class ChunkWriter {
                 .compareTo(((Observation) all[a]).observedAt()) >= 0 ? b : a;
         for (int i = 0; i < checked.records.length; i++) {
             Interpretation record = records.get(i);
-            String canonical = record instanceof Observation o ? identity.canonicalSymbol(o.sourceSymbol()).orElse(null)
+            String canonical = record instanceof Observation o ? identity.canonicalSymbolOrNull(o.sourceSymbol())
                     : null;
             record = validate(record, canonical, latestTime);
             checked.records[i] = record;
@@ -523,8 +551,10 @@ public final class ChunkWriter {
             if (finerThanAnyValue(o.priceUsd())) {
                 return Rejection.of(RejectReason.INVALID_PRICE, finer("price", o.priceUsd()), o.raw());
             }
-            Optional<Rejection> amount = checkAmount("market_cap_usd", o.marketCapUsd(), o)
-                    .or(() -> checkAmount("volume_24h_usd", o.volume24hUsd(), o));
+            Optional<Rejection> amount = checkAmount("market_cap_usd", o.marketCapUsd(), o);
+            if (amount.isEmpty()) {
+                amount = checkAmount("volume_24h_usd", o.volume24hUsd(), o);
+            }
             if (amount.isPresent()) {
                 return amount.get();
             }
@@ -654,30 +684,27 @@ public final class ChunkWriter {
      * are there already (a file read again after it was rewritten back to an earlier content) do they take the slower
      * path that skips stored lines.
      */
-    private static void writeFileLines(Handle handle, UUID runId, String source, Staged staged) {
+    private static void writeFileLines(Handle handle, UUID runId, String source, Staged staged, RunCache cache) {
         // the files in the order the chunk reached them: the order a file was last read in is the order reprocess
         // replays it in, so a file read again after another is replayed after it, as its values were written last
         String[] shas = staged.fileShas.toArray(String[]::new);
-        handle.createUpdate("""
-                INSERT INTO raw_csv_files (source, file_sha256, first_run_id)
-                SELECT :source, f.sha, :run FROM unnest(CAST(:shas AS text[])) WITH ORDINALITY AS f (sha, n)
-                ORDER BY f.n
-                ON CONFLICT (source, file_sha256) DO UPDATE SET last_read = nextval('raw_csv_file_reads')""")
-                .bind("source", source).bind("shas", shas).bind("run", runId).execute();
-        List<StoredFile> files = handle.createQuery("""
-                SELECT f.file_sha256, f.file_no,
-                       EXISTS (SELECT 1 FROM raw_csv_assets r
-                               WHERE r.file_no = f.file_no AND r.line_no BETWEEN :min AND :max)
-                FROM raw_csv_files f WHERE f.source = :source AND f.file_sha256 = ANY (CAST(:shas AS text[]))""")
-                .bind("source", source).bind("shas", shas).bind("min", staged.minLine).bind("max", staged.maxLine)
-                .map((rs, ctx) -> new StoredFile(rs.getString(1), rs.getLong(2), rs.getBoolean(3)))
-                .list();
+        Long sameFile = shas.length == 1 ? cache.numberOfLastFile(shas[0]) : null;
         Map<String, Long> fileNumbers = new HashMap<>();
-        boolean seen = files.size() > 1;
-        for (StoredFile file : files) {
-            fileNumbers.put(file.sha256(), file.number());
-            seen |= file.linesInRange();
+        boolean seen;
+        if (sameFile != null) {
+            // the run's last chunk ended in this file, and no other file of the source was read since: it is the
+            // source's last read file already
+            fileNumbers.put(shas[0], sameFile);
+            seen = handle.createQuery("""
+                    SELECT EXISTS (SELECT 1 FROM raw_csv_assets r
+                                   WHERE r.file_no = :file AND r.line_no BETWEEN :min AND :max)""")
+                    .bind("file", sameFile.longValue()).bind("min", staged.minLine).bind("max", staged.maxLine)
+                    .mapTo(Boolean.class).one();
+        } else {
+            seen = noteFilesRead(handle, runId, source, staged, shas, fileNumbers);
         }
+        String lastSha = shas[shas.length - 1];
+        cache.endedInFile(lastSha, fileNumbers.get(lastSha));
         CopyRowWriter line = (rows, k) -> {
             RawRecord.FileLine f = staged.fileLines.get(k);
             rows.add(source).add(f.fileSha256()).add(fileNumbers.get(f.fileSha256())).add(f.lineNo())
@@ -696,6 +723,35 @@ public final class ChunkWriter {
                 INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id)
                 SELECT source, file_sha256, file_no, line_no, payload, run_id FROM etl_stage_lines
                 ON CONFLICT (file_no, line_no) DO NOTHING""");
+    }
+
+    /**
+     * Notes that the source read the chunk's files now (numbering a file it never read before), and puts their
+     * numbers in {@code fileNumbers}; returns whether some of the chunk's lines may be stored already: lines within
+     * the chunk's range are, or the chunk spans files.
+     */
+    private static boolean noteFilesRead(Handle handle, UUID runId, String source, Staged staged, String[] shas,
+            Map<String, Long> fileNumbers) {
+        handle.createUpdate("""
+                INSERT INTO raw_csv_files (source, file_sha256, first_run_id)
+                SELECT :source, f.sha, :run FROM unnest(CAST(:shas AS text[])) WITH ORDINALITY AS f (sha, n)
+                ORDER BY f.n
+                ON CONFLICT (source, file_sha256) DO UPDATE SET last_read = nextval('raw_csv_file_reads')""")
+                .bind("source", source).bind("shas", shas).bind("run", runId).execute();
+        List<StoredFile> files = handle.createQuery("""
+                SELECT f.file_sha256, f.file_no,
+                       EXISTS (SELECT 1 FROM raw_csv_assets r
+                               WHERE r.file_no = f.file_no AND r.line_no BETWEEN :min AND :max)
+                FROM raw_csv_files f WHERE f.source = :source AND f.file_sha256 = ANY (CAST(:shas AS text[]))""")
+                .bind("source", source).bind("shas", shas).bind("min", staged.minLine).bind("max", staged.maxLine)
+                .map((rs, ctx) -> new StoredFile(rs.getString(1), rs.getLong(2), rs.getBoolean(3)))
+                .list();
+        boolean seen = files.size() > 1;
+        for (StoredFile file : files) {
+            fileNumbers.put(file.sha256(), file.number());
+            seen |= file.linesInRange();
+        }
+        return seen;
     }
 
     /**
@@ -744,11 +800,58 @@ public final class ChunkWriter {
                 });
     }
 
-    private void upsertCanonical(Handle handle, UUID runId, String source, boolean withSourceIds) {
-        if (withSourceIds) {
+    private void upsertCanonical(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
+        if (checked.sourceIds) {
             resolveOwners(handle, source);
         }
-        // a new asset takes the first name its records give; one created without a name takes the first given later
+        // a file's chunk stages each symbol's latest record, none of which becomes a reject: the run knows which
+        // of its assets have a name, and names none that has one
+        boolean fileLines = checked.directQuotes();
+        if (!fileLines || !cache.allNamed(checked.latest.keySet())) {
+            nameAssets(handle);
+        }
+        if (fileLines) {
+            checked.latest.forEach((symbol, i) -> {
+                if (((Observation) checked.records[i]).name() != null) {
+                    cache.named(symbol);
+                }
+            });
+        }
+        if (checked.sourceIds) {
+            moveSources(handle, source);
+        }
+        // the assets whose latest values changed have their summaries noted as pending in the same statement
+        handle.createUpdate("""
+                WITH changed AS (
+                    INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, name, price_usd,
+                        market_cap_usd, volume_24h_usd, observed_at, raw, run_id)
+                    SELECT DISTINCT ON (s.source_key) a.id, :source, s.source_key, s.source_symbol, s.name, s.price,
+                        s.mcap, s.vol, s.observed_at, s.payload, :run
+                    FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                    WHERE s.kind = 'o' AND s.payload IS NOT NULL
+                    ORDER BY s.source_key, s.observed_at DESC, s.ord DESC
+                    ON CONFLICT (source, source_key) DO UPDATE SET asset_id = EXCLUDED.asset_id,
+                        source_symbol = EXCLUDED.source_symbol, name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
+                        market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
+                        observed_at = EXCLUDED.observed_at, raw = EXCLUDED.raw, run_id = EXCLUDED.run_id,
+                        updated_at = now()
+                    WHERE EXCLUDED.observed_at >= asset_sources.observed_at
+                      AND (asset_sources.asset_id, asset_sources.source_symbol, asset_sources.name,
+                           asset_sources.price_usd, asset_sources.market_cap_usd, asset_sources.volume_24h_usd,
+                           asset_sources.observed_at, asset_sources.raw)
+                          IS DISTINCT FROM (EXCLUDED.asset_id, EXCLUDED.source_symbol, EXCLUDED.name,
+                           EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd,
+                           EXCLUDED.observed_at, EXCLUDED.raw)
+                    RETURNING asset_id)
+                """ + AssetSummaries.MARK_PENDING_CHANGED)
+                .bind("source", source).bind("run", runId).execute();
+    }
+
+    /**
+     * Creates the chunk's new assets and names those created without a name: a new asset takes the first name its
+     * records give; one created without a name takes the first given later.
+     */
+    private static void nameAssets(Handle handle) {
         List<Long> named = handle.createQuery("""
                 INSERT INTO assets (canonical_symbol, name)
                 SELECT DISTINCT ON (canonical_symbol) canonical_symbol, name
@@ -760,46 +863,27 @@ public final class ChunkWriter {
                 WHERE assets.name IS NULL AND EXCLUDED.name IS NOT NULL
                 RETURNING id""").mapTo(Long.class).list();
         AssetSummaries.markPending(handle, named);
-        if (withSourceIds) {
-            // a pin configured after another id took the symbol moves the symbol to the pinned id
-            handle.createUpdate("""
-                    DELETE FROM asset_sources x USING (
-                        SELECT DISTINCT a.id AS asset_id, s.owner_key FROM etl_stage s
-                        JOIN assets a ON a.canonical_symbol = s.canonical_symbol WHERE s.kind = 'o') o
-                    WHERE x.source = :source AND x.asset_id = o.asset_id AND x.source_key <> o.owner_key""")
-                    .bind("source", source).execute();
-            // an id whose symbol changed (MATIC to POL) moves to the asset of its new symbol below: the asset it
-            // leaves has its summary refreshed too, and dropped when that was its last source
-            AssetSummaries.markPending(handle, handle.createQuery("""
-                    SELECT DISTINCT x.asset_id FROM etl_stage s
-                    JOIN assets a ON a.canonical_symbol = s.canonical_symbol
-                    JOIN asset_sources x ON x.source = :source AND x.source_key = s.source_key
-                    WHERE s.kind = 'o' AND s.payload IS NOT NULL AND x.asset_id <> a.id""")
-                    .bind("source", source).mapTo(Long.class).list());
-        }
-        List<Long> changed = handle.createQuery("""
-                INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, name, price_usd,
-                    market_cap_usd, volume_24h_usd, observed_at, raw, run_id)
-                SELECT DISTINCT ON (s.source_key) a.id, :source, s.source_key, s.source_symbol, s.name, s.price,
-                    s.mcap, s.vol, s.observed_at, s.payload, :run
-                FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
-                WHERE s.kind = 'o' AND s.payload IS NOT NULL
-                ORDER BY s.source_key, s.observed_at DESC, s.ord DESC
-                ON CONFLICT (source, source_key) DO UPDATE SET asset_id = EXCLUDED.asset_id,
-                    source_symbol = EXCLUDED.source_symbol, name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
-                    market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
-                    observed_at = EXCLUDED.observed_at, raw = EXCLUDED.raw, run_id = EXCLUDED.run_id,
-                    updated_at = now()
-                WHERE EXCLUDED.observed_at >= asset_sources.observed_at
-                  AND (asset_sources.asset_id, asset_sources.source_symbol, asset_sources.name,
-                       asset_sources.price_usd, asset_sources.market_cap_usd, asset_sources.volume_24h_usd,
-                       asset_sources.observed_at, asset_sources.raw)
-                      IS DISTINCT FROM (EXCLUDED.asset_id, EXCLUDED.source_symbol, EXCLUDED.name,
-                       EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd, EXCLUDED.observed_at,
-                       EXCLUDED.raw)
-                RETURNING asset_id""")
-                .bind("source", source).bind("run", runId).mapTo(Long.class).list();
-        AssetSummaries.markPending(handle, changed);
+    }
+
+    /**
+     * Moves the latest values of a source with ids to the asset their id belongs to now: a pin configured after
+     * another id took the symbol moves the symbol to the pinned id, and an id whose symbol changed (MATIC to POL)
+     * moves to the asset of its new symbol.
+     */
+    private static void moveSources(Handle handle, String source) {
+        handle.createUpdate("""
+                DELETE FROM asset_sources x USING (
+                    SELECT DISTINCT a.id AS asset_id, s.owner_key FROM etl_stage s
+                    JOIN assets a ON a.canonical_symbol = s.canonical_symbol WHERE s.kind = 'o') o
+                WHERE x.source = :source AND x.asset_id = o.asset_id AND x.source_key <> o.owner_key""")
+                .bind("source", source).execute();
+        // the asset an id leaves has its summary refreshed too, and dropped when that was its last source
+        AssetSummaries.markPending(handle, handle.createQuery("""
+                SELECT DISTINCT x.asset_id FROM etl_stage s
+                JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                JOIN asset_sources x ON x.source = :source AND x.source_key = s.source_key
+                WHERE s.kind = 'o' AND s.payload IS NOT NULL AND x.asset_id <> a.id""")
+                .bind("source", source).mapTo(Long.class).list());
     }
 
     /**
@@ -833,7 +917,22 @@ public final class ChunkWriter {
      * staging: it can be ({@link Checked#directQuotes}) and none of it is stored yet ({@link #quotesOverlap}).
      */
     static boolean copiesQuotesStraight(Handle handle, String source, CheckedChunk chunk) {
-        return chunk.checked.directQuotes() && !quotesOverlap(handle, source, chunk.checked);
+        return copiesQuotesStraight(handle, source, chunk, new RunCache());
+    }
+
+    /**
+     * {@link #copiesQuotesStraight(Handle, String, CheckedChunk)} for a chunk of a run: when each of its assets'
+     * times starts after the latest quote the run knows of ({@link RunCache#allAfterStoredQuotes}), as in a file read
+     * in time order, the stored history is not probed again.
+     */
+    static boolean copiesQuotesStraight(Handle handle, String source, CheckedChunk chunk, RunCache cache) {
+        Checked checked = chunk.checked;
+        if (!checked.directQuotes()) {
+            return false;
+        }
+        QuoteGroups groups = checked.quoteGroups;
+        return cache.allAfterStoredQuotes(handle, source, groups.symbols, groups.times(checked.records, true))
+                || !quotesOverlap(handle, source, checked);
     }
 
     /**
@@ -846,7 +945,8 @@ public final class ChunkWriter {
     private static boolean quotesOverlap(Handle handle, String source, Checked checked) {
         QuoteGroups groups = checked.quoteGroups;
         return handle.createQuery(QUOTES_OVERLAP).bind("symbols", groups.symbols)
-                .bind("firsts", groups.times(checked.records, true)).bind("lasts", groups.times(checked.records, false))
+                .bind("firsts", groups.isoTimes(checked.records, true))
+                .bind("lasts", groups.isoTimes(checked.records, false))
                 .bind("source", source).mapTo(Boolean.class).one();
     }
 
@@ -855,17 +955,11 @@ public final class ChunkWriter {
      * instant (the chunk's last record of it wins, as in {@link #upsertQuotes}). Only for chunks none of whose
      * quotes is stored yet; returns how many were written.
      */
-    private static long copyQuotes(Handle handle, UUID runId, String source, Checked checked) {
+    private static long copyQuotes(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
         QuoteGroups groups = checked.quoteGroups;
-        Map<String, Long> assetIds = new HashMap<>();
-        handle.createQuery("SELECT a.canonical_symbol, a.id FROM unnest(CAST(:symbols AS text[])) AS c (symbol)"
-                        + " JOIN assets a ON a.canonical_symbol = c.symbol")
-                .bind("symbols", groups.symbols)
-                .map((rs, ctx) -> assetIds.put(rs.getString(1), rs.getLong(2))).list();
-        long[] ids = new long[groups.symbols.length];
+        long[] ids = cache.assetIds(handle, groups.symbols);
         Integer[] byId = new Integer[ids.length];
         for (int g = 0; g < ids.length; g++) {
-            ids[g] = assetIds.get(groups.symbols[g]);
             byId[g] = g;
         }
         Arrays.sort(byId, Comparator.comparingLong(g -> ids[g]));
@@ -930,17 +1024,22 @@ public final class ChunkWriter {
             }
         }
 
-        /**
-         * Each group's first or last time, as ISO-8601 text: PostgreSQL rounds a finer fraction of a second to the
-         * microsecond as the price history's {@code COPY} does ({@link BinaryCopyRows#add(Instant)}). The text
-         * has four digits of year, as every time the checks let through ({@link #validate}).
-         */
-        String[] times(Interpretation[] records, boolean first) {
-            String[] times = new String[symbols.length];
+        /** Each group's first or last time. */
+        Instant[] times(Interpretation[] records, boolean first) {
+            Instant[] times = new Instant[symbols.length];
             for (int g = 0; g < symbols.length; g++) {
-                times[g] = observedAt(records, order[first ? starts[g] : starts[g + 1] - 1]).toString();
+                times[g] = observedAt(records, order[first ? starts[g] : starts[g + 1] - 1]);
             }
             return times;
+        }
+
+        /**
+         * {@link #times} as ISO-8601 text: PostgreSQL rounds a finer fraction of a second to the microsecond as the
+         * price history's {@code COPY} does ({@link BinaryCopyRows#add(Instant)}). The text has four digits of
+         * year, as every time the checks let through ({@link #validate}).
+         */
+        String[] isoTimes(Interpretation[] records, boolean first) {
+            return Arrays.stream(times(records, first)).map(Instant::toString).toArray(String[]::new);
         }
 
         /** Orders {@code order[start..end)} by time, then position; file order is usually time order already. */

@@ -169,7 +169,7 @@ final class CopyRows {
         if (value == null) {
             put(NULL);
         } else if (value.scale() >= 0 && value.precision() <= MAX_FAST_DIGITS) {
-            putDecimal(value.unscaledValue().longValue(), value.scale());
+            putDecimal(BinaryCopyRows.unscaledLong(value), value.scale());
         } else {
             put(value.toPlainString().getBytes(StandardCharsets.US_ASCII));
         }
