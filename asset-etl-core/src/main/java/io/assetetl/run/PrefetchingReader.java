@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.SynchronousQueue;
 import java.util.function.Function;
 import org.slf4j.MDC;
 
@@ -34,7 +35,12 @@ final class PrefetchingReader<T> implements AutoCloseable {
     private volatile boolean closed;
     private boolean ended;
 
-    /** The logging context of the calling thread (the run and source) carries over to the reading thread. */
+    /**
+     * The logging context of the calling thread (the run and source) carries over to the reading thread.
+     *
+     * @param depth how many prepared batches may wait to be taken besides the one the reading thread holds ready:
+     *              with 0, it reads and prepares one batch ahead of the one the engine writes, and then waits
+     */
     PrefetchingReader(SourceReader reader, Function<Batch, T> prepare, int depth, String name) {
         this(reader, prepare, depth, name, STOP_WAIT);
     }
@@ -43,7 +49,7 @@ final class PrefetchingReader<T> implements AutoCloseable {
         if (reader == null) {
             throw new SourceException("source " + name + " returned no reader from open()");
         }
-        this.queue = new ArrayBlockingQueue<>(depth);
+        this.queue = depth == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(depth);
         this.stopWait = stopWait;
         Map<String, String> context = MDC.getCopyOfContextMap();
         this.thread = new Thread(() -> {

@@ -176,10 +176,12 @@ public final class RunEngine {
         MDC.put("run_id", claim.runId.toString());
         MDC.put("source", claim.source);
         RunResult succeeded = null;
+        // one batch read ahead: the reading thread is several times as fast as the writing, and each batch held
+        // beside the two is a chunk's records more for the collector to keep
         try (Source source = claim.factory.create(claim.source, claim.config, notHeldBack(claim));
              PrefetchingReader<CheckedBatch> reader = claim.reading(new PrefetchingReader<>(
                      source.open(claim.checkpoints),
-                     batch -> new CheckedBatch(batch, claim.writer.check(batch.records(), true)), 1,
+                     batch -> new CheckedBatch(batch, claim.writer.check(batch.records(), true)), 0,
                      claim.source))) {
             LOG.info("run started{}",
                     claim.checkpoints.isEmpty() ? "" : " from checkpoint " + positions(claim.checkpoints));

@@ -57,6 +57,54 @@ class PrefetchingReaderTest {
     }
 
     @Test
+    void withoutDepthTheReadingThreadPreparesOneBatchAheadOfTheOneTakenAndWaits() throws Exception {
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicInteger prepared = new AtomicInteger();
+        PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(5, false, closed), b -> {
+            prepared.incrementAndGet();
+            return b;
+        }, 0, "ahead");
+        try {
+            assertThat(prefetching.next()).isPresent();
+            awaitWaiting("asset-etl-read-ahead");
+            assertThat(prepared).hasValue(2);
+            assertThat(prefetching.next()).isPresent();
+            awaitWaiting("asset-etl-read-ahead");
+            assertThat(prepared).hasValue(3);
+        } finally {
+            prefetching.close();
+        }
+        assertThat(closed).isTrue();
+    }
+
+    @Test
+    void withoutDepthAFailureAfterTheLastBatchStillReachesTheCaller() {
+        AtomicBoolean closed = new AtomicBoolean();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(2, true, closed), b -> b, 0, "test");
+            assertThat(prefetching.next()).isPresent();
+            assertThat(prefetching.next()).isPresent();
+            assertThatThrownBy(prefetching::next).isInstanceOf(SourceException.class).hasMessage("upstream gave up");
+            prefetching.close();
+        });
+        assertThat(closed).isTrue();
+    }
+
+    /** Waits until the named thread waits (for the queue to take what it holds), for at most ten seconds. */
+    private static void awaitWaiting(String threadName) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals(threadName) && t.getState() == Thread.State.WAITING) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError(threadName + " did not come to wait");
+    }
+
+    @Test
     void closingFromAnInterruptedThreadStillWaitsForTheReaderToStopAndKeepsTheInterruption() throws Exception {
         CountDownLatch reading = new CountDownLatch(1);
         AtomicBoolean readerClosed = new AtomicBoolean();

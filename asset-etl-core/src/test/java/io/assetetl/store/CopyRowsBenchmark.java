@@ -39,6 +39,8 @@ public class CopyRowsBenchmark {
     private final String[] payloads = new String[VALUES];
     private final BigDecimal[] prices = new BigDecimal[VALUES];
     private final CopyRows rows = new CopyRows(VALUES);
+    private final BinaryCopyRows binaryRows = new BinaryCopyRows(1 << 20);
+    private final byte[] buffer = new byte[1 << 20];
     private Drain drain;
 
     @Setup
@@ -72,6 +74,28 @@ public class CopyRowsBenchmark {
         for (String payload : payloads) {
             blackhole.consume(payload.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public void payloadIntoBinaryCopyRows() throws SQLException {
+        for (String payload : payloads) {
+            binaryRows.addJsonb(payload);
+            binaryRows.endRow();
+        }
+        binaryRows.drainTo(drain);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(VALUES)
+    public void payloadAsJdkUtf8BytesIntoBuffer() {
+        int at = 0;
+        for (String payload : payloads) {
+            byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(bytes, 0, buffer, at, bytes.length);
+            at += bytes.length;
+        }
+        drain.writeToCopy(buffer, 0, at);
     }
 
     @Benchmark
