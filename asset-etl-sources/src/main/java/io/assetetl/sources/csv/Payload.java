@@ -163,8 +163,24 @@ final class Payload {
 
     private void string(String value) {
         out.append('"');
-        QUOTE.quoteAsString(value, out);
+        if (needsEscape(value)) {
+            QUOTE.quoteAsString(value, out);
+        } else {
+            // most cells: appended whole rather than a character at a time
+            out.append(value);
+        }
         out.append('"');
+    }
+
+    /** Whether JSON needs {@code value} escaped: it holds a quote, a backslash or a control character. */
+    private static boolean needsEscape(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A stored payload read back: header → value (reserved keys included, {@value #EXTRA} left out). */
