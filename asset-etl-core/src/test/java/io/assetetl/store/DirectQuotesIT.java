@@ -90,13 +90,7 @@ class DirectQuotesIT {
 
     @Test
     void theCheckProbesEachAssetsHistoryWithinTheAssetsTimesInsteadOfReadingAllOfIt() {
-        handle.execute("""
-                INSERT INTO assets (canonical_symbol) SELECT 'H' || n FROM generate_series(1, 200) n""");
-        handle.execute("""
-                INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, run_id)
-                SELECT a.id, 'csv', timestamptz '2025-01-01 00:00+00' + h * interval '1 hour', 1, gen_random_uuid()
-                FROM assets a CROSS JOIN generate_series(1, 100) h WHERE a.canonical_symbol LIKE 'H%'""");
-        handle.execute("ANALYZE assets, asset_quotes");
+        storeHistoriesOf200Assets();
 
         List<String> plan = handle.createQuery("EXPLAIN " + ChunkWriter.QUOTES_OVERLAP)
                 .bind("symbols", new String[] {"H1", "H2"})
@@ -106,6 +100,31 @@ class DirectQuotesIT {
 
         assertThat(String.join("\n", plan))
                 .containsPattern("Index Cond: \\(.*asset_id = a\\.id.*observed_at >= c\\.first_at.*observed_at <= c\\.last_at");
+    }
+
+    @Test
+    void aRunLooksUpEachAssetsLatestQuoteWithOneProbeOfTheHistorysKey() {
+        storeHistoriesOf200Assets();
+
+        List<String> plan = handle.createQuery("EXPLAIN " + RunCache.LATEST_QUOTES)
+                .bind("symbols", new String[] {"H1", "H2"}).bind("source", SOURCE).mapTo(String.class).list();
+
+        assertThat(String.join("\n", plan)).contains("Limit")
+                .containsPattern("Index Only Scan Backward using asset_quotes_pkey|Index Scan Backward using"
+                        + " asset_quotes_pkey")
+                .containsPattern("Index Cond: \\(\\(asset_id = a\\.id\\) AND \\(source = ");
+    }
+
+    /** 200 assets with 100 hourly quotes each, of this source and of another. */
+    private void storeHistoriesOf200Assets() {
+        handle.execute("""
+                INSERT INTO assets (canonical_symbol) SELECT 'H' || n FROM generate_series(1, 200) n""");
+        handle.execute("""
+                INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, run_id)
+                SELECT a.id, s, timestamptz '2025-01-01 00:00+00' + h * interval '1 hour', 1, gen_random_uuid()
+                FROM assets a CROSS JOIN generate_series(1, 100) h CROSS JOIN unnest(ARRAY['csv', 'other']) s
+                WHERE a.canonical_symbol LIKE 'H%'""");
+        handle.execute("ANALYZE assets, asset_quotes");
     }
 
     private Observation quote(String symbol, Instant at, String price) {

@@ -160,26 +160,6 @@ class RunCacheIT {
                 .isEqualTo(3);
     }
 
-    @Test
-    void theLatestQuoteOfEachAssetIsOneProbeOfTheHistorysKey() {
-        handle.execute("""
-                INSERT INTO assets (canonical_symbol) SELECT 'H' || n FROM generate_series(1, 200) n""");
-        handle.execute("""
-                INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, run_id)
-                SELECT a.id, s, timestamptz '2025-01-01 00:00+00' + h * interval '1 hour', 1, gen_random_uuid()
-                FROM assets a CROSS JOIN generate_series(1, 100) h CROSS JOIN unnest(ARRAY['csv', 'other']) s
-                WHERE a.canonical_symbol LIKE 'H%'""");
-        handle.execute("ANALYZE assets, asset_quotes");
-
-        List<String> plan = handle.createQuery("EXPLAIN " + RunCache.LATEST_QUOTES)
-                .bind("symbols", new String[] {"H1", "H2"}).bind("source", SOURCE).mapTo(String.class).list();
-
-        assertThat(String.join("\n", plan)).contains("Limit")
-                .containsPattern("Index Only Scan Backward using asset_quotes_pkey|Index Scan Backward using"
-                        + " asset_quotes_pkey")
-                .containsPattern("Index Cond: \\(\\(asset_id = a\\.id\\) AND \\(source = ");
-    }
-
     private record Quote(String symbol, Instant at, String price, String name) {
     }
 
