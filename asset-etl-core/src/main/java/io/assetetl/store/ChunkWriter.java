@@ -578,12 +578,26 @@ public final class ChunkWriter {
                 + " characters long, longer than any " + whose + " (" + max + " at most)", o.raw()));
     }
 
-    /** A symbol with a control character, which no API request could name (a request with one is refused). */
+    /**
+     * A symbol with a control character, which no API request could name (a request with one is refused), or with
+     * half of a surrogate pair, which UTF-8 cannot encode: the driver sends it as {@code ?}, so two such symbols
+     * would be one asset in the database and two in the chunk, and the chunk failed where it looked the asset up.
+     */
     private static Optional<Rejection> controlCharacter(String symbol, Observation o) {
         for (int k = 0; k < symbol.length(); k++) {
-            if (Character.isISOControl(symbol.charAt(k))) {
+            char c = symbol.charAt(k);
+            if (Character.isISOControl(c)) {
                 return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
-                        "symbol holds a control character (U+%04X)", (int) symbol.charAt(k)), o.raw()));
+                        "symbol holds a control character (U+%04X)", (int) c), o.raw()));
+            }
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || k + 1 == symbol.length()
+                        || !Character.isLowSurrogate(symbol.charAt(k + 1))) {
+                    return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
+                            "symbol holds half of a surrogate pair (U+%04X), which no text can store", (int) c),
+                            o.raw()));
+                }
+                k++;
             }
         }
         return Optional.empty();

@@ -66,10 +66,10 @@ class PrefetchingReaderTest {
         }, 0, "ahead");
         try {
             assertThat(prefetching.next()).isPresent();
-            awaitWaiting("asset-etl-read-ahead");
+            awaitWaitingAfter(prepared, 2);
             assertThat(prepared).hasValue(2);
             assertThat(prefetching.next()).isPresent();
-            awaitWaiting("asset-etl-read-ahead");
+            awaitWaitingAfter(prepared, 3);
             assertThat(prepared).hasValue(3);
         } finally {
             prefetching.close();
@@ -90,18 +90,23 @@ class PrefetchingReaderTest {
         assertThat(closed).isTrue();
     }
 
-    /** Waits until the named thread waits (for the queue to take what it holds), for at most ten seconds. */
-    private static void awaitWaiting(String threadName) throws InterruptedException {
+    /**
+     * Waits, for at most ten seconds, until {@code count} batches are prepared and the reading thread then waits (for
+     * the queue to take what it holds): a wait seen before the count is reached may be the one it was woken from.
+     */
+    private static void awaitWaitingAfter(AtomicInteger prepared, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().equals(threadName) && t.getState() == Thread.State.WAITING) {
-                    return;
+            if (prepared.get() >= count) {
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().equals("asset-etl-read-ahead") && t.getState() == Thread.State.WAITING) {
+                        return;
+                    }
                 }
             }
             Thread.sleep(5);
         }
-        throw new AssertionError(threadName + " did not come to wait");
+        throw new AssertionError("the reading thread did not come to wait after " + count + " batches");
     }
 
     @Test

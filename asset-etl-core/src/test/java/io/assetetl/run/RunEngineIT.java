@@ -524,6 +524,28 @@ class RunEngineIT {
     }
 
     @Test
+    void aSymbolWithHalfASurrogatePairIsRejectedInsteadOfFailingTheChunk() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("surrogates", List.of("\uD800X,,1,1700000000", "\uD801X,,1,1700000000",
+                "X\uDC00,,1,1700000000", "\uD83D\uDE80X,,2,1700000000", "BTC,,3,1700000000"));
+
+        RunResult result = etl(db, "surrogates", 10).run(RunRequest.of("fake"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(result.rejected()).isEqualTo(3);
+        List<String> details = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reason || ': ' || detail FROM etl_rejects ORDER BY id").mapTo(String.class).list());
+        assertThat(details).containsExactly(
+                "invalid_symbol: symbol holds half of a surrogate pair (U+D800), which no text can store",
+                "invalid_symbol: symbol holds half of a surrogate pair (U+D801), which no text can store",
+                "invalid_symbol: symbol holds half of a surrogate pair (U+DC00), which no text can store");
+        List<String> assets = db.jdbi().withHandle(h -> h.createQuery("SELECT canonical_symbol FROM assets ORDER BY 1")
+                .mapTo(String.class).list());
+        assertThat(assets).containsExactly("BTC", "\uD83D\uDE80X");
+    }
+
+    @Test
     void anIdLongerThanAnyIsRejectedInsteadOfFailingTheChunkOnTheKeyOfAssetSources() {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("long-id", List.of("BTC," + "x".repeat(6000) + ",1,1700000000",
