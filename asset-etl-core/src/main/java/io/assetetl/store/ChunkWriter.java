@@ -528,7 +528,7 @@ public final class ChunkWriter {
             Optional<Rejection> text = tooLong(RejectReason.INVALID_SYMBOL, "symbol", canonical, MAX_SYMBOL_LENGTH,
                     "ticker", o);
             if (text.isEmpty()) {
-                text = controlCharacter(canonical, o);
+                text = unstorableCharacter(canonical, o);
             }
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_ID, "id", o.sourceId(), MAX_ID_LENGTH, "asset's", o);
@@ -583,7 +583,7 @@ public final class ChunkWriter {
      * half of a surrogate pair, which UTF-8 cannot encode: the driver sends it as {@code ?}, so two such symbols
      * would be one asset in the database and two in the chunk, and the chunk failed where it looked the asset up.
      */
-    private static Optional<Rejection> controlCharacter(String symbol, Observation o) {
+    private static Optional<Rejection> unstorableCharacter(String symbol, Observation o) {
         for (int k = 0; k < symbol.length(); k++) {
             char c = symbol.charAt(k);
             if (Character.isISOControl(c)) {
@@ -928,16 +928,9 @@ public final class ChunkWriter {
 
     /**
      * Whether the chunk's price history is copied straight into {@code asset_quotes} rather than upserted from
-     * staging: it can be ({@link Checked#directQuotes}) and none of it is stored yet ({@link #quotesOverlap}).
-     */
-    static boolean copiesQuotesStraight(Handle handle, String source, CheckedChunk chunk) {
-        return copiesQuotesStraight(handle, source, chunk, new RunCache());
-    }
-
-    /**
-     * {@link #copiesQuotesStraight(Handle, String, CheckedChunk)} for a chunk of a run: when each of its assets'
-     * times starts after the latest quote the run knows of ({@link RunCache#allAfterStoredQuotes}), as in a file read
-     * in time order, the stored history is not probed again.
+     * staging: it can be ({@link Checked#directQuotes}) and none of it is stored yet. When each of its assets' times
+     * starts after the latest quote the run knows of ({@link RunCache#allAfterStoredQuotes}), as in a file read in
+     * time order, the stored history is not probed again ({@link #quotesOverlap}).
      */
     static boolean copiesQuotesStraight(Handle handle, String source, CheckedChunk chunk, RunCache cache) {
         Checked checked = chunk.checked;

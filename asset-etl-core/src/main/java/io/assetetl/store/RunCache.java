@@ -13,8 +13,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * What the writer of one run has learnt from the database and from the run's own chunks, so that the run's later
  * chunks need not ask again: each asset's id and whether it has a name, the latest time of each asset's price
- * history for the run's source, and the number of the file the last chunk's lines came from. A file read in time order then has its later chunks'
- * history copied straight without probing the stored history once more.
+ * history for the run's source, and the number of the file the last chunk's lines came from. A file read in time
+ * order then has its later chunks' history copied straight without probing the stored history once more.
  *
  * <p>One instance belongs to one run, as what it knows holds only while that run holds its source's lock: then
  * nothing else writes the source's quotes or raw lines, and assets are never deleted. What it knows of the latest
@@ -54,14 +54,9 @@ public final class RunCache {
      * the caller then asks the database whether the chunk's times hold stored quotes.
      */
     boolean allAfterStoredQuotes(Handle handle, String source, String[] symbols, Instant[] firsts) {
-        List<String> unknown = new ArrayList<>();
-        for (String symbol : symbols) {
-            if (!latestQuote.containsKey(symbol)) {
-                unknown.add(symbol);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            handle.createQuery(LATEST_QUOTES).bind("symbols", unknown.toArray(String[]::new)).bind("source", source)
+        String[] unknown = notIn(latestQuote, symbols);
+        if (unknown.length > 0) {
+            handle.createQuery(LATEST_QUOTES).bind("symbols", unknown).bind("source", source)
                     .map((rs, ctx) -> {
                         String symbol = rs.getString(1);
                         long id = rs.getLong(2);
@@ -102,16 +97,11 @@ public final class RunCache {
      * @throws StoreException when a symbol has no asset (the chunk's assets are written before its quotes)
      */
     long[] assetIds(Handle handle, String[] symbols) {
-        List<String> unknown = new ArrayList<>();
-        for (String symbol : symbols) {
-            if (!assetIds.containsKey(symbol)) {
-                unknown.add(symbol);
-            }
-        }
-        if (!unknown.isEmpty()) {
+        String[] unknown = notIn(assetIds, symbols);
+        if (unknown.length > 0) {
             handle.createQuery("SELECT a.canonical_symbol, a.id FROM unnest(CAST(:symbols AS text[])) AS c (symbol)"
                             + " JOIN assets a ON a.canonical_symbol = c.symbol")
-                    .bind("symbols", unknown.toArray(String[]::new))
+                    .bind("symbols", unknown)
                     .map((rs, ctx) -> assetIds.put(rs.getString(1), rs.getLong(2))).list();
         }
         long[] ids = new long[symbols.length];
@@ -133,6 +123,17 @@ public final class RunCache {
     /** Notes that the asset of {@code symbol} has a name. */
     void named(String symbol) {
         named.add(symbol);
+    }
+
+    /** The symbols {@code known} has no entry for: those the run has not looked up yet. */
+    private static String[] notIn(Map<String, ?> known, String[] symbols) {
+        List<String> unknown = new ArrayList<>();
+        for (String symbol : symbols) {
+            if (!known.containsKey(symbol)) {
+                unknown.add(symbol);
+            }
+        }
+        return unknown.toArray(String[]::new);
     }
 
     /**

@@ -55,7 +55,7 @@ class DirectQuotesIT {
     void aChunkThatStartsPartWayThroughAnInstantOthersOfWhoseAssetsAreStoredIsCopiedStraight() {
         ChunkWriter.CheckedChunk next = chunk(quote("CCC", T0, "3"), quote("AAA", T1, "4"), quote("BBB", T1, "5"));
 
-        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, next)).isTrue();
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, next, new RunCache())).isTrue();
         write(next);
         assertThat(history()).containsExactly("AAA 2025-01-15T12:00:00Z 1", "AAA 2025-01-15T13:00:00Z 4",
                 "BBB 2025-01-15T12:00:00Z 2", "BBB 2025-01-15T13:00:00Z 5", "CCC 2025-01-15T12:00:00Z 3");
@@ -65,7 +65,7 @@ class DirectQuotesIT {
     void aChunkHoldingAQuoteStoredAlreadyIsUpserted() {
         ChunkWriter.CheckedChunk again = chunk(quote("CCC", T1, "3"), quote("BBB", T0, "2.5"));
 
-        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, again)).isFalse();
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, again, new RunCache())).isFalse();
         write(again);
         assertThat(history()).containsExactly("AAA 2025-01-15T12:00:00Z 1", "BBB 2025-01-15T12:00:00Z 2.5",
                 "CCC 2025-01-15T13:00:00Z 3");
@@ -75,7 +75,7 @@ class DirectQuotesIT {
     void aChunkWhoseTimesForAnAssetSpanOneOfItsStoredQuotesIsUpserted() {
         ChunkWriter.CheckedChunk around = chunk(quote("AAA", T0.minusSeconds(3600), "0.5"), quote("AAA", T2, "6"));
 
-        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, around)).isFalse();
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, around, new RunCache())).isFalse();
         write(around);
         assertThat(history()).containsExactly("AAA 2025-01-15T11:00:00Z 0.5", "AAA 2025-01-15T12:00:00Z 1",
                 "AAA 2025-01-15T14:00:00Z 6", "BBB 2025-01-15T12:00:00Z 2");
@@ -85,7 +85,7 @@ class DirectQuotesIT {
     void anotherSourcesQuotesOfTheSameAssetsAndInstantsDoNotStopTheCopy() {
         ChunkWriter.CheckedChunk sameTimes = chunk(quote("AAA", T0, "7"), quote("BBB", T0, "8"));
 
-        assertThat(ChunkWriter.copiesQuotesStraight(handle, "csv_weird", sameTimes)).isTrue();
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, "csv_weird", sameTimes, new RunCache())).isTrue();
     }
 
     @Test
