@@ -965,11 +965,7 @@ public final class ChunkWriter {
     private static long copyQuotes(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
         QuoteGroups groups = checked.quoteGroups;
         long[] ids = cache.assetIds(handle, groups.symbols);
-        Integer[] byId = new Integer[ids.length];
-        for (int g = 0; g < ids.length; g++) {
-            byId[g] = g;
-        }
-        Arrays.sort(byId, Comparator.comparingLong(g -> ids[g]));
+        int[] byId = groupsById(ids);
         Interpretation[] records = checked.records;
         int[] order = groups.order;
         // the rows in key order: asset by asset, each asset's already in time order
@@ -991,6 +987,25 @@ public final class ChunkWriter {
                     .add(o.volume24hUsd()).add(runId);
             rows.endRow();
         });
+    }
+
+    /**
+     * The groups in the order of their assets' ids, which are distinct (one asset per canonical symbol). A primitive
+     * sort: boxed indices sorted with a comparator took {@code TimSort} through a deoptimization and a new C2
+     * compilation in nearly every chunk of a run.
+     */
+    static int[] groupsById(long[] ids) {
+        long[] sorted = ids.clone();
+        Arrays.sort(sorted);
+        int[] byId = new int[ids.length];
+        for (int g = 0; g < ids.length; g++) {
+            int at = Arrays.binarySearch(sorted, ids[g]);
+            if (at > 0 && sorted[at - 1] == ids[g] || at + 1 < sorted.length && sorted[at + 1] == ids[g]) {
+                throw new IllegalStateException("two of a chunk's symbols have the asset id " + ids[g]);
+            }
+            byId[at] = g;
+        }
+        return byId;
     }
 
     /**

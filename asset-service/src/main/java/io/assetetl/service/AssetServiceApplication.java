@@ -18,6 +18,7 @@ import io.assetetl.service.cli.ReprocessCommand;
 import io.assetetl.service.cli.ServerStartCommand;
 import io.assetetl.service.health.SchedulerHealthCheck;
 import io.assetetl.service.health.ServiceHealth;
+import io.assetetl.service.http.AcceptQualityFilter;
 import io.assetetl.service.http.AdminToken;
 import io.assetetl.service.http.AdminTokenFilter;
 import io.assetetl.service.http.ApiExceptionMapper;
@@ -144,6 +145,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new AdminTokenFilter(new AdminToken(configuration.adminToken())));
         jersey.register(new JsonBodyFilter());
         jersey.register(new RepeatedQueryParameterFilter());
+        jersey.register(new AcceptQualityFilter());
         jersey.register(new ApiExceptionMapper());
         jersey.register(new WebApplicationExceptionMapper());
         jersey.register(new JsonProcessingExceptionMapper());

@@ -511,10 +511,30 @@ class ServiceApiIT {
     }
 
     @Test
+    void anAcceptHeaderThatGivesJsonQualityZeroIsRefusedWith406() {
+        for (String accept : List.of("application/json;q=0", "application/*;q=0", "*/*;q=0",
+                "application/json;q=0, */*")) {
+            Http.Reply refused = http.get("/data?limit=1", Map.of("Accept", accept));
+            assertError(refused, 406);
+            assertThat(refused.json().get("message").asText()).as(accept)
+                    .isEqualTo("the Accept header gives quality 0 to every type this endpoint answers with"
+                            + " (application/json)");
+        }
+        assertError(http.get("/openapi.json", Map.of("Accept", "application/json;q=0")), 406);
+        assertThat(http.method("HEAD", "/data", Map.of("Accept", "application/json;q=0")).status()).isEqualTo(406);
+        // the most specific range decides; a quality above 0 is acceptance
+        for (String accept : List.of("*/*;q=0, application/json", "application/json;q=0.1", "text/html, */*;q=0.5")) {
+            assertThat(http.get("/data?limit=1", Map.of("Accept", accept)).status()).as(accept).isEqualTo(200);
+        }
+        assertThat(http.get("/no-such-path", Map.of("Accept", "application/json;q=0")).status()).isEqualTo(404);
+    }
+
+    @Test
     void refusalsOnARealRouteAreRecordedUnderItsRoute() {
         Map<String, String> auth = Map.of("Authorization", "Bearer " + TestApps.ADMIN_TOKEN,
                 "Content-Type", "text/plain");
         assertThat(http.get("/data?limit=1", Map.of("Accept", "text/plain")).status()).isEqualTo(406);
+        assertThat(http.get("/runs", Map.of("Accept", "application/json;q=0")).status()).isEqualTo(406);
         assertThat(http.method("DELETE", "/runs").status()).isEqualTo(405);
         assertThat(http.get("/assets/BTC/no-such-thing").status()).isEqualTo(404);
         assertThat(http.post("/runs", "{\"source\":\"csv\"}", auth).status()).isEqualTo(415);
@@ -525,6 +545,7 @@ class ServiceApiIT {
 
         assertThat(metrics).contains(
                 "http_request_duration_seconds_count{method=\"GET\",path=\"/data\",status=\"406\"}",
+                "http_request_duration_seconds_count{method=\"GET\",path=\"/runs\",status=\"406\"}",
                 "http_request_duration_seconds_count{method=\"POST\",path=\"/runs\",status=\"415\"}",
                 "http_request_duration_seconds_count{method=\"POST\",path=\"/runs\",status=\"413\"}",
                 "http_request_duration_seconds_count{method=\"DELETE\",path=\"/runs\",status=\"405\"}",
