@@ -8,37 +8,47 @@ import java.util.concurrent.atomic.AtomicLong;
  * but a call made late in one cycle (after a retry's wait, say) could be followed by one early in the next, less
  * than a slot later, and a minute could then hold one call more than the budget. It also keeps the time before
  * which CoinGecko asked for no call ({@code Retry-After}), for every later call of the budget, whichever run makes
- * it. Thread-safe.
+ * it; that hold is kept apart from the slots, so that waiting for the budget is never taken for waiting for
+ * CoinGecko. Thread-safe.
  */
 final class Spacing {
 
     private final long slotNanos;
-    /** The earliest time, in {@link System#nanoTime} terms, the next call may be made at. */
+    /** The earliest time, in {@link System#nanoTime} terms, the next call may be made at as far as the budget goes. */
     private final AtomicLong nextFree;
+    /** The time, in {@link System#nanoTime} terms, CoinGecko asked for no call before (in the past if it did not). */
+    private final AtomicLong heldUntil;
 
     Spacing(Duration slot, long nowNanos) {
         this.slotNanos = slot.toNanos();
         this.nextFree = new AtomicLong(nowNanos);
+        this.heldUntil = new AtomicLong(nowNanos);
     }
 
     /** Makes no call of the budget start before {@code untilNanos} ({@link System#nanoTime} terms). */
     void holdUntil(long untilNanos) {
-        nextFree.accumulateAndGet(untilNanos, (next, until) -> until - next > 0 ? until : next);
+        heldUntil.accumulateAndGet(untilNanos, Spacing::later);
     }
 
-    /** How long from {@code nowNanos} until the next call may start (0: at once). */
+    /** How long from {@code nowNanos} CoinGecko asked for no call for (0: it did not, or that time has passed). */
     long heldFor(long nowNanos) {
-        return Math.max(0, nextFree.get() - nowNanos);
+        return Math.max(0, heldUntil.get() - nowNanos);
     }
 
     /** Takes the next free time for a call; returns how long to wait for it from {@code nowNanos} (0: none). */
     long reserve(long nowNanos) {
+        long earliest = later(heldUntil.get(), nowNanos);
         while (true) {
             long next = nextFree.get();
-            long at = next - nowNanos > 0 ? next : nowNanos;
+            long at = later(next, earliest);
             if (nextFree.compareAndSet(next, at + slotNanos)) {
                 return at - nowNanos;
             }
         }
+    }
+
+    /** The later of two {@link System#nanoTime} values, which may wrap: compared by their difference. */
+    private static long later(long a, long b) {
+        return a - b > 0 ? a : b;
     }
 }

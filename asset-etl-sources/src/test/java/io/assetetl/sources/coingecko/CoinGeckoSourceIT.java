@@ -187,6 +187,14 @@ class CoinGeckoSourceIT {
     }
 
     @Test
+    void waitingForTheBudgetIsNoRetryAfterSoAMaximumWaitShorterThanASlotStillReadsEveryPage() {
+        // 600 a minute: each call 101 ms after the one before, longer than max_wait allows a Retry-After to hold
+        readAll(config("max_wait", "PT0S", "rate_limit_per_minute", "600"));
+
+        assertThat(server.marketRequests()).hasSize(4);
+    }
+
+    @Test
     void retriesCloudflareTextHtmlErrorPagesAndTruncatedJson() {
         String page1 = "[" + String.join(",", server.items().subList(0, 25)) + "]";
         server.scriptPage(1, Reply.cloudflareRateLimited(), Reply.html(500), Reply.html(503),

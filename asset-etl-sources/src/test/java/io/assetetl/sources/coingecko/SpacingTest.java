@@ -30,6 +30,22 @@ class SpacingTest {
     }
 
     @Test
+    void theSlotKeptAfterACallIsNoHoldButAHoldDelaysTheNextCall() {
+        Spacing spacing = new Spacing(Duration.ofSeconds(2), 0);
+
+        assertThat(spacing.reserve(0)).isZero();
+        assertThat(spacing.heldFor(SECOND)).as("only waiting for the budget").isZero();
+
+        spacing.holdUntil(60 * SECOND);
+        spacing.holdUntil(30 * SECOND);
+
+        assertThat(spacing.heldFor(SECOND)).as("the later hold stands").isEqualTo(59 * SECOND);
+        assertThat(spacing.reserve(SECOND)).isEqualTo(59 * SECOND);
+        assertThat(spacing.reserve(SECOND)).as("and a slot after it").isEqualTo(61 * SECOND);
+        assertThat(spacing.heldFor(61 * SECOND)).isZero();
+    }
+
+    @Test
     void nanoTimeMayBeNegative() {
         Spacing spacing = new Spacing(Duration.ofSeconds(1), -5 * SECOND);
 
