@@ -46,8 +46,13 @@ class PrefetchingReaderTest {
     void aFailureAfterTheLastBatchReachesTheCallerEvenWhenTheQueueIsFull() {
         AtomicBoolean closed = new AtomicBoolean();
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(2, true, closed), b -> b, 1, "test");
-            Thread.sleep(100); // let the reading thread fill the queue and fail behind it
+            AtomicInteger prepared = new AtomicInteger();
+            PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(2, true, closed), b -> {
+                prepared.incrementAndGet();
+                return b;
+            }, 1, "full");
+            // the first batch fills the queue; the reading thread waits with the second, the failure behind it
+            awaitWaitingAfter("full", prepared, 2);
             assertThat(prefetching.next()).isPresent();
             assertThat(prefetching.next()).isPresent();
             assertThatThrownBy(prefetching::next).isInstanceOf(SourceException.class).hasMessage("upstream gave up");
@@ -66,10 +71,10 @@ class PrefetchingReaderTest {
         }, 0, "ahead");
         try {
             assertThat(prefetching.next()).isPresent();
-            awaitWaitingAfter(prepared, 2);
+            awaitWaitingAfter("ahead", prepared, 2);
             assertThat(prepared).hasValue(2);
             assertThat(prefetching.next()).isPresent();
-            awaitWaitingAfter(prepared, 3);
+            awaitWaitingAfter("ahead", prepared, 3);
             assertThat(prepared).hasValue(3);
         } finally {
             prefetching.close();
@@ -91,15 +96,17 @@ class PrefetchingReaderTest {
     }
 
     /**
-     * Waits, for at most ten seconds, until {@code count} batches are prepared and the reading thread then waits (for
-     * the queue to take what it holds): a wait seen before the count is reached may be the one it was woken from.
+     * Waits, for at most ten seconds, until {@code count} batches are prepared and the reading thread of the reader
+     * named {@code name} then waits (for the queue to take what it holds): a wait seen before the count is reached
+     * may be the one it was woken from.
      */
-    private static void awaitWaitingAfter(AtomicInteger prepared, int count) throws InterruptedException {
+    private static void awaitWaitingAfter(String name, AtomicInteger prepared, int count)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (prepared.get() >= count) {
                 for (Thread t : Thread.getAllStackTraces().keySet()) {
-                    if (t.getName().equals("asset-etl-read-ahead") && t.getState() == Thread.State.WAITING) {
+                    if (t.getName().equals("asset-etl-read-" + name) && t.getState() == Thread.State.WAITING) {
                         return;
                     }
                 }
