@@ -103,8 +103,16 @@ final class CoinGeckoClient {
             long waitMillis = attempts.onError(failure);
             if (waitMillis < 0) {
                 if (failure instanceof RetriableSourceException) {
-                    throw new RetriableSourceException("CoinGecko " + what + " failed after " + attempt
-                            + " attempt" + (attempt == 1 ? "" : "s") + ": " + failure.getMessage(), failure);
+                    String message = "CoinGecko " + what + " failed after " + attempt + " attempt"
+                            + (attempt == 1 ? "" : "s") + ": " + failure.getMessage();
+                    if (retryAfter.isPresent()) {
+                        // no attempt is left to wait for it in: the time CoinGecko gave still holds for what follows
+                        spacing.holdUntil(System.nanoTime() + retryAfter.get().toNanos());
+                        throw new RetriableSourceException(message + "; CoinGecko asks for no call before "
+                                + retryAfter.get() + " (Retry-After)", failure,
+                                context.clock().instant().plus(retryAfter.get()));
+                    }
+                    throw new RetriableSourceException(message, failure);
                 }
                 throw failure;
             }

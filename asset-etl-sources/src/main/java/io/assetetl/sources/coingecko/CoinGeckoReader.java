@@ -67,7 +67,8 @@ final class CoinGeckoReader implements SourceReader {
         for (int i = 0; i < items.size(); i++) {
             RawRecord.ApiItem raw = MarketItems.raw(items.get(i), page, i, fetchedAt);
             records.add(MarketItems.interpret(raw));
-            fields.add(MarketItems.fieldNames(items.get(i)));
+            // an element that is no object (null, a string) is rejected as unreadable: no field of it is missing
+            MarketItems.fieldNames(items.get(i)).ifPresent(fields::add);
         }
         List<DriftEvent> events = drift.check(fields);
         events.forEach(this::warn);

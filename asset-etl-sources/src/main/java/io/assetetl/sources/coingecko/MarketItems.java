@@ -25,6 +25,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a {@code /coins/markets} item means, decided from its JSON text alone (plus the time its page was fetched,
@@ -101,7 +102,13 @@ final class MarketItems {
                     return false;
                 }
                 if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-                    BigDecimal value = parser.getDecimalValue();
+                    BigDecimal value;
+                    try {
+                        value = parser.getDecimalValue();
+                    } catch (NumberFormatException exponentBeyondAnInt) {
+                        // such as 1E-9999999999: neither Java nor PostgreSQL holds it
+                        return false;
+                    }
                     if (value.scale() > NUMERIC_FRACTION_DIGITS
                             || (long) value.precision() - value.scale() > NUMERIC_INTEGER_DIGITS) {
                         return false;
@@ -114,18 +121,24 @@ final class MarketItems {
         return true;
     }
 
-    /** The field names of an item, in order; empty for text that is not a JSON object. */
-    static List<String> fieldNames(String json) {
-        try {
-            JsonNode node = MAPPER.readTree(json);
-            if (node == null || !node.isObject()) {
-                return List.of();
+    /**
+     * The field names of an item, in order; empty for text that is not a JSON object. Read as tokens, without
+     * decoding any value: a number Java cannot decode (an exponent beyond an {@code int}) does not hide the names.
+     */
+    static Optional<List<String>> fieldNames(String json) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
             }
             List<String> names = new java.util.ArrayList<>();
-            node.fieldNames().forEachRemaining(names::add);
-            return names;
-        } catch (JsonProcessingException e) {
-            return List.of();
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                names.add(parser.currentName());
+                parser.nextToken();
+                parser.skipChildren();
+            }
+            return Optional.of(names);
+        } catch (IOException notJson) {
+            return Optional.empty();
         }
     }
 
@@ -194,8 +207,9 @@ final class MarketItems {
                     return key;
                 }
             }
-        } catch (JsonProcessingException unreadable) {
-            // keyed by content below; interpret() turns it into a reject
+        } catch (JsonProcessingException | NumberFormatException unreadable) {
+            // keyed by content below (a number Java cannot decode is kept as an unstorable item, see storable);
+            // interpret() turns it into a reject
         }
         return "sha256:" + sha256(json);
     }

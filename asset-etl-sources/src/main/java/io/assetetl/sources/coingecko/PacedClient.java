@@ -59,9 +59,7 @@ final class PacedClient implements Client {
     private void awaitPermit() {
         long heldNanos = spacing.heldFor(System.nanoTime());
         if (heldNanos > maxWait.toNanos()) {
-            throw new SourceException("CoinGecko asked for no call for another "
-                    + Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(heldNanos) + 1) + " (Retry-After),"
-                    + " longer than max_wait " + maxWait + ": not called, the next run tries again");
+            throw heldTooLong(heldNanos);
         }
         long waitNanos = limiter.reservePermission();
         if (waitNanos < 0) {
@@ -71,13 +69,33 @@ final class PacedClient implements Client {
         }
         sleep(waitNanos);
         // the permit's cycle may have started less than a slot after the last call: wait for a slot to pass
-        long spacingNanos = spacing.reserve(System.nanoTime());
-        sleep(spacingNanos);
+        long spacingNanos = 0;
+        while (true) {
+            long heldUntil = spacing.heldUntil();
+            long now = System.nanoTime();
+            long slotWait = spacing.reserve(now, maxWait.toNanos());
+            if (slotWait < 0) {
+                // another source of the budget was given a Retry-After beyond max_wait while this one waited
+                throw heldTooLong(spacing.heldFor(now));
+            }
+            sleep(slotWait);
+            spacingNanos += slotWait;
+            if (spacing.heldUntil() == heldUntil) {
+                break;
+            }
+            // a Retry-After came while this call waited for its slot: a slot after the time it gives, if any
+        }
         if (waitNanos > 0 || spacingNanos > 0) {
             Duration wait = Duration.ofNanos(waitNanos + spacingNanos);
             metrics.count("rate_limiter_waits", sourceLabel, 1);
             metrics.time("rate_limiter_wait", sourceLabel, wait);
         }
+    }
+
+    private SourceException heldTooLong(long heldNanos) {
+        return new SourceException("CoinGecko asked for no call for another "
+                + Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(heldNanos) + 1) + " (Retry-After),"
+                + " longer than max_wait " + maxWait + ": not called, the next run tries again");
     }
 
     private void sleep(long nanos) {

@@ -30,6 +30,11 @@ final class Spacing {
         heldUntil.accumulateAndGet(untilNanos, Spacing::later);
     }
 
+    /** The time CoinGecko asked for no call before, as last set ({@link System#nanoTime} terms; may be past). */
+    long heldUntil() {
+        return heldUntil.get();
+    }
+
     /** How long from {@code nowNanos} CoinGecko asked for no call for (0: it did not, or that time has passed). */
     long heldFor(long nowNanos) {
         return Math.max(0, heldUntil.get() - nowNanos);
@@ -37,10 +42,21 @@ final class Spacing {
 
     /** Takes the next free time for a call; returns how long to wait for it from {@code nowNanos} (0: none). */
     long reserve(long nowNanos) {
-        long earliest = later(heldUntil.get(), nowNanos);
+        return reserve(nowNanos, Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes the next free time for a call unless CoinGecko asked for no call for longer than {@code maxHoldNanos}
+     * from {@code nowNanos}: returns how long to wait for it (0: none), or -1, taking nothing, if so held.
+     */
+    long reserve(long nowNanos, long maxHoldNanos) {
         while (true) {
+            long held = heldUntil.get();
+            if (held - nowNanos > maxHoldNanos) {
+                return -1;
+            }
             long next = nextFree.get();
-            long at = later(next, earliest);
+            long at = later(next, later(held, nowNanos));
             if (nextFree.compareAndSet(next, at + slotNanos)) {
                 return at - nowNanos;
             }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.model.DriftEvent;
 import io.assetetl.model.Observation;
+import io.assetetl.model.RejectReason;
+import io.assetetl.model.Rejection;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
 import io.assetetl.sources.testing.Warnings;
@@ -178,6 +180,21 @@ class CoinGeckoSourceIT {
     }
 
     @Test
+    void aRetryAfterOnTheLastAttemptStillHoldsBackTheBudgetAndIsKeptWithTheFailure() {
+        server.scriptPage(1, Reply.rateLimited("20"), Reply.rateLimited("20"));
+        SourceConfig config = config("max_attempts", "2", "max_wait", "PT30S");
+
+        assertThatThrownBy(() -> readAll(config))
+                .isInstanceOfSatisfying(RetriableSourceException.class,
+                        e -> assertThat(e.notBefore()).contains(NOW.plusSeconds(20)))
+                .hasMessageEndingWith("; CoinGecko asks for no call before PT20S (Retry-After)");
+
+        assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(20));
+        assertThat(factory.spacing(CoinGeckoSettings.from(config)).heldFor(System.nanoTime()))
+                .as("the next call of the budget waits for it").isGreaterThan(Duration.ofSeconds(19).toNanos());
+    }
+
+    @Test
     void aRetryAfterUpToTheMaximumWaitIsWaitedInFull() {
         server.scriptPage(1, Reply.rateLimited("30"));
 
@@ -273,6 +290,21 @@ class CoinGeckoSourceIT {
                 .isNotInstanceOf(RetriableSourceException.class)
                 .hasMessage("CoinGecko answered 400 Bad Request to /coins/markets: invalid vs_currency");
         assertThat(server.marketRequests()).hasSize(1);
+    }
+
+    @Test
+    void anElementThatIsNoObjectIsRejectedWithoutReportingEveryFieldMissing() {
+        List<String> items = new ArrayList<>(
+                FakeCoinGeckoServer.splitArray(FakeCoinGeckoServer.resource(FIXTURE)).subList(0, 9));
+        items.add("null");
+        server.withItems(items);
+
+        List<Batch> batches = readAll(config("per_page", "10", "pages", "1"));
+
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0).driftEvents()).isEmpty();
+        assertThat(batches.get(0).records()).hasSize(10).last().isInstanceOfSatisfying(Rejection.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectReason.UNPARSEABLE_ROW));
     }
 
     @Test

@@ -69,6 +69,31 @@ class MarketItemsTest {
     }
 
     @Test
+    void aNumberWhoseExponentJavaCannotHoldIsKeptAsAnUnstorableItemAndRejected() {
+        String json = """
+                {"id":"far","symbol":"far","current_price":1,"circulating_supply":1E-9999999999,
+                 "last_updated":"2026-04-30T02:29:06.506Z"}""";
+
+        assertThat(MarketItems.storable(json)).isFalse();
+        RawRecord.ApiItem raw = MarketItems.raw(json, 1, 0, FETCHED);
+        assertThat(raw.payload()).startsWith("{\"" + MarketItems.UNSTORABLE_ITEM + "\":");
+        assertThat(read(json)).isInstanceOfSatisfying(Rejection.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectReason.INVALID_NUMBER));
+        assertThat(MarketItems.fieldNames(json)).contains(
+                List.of("id", "symbol", "current_price", "circulating_supply", "last_updated"));
+    }
+
+    @Test
+    void fieldNamesAreAnObjectsOwnAndNoneForAnythingElse() {
+        assertThat(MarketItems.fieldNames("{\"a\":{\"x\":1},\"b\":[1,{\"y\":2}],\"c\":null}"))
+                .contains(List.of("a", "b", "c"));
+        assertThat(MarketItems.fieldNames("null")).isEmpty();
+        assertThat(MarketItems.fieldNames("\"bitcoin\"")).isEmpty();
+        assertThat(MarketItems.fieldNames("[1]")).isEmpty();
+        assertThat(MarketItems.fieldNames("{not json")).isEmpty();
+    }
+
+    @Test
     void keepsTheItemTextAsReceivedAndKeysItByIdLastUpdatedAndContent() {
         String json = fixture("coins_markets_usd_per_page100_2026-04-30.json").get(0);
 

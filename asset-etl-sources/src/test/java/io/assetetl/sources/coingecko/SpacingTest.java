@@ -46,6 +46,17 @@ class SpacingTest {
     }
 
     @Test
+    void aReservationIsRefusedAndTakesNothingWhileHeldLongerThanTheCallerWaits() {
+        Spacing spacing = new Spacing(Duration.ofSeconds(2), 0);
+        spacing.holdUntil(60 * SECOND);
+
+        assertThat(spacing.reserve(0, 30 * SECOND)).isEqualTo(-1);
+        assertThat(spacing.reserve(0, 60 * SECOND)).isEqualTo(60 * SECOND);
+        assertThat(spacing.reserve(0, 60 * SECOND)).as("a slot after it, the refusal took none")
+                .isEqualTo(62 * SECOND);
+    }
+
+    @Test
     void nanoTimeMayBeNegative() {
         Spacing spacing = new Spacing(Duration.ofSeconds(1), -5 * SECOND);
 
