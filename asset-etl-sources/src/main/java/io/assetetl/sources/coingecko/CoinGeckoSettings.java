@@ -41,6 +41,8 @@ record CoinGeckoSettings(
     static final String DEFAULT_BASE_URL = "https://api.coingecko.com/api/v3";
     static final String PRO_HOST = "pro-api.coingecko.com";
     /** The settings a {@code coingecko} source has; any other is refused. */
+    private static final Duration DAY = Duration.ofDays(1);
+
     static final Set<String> SETTINGS = Set.of("base_url", "api_key", "rate_limit_per_minute", "pages", "per_page",
             "vs_currency", "timeout", "max_attempts", "resume_window", "initial_backoff", "max_wait");
 
@@ -54,11 +56,12 @@ record CoinGeckoSettings(
                 within("pages", config.getInt("pages", 4), 1, 10_000),
                 within("per_page", config.getInt("per_page", 250), 1, 250),
                 usd(config.get("vs_currency", "usd").toLowerCase(Locale.ROOT)),
-                positive("timeout", config.getDuration("timeout", Duration.ofSeconds(10))),
+                within("timeout", config.getDuration("timeout", Duration.ofSeconds(10)), Duration.ofMillis(1), DAY),
                 within("max_attempts", config.getInt("max_attempts", 6), 1, 100),
                 notNegative("resume_window", config.getDuration("resume_window", Duration.ofMinutes(30))),
-                notNegative("initial_backoff", config.getDuration("initial_backoff", Duration.ofSeconds(1))),
-                notNegative("max_wait", config.getDuration("max_wait", Duration.ofSeconds(60))));
+                within("initial_backoff", config.getDuration("initial_backoff", Duration.ofSeconds(1)), Duration.ZERO,
+                        DAY),
+                within("max_wait", config.getDuration("max_wait", Duration.ofSeconds(60)), Duration.ZERO, DAY));
     }
 
     /** The header CoinGecko expects the key in: the pro host has its own. */
@@ -137,9 +140,15 @@ record CoinGeckoSettings(
         return value;
     }
 
-    private static Duration positive(String key, Duration value) {
-        if (value.isZero() || value.isNegative()) {
-            throw new InvalidSourceConfigException("setting '" + key + "' must be positive: " + value);
+    /**
+     * A duration within {@code min..max}. The longest is a day: CoinGecko's {@code Retry-After} is taken for a day at
+     * most, OkHttp refuses timeouts of about 25 days and more, and a {@code max_wait} of centuries overflowed the
+     * nanoseconds it is compared in; the shortest timeout is a millisecond, as OkHttp reads a shorter one as none.
+     */
+    private static Duration within(String key, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidSourceConfigException("setting '" + key + "' must be within " + min + ".." + max + ": "
+                    + value);
         }
         return value;
     }

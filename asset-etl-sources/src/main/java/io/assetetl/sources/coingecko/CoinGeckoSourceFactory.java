@@ -24,7 +24,8 @@ import okhttp3.ConnectionPool;
  * logged), {@code rate_limit_per_minute} (30), {@code pages} (4), {@code per_page} (250), {@code vs_currency}
  * (usd), {@code timeout} (PT10S, the longest one call may take), {@code max_attempts} (6), {@code resume_window}
  * (PT30M), {@code initial_backoff} (PT1S) and {@code max_wait} (PT60S, the longest wait between two attempts; a
- * {@code Retry-After} beyond it fails the run without another call).
+ * {@code Retry-After} beyond it fails the run without another call); {@code timeout} is 1 ms to a day, and
+ * {@code initial_backoff} and {@code max_wait} at most a day.
  *
  * <p>The factory holds one rate limiter per base URL and budget, so every source it creates (and every run of
  * them) shares it: the budget holds for the whole process. Its sources of one {@code timeout} share one HTTP client

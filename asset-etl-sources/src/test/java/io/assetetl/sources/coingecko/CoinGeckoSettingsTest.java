@@ -116,4 +116,16 @@ class CoinGeckoSettingsTest {
         assertThatThrownBy(() -> settings(Map.of("resume_window", "30 minutes")))
                 .hasMessageContaining("resume_window");
     }
+
+    @Test
+    void durationsOkHttpOrTheClockCannotHoldAreRefused() {
+        assertThatThrownBy(() -> settings(Map.of("timeout", "PT0.0005S")))
+                .hasMessage("setting 'timeout' must be within PT0.001S..PT24H: PT0.0005S");
+        assertThatThrownBy(() -> settings(Map.of("timeout", "P30D"))).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> settings(Map.of("max_wait", "P365000D")))
+                .hasMessage("setting 'max_wait' must be within PT0S..PT24H: PT8760000H");
+        assertThatThrownBy(() -> settings(Map.of("max_wait", "-PT1S"))).hasMessageContaining("max_wait");
+        assertThatThrownBy(() -> settings(Map.of("initial_backoff", "P2D"))).hasMessageContaining("initial_backoff");
+        assertThat(settings(Map.of("timeout", "PT24H", "max_wait", "PT24H")).maxWait()).isEqualTo(Duration.ofDays(1));
+    }
 }
