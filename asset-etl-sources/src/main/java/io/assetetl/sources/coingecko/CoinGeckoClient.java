@@ -13,6 +13,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -92,13 +93,11 @@ final class CoinGeckoClient {
             }
             Optional<Duration> retryAfter = failure instanceof CallFailure f ? f.retryAfter() : Optional.empty();
             if (retryAfter.isPresent() && retryAfter.get().compareTo(settings.maxWait()) > 0) {
-                // honoured: no call before it, from this run or a later one of the budget, and no run held open
-                spacing.holdUntil(System.nanoTime() + retryAfter.get().toNanos());
-                // and kept with the failed run, so that a run of another process does not call before it either
+                // honoured, and no run held open
                 throw new RetriableSourceException("CoinGecko asks for no call to " + what + " before "
                         + retryAfter.get() + " (Retry-After), longer than max_wait " + settings.maxWait()
                         + ": not retried, the next run tries again; " + failure.getMessage(), failure,
-                        context.clock().instant().plus(retryAfter.get()));
+                        holdBudget(retryAfter.get()));
             }
             long waitMillis = attempts.onError(failure);
             if (waitMillis < 0) {
@@ -107,10 +106,8 @@ final class CoinGeckoClient {
                             + (attempt == 1 ? "" : "s") + ": " + failure.getMessage();
                     if (retryAfter.isPresent()) {
                         // no attempt is left to wait for it in: the time CoinGecko gave still holds for what follows
-                        spacing.holdUntil(System.nanoTime() + retryAfter.get().toNanos());
                         throw new RetriableSourceException(message + "; CoinGecko asks for no call before "
-                                + retryAfter.get() + " (Retry-After)", failure,
-                                context.clock().instant().plus(retryAfter.get()));
+                                + retryAfter.get() + " (Retry-After)", failure, holdBudget(retryAfter.get()));
                     }
                     throw new RetriableSourceException(message, failure);
                 }
@@ -126,6 +123,15 @@ final class CoinGeckoClient {
                 throw new SourceException("interrupted while waiting to retry CoinGecko " + what, failure);
             }
         }
+    }
+
+    /**
+     * Makes no call of the budget, from this run or a later one, before {@code retryAfter} has passed; returns that
+     * time, to be kept with the failed run so that a run of another process does not call before it either.
+     */
+    private Instant holdBudget(Duration retryAfter) {
+        spacing.holdUntil(System.nanoTime() + retryAfter.toNanos());
+        return context.clock().instant().plus(retryAfter);
     }
 
     /** Runs one request, turning whatever Feign throws into this adapter's two kinds of failure. */

@@ -40,9 +40,8 @@ record CoinGeckoSettings(
 
     static final String DEFAULT_BASE_URL = "https://api.coingecko.com/api/v3";
     static final String PRO_HOST = "pro-api.coingecko.com";
-    /** The settings a {@code coingecko} source has; any other is refused. */
     private static final Duration DAY = Duration.ofDays(1);
-
+    /** The settings a {@code coingecko} source has; any other is refused. */
     static final Set<String> SETTINGS = Set.of("base_url", "api_key", "rate_limit_per_minute", "pages", "per_page",
             "vs_currency", "timeout", "max_attempts", "resume_window", "initial_backoff", "max_wait");
 

@@ -40,11 +40,6 @@ final class Spacing {
         return Math.max(0, heldUntil.get() - nowNanos);
     }
 
-    /** Takes the next free time for a call; returns how long to wait for it from {@code nowNanos} (0: none). */
-    long reserve(long nowNanos) {
-        return reserve(nowNanos, Long.MAX_VALUE);
-    }
-
     /**
      * Takes the next free time for a call unless CoinGecko asked for no call for longer than {@code maxHoldNanos}
      * from {@code nowNanos}: returns how long to wait for it (0: none), or -1, taking nothing, if so held.

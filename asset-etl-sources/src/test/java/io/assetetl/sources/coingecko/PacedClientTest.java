@@ -37,7 +37,7 @@ class PacedClientTest {
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     {
-        spacing.reserve(System.nanoTime());
+        spacing.reserve(System.nanoTime(), Long.MAX_VALUE);
     }
 
     /** A pacing sleeper that returns at once; while the first wait lasts, another source is given a hold. */
