@@ -29,6 +29,7 @@ import io.assetetl.service.http.JsonProcessingExceptionMapper;
 import io.assetetl.service.http.RepeatedQueryParameterFilter;
 import io.assetetl.service.http.RequestContextFilter;
 import io.assetetl.service.http.RunExceptionMappers;
+import io.assetetl.service.http.ServletRequestContextFilter;
 import io.assetetl.service.http.UnexpectedExceptionMapper;
 import io.assetetl.service.http.WebApplicationExceptionMapper;
 import io.assetetl.service.metrics.ServiceMetrics;
@@ -53,7 +54,9 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
@@ -65,6 +68,7 @@ import net.sourceforge.argparse4j.inf.ArgumentParserException;
 public class AssetServiceApplication extends Application<AssetServiceConfiguration> {
 
     private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
+    private static final String METRICS_PATH = "/metrics";
 
     private final Map<String, String> environment;
 
@@ -166,7 +170,9 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         RequestLogStatus.install(env.lifecycle());
         WarmUp.install(configuration.getWarmUp(), env);
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
-                .addMapping("/metrics");
+                .addMapping(METRICS_PATH);
+        env.servlets().addFilter("prometheus-request-context", new ServletRequestContextFilter(metrics, METRICS_PATH))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, METRICS_PATH);
     }
 
     /**

@@ -577,6 +577,19 @@ class ServiceApiIT {
     }
 
     @Test
+    void metricsAnswersWithARequestIdAndIsCountedLikeEveryOtherRoute() {
+        Http.Reply scrape = http.get("/metrics", Map.of("X-Request-Id", "scrape-7"));
+        Http.Reply refused = http.method("POST", "/metrics");
+
+        assertThat(scrape.header("X-Request-Id")).as("the caller's").isEqualTo("scrape-7");
+        assertThat(refused.status()).isEqualTo(405);
+        assertThat(refused.header("X-Request-Id")).isNotBlank();
+        assertThat(http.get("/metrics").body()).contains(
+                "http_request_duration_seconds_count{method=\"GET\",path=\"/metrics\",status=\"200\"}",
+                "http_request_duration_seconds_count{method=\"POST\",path=\"/metrics\",status=\"405\"}");
+    }
+
+    @Test
     void openApiDescribesEveryEndpoint() {
         JsonNode api = http.get("/openapi.json").json();
 
