@@ -23,6 +23,7 @@ import io.assetetl.service.http.AdminToken;
 import io.assetetl.service.http.AdminTokenFilter;
 import io.assetetl.service.http.ApiExceptionMapper;
 import io.assetetl.service.http.BodySizeLimitFilter;
+import io.assetetl.service.http.EncodedPathSegments;
 import io.assetetl.service.http.JsonBodyFilter;
 import io.assetetl.service.http.JsonErrorHandler;
 import io.assetetl.service.http.JsonProcessingExceptionMapper;
@@ -120,6 +121,7 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         if (configuration.getServerFactory() instanceof AbstractServerFactory server) {
             server.setRegisterDefaultExceptionMappers(false);
         }
+        EncodedPathSegments.allow(configuration.getServerFactory(), env.getApplicationContext());
 
         DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
         // managed objects stop in reverse order: scheduler, library, connection pool, then the embedded server

@@ -1,0 +1,89 @@
+package io.assetetl.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.assetetl.sources.coingecko.FakeCoinGeckoServer;
+import io.assetetl.testing.TestDatabase;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * CoinGecko lists coins whose symbols hold characters a path cannot carry as they are ({@code e/acc}, {@code 1%}),
+ * or that are a path's dot segments ({@code .}, {@code ..}). {@code /data} lists them, so {@code /assets/{symbol}}
+ * must reach them when the symbol is percent-encoded as one path segment, as any HTTP client's URI builder does.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class SymbolPathIT {
+
+    private static final TestDatabase DB = TestDatabase.create();
+    private static final FakeCoinGeckoServer COINGECKO = FakeCoinGeckoServer.start().withItems(List.of(
+            item("e-acc", "e/acc", 0.5),
+            item("one-percent", "1%", 2),
+            item("back-slash", "a\\\\b", 3),
+            item("dot", ".", 4),
+            item("dot-dot", "..", 5),
+            item("bridged-btc", "btc.b", 76000)));
+
+    static final DropwizardAppExtension<AssetServiceConfiguration> APP = new DropwizardAppExtension<>(
+            TestApps.support(TestApps.environment(COINGECKO.baseUrl()), DB.jdbcUrl(), DB.user(),
+                    "adminToken=" + TestApps.ADMIN_TOKEN));
+
+    private static Http http;
+
+    @BeforeAll
+    static void ingest() {
+        http = new Http(APP.getLocalPort());
+        assertThat(http.runToEnd("coingecko").get("status").asText()).isEqualTo("succeeded");
+    }
+
+    @AfterAll
+    static void stopFake() {
+        COINGECKO.close();
+    }
+
+    @Test
+    void everyListedSymbolIsReachableThroughItsPercentEncodedPath() {
+        Map<String, String> encoded = Map.of(
+                "E/ACC", "E%2FACC",
+                "1%", "1%25",
+                "A\\B", "A%5CB",
+                ".", "%2E",
+                "..", "%2E%2E",
+                "BTC.B", "BTC.B");
+
+        encoded.forEach((symbol, segment) -> {
+            Http.Reply reply = http.get("/assets/" + segment);
+            assertThat(reply.status()).as(segment + ": " + reply.body()).isEqualTo(200);
+            assertThat(reply.json().get("symbol").asText()).as(segment).isEqualTo(symbol);
+
+            Http.Reply history = http.get("/assets/" + segment + "/history");
+            assertThat(history.status()).as(segment + "/history: " + history.body()).isEqualTo(200);
+            assertThat(history.json().get("data")).as(segment + "/history").hasSize(1);
+        });
+    }
+
+    @Test
+    void anEncodedSlashStaysInsideTheSymbolAndNeverReachesAnotherRoute() {
+        Http.Reply unknown = http.get("/assets/E%2FACC%2Fhistory", Map.of("X-Request-Id", "slash-1"));
+
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("message").asText()).isEqualTo("no asset with symbol E/ACC/HISTORY");
+        assertThat(unknown.header("X-Request-Id")).as("read by the API, not refused before").isEqualTo("slash-1");
+        JsonNode traversal = http.get("/assets/%2E%2E%2F%2E%2E%2Fdata").json();
+        assertThat(traversal.get("code").asInt()).isEqualTo(404);
+        assertThat(http.get("/assets/BTC%00").json().get("code").asInt()).as("a control character").isEqualTo(400);
+    }
+
+    private static String item(String id, String symbol, double price) {
+        return "{\"id\":\"" + id + "\",\"symbol\":\"" + symbol + "\",\"name\":\"" + id + "\",\"current_price\":"
+                + price + ",\"market_cap\":1000000,\"total_volume\":5000,"
+                + "\"last_updated\":\"2026-04-30T02:29:06.506Z\"}";
+    }
+}
