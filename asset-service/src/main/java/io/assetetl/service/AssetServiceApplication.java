@@ -29,6 +29,7 @@ import io.assetetl.service.http.JsonErrorHandler;
 import io.assetetl.service.http.JsonProcessingExceptionMapper;
 import io.assetetl.service.http.RepeatedQueryParameterFilter;
 import io.assetetl.service.http.RequestContextFilter;
+import io.assetetl.service.http.RouteMethods;
 import io.assetetl.service.http.RunExceptionMappers;
 import io.assetetl.service.http.ServletRequestContextFilter;
 import io.assetetl.service.http.UnexpectedExceptionMapper;
@@ -167,7 +168,13 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new SourceResource(etl, runs, Clock.systemUTC()));
         jersey.register(OpenApi.resource());
         JsonErrorHandler errors = new JsonErrorHandler();
-        env.getApplicationContext().setErrorHandler(errors);
+        if (configuration.getServerFactory() instanceof AbstractServerFactory server) {
+            RouteMethods routes = new RouteMethods(server.getAllowedMethods());
+            jersey.register(routes);
+            env.getApplicationContext().setErrorHandler(new JsonErrorHandler(routes));
+        } else {
+            env.getApplicationContext().setErrorHandler(errors);
+        }
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
         RequestLogStatus.install(env.lifecycle());
         WarmUp.install(configuration.getWarmUp(), env);

@@ -500,6 +500,7 @@ class ServiceApiIT {
         }
         Http.Reply trace = http.method("TRACE", "/data", Map.of("X-Request-Id", "mine-1"));
         assertThat(trace.header("X-Request-Id")).as("the caller's").isEqualTo("mine-1");
+        assertThat(delete.header("Allow")).as("Jersey's own 405").contains("GET");
         Http.Reply undecodable = http.get("/assets/%2500");
         assertThat(undecodable.header("Content-Type")).startsWith("application/json");
         assertError(undecodable, undecodable.status());
@@ -508,6 +509,24 @@ class ServiceApiIT {
         Http.Reply illegal = http.get("/assets/BTC%00", Map.of("X-Request-Id", "mine-2"));
         assertError(illegal, 400);
         assertThat(illegal.header("X-Request-Id")).isNotBlank();
+    }
+
+    @Test
+    void aMethodTheServerAllowsNowhereIsRefusedNamingTheRoutesOwnMethods() {
+        Map<String, String> allow = new LinkedHashMap<>();
+        for (String path : List.of("/health", "/runs", "/assets/BTC/history", "/assets/E%2FACC", "/no/such/path")) {
+            Http.Reply reply = http.method("TRACE", path);
+            assertError(reply, 405);
+            allow.put(path, reply.header("Allow"));
+        }
+
+        assertThat(allow).containsExactly(
+                Map.entry("/health", "GET, HEAD, OPTIONS"),
+                Map.entry("/runs", "GET, HEAD, OPTIONS, POST"),
+                Map.entry("/assets/BTC/history", "GET, HEAD, OPTIONS"),
+                Map.entry("/assets/E%2FACC", "GET, HEAD, OPTIONS"),
+                Map.entry("/no/such/path", ""));
+        assertThat(http.method("BREW", "/runs").header("Allow")).isEqualTo("GET, HEAD, OPTIONS, POST");
     }
 
     @Test

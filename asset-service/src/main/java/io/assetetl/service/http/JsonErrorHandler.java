@@ -19,6 +19,21 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class JsonErrorHandler extends ErrorHandler {
 
+    private final RouteMethods routes;
+
+    /** For the server as a whole (the admin port's requests included): a 405 names no method. */
+    public JsonErrorHandler() {
+        this(null);
+    }
+
+    /**
+     * For the API's context: a 405, which the server answers only for a method it allows nowhere, carries the
+     * {@code Allow} header that names the methods of the route the request was for.
+     */
+    public JsonErrorHandler(RouteMethods routes) {
+        this.routes = routes;
+    }
+
     /**
      * Every method gets the error body. Jetty's default writes one only for GET, POST and HEAD, so that the 405 of
      * Dropwizard's allowed-methods filter to {@code TRACE} or an unknown method had no body and no type.
@@ -34,6 +49,10 @@ public final class JsonErrorHandler extends ErrorHandler {
         String reason = HttpStatus.getMessage(code).toLowerCase(Locale.ROOT);
         String body = "{\"code\":" + code + ",\"message\":\"" + reason.replace("\"", "'") + "\"}";
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        if (code == HttpStatus.METHOD_NOT_ALLOWED_405 && routes != null
+                && !response.getHeaders().contains(HttpHeader.ALLOW)) {
+            response.getHeaders().put(HttpHeader.ALLOW, routes.allow(request.getHttpURI().getPath()));
+        }
         if (!response.getHeaders().contains(RequestContextFilter.HEADER)) {
             response.getHeaders().put(RequestContextFilter.HEADER,
                     RequestContextFilter.idFor(request.getHeaders().get(RequestContextFilter.HEADER)));
