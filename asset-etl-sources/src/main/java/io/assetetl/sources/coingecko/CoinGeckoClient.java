@@ -37,6 +37,7 @@ final class CoinGeckoClient {
     private final Sleeper sleeper;
     private final String source;
     private final Spacing spacing;
+    private final PacedClient paced;
 
     CoinGeckoClient(String source, CoinGeckoSettings settings, SourceContext context, Client transport,
             RateLimiter limiter, Spacing spacing, Sleeper sleeper, Sleeper pacingSleeper, DoubleSupplier jitter,
@@ -46,9 +47,10 @@ final class CoinGeckoClient {
         this.context = context;
         this.sleeper = sleeper;
         this.spacing = spacing;
+        this.paced = new PacedClient(transport, limiter, spacing, pacingSleeper, context.metrics(), source,
+                settings.maxWait());
         Feign.Builder builder = Feign.builder()
-                .client(new PacedClient(transport, limiter, spacing, pacingSleeper, context.metrics(), source,
-                        settings.maxWait()))
+                .client(paced)
                 // a redirect followed by the HTTP client would be a call without a permit: it is reported instead
                 .options(new feign.Request.Options(settings.timeout(), settings.timeout(), false))
                 .retryer(Retryer.NEVER_RETRY)
@@ -113,6 +115,8 @@ final class CoinGeckoClient {
                 }
                 throw failure;
             }
+            // CoinGecko counts the budget's sources as one: the others wait for it too, not each for its own 429
+            retryAfter.ifPresent(paced::holdOthersFor);
             context.metrics().count("upstream_retries", Map.of("source", source), 1);
             LOG.warn("source {}: {} failed ({}); attempt {} of {} in {} ms", source, what, failure.getMessage(),
                     attempt + 1, settings.maxAttempts(), waitMillis);

@@ -57,7 +57,7 @@ final class PacedClient implements Client {
     }
 
     private void awaitPermit() {
-        long heldNanos = spacing.heldFor(System.nanoTime());
+        long heldNanos = spacing.heldFor(System.nanoTime(), this);
         if (heldNanos > maxWait.toNanos()) {
             throw heldTooLong(heldNanos);
         }
@@ -71,16 +71,16 @@ final class PacedClient implements Client {
         // the permit's cycle may have started less than a slot after the last call: wait for a slot to pass
         long spacingNanos = 0;
         while (true) {
-            long heldUntil = spacing.heldUntil();
+            long heldUntil = spacing.heldUntil(this);
             long now = System.nanoTime();
-            long slotWait = spacing.reserve(now, maxWait.toNanos());
+            long slotWait = spacing.reserve(now, maxWait.toNanos(), this);
             if (slotWait < 0) {
                 // another source of the budget was given a Retry-After beyond max_wait while this one waited
-                throw heldTooLong(spacing.heldFor(now));
+                throw heldTooLong(spacing.heldFor(now, this));
             }
             sleep(slotWait);
             spacingNanos += slotWait;
-            if (spacing.heldUntil() == heldUntil) {
+            if (spacing.heldUntil(this) == heldUntil) {
                 break;
             }
             // a Retry-After came while this call waited for its slot: a slot after the time it gives, if any
@@ -90,6 +90,15 @@ final class PacedClient implements Client {
             metrics.count("rate_limiter_waits", sourceLabel, 1);
             metrics.time("rate_limiter_wait", sourceLabel, wait);
         }
+    }
+
+    /**
+     * Holds back the budget's other callers for {@code retryAfter}, which CoinGecko gave this one: it waits that
+     * long before its retry, and is not held back by it again when it calls.
+     */
+    void holdOthersFor(Duration retryAfter) {
+        long now = System.nanoTime();
+        spacing.holdOthersUntil(this, now + retryAfter.toNanos(), now);
     }
 
     private SourceException heldTooLong(long heldNanos) {

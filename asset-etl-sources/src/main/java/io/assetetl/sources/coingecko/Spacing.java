@@ -1,6 +1,9 @@
 package io.assetetl.sources.coingecko;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * than a slot later, and a minute could then hold one call more than the budget. It also keeps the time before
  * which CoinGecko asked for no call ({@code Retry-After}), for every later call of the budget, whichever run makes
  * it; that hold is kept apart from the slots, so that waiting for the budget is never taken for waiting for
- * CoinGecko. Thread-safe.
+ * CoinGecko. A {@code Retry-After} a call is retried after holds back the budget's other callers too (sources that
+ * share the budget, which CoinGecko counts as one), but not the caller it answered: that one waits for it before its
+ * retry already. Thread-safe.
  */
 final class Spacing {
 
@@ -18,6 +23,8 @@ final class Spacing {
     private final AtomicLong nextFree;
     /** The time, in {@link System#nanoTime} terms, CoinGecko asked for no call before (in the past if it did not). */
     private final AtomicLong heldUntil;
+    /** The times, in {@link System#nanoTime} terms, CoinGecko asked one caller's retry to wait for, by caller. */
+    private final ConcurrentMap<Object, Long> othersHeldUntil = new ConcurrentHashMap<>();
 
     Spacing(Duration slot, long nowNanos) {
         this.slotNanos = slot.toNanos();
@@ -30,23 +37,46 @@ final class Spacing {
         heldUntil.accumulateAndGet(untilNanos, Spacing::later);
     }
 
-    /** The time CoinGecko asked for no call before, as last set ({@link System#nanoTime} terms; may be past). */
-    long heldUntil() {
-        return heldUntil.get();
-    }
-
-    /** How long from {@code nowNanos} CoinGecko asked for no call for (0: it did not, or that time has passed). */
-    long heldFor(long nowNanos) {
-        return Math.max(0, heldUntil.get() - nowNanos);
+    /**
+     * Makes no call of the budget but {@code holder}'s start before {@code untilNanos}: {@code holder} was given a
+     * {@code Retry-After} it waits for itself before its retry. Forgets the holds that have passed by {@code
+     * nowNanos}, so that the callers of a long-lived budget (one per run) are not kept for ever.
+     */
+    void holdOthersUntil(Object holder, long untilNanos, long nowNanos) {
+        othersHeldUntil.values().removeIf(until -> until - nowNanos <= 0);
+        othersHeldUntil.merge(holder, untilNanos, Spacing::later);
     }
 
     /**
-     * Takes the next free time for a call unless CoinGecko asked for no call for longer than {@code maxHoldNanos}
-     * from {@code nowNanos}: returns how long to wait for it (0: none), or -1, taking nothing, if so held.
+     * The time CoinGecko asked for no call of {@code caller}'s before, as last set ({@link System#nanoTime} terms;
+     * may be past): the hold for every caller, or a later one another caller's {@code Retry-After} set.
      */
-    long reserve(long nowNanos, long maxHoldNanos) {
+    long heldUntil(Object caller) {
+        long held = heldUntil.get();
+        for (Map.Entry<Object, Long> hold : othersHeldUntil.entrySet()) {
+            if (hold.getKey() != caller) {
+                held = later(held, hold.getValue());
+            }
+        }
+        return held;
+    }
+
+    /**
+     * How long from {@code nowNanos} CoinGecko asked for no call of {@code caller}'s for (0: it did not, or that
+     * time has passed).
+     */
+    long heldFor(long nowNanos, Object caller) {
+        return Math.max(0, heldUntil(caller) - nowNanos);
+    }
+
+    /**
+     * Takes the next free time for a call of {@code caller}'s unless CoinGecko asked for no such call for longer
+     * than {@code maxHoldNanos} from {@code nowNanos}: returns how long to wait for it (0: none), or -1, taking
+     * nothing, if so held.
+     */
+    long reserve(long nowNanos, long maxHoldNanos, Object caller) {
         while (true) {
-            long held = heldUntil.get();
+            long held = heldUntil(caller);
             if (held - nowNanos > maxHoldNanos) {
                 return -1;
             }

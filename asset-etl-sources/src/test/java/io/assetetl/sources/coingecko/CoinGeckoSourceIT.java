@@ -131,6 +131,23 @@ class CoinGeckoSourceIT {
     }
 
     @Test
+    void aRetryAfterGivenToOneSourceHoldsBackTheOtherSourcesOfItsBudget() {
+        server.scriptPage(2, Reply.rateLimited("1"));
+
+        assertThat(readAll(config())).hasSize(4);
+        List<Batch> other = SourceReading.readAll(factory, "coingecko_mirror", config(), context);
+
+        assertThat(other).hasSize(4);
+        List<RecordedRequest> requests = server.marketRequests();
+        assertThat(requests).hasSize(9);
+        long answered429 = requests.get(1).receivedNanos();
+        assertThat(Duration.ofNanos(requests.get(5).receivedNanos() - answered429))
+                .as("the other source's first call, after the time CoinGecko gave")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(1));
+    }
+
+    @Test
     void retriesOn429HonouringRetryAfterAsAnHttpDate() {
         String inTwelveSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(12).atZone(ZoneOffset.UTC));
         server.scriptPage(1, Reply.rateLimited(inTwelveSeconds));
@@ -190,7 +207,7 @@ class CoinGeckoSourceIT {
                 .hasMessageEndingWith("; CoinGecko asks for no call before PT20S (Retry-After)");
 
         assertThat(retryWaits.waits()).containsExactly(Duration.ofSeconds(20));
-        assertThat(factory.spacing(CoinGeckoSettings.from(config)).heldFor(System.nanoTime()))
+        assertThat(factory.spacing(CoinGeckoSettings.from(config)).heldFor(System.nanoTime(), new Object()))
                 .as("the next call of the budget waits for it").isGreaterThan(Duration.ofSeconds(19).toNanos());
     }
 

@@ -31,13 +31,13 @@ class PacedClientTest {
         return Response.builder().status(200).request(request).body("[]", StandardCharsets.UTF_8).build();
     };
     private final RateLimiter limiter = RateLimiter.of("test", RateLimiterConfig.custom()
-            .limitForPeriod(1).limitRefreshPeriod(Duration.ofHours(1)).timeoutDuration(Duration.ZERO).build());
+            .limitForPeriod(2).limitRefreshPeriod(Duration.ofHours(1)).timeoutDuration(Duration.ZERO).build());
     /** The budget's last call was just made: the next waits a slot. */
     private final Spacing spacing = new Spacing(SLOT, System.nanoTime());
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     {
-        spacing.reserve(System.nanoTime(), Long.MAX_VALUE);
+        spacing.reserve(System.nanoTime(), Long.MAX_VALUE, new Object());
     }
 
     /** A pacing sleeper that returns at once; while the first wait lasts, another source is given a hold. */
@@ -52,6 +52,28 @@ class PacedClientTest {
 
     private PacedClient client(Sleeper sleeper) {
         return new PacedClient(upstream, limiter, spacing, sleeper, new RecordingMetrics(), "coingecko", MAX_WAIT);
+    }
+
+    @Test
+    void aRetryAfterGivenToOneSourceHoldsBackTheOthersOfItsBudgetButNotItself() throws Exception {
+        List<Duration> ownWaits = new CopyOnWriteArrayList<>();
+        PacedClient retrying = client(ownWaits::add);
+        PacedClient other = client(waits::add);
+        long before = System.nanoTime();
+
+        retrying.holdOthersFor(Duration.ofSeconds(30));
+        try (Response retry = retrying.execute(REQUEST, new Request.Options());
+                Response first = other.execute(REQUEST, new Request.Options())) {
+            assertThat(retry.status()).isEqualTo(200);
+            assertThat(first.status()).isEqualTo(200);
+        }
+
+        assertThat(calls).hasValue(2);
+        assertThat(ownWaits).singleElement().as("its slot alone").satisfies(wait -> assertThat(wait)
+                .isPositive().isLessThanOrEqualTo(SLOT));
+        assertThat(waits).singleElement().as("until the hold ends, later than a slot after the retry")
+                .satisfies(wait -> assertThat(wait).isGreaterThan(Duration.ofSeconds(29).minusNanos(
+                        System.nanoTime() - before)).isLessThanOrEqualTo(Duration.ofSeconds(30)));
     }
 
     @Test
