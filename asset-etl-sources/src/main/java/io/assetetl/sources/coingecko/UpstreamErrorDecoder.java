@@ -11,11 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a non-2xx answer into an exception: 429 and 5xx become a {@link CallFailure} (retried, carrying the
@@ -81,10 +87,42 @@ final class UpstreamErrorDecoder implements ErrorDecoder {
             return seconds.length() > 6 ? LONGEST_RETRY_AFTER
                     : atMostADay(Duration.ofSeconds(Long.parseLong(seconds)));
         }
+        Instant at = httpDate(value, now);
+        if (at == null) {
+            return null;
+        }
+        Duration wait = Duration.between(now, at);
+        return wait.isNegative() ? Duration.ZERO : atMostADay(wait);
+    }
+
+    /** An obsolete HTTP-date, RFC 850's: {@code Sunday, 06-Nov-94 08:49:37 GMT}. */
+    private static final Pattern RFC_850 = Pattern.compile("[A-Za-z]+, (\\d{2}-[A-Za-z]{3}-\\d{2} [0-9:]{8} GMT)");
+    /** An obsolete HTTP-date, C's {@code asctime()}: {@code Sun Nov  6 08:49:37 1994}. */
+    private static final Pattern ASCTIME = Pattern.compile("[A-Za-z]{3} ([A-Za-z]{3} [ \\d]\\d [0-9:]{8} \\d{4})");
+    private static final DateTimeFormatter ASCTIME_FORMAT = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss uuuu",
+            Locale.US).withZone(ZoneOffset.UTC);
+
+    /**
+     * An HTTP-date in any of the three forms every recipient must read (RFC 9110, section 5.6.7): the preferred
+     * IMF-fixdate and the obsolete RFC 850 and asctime forms. The obsolete forms' day names are not checked against
+     * their dates, and RFC 850's two-digit year is the one no more than 50 years after {@code now}'s. {@code null}
+     * when {@code value} is none of them.
+     */
+    private static Instant httpDate(String value, Instant now) {
         try {
-            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration wait = Duration.between(now, at);
-            return wait.isNegative() ? Duration.ZERO : atMostADay(wait);
+            Matcher rfc850 = RFC_850.matcher(value);
+            if (rfc850.matches()) {
+                int base = now.atZone(ZoneOffset.UTC).getYear() - 49;
+                DateTimeFormatter format = new DateTimeFormatterBuilder().parseCaseInsensitive()
+                        .appendPattern("dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, base)
+                        .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC);
+                return ZonedDateTime.parse(rfc850.group(1), format).toInstant();
+            }
+            Matcher asctime = ASCTIME.matcher(value);
+            if (asctime.matches()) {
+                return ZonedDateTime.parse(asctime.group(1), ASCTIME_FORMAT).toInstant();
+            }
+            return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         } catch (DateTimeParseException unreadable) {
             return null;
         }

@@ -29,6 +29,21 @@ class RetryAfterTest {
     }
 
     @Test
+    void readsTheObsoleteDateFormatsEveryRecipientMustAccept() {
+        assertThat(retryAfter("Retry-After", "Thursday, 30-Apr-26 02:31:00 GMT")).as("RFC 850")
+                .isEqualTo(Duration.ofSeconds(60));
+        assertThat(retryAfter("Retry-After", "Thu Apr 30 02:30:30 2026")).as("asctime")
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(retryAfter("Retry-After", "Fri May  1 02:30:00 2026")).as("asctime, a one-digit day")
+                .isEqualTo(Duration.ofDays(1));
+        assertThat(retryAfter("Retry-After", "Wednesday, 29-Apr-26 02:30:00 GMT")).as("past").isEqualTo(Duration.ZERO);
+        assertThat(retryAfter("Retry-After", "Saturday, 30-Apr-77 02:30:00 GMT")).as("a two-digit year more than"
+                + " 50 years on is the past one: 1977").isEqualTo(Duration.ZERO);
+        assertThat(retryAfter("Retry-After", "Thursday, 30-Apr-76 02:30:00 GMT")).as("2076, 50 years on")
+                .isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
     void takesAnyWaitLongerThanADayForADay() {
         assertThat(retryAfter("Retry-After", "86400")).isEqualTo(Duration.ofDays(1));
         assertThat(retryAfter("Retry-After", "00000005")).isEqualTo(Duration.ofSeconds(5));
