@@ -48,6 +48,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What needs no database (the engine's checks, the staging rows, the price history grouped by symbol) is done by
  * {@link #check}, which the engine runs on its reading thread while the previous chunk is being written.
+ *
+ * <p>Each record of a chunk counts once, as loaded, unchanged or rejected ({@link ChunkOutcome}). A valid record is
+ * loaded when the chunk changed stored canonical data for it: its price history row was inserted or updated, or,
+ * being its key's latest record, the source's latest values ({@code asset_sources}) changed. It is unchanged when
+ * the chunk wrote nothing for it, so that re-reading an unchanged input loads nothing. A record that a later one of
+ * its chunk replaces in the price history (same asset and time) shares that row's fate: it is loaded when the chunk
+ * wrote the row and the next record of the row gives other values than it (as it would have been, had each come in
+ * a chunk of its own), and unchanged when the chunk left the row as stored or the next record repeats its values.
+ * The counts come from the statements that write the rows ({@code COPY}'s and the upserts' row counts,
+ * {@code RETURNING}), never from a statement per record.
  */
 public final class ChunkWriter {
 
@@ -96,6 +106,61 @@ public final class ChunkWriter {
 
     private static final String COPY_RAW_LINES =
             "COPY raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id) FROM STDIN (FORMAT binary)";
+
+    /**
+     * Each key's latest values, written where they are distinct, as the {@code WITH} clause {@code changed}: the
+     * rows it wrote, with their asset, time and values ({@link #upsertCanonical}).
+     */
+    private static final String UPSERT_LATEST = """
+            WITH changed AS (
+                INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, name, price_usd,
+                    market_cap_usd, volume_24h_usd, observed_at, raw, run_id)
+                SELECT DISTINCT ON (s.source_key) a.id, :source, s.source_key, s.source_symbol, s.name, s.price,
+                    s.mcap, s.vol, s.observed_at, s.payload, :run
+                FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                WHERE s.kind = 'o' AND s.payload IS NOT NULL
+                ORDER BY s.source_key, s.observed_at DESC, s.ord DESC
+                ON CONFLICT (source, source_key) DO UPDATE SET asset_id = EXCLUDED.asset_id,
+                    source_symbol = EXCLUDED.source_symbol, name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
+                    market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
+                    observed_at = EXCLUDED.observed_at, raw = EXCLUDED.raw, run_id = EXCLUDED.run_id,
+                    updated_at = now()
+                WHERE EXCLUDED.observed_at >= asset_sources.observed_at
+                  AND (asset_sources.asset_id, asset_sources.source_symbol, asset_sources.name,
+                       asset_sources.price_usd, asset_sources.market_cap_usd, asset_sources.volume_24h_usd,
+                       asset_sources.observed_at, asset_sources.raw)
+                      IS DISTINCT FROM (EXCLUDED.asset_id, EXCLUDED.source_symbol, EXCLUDED.name,
+                       EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd,
+                       EXCLUDED.observed_at, EXCLUDED.raw)
+                RETURNING asset_id, observed_at, price_usd, market_cap_usd, volume_24h_usd)
+            """;
+
+    /**
+     * {@link #upsertQuotes} of a chunk some of whose records give one row: the records' order within each row comes
+     * from one sort, the rows written from {@code RETURNING}, and the count of loaded records from joining the two.
+     */
+    private static final String UPSERT_SHARED_QUOTES = """
+            WITH records AS (
+                SELECT a.id AS asset_id, s.observed_at, s.price, s.mcap, s.vol,
+                       lead(s.ord) OVER w IS NULL AS wins,
+                       lead(s.ord) OVER w IS NOT NULL AND (s.price, s.mcap, s.vol)
+                           IS DISTINCT FROM (lead(s.price) OVER w, lead(s.mcap) OVER w, lead(s.vol) OVER w)
+                           AS replaced
+                FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
+                WHERE s.kind = 'o'
+                WINDOW w AS (PARTITION BY a.id, s.observed_at ORDER BY s.ord)),
+            written AS (
+                INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, market_cap_usd, volume_24h_usd,
+                    run_id)
+                SELECT asset_id, :source, observed_at, price, mcap, vol, :run FROM records WHERE wins
+                ON CONFLICT (asset_id, source, observed_at) DO UPDATE SET
+                    price_usd = EXCLUDED.price_usd, market_cap_usd = EXCLUDED.market_cap_usd,
+                    volume_24h_usd = EXCLUDED.volume_24h_usd, run_id = EXCLUDED.run_id
+                WHERE (asset_quotes.price_usd, asset_quotes.market_cap_usd, asset_quotes.volume_24h_usd)
+                      IS DISTINCT FROM (EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd)
+                RETURNING asset_id, observed_at)
+            SELECT count(*) FROM records r JOIN written w USING (asset_id, observed_at)
+            WHERE r.wins OR r.replaced""";
 
     /**
      * {@link #quotesOverlap}: each asset costs one probe of the price history's key, bounded by the asset and its
@@ -247,9 +312,11 @@ public final class ChunkWriter {
                 writeOtherRaw(handle, runId, source, staged);
             }
             if (checked.observations > 0) {
-                upsertCanonical(handle, runId, source, checked, cache);
-                loaded = (direct ? copyQuotes(handle, runId, source, checked, cache)
-                        : upsertQuotes(handle, runId, source)) + checked.superseded;
+                long latestValuesOnly = upsertCanonical(handle, runId, source, checked, cache, direct);
+                // a copied chunk's rows are all new, so it loads each record that the next one of its row
+                // replaces with other values
+                loaded = latestValuesOnly + (direct ? copyQuotes(handle, runId, source, checked, cache)
+                        + checked.superseded : upsertQuotes(handle, runId, source, checked.sharedRows));
                 QuoteGroups groups = checked.quoteGroups;
                 if (groups != null) {
                     cache.wroteQuotes(groups.symbols, groups.times(checked.records, false));
@@ -340,8 +407,18 @@ public final class ChunkWriter {
         boolean sourceIds;
         boolean otherThanFileLines;
         int observations;
-        /** Observations whose price history row a later one of the chunk gives other values for. */
+        /**
+         * Observations without source ids whose price history row the next one of the chunk at the same symbol and
+         * time gives other values for: what a chunk copied straight ({@link #copyQuotes}) counts as loaded beside
+         * the rows it writes. An upserted chunk counts its own in SQL ({@link #upsertQuotes}).
+         */
         int superseded;
+        /**
+         * Whether two observations of the chunk have the same symbol and time, and so may give one price history
+         * row (with source ids, unless one of them is not its symbol's owner): only then does an upserted chunk
+         * count its records apart from its rows ({@link #upsertQuotes}).
+         */
+        boolean sharedRows;
         /** Observations that replace an earlier one of the same symbol and time under another name. */
         int otherAssets;
         String otherAssetExample;
@@ -388,9 +465,10 @@ public final class ChunkWriter {
                 checked.canonical[i] = canonical;
                 String key = o.sourceId() != null ? o.sourceId() : checked.canonical[i];
                 checked.latest.merge(key, i, later);
-                if (o.sourceId() == null) {
-                    Integer before = lastAt.put(new SymbolInstant(canonical, o.observedAt()), i);
-                    if (before != null) {
+                Integer before = lastAt.put(new SymbolInstant(canonical, o.observedAt()), i);
+                if (before != null) {
+                    checked.sharedRows = true;
+                    if (o.sourceId() == null) {
                         supersede(checked, (Observation) all[before], o, canonical);
                     }
                 }
@@ -416,9 +494,9 @@ public final class ChunkWriter {
     /**
      * Notes that {@code later} gives the price history row that {@code earlier} gave, for a source keyed by symbol.
      * The later record wins, as it does when the two are in different chunks or runs; and as there, a record whose
-     * values were replaced counts as loaded, not as unchanged. A later record under another name is most likely
-     * another coin listed under the same symbol: that is logged, as such a source has nothing else to tell the two
-     * apart by.
+     * values the next one replaces counts as loaded when the row is written (see the class's counting rule), which
+     * a chunk copied straight always does. A later record under another name is most likely another coin listed
+     * under the same symbol: that is logged, as such a source has nothing else to tell the two apart by.
      */
     private static void supersede(Checked checked, Observation earlier, Observation later, String canonical) {
         if (!(sameValue(earlier.priceUsd(), later.priceUsd()) && sameValue(earlier.marketCapUsd(), later.marketCapUsd())
@@ -814,7 +892,15 @@ public final class ChunkWriter {
                 });
     }
 
-    private void upsertCanonical(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
+    /**
+     * Writes the chunk's assets and each key's latest values. Returns how many of the chunk's latest records changed
+     * their source's latest values while the price history row they give is stored with their values already: the
+     * records the quotes' statement will not count as loaded. None when the chunk's history is copied straight
+     * ({@code direct}), as none of its rows is stored yet; else the changed rows are probed, before the quotes are
+     * written, by the key of the price history, which the statement's {@code RETURNING} gives them.
+     */
+    private long upsertCanonical(Handle handle, UUID runId, String source, Checked checked, RunCache cache,
+            boolean direct) {
         if (checked.sourceIds) {
             resolveOwners(handle, source);
         }
@@ -835,30 +921,19 @@ public final class ChunkWriter {
             moveSources(handle, source);
         }
         // the assets whose latest values changed have their summaries noted as pending in the same statement
-        handle.createUpdate("""
-                WITH changed AS (
-                    INSERT INTO asset_sources (asset_id, source, source_key, source_symbol, name, price_usd,
-                        market_cap_usd, volume_24h_usd, observed_at, raw, run_id)
-                    SELECT DISTINCT ON (s.source_key) a.id, :source, s.source_key, s.source_symbol, s.name, s.price,
-                        s.mcap, s.vol, s.observed_at, s.payload, :run
-                    FROM etl_stage s JOIN assets a ON a.canonical_symbol = s.canonical_symbol
-                    WHERE s.kind = 'o' AND s.payload IS NOT NULL
-                    ORDER BY s.source_key, s.observed_at DESC, s.ord DESC
-                    ON CONFLICT (source, source_key) DO UPDATE SET asset_id = EXCLUDED.asset_id,
-                        source_symbol = EXCLUDED.source_symbol, name = EXCLUDED.name, price_usd = EXCLUDED.price_usd,
-                        market_cap_usd = EXCLUDED.market_cap_usd, volume_24h_usd = EXCLUDED.volume_24h_usd,
-                        observed_at = EXCLUDED.observed_at, raw = EXCLUDED.raw, run_id = EXCLUDED.run_id,
-                        updated_at = now()
-                    WHERE EXCLUDED.observed_at >= asset_sources.observed_at
-                      AND (asset_sources.asset_id, asset_sources.source_symbol, asset_sources.name,
-                           asset_sources.price_usd, asset_sources.market_cap_usd, asset_sources.volume_24h_usd,
-                           asset_sources.observed_at, asset_sources.raw)
-                          IS DISTINCT FROM (EXCLUDED.asset_id, EXCLUDED.source_symbol, EXCLUDED.name,
-                           EXCLUDED.price_usd, EXCLUDED.market_cap_usd, EXCLUDED.volume_24h_usd,
-                           EXCLUDED.observed_at, EXCLUDED.raw)
-                    RETURNING asset_id)
-                """ + AssetSummaries.MARK_PENDING_CHANGED)
-                .bind("source", source).bind("run", runId).execute();
+        if (direct) {
+            handle.createUpdate(UPSERT_LATEST + AssetSummaries.MARK_PENDING_CHANGED)
+                    .bind("source", source).bind("run", runId).execute();
+            return 0;
+        }
+        return handle.createQuery(UPSERT_LATEST + ", pending AS (" + AssetSummaries.MARK_PENDING_CHANGED + """
+                )
+                SELECT count(*) FROM changed c
+                WHERE EXISTS (SELECT FROM asset_quotes q
+                              WHERE q.asset_id = c.asset_id AND q.source = :source AND q.observed_at = c.observed_at
+                                AND (q.price_usd, q.market_cap_usd, q.volume_24h_usd)
+                                    IS NOT DISTINCT FROM (c.price_usd, c.market_cap_usd, c.volume_24h_usd))""")
+                .bind("source", source).bind("run", runId).mapTo(Long.class).one();
     }
 
     /**
@@ -1094,8 +1169,19 @@ public final class ChunkWriter {
         return observedAt(records, a).equals(observedAt(records, b));
     }
 
-    /** Returns how many quotes were written: the command's row count covers both inserted and updated rows. */
-    private static long upsertQuotes(Handle handle, UUID runId, String source) {
+    /**
+     * Upserts the chunk's price history from staging, one row per asset and instant (the chunk's last record of it
+     * wins), writing only distinct values; returns how many of the chunk's records it loaded. When each record of
+     * the chunk gives a row of its own ({@code sharedRows} false, as in most chunks), that is the statement's row
+     * count, which covers both inserted and updated rows. Otherwise ({@link #UPSERT_SHARED_QUOTES}) it is each
+     * written row's record and each record of that row which the next one of the chunk replaces with other values
+     * (as if it had come in a chunk of its own before), while a row left as stored loads none of its records.
+     */
+    private static long upsertQuotes(Handle handle, UUID runId, String source, boolean sharedRows) {
+        if (sharedRows) {
+            return handle.createQuery(UPSERT_SHARED_QUOTES).bind("source", source).bind("run", runId)
+                    .mapTo(Long.class).one();
+        }
         return handle.createUpdate("""
                 INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, market_cap_usd, volume_24h_usd,
                     run_id)

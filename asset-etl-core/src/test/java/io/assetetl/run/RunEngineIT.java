@@ -244,6 +244,52 @@ class RunEngineIT {
     }
 
     @Test
+    void rereadingRecordsThatReplaceEachOtherAtOneInstantLoadsNothingAndTheLedgerSaysSo() {
+        ListSourceFactory.dataset("same-instant-again", List.of(
+                "SOL,,123.8,1700000000,Solana",
+                "SOL,,123.82,1700000000,Solana",
+                "BTC,,100,1700000000,Bitcoin",
+                "XBT,,101,1700000000,Bitcoin",
+                "SOL,,124,1700000060,Solana"));
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "same-instant-again", 10);
+        etl.run(RunRequest.of("fake"));
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+        String before = rowVersions(db);
+
+        RunResult again = etl.run(RunRequest.of("fake"));
+
+        assertThat(rowVersions(db)).as("no canonical row written").isEqualTo(before);
+        assertThat(again.loaded()).isZero();
+        assertThat(again.unchanged()).isEqualTo(5);
+        RunRecord ledger = etl.findRun(again.runId()).orElseThrow();
+        assertThat(List.of(ledger.recordsProcessed(), ledger.recordsLoaded(), ledger.recordsUnchanged(),
+                ledger.recordsRejected())).containsExactly(5L, 0L, 5L, 0L);
+    }
+
+    @Test
+    void aRecordThatChangesOnlyItsSourcesLatestValuesCountsAsLoaded() {
+        ListSourceFactory.dataset("named", List.of("BTC,,100,1700000000,Bitcoin", "ETH,,2000,1700000000,Ether"));
+        ListSourceFactory.dataset("renamed", List.of("BTC,,100,1700000000,Bitcoin Core",
+                "ETH,,2000,1700000000,Ether"));
+        TestDatabase db = TestDatabase.create();
+        etl(db, "named", 10).run(RunRequest.of("fake"));
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+        AssetEtl renaming = etl(db, "renamed", 10);
+
+        RunResult renamed = renaming.run(RunRequest.of("fake"));
+
+        String name = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT name FROM asset_sources WHERE source_key = 'BTC'").mapTo(String.class).one());
+        assertThat(name).isEqualTo("Bitcoin Core");
+        assertThat(renamed.loaded()).as("BTC's name changed, its price history did not").isEqualTo(1);
+        assertThat(renamed.unchanged()).isEqualTo(1);
+        RunRecord ledger = renaming.findRun(renamed.runId()).orElseThrow();
+        assertThat(List.of(ledger.recordsProcessed(), ledger.recordsLoaded(), ledger.recordsUnchanged(),
+                ledger.recordsRejected())).containsExactly(2L, 1L, 1L, 0L);
+    }
+
+    @Test
     void aRunRecordsItsSourceTypeOverridesCheckpointsAndSpeedAsMetadata() {
         TestDatabase db = TestDatabase.create();
         AssetEtl etl = etl(db, "rows", 3);
