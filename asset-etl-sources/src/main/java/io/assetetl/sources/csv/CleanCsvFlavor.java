@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * comma-delimited, headers {@code symbol},
  * {@code name}, {@code price_usd} (or {@code price}), {@code market_cap_usd}, {@code volume_24h_usd},
  * {@code timestamp} in any order and case; other columns are kept in the raw payload and recorded as drift. A
- * field written in more than one column ({@code price_usd} twice, or {@code price_usd} and {@code price}) is read
- * from one of them; each other is a {@value ColumnMapping#HEADER_DUPLICATE} drift event, kept in the raw payload.
+ * field written in more than one column ({@code price_usd} twice, {@code price} and {@code Price}, or
+ * {@code price_usd} and {@code price}) is read from the first column of its most preferred name
+ * ({@link Field#exactNames}) in any case, {@code price_usd} before {@code price}; each other is a
+ * {@value ColumnMapping#HEADER_DUPLICATE} drift event, kept in the raw payload.
  */
 final class CleanCsvFlavor implements CsvFlavor {
 
@@ -39,7 +41,7 @@ final class CleanCsvFlavor implements CsvFlavor {
         Map<Field, String> mapped = new EnumMap<>(Field.class);
         for (Field field : Field.values()) {
             for (String exact : field.exactNames()) {
-                String hit = keys.stream().filter(k -> k.equalsIgnoreCase(exact)).sorted().findFirst().orElse(null);
+                String hit = keys.stream().filter(k -> k.equalsIgnoreCase(exact)).findFirst().orElse(null);
                 if (hit != null) {
                     mapped.put(field, hit);
                     break;

@@ -28,6 +28,8 @@ final class CsvBatchReader implements SourceReader {
     private final List<String> keys;
     private final int[] columns;
     private final ColumnMapping mapping;
+    /** Whether each row's payload keeps the order of {@link #keys}, which the mapping depends on. */
+    private final boolean keepColumnOrder;
     private final RowInterpreter interpreter;
     private final Payload payload = new Payload();
     private final String fileSha256;
@@ -48,13 +50,14 @@ final class CsvBatchReader implements SourceReader {
     private List<DriftEvent> pendingDrift;
     private boolean done;
 
-    CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, RowInterpreter interpreter,
-            FileScan scan, String observedAtFallback, PrefixHasher hasher, OpenFile file, FileFormat format,
-            long start, DelimitedFileReader.Record header, int batchSize, int batchBytes) {
+    CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, boolean keepColumnOrder,
+            RowInterpreter interpreter, FileScan scan, String observedAtFallback, PrefixHasher hasher, OpenFile file,
+            FileFormat format, long start, DelimitedFileReader.Record header, int batchSize, int batchBytes) {
         this.records = records;
         this.keys = keys;
         this.columns = mapping.columnIndexes(keys);
         this.mapping = mapping;
+        this.keepColumnOrder = keepColumnOrder;
         this.interpreter = interpreter;
         this.fileSha256 = scan.sha256();
         this.scannedSize = scan.size();
@@ -164,7 +167,7 @@ final class CsvBatchReader implements SourceReader {
         String[] stored = problem == null && values.length > keys.size() ? Arrays.copyOf(values, keys.size())
                 : values;
         RawRecord raw = new RawRecord.FileLine(fileSha256, record.line(), payload.write(keys, stored, fallback,
-                problem));
+                problem, keepColumnOrder));
         return interpreter.interpret(row, raw);
     }
 

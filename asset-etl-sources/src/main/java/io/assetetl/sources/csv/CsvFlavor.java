@@ -14,7 +14,8 @@ interface CsvFlavor {
     FileFormat format(Path path, FileScan scan);
 
     /**
-     * Which payload key holds which field.
+     * Which payload key holds which field. Of keys that name a field alike ({@code price} and {@code Price}), the
+     * first in {@code keys} does: pass them in the file's order (a stored row's, {@link Payload#COLUMNS}).
      *
      * @throws io.assetetl.spi.SourceException when a required field has no column
      */

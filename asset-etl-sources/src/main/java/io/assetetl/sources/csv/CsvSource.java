@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>The rows of a file without a timestamp column are observed at the file's modification time (to the second)
  * when it was read; that instant is stored in each row's raw payload, so {@code reprocess} gives the row the same
  * time. In a file with a timestamp column, a row whose cell is blank is rejected ({@code invalid_timestamp}).
+ *
+ * <p>Of two columns that hold the same field ({@code price} and {@code Price}), the first in the file is read. A
+ * stored payload does not keep its keys' order (PostgreSQL's jsonb sorts them), and {@code reprocess} maps a row
+ * from its keys in sort order; so the rows of a file whose mapping that order would change keep the file's order
+ * ({@link Payload#COLUMNS}), and are mapped from it, as the file was.
  */
 final class CsvSource implements Source {
 
@@ -42,7 +49,8 @@ final class CsvSource implements Source {
     private final CsvFlavor flavor;
     private final Clock clock;
     private final RowInterpreter interpreter;
-    private final Map<TreeSet<String>, ColumnMapping> mappings = new HashMap<>();
+    /** The mappings of stored rows, by their keys in the order they are mapped in. */
+    private final Map<List<String>, ColumnMapping> mappings = new HashMap<>();
 
     /**
      * How long after its last change a file's last line without a line break is taken as complete. Until then the
@@ -169,9 +177,41 @@ final class CsvSource implements Source {
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
         DelimitedFileReader records = DelimitedFileReader.open(file, format, start, Math.max(start, end),
                 linesBefore, true);
-        return Optional.of(new CsvBatchReader(records, keys, mapping, interpreter, scan,
-                modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
+        return Optional.of(new CsvBatchReader(records, keys, mapping, orderDecides(keys, mapping), interpreter,
+                scan, modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
                 start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes));
+    }
+
+    /**
+     * Whether the order of a file's keys decides its mapping: mapped in sort order, as {@link #interpret} maps a
+     * stored row that does not keep the order, they would give other fields, or none.
+     */
+    private boolean orderDecides(List<String> keys, ColumnMapping mapping) {
+        ColumnMapping sorted;
+        try {
+            sorted = flavor.map(keys.stream().sorted().toList());
+        } catch (SourceException e) {
+            return true;
+        }
+        return !sorted.headers().equals(mapping.headers()) || sorted.symbolFromName() != mapping.symbolFromName();
+    }
+
+    /**
+     * The keys of a stored row in the order they are mapped in: the file's, if the row keeps it, else sort order.
+     * A key the kept order lacks (which a row written here never has) comes after the others, in sort order.
+     */
+    private static List<String> mappingOrder(Set<String> keys, List<String> columns) {
+        if (columns.isEmpty()) {
+            return List.copyOf(new TreeSet<>(keys));
+        }
+        Set<String> order = new LinkedHashSet<>(columns);
+        order.retainAll(keys);
+        if (order.size() < keys.size()) {
+            TreeSet<String> rest = new TreeSet<>(keys);
+            rest.removeAll(order);
+            order.addAll(rest);
+        }
+        return List.copyOf(order);
     }
 
     private static String readFrom(ColumnMapping mapping, String canonicalName) {
@@ -204,24 +244,25 @@ final class CsvSource implements Source {
         if (!(raw instanceof RawRecord.FileLine)) {
             return Rejection.of(RejectReason.UNPARSEABLE_ROW, "not a line of a CSV file: " + raw.position(), raw);
         }
-        Map<String, String> cells;
+        Payload.Stored stored;
         try {
-            cells = Payload.read(raw.payload());
+            stored = Payload.parse(raw.payload());
         } catch (IllegalArgumentException e) {
             return Rejection.of(RejectReason.UNPARSEABLE_ROW, "stored payload is not a CSV row", raw);
         }
+        Map<String, String> cells = stored.cells();
         String fallback = cells.remove(Payload.OBSERVED_AT);
         String problem = cells.remove(Payload.PROBLEM);
         if (problem != null) {
             return interpreter.interpret(new CsvRow(null, null, null, null, null, null, fallback, problem), raw);
         }
-        TreeSet<String> keys = new TreeSet<>(cells.keySet());
+        List<String> keys = mappingOrder(cells.keySet(), stored.columns());
         ColumnMapping mapping = mappings.get(keys);
         if (mapping == null) {
             if (mappings.size() >= MAPPING_CACHE) {
                 mappings.clear();
             }
-            mapping = flavor.map(List.copyOf(keys));
+            mapping = flavor.map(keys);
             mappings.put(keys, mapping);
         }
         return interpreter.interpret(mapping.row(cells, fallback, null), raw);

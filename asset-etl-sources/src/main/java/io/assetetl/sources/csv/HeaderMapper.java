@@ -8,20 +8,23 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.commons.text.similarity.JaroWinklerSimilarity;
 
 /**
  * Maps the headers of a messy file to canonical fields: exact names first ({@code price_usd}, any case), then a
  * list of known aliases ({@code ticker}, {@code Price (USD)}, {@code Mkt Cap}…, compared after normalisation), then
- * fuzzy matching (Jaro-Winkler similarity to the names and aliases) above a threshold. The result depends on the
- * set of headers only, not their order, so a row's stored payload maps the same way as the file did.
+ * fuzzy matching (Jaro-Winkler similarity to the names and aliases) above a threshold. Of two columns that name a
+ * field equally well (the same alias once normalised, {@code Price (USD)} and {@code Price(USD)}; misspellings as
+ * similar), the first in the file is read. Only then does the order of the headers count: a file whose mapping it
+ * decides has it kept in each row's stored payload ({@link Payload#COLUMNS}), so that {@code reprocess} maps the row
+ * as the file was.
  *
  * <p>A fuzzy mapping's confidence is its similarity times {@value #ALIAS_CONFIDENCE}, the confidence of a known
  * alias ({@link #fuzzyConfidence}). That confidence is the one number used: a header is mapped when it reaches the
@@ -39,8 +42,9 @@ import org.apache.commons.text.similarity.JaroWinklerSimilarity;
  * as {@code price}), and it is mapped to nothing either.
  *
  * <p>A repeated header ({@code price} twice, whose second column {@link Payload#keys} names {@code price_2}; see
- * {@link Payload#firstOfRepeat}) is never mapped: the field is read from the first column, and each repeat is a
- * {@value ColumnMapping#HEADER_DUPLICATE} drift event (a {@code header_unmapped} one if the first is mapped to
+ * {@link Payload#firstOfRepeat}), also one repeated in another case ({@code Price} after {@code price}, which are
+ * two keys of the payload, both kept), is never mapped: the field is read from the first column, and each repeat is
+ * a {@value ColumnMapping#HEADER_DUPLICATE} drift event (a {@code header_unmapped} one if the first is mapped to
  * nothing), as in the clean {@code csv} format.
  *
  * <p>A file needs a price column and a symbol column; a name column whose values carry the ticker
@@ -137,7 +141,8 @@ final class HeaderMapper {
         return b.toString();
     }
 
-    private record Candidate(Field field, String header, double similarity) {
+    /** A fuzzy match of {@code header}, the {@code column}-th mappable header, to {@code field}. */
+    private record Candidate(Field field, String header, int column, double similarity) {
     }
 
     /**
@@ -146,13 +151,10 @@ final class HeaderMapper {
      * @throws SourceException when price, or both symbol and name, have no column at or above the threshold
      */
     ColumnMapping map(List<String> headers) {
-        // in the file's order, as a failure lists them; mapped in a fixed order whatever the file's
+        // in the file's order, as a failure lists them and as ties between columns are decided
         List<String> inFileOrder = headers.stream().filter(h -> !h.startsWith(Payload.RESERVED_PREFIX)).toList();
-        TreeSet<String> free = new TreeSet<>(inFileOrder);
-        Map<String, String> repeats = new TreeMap<>();
-        for (String h : free) {
-            Payload.firstOfRepeat(h, free).ifPresent(first -> repeats.put(h, first));
-        }
+        Map<String, String> repeats = repeats(inFileOrder);
+        Set<String> free = new LinkedHashSet<>(inFileOrder);
         free.removeAll(repeats.keySet());
         List<String> mappable = List.copyOf(free);
         Map<Field, String> mapped = new EnumMap<>(Field.class);
@@ -190,16 +192,20 @@ final class HeaderMapper {
         List<Candidate> candidates = new ArrayList<>();
         for (Field field : Field.values()) {
             if (!mapped.containsKey(field) && !(candles && field == Field.VOLUME_24H)) {
-                for (String h : free) {
+                for (int column = 0; column < mappable.size(); column++) {
+                    String h = mappable.get(column);
+                    if (!free.contains(h)) {
+                        continue;
+                    }
                     double similarity = score(field, h);
                     if (fuzzyConfidence(similarity) >= threshold) {
-                        candidates.add(new Candidate(field, h, similarity));
+                        candidates.add(new Candidate(field, h, column, similarity));
                     }
                 }
             }
         }
         candidates.sort(Comparator.comparingDouble(Candidate::similarity).reversed()
-                .thenComparing(Candidate::field).thenComparing(Candidate::header));
+                .thenComparing(Candidate::field).thenComparingInt(Candidate::column));
         for (Candidate c : candidates) {
             if (!mapped.containsKey(c.field()) && free.contains(c.header())) {
                 mapped.put(c.field(), c.header());
@@ -232,6 +238,30 @@ final class HeaderMapper {
             }
         }
         return new ColumnMapping(mapped, symbolFromName, drift);
+    }
+
+    /**
+     * Each repeat of a header (the key {@link Payload#keys} gives a second {@code price}, and a header written again
+     * in another case, {@code Price} after {@code price}) → the key of the header's first column, in file order.
+     */
+    private static Map<String, String> repeats(List<String> inFileOrder) {
+        Set<String> keys = new LinkedHashSet<>(inFileOrder);
+        Map<String, String> repeats = new LinkedHashMap<>();
+        for (String h : keys) {
+            Payload.firstOfRepeat(h, keys).ifPresent(first -> repeats.put(h, first));
+        }
+        Map<String, String> firstInAnyCase = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String h : keys) {
+            if (!repeats.containsKey(h)) {
+                String first = firstInAnyCase.putIfAbsent(h, h);
+                if (first != null) {
+                    repeats.put(h, first);
+                }
+            }
+        }
+        // price_2 after Price and price repeats Price: its own first column is a repeat in another case
+        repeats.replaceAll((h, first) -> repeats.getOrDefault(first, first));
+        return repeats;
     }
 
     private static Optional<Field> fieldIn(Map<Field, String> mapped, String header) {

@@ -23,7 +23,12 @@ import java.util.regex.Pattern;
  *   <li>{@value #OBSERVED_AT} — the instant used for a row without a timestamp (the file's modification time
  *       when it was read), so that {@code reprocess} gives the row the same {@code observed_at};</li>
  *   <li>{@value #PROBLEM} — why the row cannot be split into the file's fields (wrong column count);</li>
- *   <li>{@value #EXTRA} — the values beyond the last header of a long row.</li>
+ *   <li>{@value #EXTRA} — the values beyond the last header of a long row;</li>
+ *   <li>{@value #COLUMNS} — the row's keys in the file's order, for a file whose mapping to fields that order
+ *       decides (two columns that name one field equally well, such as {@code price} and {@code Price}: the first
+ *       is read). PostgreSQL keeps no key order in a jsonb object (it sorts keys by length, then bytes), but keeps
+ *       an array's; a row stored without this key (every other file, and rows stored before it existed) is mapped
+ *       from its keys in sort order, as rows always were.</li>
  * </ul>
  * Not thread-safe: one instance per reader.
  */
@@ -33,6 +38,7 @@ final class Payload {
     static final String OBSERVED_AT = "_etl_observed_at";
     static final String PROBLEM = "_etl_problem";
     static final String EXTRA = "_etl_extra";
+    static final String COLUMNS = "_etl_columns";
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -46,6 +52,8 @@ final class Payload {
     private List<String> quotedFor;
     /** Each key as a JSON string and its colon, quoted once per file rather than once a row. */
     private String[] quotedKeys;
+    /** The {@value #COLUMNS} member of {@link #quotedFor}, made once per file. */
+    private String columnsMember;
 
     /**
      * The payload keys of a header row: the headers trimmed, a blank one named {@code column_N} (1-based), a
@@ -95,8 +103,11 @@ final class Payload {
     /**
      * The JSON text of a row. Written by hand around Jackson's string escaping, into one reused buffer: a generator
      * a row cost more than the rest of reading the row.
+     *
+     * @param withColumns whether to keep the order of {@code keys} ({@value #COLUMNS}), for a file whose mapping
+     *                    depends on it
      */
-    String write(List<String> keys, String[] values, String observedAt, String problem) {
+    String write(List<String> keys, String[] values, String observedAt, String problem, boolean withColumns) {
         out.setLength(0);
         out.append('{');
         int size = keys.size();
@@ -118,6 +129,10 @@ final class Payload {
             }
             out.append(']');
         }
+        if (withColumns) {
+            comma();
+            out.append(columnsMember);
+        }
         if (observedAt != null) {
             comma();
             field(OBSERVED_AT, observedAt);
@@ -132,9 +147,13 @@ final class Payload {
     private String[] quoted(List<String> keys) {
         if (keys != quotedFor) {
             quotedKeys = new String[keys.size()];
+            StringBuilder columns = new StringBuilder("\"").append(COLUMNS).append("\":[");
             for (int i = 0; i < quotedKeys.length; i++) {
-                quotedKeys[i] = "\"" + new String(QUOTE.quoteAsString(keys.get(i))) + "\":";
+                String quoted = "\"" + new String(QUOTE.quoteAsString(keys.get(i))) + "\"";
+                quotedKeys[i] = quoted + ":";
+                columns.append(i > 0 ? "," : "").append(quoted);
             }
+            columnsMember = columns.append(']').toString();
             quotedFor = keys;
         }
         return quotedKeys;
@@ -183,9 +202,28 @@ final class Payload {
         return false;
     }
 
-    /** A stored payload read back: header → value (reserved keys included, {@value #EXTRA} left out). */
+    /**
+     * A stored payload read back.
+     *
+     * @param cells   header → value (reserved keys included, {@value #EXTRA} and {@value #COLUMNS} left out)
+     * @param columns the keys in the file's order ({@value #COLUMNS}); empty when the row does not keep it
+     */
+    record Stored(Map<String, String> cells, List<String> columns) {
+    }
+
+    /** A stored payload's cells: {@link #parse}'s {@link Stored#cells}. */
     static Map<String, String> read(String payload) {
+        return parse(payload).cells();
+    }
+
+    /**
+     * A stored payload read back, its keys in any order (PostgreSQL returns a jsonb object's in its own).
+     *
+     * @throws IllegalArgumentException when {@code payload} is no JSON object
+     */
+    static Stored parse(String payload) {
         Map<String, String> cells = new LinkedHashMap<>();
+        List<String> columns = new ArrayList<>();
         try (JsonParser p = JSON.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("a CSV payload is a JSON object");
@@ -193,7 +231,14 @@ final class Payload {
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                 String key = p.currentName();
                 JsonToken value = p.nextToken();
-                if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
+                if (value == JsonToken.START_ARRAY && key.equals(COLUMNS)) {
+                    for (JsonToken c = p.nextToken(); c != JsonToken.END_ARRAY; c = p.nextToken()) {
+                        if (c != JsonToken.VALUE_STRING) {
+                            throw new IllegalArgumentException("not a CSV payload: " + COLUMNS + " holds a " + c);
+                        }
+                        columns.add(p.getText());
+                    }
+                } else if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
                     p.skipChildren();
                 } else if (value != JsonToken.VALUE_NULL) {
                     cells.put(key, p.getText());
@@ -204,6 +249,6 @@ final class Payload {
         } catch (IOException e) {
             throw new IllegalArgumentException("not a CSV payload: " + e.getMessage(), e);
         }
-        return cells;
+        return new Stored(cells, List.copyOf(columns));
     }
 }

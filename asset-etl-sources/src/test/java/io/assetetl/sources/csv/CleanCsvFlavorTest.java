@@ -39,15 +39,36 @@ class CleanCsvFlavorTest {
         ColumnMapping m = mapHeaderLine("symbol", "name", "price_usd", "price_usd", "price", "timestamp", "Name");
 
         assertThat(m.header(Field.PRICE)).isEqualTo("price_usd");
-        // of the spellings of a name in any case, the first in sort order is read, whatever the column order
-        assertThat(m.header(Field.NAME)).isEqualTo("Name");
+        assertThat(m.header(Field.NAME)).isEqualTo("name");
         assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual,
                 DriftEvent::confidence, DriftEvent::action).containsExactlyInAnyOrder(
                 tuple("header_duplicate", "price_usd", "price_usd_2", 1.0, "ignored"),
                 tuple("header_duplicate", "price_usd", "price", 1.0, "ignored"),
-                tuple("header_duplicate", "name", "name", 1.0, "ignored"),
+                tuple("header_duplicate", "name", "Name", 1.0, "ignored"),
                 tuple("field_missing", "market_cap_usd", null, 1.0, "ignored"),
                 tuple("field_missing", "volume_24h_usd", null, 1.0, "ignored"));
+    }
+
+    @Test
+    void readsAHeaderRepeatedInAnotherCaseFromItsFirstColumnWhateverTheSortOrderOfTheSpellings() {
+        // "SYMBOL" sorts before "Symbol" and "Price" before "price": the column order decides, not the sort order
+        ColumnMapping m = mapHeaderLine("Symbol", "SYMBOL", "name", "price", "Price", "timestamp");
+
+        assertThat(m.header(Field.SYMBOL)).isEqualTo("Symbol");
+        assertThat(m.header(Field.PRICE)).isEqualTo("price");
+        assertThat(m.driftEvents()).extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual,
+                DriftEvent::action).containsExactlyInAnyOrder(
+                tuple("header_duplicate", "symbol", "SYMBOL", "ignored"),
+                tuple("header_duplicate", "price_usd", "Price", "ignored"),
+                tuple("field_missing", "market_cap_usd", null, "ignored"),
+                tuple("field_missing", "volume_24h_usd", null, "ignored"));
+    }
+
+    @Test
+    void aPreferredNameBeatsAnEarlierColumnOfALessPreferredOneAndIsReadFromItsFirstColumnInAnyCase() {
+        ColumnMapping m = mapHeaderLine("symbol", "PRICE", "price_usd", "Price_USD");
+
+        assertThat(m.header(Field.PRICE)).isEqualTo("price_usd");
     }
 
     @Test

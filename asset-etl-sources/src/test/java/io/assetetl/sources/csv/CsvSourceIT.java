@@ -668,4 +668,53 @@ class CsvSourceIT {
                 "header_unmapped:<-source_updated_at:ignored", "field_missing:market_cap_usd<-:ignored",
                 "field_missing:volume_24h_usd<-:ignored", "field_missing:timestamp<-:file_time_used");
     }
+    @Test
+    void aHeaderRepeatedInAnotherCaseIsReadFromItsFirstColumnByIngestAndByReprocessAlike() throws Exception {
+        // "SYMBOL" sorts before "Symbol", "Price" before "price", and PostgreSQL returns the keys of a jsonb
+        // payload in its own order: neither may decide which column is read
+        Files.writeString(file, "Symbol,SYMBOL,name,price,Price,timestamp\n"
+                + "ETH,BTC,Ethereum,1,2,2025-01-15T12:00:00Z\n");
+
+        RunResult result = run();
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(symbols()).containsExactly("ETH");
+        assertThat(price("ETH")).isEqualByComparingTo("1");
+        List<String> drift = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT kind || ':' || expected || '<-' || actual FROM schema_drift_events
+                WHERE kind = 'header_duplicate'""").mapTo(String.class).list());
+        assertThat(drift).containsExactlyInAnyOrder("header_duplicate:price_usd<-Price",
+                "header_duplicate:symbol<-SYMBOL");
+        String payload = db.jdbi().withHandle(h -> h.createQuery("SELECT payload::text FROM raw_csv_assets")
+                .mapTo(String.class).one());
+        assertThat(payload).contains("\"Symbol\": \"ETH\"", "\"SYMBOL\": \"BTC\"", "\"price\": \"1\"",
+                "\"Price\": \"2\"", "\"_etl_columns\": [\"Symbol\", \"SYMBOL\", \"name\", \"price\", \"Price\","
+                + " \"timestamp\"]");
+        Map<String, String> ingested = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl.reprocess("csv");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(reprocessed.loaded() + reprocessed.unchanged()).isEqualTo(1);
+        assertThat(symbols()).containsExactly("ETH");
+        assertThat(price("ETH")).isEqualByComparingTo("1");
+        assertThat(TableDigests.canonical(db)).isEqualTo(ingested);
+    }
+
+    @Test
+    void aFileWhoseColumnsMapAlikeInAnyOrderStoresItsRowsWithoutTheirColumnOrder() throws Exception {
+        Files.writeString(file, "symbol,name,price_usd,price_usd,notes\nBTC,Bitcoin,1,2,x\n");
+
+        RunResult result = run();
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        String payload = db.jdbi().withHandle(h -> h.createQuery("SELECT payload::text FROM raw_csv_assets")
+                .mapTo(String.class).one());
+        assertThat(payload).doesNotContain(Payload.COLUMNS);
+    }
+
+    private List<String> symbols() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT canonical_symbol FROM assets ORDER BY 1")
+                .mapTo(String.class).list());
+    }
 }

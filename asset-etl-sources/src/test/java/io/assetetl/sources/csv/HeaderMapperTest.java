@@ -351,6 +351,36 @@ class HeaderMapperTest {
     }
 
     @Test
+    void readsAHeaderRepeatedInAnotherCaseFromItsFirstColumnAndRecordsEveryOtherAsADuplicate() {
+        // each later spelling sorts before the first one, which a mapping in sort order would have read
+        ColumnMapping m = mapper.map(Payload.keys(new String[] {"Ticker", "TICKER", "price", "Price", "price",
+            "Date", "DATE"}));
+
+        assertThat(m.headers()).containsOnly(entry(Field.SYMBOL, "Ticker"), entry(Field.PRICE, "price"),
+                entry(Field.TIMESTAMP, "Date"));
+        assertThat(m.driftEvents()).filteredOn(e -> !e.kind().equals("header_alias"))
+                .extracting(DriftEvent::kind, DriftEvent::expected, DriftEvent::actual).containsExactlyInAnyOrder(
+                tuple("header_duplicate", "symbol", "TICKER"),
+                tuple("header_duplicate", "price_usd", "Price"),
+                tuple("header_duplicate", "price_usd", "price_2"),
+                tuple("header_duplicate", "timestamp", "DATE"),
+                tuple("field_missing", "name", null),
+                tuple("field_missing", "market_cap_usd", null),
+                tuple("field_missing", "volume_24h_usd", null));
+    }
+
+    @Test
+    void ofTwoHeadersThatNameAFieldEquallyWellTheFirstColumnIsRead() {
+        // the same alias once normalised, and the same misspelling: "Price (USD)" and "Prise USD" sort first
+        assertThat(mapper.map(List.of("symbol", "Price(USD)", "Price (USD)")).header(Field.PRICE))
+                .isEqualTo("Price(USD)");
+        assertThat(mapper.map(List.of("symbol", "prise_usd", "Prise USD")).header(Field.PRICE))
+                .isEqualTo("prise_usd");
+        assertThat(mapper.map(List.of("symbol", "Prise USD", "prise_usd")).header(Field.PRICE))
+                .isEqualTo("Prise USD");
+    }
+
+    @Test
     void neverMapsCamelCaseLookAlikesOfOtherData() {
         assertThat(mapper.map(List.of("symbol", "price", "priceChange24h", "marketCapRank")).headers())
                 .containsOnlyKeys(Field.SYMBOL, Field.PRICE);

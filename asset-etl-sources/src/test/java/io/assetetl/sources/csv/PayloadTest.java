@@ -39,7 +39,7 @@ class PayloadTest {
     void aRowIsAJsonObjectKeyedByTheFileHeadersAndReadsBackAsWritten() {
         List<String> keys = List.of("symbol", "name", "price");
 
-        String json = new Payload().write(keys, new String[] {"BTC", "Bit\"coin\n€ 🚀", null}, null, null);
+        String json = new Payload().write(keys, new String[] {"BTC", "Bit\"coin\n€ 🚀", null}, null, null, false);
 
         assertThat(json).isEqualTo("{\"symbol\":\"BTC\",\"name\":\"Bit\\\"coin\\n€ 🚀\",\"price\":null}");
         assertThat(Payload.read(json)).containsExactly(entry("symbol", "BTC"), entry("name", "Bit\"coin\n€ 🚀"),
@@ -56,7 +56,7 @@ class PayloadTest {
             expected.put(keys.get(i), values[i]);
         }
 
-        String json = new Payload().write(keys, values, null, null);
+        String json = new Payload().write(keys, values, null, null, false);
 
         assertThat(json).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(expected));
     }
@@ -66,9 +66,9 @@ class PayloadTest {
         Payload payload = new Payload();
         List<String> first = List.of("symbol", "price");
 
-        String a = payload.write(first, new String[] {"BTC", "1"}, null, null);
-        String b = payload.write(List.of("ticker", "usd"), new String[] {"ETH", "2"}, null, null);
-        String c = payload.write(first, new String[] {"SOL", "3"}, null, null);
+        String a = payload.write(first, new String[] {"BTC", "1"}, null, null, false);
+        String b = payload.write(List.of("ticker", "usd"), new String[] {"ETH", "2"}, null, null, false);
+        String c = payload.write(first, new String[] {"SOL", "3"}, null, null, false);
 
         assertThat(a).isEqualTo("{\"symbol\":\"BTC\",\"price\":\"1\"}");
         assertThat(b).isEqualTo("{\"ticker\":\"ETH\",\"usd\":\"2\"}");
@@ -80,9 +80,10 @@ class PayloadTest {
         Payload payload = new Payload();
         List<String> keys = List.of("symbol", "price");
 
-        String shortRow = payload.write(keys, new String[] {"BTC"}, null, "expected 2 fields, found 1");
-        String longRow = payload.write(keys, new String[] {"BTC", "1", "x", "y"}, null, "expected 2 fields, found 4");
-        String undated = payload.write(keys, new String[] {"BTC", "1"}, "2025-01-15T08:30:00Z", null);
+        String shortRow = payload.write(keys, new String[] {"BTC"}, null, "expected 2 fields, found 1", false);
+        String longRow = payload.write(keys, new String[] {"BTC", "1", "x", "y"}, null, "expected 2 fields, found 4",
+                false);
+        String undated = payload.write(keys, new String[] {"BTC", "1"}, "2025-01-15T08:30:00Z", null, false);
 
         assertThat(Payload.read(shortRow)).containsExactly(entry("symbol", "BTC"), entry("price", null),
                 entry(Payload.PROBLEM, "expected 2 fields, found 1"));
@@ -90,6 +91,28 @@ class PayloadTest {
         assertThat(Payload.read(longRow)).doesNotContainKey(Payload.EXTRA);
         assertThat(Payload.read(undated)).isEqualTo(Map.of("symbol", "BTC", "price", "1", Payload.OBSERVED_AT,
                 "2025-01-15T08:30:00Z"));
+    }
+
+    @Test
+    void aRowCanKeepTheOrderOfItsKeysInAnArrayThatIsReadBackApartFromItsCells() {
+        Payload payload = new Payload();
+        List<String> keys = List.of("Symbol", "SYMBOL", "price");
+
+        String json = payload.write(keys, new String[] {"ETH", "BTC", "1"}, "2025-01-15T08:30:00Z", null, true);
+        String without = payload.write(keys, new String[] {"ETH", "BTC", "1"}, null, null, false);
+
+        assertThat(json).isEqualTo("{\"Symbol\":\"ETH\",\"SYMBOL\":\"BTC\",\"price\":\"1\","
+                + "\"_etl_columns\":[\"Symbol\",\"SYMBOL\",\"price\"],"
+                + "\"_etl_observed_at\":\"2025-01-15T08:30:00Z\"}");
+        assertThat(without).doesNotContain(Payload.COLUMNS);
+        // as PostgreSQL returns it: keys by length, then bytes; an array in its order
+        Payload.Stored stored = Payload.parse("{\"price\": \"1\", \"SYMBOL\": \"BTC\", \"Symbol\": \"ETH\", "
+                + "\"_etl_columns\": [\"Symbol\", \"SYMBOL\", \"price\"], "
+                + "\"_etl_observed_at\": \"2025-01-15T08:30:00Z\"}");
+        assertThat(stored.columns()).containsExactly("Symbol", "SYMBOL", "price");
+        assertThat(stored.cells()).containsOnly(entry("price", "1"), entry("SYMBOL", "BTC"), entry("Symbol", "ETH"),
+                entry(Payload.OBSERVED_AT, "2025-01-15T08:30:00Z"));
+        assertThat(Payload.parse(without).columns()).isEmpty();
     }
 
     @Test

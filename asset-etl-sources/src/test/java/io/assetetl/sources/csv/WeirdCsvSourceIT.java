@@ -9,6 +9,7 @@ import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.sources.testing.Warnings;
 import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
@@ -230,6 +231,37 @@ class WeirdCsvSourceIT {
                                 + " (header_duplicate)",
                         "source csv_weird: repeated.csv has no timestamp column; its rows are dated with the time"
                                 + " the file was last modified (file_time_used)");
+    }
+
+    @Test
+    void aHeaderRepeatedInAnotherCaseIsReadFromItsFirstColumnByIngestAndByReprocessAlike() throws Exception {
+        // each later spelling sorts before the first one; PostgreSQL returns a jsonb payload's keys in its own order
+        Path file = dir.resolve("cases.csv");
+        Files.writeString(file, "Ticker;TICKER;Price (USD);PRICE (USD);price (usd);Date\n"
+                + "eth;btc;$3,321.09;$96,512.40;$1;2025-01-15T12:05:00Z\n");
+        Warnings<RunResult> logged = Warnings.of(CsvSource.class,
+                () -> etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())));
+        RunResult result = logged.result();
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(quote("ETH").price()).isEqualByComparingTo("3321.09");
+        assertThat(db.count("assets")).isOne();
+        List<String> drift = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT kind || ':' || expected || '<-' || actual FROM schema_drift_events
+                WHERE kind = 'header_duplicate'""").mapTo(String.class).list());
+        assertThat(drift).containsExactlyInAnyOrder("header_duplicate:price_usd<-PRICE (USD)",
+                "header_duplicate:symbol<-TICKER", "header_duplicate:price_usd<-price (usd)");
+        assertThat(logged.messages()).contains("source csv_weird: cases.csv has another symbol column, 'TICKER',"
+                + " besides 'Ticker', which is read; it is kept in the raw payload and otherwise ignored"
+                + " (header_duplicate)");
+        Map<String, String> ingested = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl.reprocess("csv_weird");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(quote("ETH").price()).isEqualByComparingTo("3321.09");
+        assertThat(db.count("assets")).isOne();
+        assertThat(TableDigests.canonical(db)).isEqualTo(ingested);
     }
 
     @Test
