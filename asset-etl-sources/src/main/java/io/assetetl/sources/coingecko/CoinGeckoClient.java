@@ -54,7 +54,8 @@ final class CoinGeckoClient {
                 // a redirect followed by the HTTP client would be a call without a permit: it is reported instead
                 .options(new feign.Request.Options(settings.timeout(), settings.timeout(), false))
                 .retryer(Retryer.NEVER_RETRY)
-                .decoder(new MarketPageDecoder(mapper, settings.apiKey(), settings.timeout()))
+                .decoder(new MarketPageDecoder(mapper, settings.apiKey(), settings.timeout(),
+                        MarketPageDecoder.MAX_BODY_BYTES))
                 .errorDecoder(new UpstreamErrorDecoder(mapper, context.clock(), settings.apiKey()));
         if (settings.hasKey()) {
             String header = settings.keyHeader();

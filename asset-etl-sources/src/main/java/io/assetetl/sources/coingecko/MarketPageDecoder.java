@@ -7,9 +7,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import feign.Response;
 import feign.codec.Decoder;
+import io.assetetl.spi.SourceException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.Reader;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,16 +28,26 @@ final class MarketPageDecoder implements Decoder {
 
     private final ObjectMapper mapper;
     private final String apiKey;
+    /**
+     * The largest body read, in bytes: 64 times a page of 250 coins with every optional field (about 0.5 MiB). A
+     * server that is not CoinGecko's API (a misconfigured {@code base_url} serving a file, say) could otherwise
+     * send a body larger than the heap, which was read whole.
+     */
+    static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
+
     private final Duration timeout;
+    private final int maxBodyBytes;
 
     /**
-     * @param apiKey  the key to mask in messages, or {@code null}
-     * @param timeout the call's timeout, named when a body does not arrive within it
+     * @param apiKey       the key to mask in messages, or {@code null}
+     * @param timeout      the call's timeout, named when a body does not arrive within it
+     * @param maxBodyBytes the largest body read ({@link #MAX_BODY_BYTES}); a larger one fails the run at once
      */
-    MarketPageDecoder(ObjectMapper mapper, String apiKey, Duration timeout) {
+    MarketPageDecoder(ObjectMapper mapper, String apiKey, Duration timeout, int maxBodyBytes) {
         this.mapper = mapper;
         this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
         this.timeout = timeout;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -117,12 +128,13 @@ final class MarketPageDecoder implements Decoder {
         if (response.body() == null) {
             return "";
         }
-        StringBuilder text = new StringBuilder();
-        char[] buffer = new char[8192];
-        try (Reader reader = response.body().asReader(StandardCharsets.UTF_8)) {
-            for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
-                text.append(buffer, 0, n);
-            }
+        Integer declared = response.body().length();
+        if (declared != null && declared > maxBodyBytes) {
+            throw tooLarge(response);
+        }
+        byte[] bytes;
+        try (InputStream in = response.body().asInputStream()) {
+            bytes = in.readNBytes(maxBodyBytes + 1);
         } catch (InterruptedIOException e) {
             // a read timeout (SocketTimeoutException), or the whole call's: the body came too slowly
             throw new CallFailure("CoinGecko answered " + response.status() + " but its body did not arrive within "
@@ -131,7 +143,16 @@ final class MarketPageDecoder implements Decoder {
             throw new CallFailure("CoinGecko answered " + response.status() + " but the body could not be read: "
                     + e.getMessage(), e);
         }
-        return text.toString();
+        if (bytes.length > maxBodyBytes) {
+            throw tooLarge(response);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Not worth another attempt: the same address would answer the same. */
+    private SourceException tooLarge(Response response) {
+        return new SourceException("CoinGecko answered " + response.status() + " with a body larger than "
+                + maxBodyBytes + " bytes, which no page of coins comes near: not read (is base_url CoinGecko's API?)");
     }
 
     private static String describe(String body) {

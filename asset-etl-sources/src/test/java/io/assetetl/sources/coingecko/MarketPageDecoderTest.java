@@ -1,9 +1,12 @@
 package io.assetetl.sources.coingecko;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import feign.Request;
 import feign.Response;
+import io.assetetl.spi.SourceException;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -12,16 +15,38 @@ import org.junit.jupiter.api.Test;
 
 class MarketPageDecoderTest {
 
-    private static List<String> items(String apiKey, String page) {
-        Response response = Response.builder()
+    private static final int LIMIT = 1000;
+
+    /** A page whose body is {@code body}, of the length its headers give ({@code declaredLength}, else its own). */
+    private static Response page(String body, Integer declaredLength) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return Response.builder()
                 .status(200)
                 .request(Request.create(Request.HttpMethod.GET, "http://127.0.0.1/api/v3/coins/markets", Map.of(),
                         null, StandardCharsets.UTF_8, null))
                 .headers(Map.of())
-                .body(page, StandardCharsets.UTF_8)
+                .body(new ByteArrayInputStream(bytes), declaredLength == null ? bytes.length : declaredLength)
                 .build();
-        return ((CoinGeckoApi.MarketPage) new MarketPageDecoder(MarketItems.MAPPER, apiKey, Duration.ofSeconds(1))
-                .decode(response, CoinGeckoApi.MarketPage.class)).items();
+    }
+
+    private static List<String> items(String apiKey, String page) {
+        return ((CoinGeckoApi.MarketPage) new MarketPageDecoder(MarketItems.MAPPER, apiKey, Duration.ofSeconds(1),
+                LIMIT).decode(page(page, null), CoinGeckoApi.MarketPage.class)).items();
+    }
+
+    @Test
+    void aBodyLargerThanTheLimitIsNotReadAndFailsTheRunAtOnce() {
+        String atTheLimit = "[" + " ".repeat(LIMIT - 2) + "]";
+        String over = "[" + " ".repeat(LIMIT - 1) + "]";
+        MarketPageDecoder decoder = new MarketPageDecoder(MarketItems.MAPPER, null, Duration.ofSeconds(1), LIMIT);
+
+        assertThat(items(null, atTheLimit)).isEmpty();
+        for (Response tooLarge : List.of(page(over, null), page("[]", LIMIT + 1))) {
+            assertThatThrownBy(() -> decoder.decode(tooLarge, CoinGeckoApi.MarketPage.class))
+                    .isExactlyInstanceOf(SourceException.class)
+                    .hasMessage("CoinGecko answered 200 with a body larger than 1000 bytes, which no page of coins"
+                            + " comes near: not read (is base_url CoinGecko's API?)");
+        }
     }
 
     @Test
