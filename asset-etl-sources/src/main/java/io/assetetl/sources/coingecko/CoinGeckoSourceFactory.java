@@ -15,6 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import okhttp3.ConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates {@code coingecko} sources: the top coins by market cap from CoinGecko's {@code /coins/markets}.
@@ -27,9 +29,12 @@ import okhttp3.ConnectionPool;
  * {@code Retry-After} beyond it fails the run without another call); {@code timeout} is 1 ms to a day, and
  * {@code initial_backoff} and {@code max_wait} at most a day.
  *
- * <p>The factory holds one rate limiter per base URL and budget, so every source it creates (and every run of
- * them) shares it: the budget holds for the whole process. Its sources of one {@code timeout} share one HTTP client
- * too. Thread-safe.
+ * <p>The factory holds one budget (a rate limiter and the {@link Spacing} of its calls) per base URL and API key,
+ * which is what CoinGecko counts calls by, so every source it creates (and every run of them) with that URL and key
+ * shares it: the budget holds for the whole process. Sources of one budget given different
+ * {@code rate_limit_per_minute} are all paced at the lowest of them (with a warning), as paced apart they would
+ * together call more often than either allows. Its sources of one {@code timeout} share one HTTP client too.
+ * Thread-safe.
  */
 public final class CoinGeckoSourceFactory implements SourceFactory {
 
@@ -37,6 +42,8 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
 
     /** How long a request may queue for the shared limiter before the call fails. */
     private static final Duration LIMITER_QUEUE_LIMIT = Duration.ofMinutes(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoinGeckoSourceFactory.class);
 
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, Spacing> spacings = new ConcurrentHashMap<>();
@@ -116,14 +123,25 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
                 .build()));
     }
 
-    /** The process-wide spacing of a base URL and budget's calls: at least {@code 60 s / rate} apart. */
+    /**
+     * The process-wide spacing of a budget's calls: at least {@code 60 s / rate} apart, for the lowest rate its
+     * sources were given.
+     */
     Spacing spacing(CoinGeckoSettings settings) {
-        return spacings.computeIfAbsent(budgetKey(settings),
+        Spacing spacing = spacings.computeIfAbsent(budgetKey(settings),
                 k -> new Spacing(slot(settings), System.nanoTime()));
+        Duration slot = slot(settings);
+        Duration kept = spacing.atLeast(slot);
+        if (!kept.equals(slot)) {
+            LOG.warn("CoinGecko at {}: its sources give different rate_limit_per_minute; all of them are paced at the"
+                    + " lowest, one call every {} ms, not {} ms", settings.baseUrl(), kept.toMillis(), slot.toMillis());
+        }
+        return spacing;
     }
 
+    /** What CoinGecko counts calls by: the key, else the caller's address, which one process keeps. */
     private static String budgetKey(CoinGeckoSettings settings) {
-        return settings.baseUrl() + "|" + settings.ratePerMinute();
+        return settings.baseUrl() + "|" + (settings.hasKey() ? settings.apiKey() : "");
     }
 
     /**
@@ -136,7 +154,10 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
         return Duration.ofMinutes(1).multipliedBy(101).dividedBy(100L * settings.ratePerMinute());
     }
 
-    /** The process-wide limiter of a base URL and budget: one request a {@link #slot}. */
+    /**
+     * The process-wide limiter of a budget: one request a {@link #slot} of the rate its first source gave. Where
+     * a later source gives a lower rate, the budget's {@link #spacing} keeps calls further apart than this.
+     */
     RateLimiter limiter(CoinGeckoSettings settings) {
         return limiters.computeIfAbsent(budgetKey(settings), k -> RateLimiter.of("coingecko-" + limiters.size(),
                 RateLimiterConfig.custom()

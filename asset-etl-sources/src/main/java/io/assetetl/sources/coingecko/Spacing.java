@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Spacing {
 
-    private final long slotNanos;
+    /** The time between two calls: the longest any source of the budget asked for ({@link #atLeast}). */
+    private final AtomicLong slotNanos;
     /** The earliest time, in {@link System#nanoTime} terms, the next call may be made at as far as the budget goes. */
     private final AtomicLong nextFree;
     /** The time, in {@link System#nanoTime} terms, CoinGecko asked for no call before (in the past if it did not). */
@@ -27,9 +28,17 @@ final class Spacing {
     private final ConcurrentMap<Object, Long> othersHeldUntil = new ConcurrentHashMap<>();
 
     Spacing(Duration slot, long nowNanos) {
-        this.slotNanos = slot.toNanos();
+        this.slotNanos = new AtomicLong(slot.toNanos());
         this.nextFree = new AtomicLong(nowNanos);
         this.heldUntil = new AtomicLong(nowNanos);
+    }
+
+    /**
+     * Keeps the calls at least {@code slot} apart from now on, if that is longer than the time kept so far; returns
+     * the time kept. Sources that share the budget but were given different rates are paced at the lowest.
+     */
+    Duration atLeast(Duration slot) {
+        return Duration.ofNanos(slotNanos.accumulateAndGet(slot.toNanos(), Math::max));
     }
 
     /** Makes no call of the budget start before {@code untilNanos} ({@link System#nanoTime} terms). */
@@ -82,7 +91,7 @@ final class Spacing {
             }
             long next = nextFree.get();
             long at = later(next, later(held, nowNanos));
-            if (nextFree.compareAndSet(next, at + slotNanos)) {
+            if (nextFree.compareAndSet(next, at + slotNanos.get())) {
                 return at - nowNanos;
             }
         }

@@ -95,6 +95,17 @@ class SpacingTest {
     }
 
     @Test
+    void aLongerSlotTakesOverFromTheNextCallAndAShorterOneNever() {
+        Spacing spacing = new Spacing(Duration.ofSeconds(1), 0);
+
+        assertThat(spacing.reserve(0, ANY_HOLD, CALLER)).isZero();
+        assertThat(spacing.atLeast(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(spacing.atLeast(Duration.ofMillis(500))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(spacing.reserve(0, ANY_HOLD, CALLER)).as("the slot already taken").isEqualTo(SECOND);
+        assertThat(spacing.reserve(0, ANY_HOLD, CALLER)).isEqualTo(4 * SECOND);
+    }
+
+    @Test
     void nanoTimeMayBeNegative() {
         Spacing spacing = new Spacing(Duration.ofSeconds(1), -5 * SECOND);
 
