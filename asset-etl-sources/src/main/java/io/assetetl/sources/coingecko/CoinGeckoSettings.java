@@ -57,7 +57,8 @@ record CoinGeckoSettings(
                 usd(config.get("vs_currency", "usd").toLowerCase(Locale.ROOT)),
                 within("timeout", config.getDuration("timeout", Duration.ofSeconds(10)), Duration.ofMillis(1), DAY),
                 within("max_attempts", config.getInt("max_attempts", 6), 1, 100),
-                notNegative("resume_window", config.getDuration("resume_window", Duration.ofMinutes(30))),
+                within("resume_window", config.getDuration("resume_window", Duration.ofMinutes(30)), Duration.ZERO,
+                        DAY),
                 within("initial_backoff", config.getDuration("initial_backoff", Duration.ofSeconds(1)), Duration.ZERO,
                         DAY),
                 within("max_wait", config.getDuration("max_wait", Duration.ofSeconds(60)), Duration.ZERO, DAY));
@@ -148,13 +149,6 @@ record CoinGeckoSettings(
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw new InvalidSourceConfigException("setting '" + key + "' must be within " + min + ".." + max + ": "
                     + value);
-        }
-        return value;
-    }
-
-    private static Duration notNegative(String key, Duration value) {
-        if (value.isNegative()) {
-            throw new InvalidSourceConfigException("setting '" + key + "' must not be negative: " + value);
         }
         return value;
     }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * (usd), {@code timeout} (PT10S, the longest one call may take), {@code max_attempts} (6), {@code resume_window}
  * (PT30M), {@code initial_backoff} (PT1S) and {@code max_wait} (PT60S, the longest wait between two attempts; a
  * {@code Retry-After} beyond it fails the run without another call); {@code timeout} is 1 ms to a day, and
- * {@code initial_backoff} and {@code max_wait} at most a day.
+ * {@code initial_backoff}, {@code max_wait} and {@code resume_window} at most a day.
  *
  * <p>The factory holds one budget (a rate limiter and the {@link Spacing} of its calls) per base URL and API key,
  * which is what CoinGecko counts calls by, so every source it creates (and every run of them) with that URL and key

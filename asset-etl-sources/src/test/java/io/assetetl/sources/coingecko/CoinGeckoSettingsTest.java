@@ -127,5 +127,10 @@ class CoinGeckoSettingsTest {
         assertThatThrownBy(() -> settings(Map.of("max_wait", "-PT1S"))).hasMessageContaining("max_wait");
         assertThatThrownBy(() -> settings(Map.of("initial_backoff", "P2D"))).hasMessageContaining("initial_backoff");
         assertThat(settings(Map.of("timeout", "PT24H", "max_wait", "PT24H")).maxWait()).isEqualTo(Duration.ofDays(1));
+        // a snapshot's time plus this window overflowed the clock, failing every run that had a snapshot to resume
+        assertThatThrownBy(() -> settings(Map.of("resume_window", "PT9223372036854775807S")))
+                .hasMessageStartingWith("setting 'resume_window' must be within PT0S..PT24H: ");
+        assertThatThrownBy(() -> settings(Map.of("resume_window", "-PT1M"))).hasMessageContaining("resume_window");
+        assertThat(settings(Map.of("resume_window", "PT24H")).resumeWindow()).isEqualTo(Duration.ofDays(1));
     }
 }
