@@ -80,10 +80,11 @@ final class PacedClient implements Client {
             }
             sleep(slotWait);
             spacingNanos += slotWait;
-            if (spacing.heldUntil(this) == heldUntil) {
+            long heldNow = spacing.heldUntil(this);
+            if (heldNow - heldUntil <= 0 || heldNow - System.nanoTime() <= 0) {
                 break;
             }
-            // a Retry-After came while this call waited for its slot: a slot after the time it gives, if any
+            // a Retry-After came while this call waited for its slot, and holds still: a slot after its time
         }
         if (waitNanos > 0 || spacingNanos > 0) {
             Duration wait = Duration.ofNanos(waitNanos + spacingNanos);
