@@ -57,10 +57,12 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
+import jakarta.ws.rs.HttpMethod;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 
 /**
@@ -167,21 +169,40 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         jersey.register(new StatsResource(runs, configured));
         jersey.register(new SourceResource(etl, runs, Clock.systemUTC()));
         jersey.register(OpenApi.resource());
+        Set<String> allowedMethods = allowedMethods(configuration);
+        RouteMethods routes = new RouteMethods(allowedMethods, jerseyPrefix(configuration));
+        routes.servlet(METRICS_PATH, HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+        jersey.register(routes);
+        env.getApplicationContext().setErrorHandler(new JsonErrorHandler(routes));
         JsonErrorHandler errors = new JsonErrorHandler();
-        if (configuration.getServerFactory() instanceof AbstractServerFactory server) {
-            RouteMethods routes = new RouteMethods(server.getAllowedMethods());
-            jersey.register(routes);
-            env.getApplicationContext().setErrorHandler(new JsonErrorHandler(routes));
-        } else {
-            env.getApplicationContext().setErrorHandler(errors);
-        }
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
         RequestLogStatus.install(env.lifecycle());
         WarmUp.install(configuration.getWarmUp(), env);
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.registry()))
                 .addMapping(METRICS_PATH);
-        env.servlets().addFilter("prometheus-request-context", new ServletRequestContextFilter(metrics, METRICS_PATH))
+        env.servlets().addFilter("prometheus-request-context",
+                        new ServletRequestContextFilter(metrics, METRICS_PATH, allowedMethods))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, METRICS_PATH);
+    }
+
+    /**
+     * The methods the server lets through at all ({@code server.allowedMethods}; Dropwizard's own default for a
+     * server factory of another kind, which has no such setting).
+     */
+    private static Set<String> allowedMethods(AssetServiceConfiguration configuration) {
+        return configuration.getServerFactory() instanceof AbstractServerFactory server ? server.getAllowedMethods()
+                : Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.HEAD,
+                        HttpMethod.OPTIONS, HttpMethod.PATCH);
+    }
+
+    /** Where in the application's context the API's routes begin: {@code server.rootPath} less its {@code /*}. */
+    private static String jerseyPrefix(AssetServiceConfiguration configuration) {
+        String root = configuration.getServerFactory() instanceof AbstractServerFactory server
+                ? server.getJerseyRootPath().orElse("/*") : "/*";
+        if (root.endsWith("*")) {
+            root = root.substring(0, root.length() - 1);
+        }
+        return root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
     }
 
     /**

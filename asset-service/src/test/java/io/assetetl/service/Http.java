@@ -52,7 +52,12 @@ final class Http {
     private final String base;
 
     Http(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this(port, "");
+    }
+
+    /** Requests under {@code prefix} ({@code /api} for a server whose {@code rootPath} is {@code /api/*}). */
+    Http(int port, String prefix) {
+        this.base = "http://127.0.0.1:" + port + prefix;
     }
 
     Reply get(String pathAndQuery) {

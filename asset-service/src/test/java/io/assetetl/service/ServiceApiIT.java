@@ -514,7 +514,8 @@ class ServiceApiIT {
     @Test
     void aMethodTheServerAllowsNowhereIsRefusedNamingTheRoutesOwnMethods() {
         Map<String, String> allow = new LinkedHashMap<>();
-        for (String path : List.of("/health", "/runs", "/assets/BTC/history", "/assets/E%2FACC", "/no/such/path")) {
+        for (String path : List.of("/health", "/runs", "/assets/BTC/history", "/assets/E%2FACC", "/metrics",
+                "/no/such/path")) {
             Http.Reply reply = http.method("TRACE", path);
             assertError(reply, 405);
             allow.put(path, reply.header("Allow"));
@@ -525,6 +526,7 @@ class ServiceApiIT {
                 Map.entry("/runs", "GET, HEAD, OPTIONS, POST"),
                 Map.entry("/assets/BTC/history", "GET, HEAD, OPTIONS"),
                 Map.entry("/assets/E%2FACC", "GET, HEAD, OPTIONS"),
+                Map.entry("/metrics", "GET, HEAD, OPTIONS"),
                 Map.entry("/no/such/path", ""));
         assertThat(http.method("BREW", "/runs").header("Allow")).isEqualTo("GET, HEAD, OPTIONS, POST");
     }
@@ -599,13 +601,18 @@ class ServiceApiIT {
     void metricsAnswersWithARequestIdAndIsCountedLikeEveryOtherRoute() {
         Http.Reply scrape = http.get("/metrics", Map.of("X-Request-Id", "scrape-7"));
         Http.Reply refused = http.method("POST", "/metrics");
+        Http.Reply invented = http.method("BREW-" + "X".repeat(200), "/metrics");
 
         assertThat(scrape.header("X-Request-Id")).as("the caller's").isEqualTo("scrape-7");
         assertThat(refused.status()).isEqualTo(405);
         assertThat(refused.header("X-Request-Id")).isNotBlank();
-        assertThat(http.get("/metrics").body()).contains(
+        assertThat(invented.status()).isEqualTo(405);
+        String metrics = http.get("/metrics").body();
+        assertThat(metrics).contains(
                 "http_request_duration_seconds_count{method=\"GET\",path=\"/metrics\",status=\"200\"}",
-                "http_request_duration_seconds_count{method=\"POST\",path=\"/metrics\",status=\"405\"}");
+                "http_request_duration_seconds_count{method=\"POST\",path=\"/metrics\",status=\"405\"}",
+                "http_request_duration_seconds_count{method=\"OTHER\",path=\"/metrics\",status=\"405\"}");
+        assertThat(metrics).as("a method the server allows nowhere is no label of its own").doesNotContain("BREW");
     }
 
     @Test

@@ -31,15 +31,18 @@ class SymbolPathIT {
             item("dot-dot", "..", 5),
             item("bridged-btc", "btc.b", 76000)));
 
+    /** The API under a root path of its own, as a deployment behind a shared host might put it. */
     static final DropwizardAppExtension<AssetServiceConfiguration> APP = new DropwizardAppExtension<>(
             TestApps.support(TestApps.environment(COINGECKO.baseUrl()), DB.jdbcUrl(), DB.user(),
-                    "adminToken=" + TestApps.ADMIN_TOKEN));
+                    "adminToken=" + TestApps.ADMIN_TOKEN, "server.rootPath=/api/*"));
 
     private static Http http;
+    private static Http root;
 
     @BeforeAll
     static void ingest() {
-        http = new Http(APP.getLocalPort());
+        http = new Http(APP.getLocalPort(), "/api");
+        root = new Http(APP.getLocalPort());
         assertThat(http.runToEnd("coingecko").get("status").asText()).isEqualTo("succeeded");
     }
 
@@ -78,7 +81,33 @@ class SymbolPathIT {
         assertThat(unknown.header("X-Request-Id")).as("read by the API, not refused before").isEqualTo("slash-1");
         JsonNode traversal = http.get("/assets/%2E%2E%2F%2E%2E%2Fdata").json();
         assertThat(traversal.get("code").asInt()).isEqualTo(404);
+        for (String around : List.of("/api/assets/%2E%2E/%2E%2E/metrics", "/api/%2E%2E/metrics",
+                "/api/assets/.%2E/%2E./metrics")) {
+            Http.Reply walked = root.get(around);
+            assertThat(walked.status()).as(around + " resolves to /metrics, which answers its own path alone")
+                    .isEqualTo(404);
+            assertThat(walked.json().get("code").asInt()).isEqualTo(404);
+        }
+        assertThat(root.get("/metrics").status()).isEqualTo(200);
         assertThat(http.get("/assets/BTC%00").json().get("code").asInt()).as("a control character").isEqualTo(400);
+    }
+
+    @Test
+    void aMethodTheServerAllowsNowhereNamesTheMethodsOfTheRouteUnderTheRootPath() {
+        Map<String, String> allow = new java.util.LinkedHashMap<>();
+        for (String path : List.of("/api/assets/E%2FACC", "/api/assets/%2E%2E/history", "/api/runs", "/metrics",
+                "/assets/BTC")) {
+            Http.Reply reply = root.method("TRACE", path);
+            assertThat(reply.status()).as(path).isEqualTo(405);
+            allow.put(path, reply.header("Allow"));
+        }
+
+        assertThat(allow).containsExactly(
+                Map.entry("/api/assets/E%2FACC", "GET, HEAD, OPTIONS"),
+                Map.entry("/api/assets/%2E%2E/history", "GET, HEAD, OPTIONS"),
+                Map.entry("/api/runs", "GET, HEAD, OPTIONS, POST"),
+                Map.entry("/metrics", "GET, HEAD, OPTIONS"),
+                Map.entry("/assets/BTC", ""));
     }
 
     private static String item(String id, String symbol, double price) {

@@ -43,6 +43,16 @@ public final class JsonErrorHandler extends ErrorHandler {
         return true;
     }
 
+    /** The request's path, still percent-encoded, less its context's path ({@code /application}, say). */
+    private static String pathInContext(Request request) {
+        String path = request.getHttpURI().getPath();
+        String context = request.getContext() == null ? null : request.getContext().getContextPath();
+        if (context != null && !context.equals("/") && path.startsWith(context)) {
+            return path.substring(context.length());
+        }
+        return path;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
             Callback callback) throws IOException {
@@ -51,7 +61,7 @@ public final class JsonErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         if (code == HttpStatus.METHOD_NOT_ALLOWED_405 && routes != null
                 && !response.getHeaders().contains(HttpHeader.ALLOW)) {
-            response.getHeaders().put(HttpHeader.ALLOW, routes.allow(request.getHttpURI().getPath()));
+            response.getHeaders().put(HttpHeader.ALLOW, routes.allow(pathInContext(request)));
         }
         if (!response.getHeaders().contains(RequestContextFilter.HEADER)) {
             response.getHeaders().put(RequestContextFilter.HEADER,

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.glassfish.jersey.server.model.ResourceMethod;
 import org.glassfish.jersey.server.model.RuntimeResource;
@@ -22,7 +23,8 @@ import org.glassfish.jersey.server.monitoring.RequestEventListener;
  * method it does not allow at all ({@code TRACE}, or one it has never heard of) in a filter in front of Jersey, and
  * Jersey, which names a route's methods in its own 405s, never learns of that request. A route's methods are those
  * its resource declares, {@code HEAD} where it answers {@code GET}, and {@code OPTIONS}, which Jersey answers on
- * every route; of those, only the ones the server lets through.
+ * every route; of those, only the ones the server lets through. The application's plain servlets
+ * ({@code /metrics}) are added by hand, with the methods they answer.
  */
 public final class RouteMethods implements ApplicationEventListener {
 
@@ -30,22 +32,38 @@ public final class RouteMethods implements ApplicationEventListener {
     }
 
     private final Set<String> allowed;
-    private volatile List<Route> routes = List.of();
+    private final String jerseyPrefix;
+    private final List<Route> servlets = new CopyOnWriteArrayList<>();
+    private volatile List<Route> resources = List.of();
 
-    /** @param allowed the methods the server lets through to the API (Dropwizard's {@code allowedMethods}) */
-    public RouteMethods(Collection<String> allowed) {
+    /**
+     * @param allowed      the methods the server lets through to the API (Dropwizard's {@code allowedMethods})
+     * @param jerseyPrefix where the API's routes begin in the application's context ({@code server.rootPath} less
+     *                     its {@code /*}: empty by default, {@code /api} for {@code /api/*})
+     */
+    public RouteMethods(Collection<String> allowed, String jerseyPrefix) {
         this.allowed = Set.copyOf(requireNonNull(allowed, "allowed is null"));
+        this.jerseyPrefix = requireNonNull(jerseyPrefix, "jerseyPrefix is null");
+    }
+
+    /** Adds a servlet of the application's context, at {@code path} (no template), answering {@code methods}. */
+    public void servlet(String path, String... methods) {
+        Set<String> answered = new TreeSet<>(List.of(methods));
+        answered.retainAll(allowed);
+        servlets.add(new Route(Pattern.compile(Pattern.quote(path)), String.join(", ", answered)));
     }
 
     /**
-     * The methods the route at {@code encodedPath} (the request's path as sent, still percent-encoded, as Jersey
-     * matches it) answers, in alphabetical order, separated by {@code ", "}; empty when no route matches (the
-     * empty {@code Allow} of a resource that allows no method).
+     * The methods the route at {@code encodedPath} (the request's path in the application's context as sent, still
+     * percent-encoded, as Jersey matches it) answers, in alphabetical order, separated by {@code ", "}; empty when no
+     * route matches (the empty {@code Allow} of a resource that allows no method).
      */
     public String allow(String encodedPath) {
-        for (Route route : routes) {
-            if (route.path().matcher(encodedPath).matches()) {
-                return route.allow();
+        for (List<Route> routes : List.of(servlets, resources)) {
+            for (Route route : routes) {
+                if (route.path().matcher(encodedPath).matches()) {
+                    return route.allow();
+                }
             }
         }
         return "";
@@ -56,9 +74,9 @@ public final class RouteMethods implements ApplicationEventListener {
         if (event.getType() == ApplicationEvent.Type.INITIALIZATION_FINISHED) {
             List<Route> all = new ArrayList<>();
             for (RuntimeResource resource : event.getResourceModel().getRuntimeResourceModel().getRuntimeResources()) {
-                collect(resource, "", all);
+                collect(resource, jerseyPrefix.isEmpty() ? "" : Pattern.quote(jerseyPrefix), all);
             }
-            routes = List.copyOf(all);
+            resources = List.copyOf(all);
         }
     }
 
