@@ -10,6 +10,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>The factory holds one budget (a rate limiter and the {@link Spacing} of its calls) per base URL and API key,
  * which is what CoinGecko counts calls by, so every source it creates (and every run of them) with that URL and key
  * shares it: the budget holds for the whole process. Sources of one budget given different
- * {@code rate_limit_per_minute} are all paced at the lowest of them (with a warning), as paced apart they would
- * together call more often than either allows. Its sources of one {@code timeout} share one HTTP client too.
+ * {@code rate_limit_per_minute} are all paced at the lowest of them (with a warning), from the first time a source
+ * with that rate is created (a source is created for each run), as paced apart they would together call more often
+ * than either allows. Its sources of one {@code timeout} share one HTTP client too.
  * Thread-safe.
  */
 public final class CoinGeckoSourceFactory implements SourceFactory {
@@ -47,6 +49,8 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
 
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, Spacing> spacings = new ConcurrentHashMap<>();
+    /** The budgets and rates warned of as paced at a lower rate than given: once each, not at every run. */
+    private final Set<String> warnedRates = ConcurrentHashMap.newKeySet();
     private final Sleeper retrySleeper;
     private final Sleeper pacingSleeper;
     private final DoubleSupplier jitter;
@@ -132,7 +136,7 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
                 k -> new Spacing(slot(settings), System.nanoTime()));
         Duration slot = slot(settings);
         Duration kept = spacing.atLeast(slot);
-        if (!kept.equals(slot)) {
+        if (!kept.equals(slot) && warnedRates.add(budgetKey(settings) + "|" + settings.ratePerMinute())) {
             LOG.warn("CoinGecko at {}: its sources give different rate_limit_per_minute; all of them are paced at the"
                     + " lowest, one call every {} ms, not {} ms", settings.baseUrl(), kept.toMillis(), slot.toMillis());
         }
