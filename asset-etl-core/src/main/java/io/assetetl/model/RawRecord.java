@@ -38,19 +38,33 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
     /**
      * A line of a delimited file.
      *
+     * <p>The file's content and its time name the input the line was read from: the engine stores a file's lines
+     * once per content and time, so that reading the same content again adds no raw row, while the same content sent
+     * again at another time, which dates its lines otherwise, is stored as another file, replayed in the order the
+     * files were read.
+     *
      * @param fileSha256 SHA-256 (hex) of the file content the line was read from
+     * @param fileTime   the time the file gives its lines that carry none of their own (a CSV file without a time
+     *                   column: its modification time when it was read), or {@code null} when its lines carry their
+     *                   own (stored to the microsecond). The adapter keeps it in the payload too: {@code reprocess}
+     *                   interprets a line from its payload alone
      * @param lineNo     1-based physical line number of the record's first line (the header is line 1)
      * @param payload    JSON object keyed by the file's own headers (not checked here, as a file's million lines
      *                   would each be parsed once more: the CSV sources write it themselves; an adapter that
      *                   makes one must give JSON, or the chunk fails where PostgreSQL refuses it)
      */
-    record FileLine(String fileSha256, long lineNo, String payload) implements RawRecord {
+    record FileLine(String fileSha256, Instant fileTime, long lineNo, String payload) implements RawRecord {
         public FileLine {
             requireNonNull(fileSha256, "fileSha256 is null");
             requireNonNull(payload, "payload is null");
             if (lineNo < 1) {
                 throw new IllegalArgumentException("lineNo must be positive: " + lineNo);
             }
+        }
+
+        /** A line of a file whose lines carry their own time (no {@link #fileTime()}). */
+        public FileLine(String fileSha256, long lineNo, String payload) {
+            this(fileSha256, null, lineNo, payload);
         }
 
         @Override

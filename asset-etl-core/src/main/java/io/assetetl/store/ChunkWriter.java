@@ -18,11 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BinaryOperator;
 import org.jdbi.v3.core.Handle;
@@ -380,8 +378,8 @@ public final class ChunkWriter {
     private static final class Staged {
         final CopyRows rows;
         List<RawRecord.FileLine> fileLines;
-        /** The files of the chunk's lines, in the order the chunk reaches them. */
-        final Set<String> fileShas = new LinkedHashSet<>();
+        /** The files of the chunk's lines, each once, in the order the chunk reaches them. */
+        final List<RawFile> files = new ArrayList<>(1);
         long minLine = Long.MAX_VALUE;
         long maxLine = Long.MIN_VALUE;
         boolean apiItems;
@@ -585,7 +583,13 @@ public final class ChunkWriter {
         if (staged.fileLines == null) {
             staged.fileLines = new ArrayList<>(staged.size);
         }
-        staged.fileShas.add(f.fileSha256());
+        // a chunk's lines come file by file: most are of the file of the line before them
+        if (staged.files.isEmpty() || !staged.files.get(staged.files.size() - 1).holds(f)) {
+            RawFile file = RawFile.of(f);
+            if (!staged.files.contains(file)) {
+                staged.files.add(file);
+            }
+        }
         staged.minLine = Math.min(staged.minLine, f.lineNo());
         staged.maxLine = Math.max(staged.maxLine, f.lineNo());
         staged.fileLines.add(f);
@@ -773,35 +777,47 @@ public final class ChunkWriter {
 
     /**
      * File lines go straight into the raw table, keyed by their file's number and line number. Only when some of them
-     * are there already (a file read again after it was rewritten back to an earlier content) do they take the slower
-     * path that skips stored lines.
+     * are there already (a file read again after it was rewritten back to an earlier content, with the same time) do
+     * they take the slower path that skips stored lines. A file is its content and time ({@link RawFile}): the same
+     * content read with another time is another file, whose lines are all new.
      */
     private static void writeFileLines(Handle handle, UUID runId, String source, Staged staged, RunCache cache) {
         // the files in the order the chunk reached them: the order a file was last read in is the order reprocess
         // replays it in, so a file read again after another is replayed after it, as its values were written last
-        String[] shas = staged.fileShas.toArray(String[]::new);
-        Long sameFile = shas.length == 1 ? cache.numberOfLastFile(shas[0]) : null;
-        Map<String, Long> fileNumbers = new HashMap<>();
+        RawFile[] files = staged.files.toArray(RawFile[]::new);
+        Long sameFile = files.length == 1 ? cache.numberOfLastFile(files[0]) : null;
+        long[] numbers = new long[files.length];
         boolean seen;
         if (sameFile != null) {
             // the run's last chunk ended in this file, and no other file of the source was read since: it is the
             // source's last read file already
-            fileNumbers.put(shas[0], sameFile);
+            numbers[0] = sameFile;
             seen = handle.createQuery("""
                     SELECT EXISTS (SELECT 1 FROM raw_csv_assets r
                                    WHERE r.file_no = :file AND r.line_no BETWEEN :min AND :max)""")
                     .bind("file", sameFile.longValue()).bind("min", staged.minLine).bind("max", staged.maxLine)
                     .mapTo(Boolean.class).one();
         } else {
-            seen = noteFilesRead(handle, runId, source, staged, shas, fileNumbers);
+            seen = noteFilesRead(handle, runId, source, staged, files, numbers);
         }
-        String lastSha = shas[shas.length - 1];
-        cache.endedInFile(lastSha, fileNumbers.get(lastSha));
-        CopyRowWriter line = (rows, k) -> {
-            RawRecord.FileLine f = staged.fileLines.get(k);
-            rows.add(source).add(f.fileSha256()).add(fileNumbers.get(f.fileSha256())).add(f.lineNo())
-                    .addJsonb(f.payload()).add(runId);
-            rows.endRow();
+        cache.endedInFile(files[files.length - 1], numbers[files.length - 1]);
+        CopyRowWriter line = new CopyRowWriter() {
+            /** The file of the line before, which most lines are of. */
+            private int file;
+
+            @Override
+            public void write(BinaryCopyRows rows, int k) {
+                RawRecord.FileLine f = staged.fileLines.get(k);
+                if (!files[file].holds(f)) {
+                    file = 0;
+                    while (!files[file].holds(f)) {
+                        file++;
+                    }
+                }
+                rows.add(source).add(f.fileSha256()).add(numbers[file]).add(f.lineNo()).addJsonb(f.payload())
+                        .add(runId);
+                rows.endRow();
+            }
         };
         if (!seen) {
             copyStreaming(handle, COPY_RAW_LINES, staged.fileLines.size(), line);
@@ -818,39 +834,53 @@ public final class ChunkWriter {
     }
 
     /**
-     * Notes that the source read the chunk's files now (numbering a file it never read before), and puts their
-     * numbers in {@code fileNumbers}; returns whether some of the chunk's lines may be stored already: lines within
-     * the chunk's range are, or the chunk spans files.
+     * Notes that the source read the chunk's files now (numbering a file, content and time, it never read before),
+     * and puts their numbers in {@code numbers}, in the order of {@code files}; returns whether some of the chunk's
+     * lines may be stored already: lines within the chunk's range are, or the chunk spans files.
      */
-    private static boolean noteFilesRead(Handle handle, UUID runId, String source, Staged staged, String[] shas,
-            Map<String, Long> fileNumbers) {
+    private static boolean noteFilesRead(Handle handle, UUID runId, String source, Staged staged, RawFile[] files,
+            long[] numbers) {
+        String[] shas = new String[files.length];
+        String[] times = new String[files.length];
+        for (int i = 0; i < files.length; i++) {
+            shas[i] = files[i].sha256();
+            times[i] = files[i].timeText();
+        }
+        // a file's key (raw_csv_files_file) takes no time as a time before every other: a file whose lines carry
+        // their own times is its content alone
         handle.createUpdate("""
-                INSERT INTO raw_csv_files (source, file_sha256, first_run_id)
-                SELECT :source, f.sha, :run FROM unnest(CAST(:shas AS text[])) WITH ORDINALITY AS f (sha, n)
+                INSERT INTO raw_csv_files (source, file_sha256, file_time, first_run_id)
+                SELECT :source, f.sha, CAST(f.time AS timestamptz), :run
+                FROM unnest(CAST(:shas AS text[]), CAST(:times AS text[])) WITH ORDINALITY AS f (sha, time, n)
                 ORDER BY f.n
-                ON CONFLICT (source, file_sha256) DO UPDATE SET last_read = nextval('raw_csv_file_reads')""")
-                .bind("source", source).bind("shas", shas).bind("run", runId).execute();
-        List<StoredFile> files = handle.createQuery("""
-                SELECT f.file_sha256, f.file_no,
+                ON CONFLICT (source, file_sha256, (coalesce(file_time, '-infinity'::timestamptz)))
+                DO UPDATE SET last_read = nextval('raw_csv_file_reads')""")
+                .bind("source", source).bind("shas", shas).bind("times", times).bind("run", runId).execute();
+        List<StoredFile> stored = handle.createQuery("""
+                SELECT c.n, f.file_no,
                        EXISTS (SELECT 1 FROM raw_csv_assets r
                                WHERE r.file_no = f.file_no AND r.line_no BETWEEN :min AND :max)
-                FROM raw_csv_files f WHERE f.source = :source AND f.file_sha256 = ANY (CAST(:shas AS text[]))""")
-                .bind("source", source).bind("shas", shas).bind("min", staged.minLine).bind("max", staged.maxLine)
-                .map((rs, ctx) -> new StoredFile(rs.getString(1), rs.getLong(2), rs.getBoolean(3)))
+                FROM unnest(CAST(:shas AS text[]), CAST(:times AS text[])) WITH ORDINALITY AS c (sha, time, n)
+                JOIN raw_csv_files f ON f.source = :source AND f.file_sha256 = c.sha
+                 AND coalesce(f.file_time, '-infinity'::timestamptz)
+                     = coalesce(CAST(c.time AS timestamptz), '-infinity'::timestamptz)""")
+                .bind("source", source).bind("shas", shas).bind("times", times).bind("min", staged.minLine)
+                .bind("max", staged.maxLine)
+                .map((rs, ctx) -> new StoredFile(rs.getInt(1) - 1, rs.getLong(2), rs.getBoolean(3)))
                 .list();
-        boolean seen = files.size() > 1;
-        for (StoredFile file : files) {
-            fileNumbers.put(file.sha256(), file.number());
+        boolean seen = files.length > 1;
+        for (StoredFile file : stored) {
+            numbers[file.index()] = file.number();
             seen |= file.linesInRange();
         }
         return seen;
     }
 
     /**
-     * A file of the chunk's lines: its number in {@code raw_csv_files}, and whether lines of it within the chunk's
-     * line range are stored already.
+     * A file of the chunk's lines: where it is in the chunk's files, its number in {@code raw_csv_files}, and whether
+     * lines of it within the chunk's line range are stored already.
      */
-    private record StoredFile(String sha256, long number, boolean linesInRange) {
+    private record StoredFile(int index, long number, boolean linesInRange) {
     }
 
     private static void writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {

@@ -1,14 +1,17 @@
 package io.assetetl.store;
 
 import io.assetetl.model.RawRecord;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Reads a source's stored raw records back page by page, from each raw table in turn: what {@code reprocess}
  * replays. File lines come file by file in the order the source last read each file ({@code raw_csv_files.last_read}:
- * a file read again after another wrote its values last), each file's lines in line order; API items and keyed
- * records in the order they were first stored. A page holds at most a given number of records and, but for its
+ * a file read again after another wrote its values last; the same content sent again with another time is another
+ * file, read when it was sent), each file's lines in line order, with the time their file gave them; API items and
+ * keyed records in the order they were first stored. A page holds at most a given number of records and, but for its
  * first record, a given number of bytes of payload, so that wide records make more pages rather than a larger heap.
  * Not thread-safe; one instance per replay.
  */
@@ -98,9 +101,12 @@ public final class RawReplay {
     private List<Row> readFileLines(Handle handle) {
         if (files == null) {
             files = handle.createQuery("""
-                    SELECT file_no, file_sha256 FROM raw_csv_files WHERE source = :source
+                    SELECT file_no, file_sha256, file_time FROM raw_csv_files WHERE source = :source
                     ORDER BY last_read, file_no""")
-                    .bind("source", source).map((rs, ctx) -> new StoredFile(rs.getLong(1), rs.getString(2))).list();
+                    .bind("source", source).map((rs, ctx) -> {
+                        OffsetDateTime time = rs.getObject(3, OffsetDateTime.class);
+                        return new StoredFile(rs.getLong(1), rs.getString(2), time == null ? null : time.toInstant());
+                    }).list();
         }
         for (; file < files.size(); file++, after = 0) {
             StoredFile stored = files.get(file);
@@ -108,7 +114,8 @@ public final class RawReplay {
                     .bind("file", stored.number()).bind("after", after).bind("limit", limit)
                     .bind("bytes", pageBytes)
                     .map((rs, ctx) -> new Row(rs.getLong("line_no"),
-                            new RawRecord.FileLine(stored.sha256(), rs.getLong("line_no"), rs.getString("p"))))
+                            new RawRecord.FileLine(stored.sha256(), stored.time(), rs.getLong("line_no"),
+                                    rs.getString("p"))))
                     .list();
             if (!rows.isEmpty()) {
                 return rows;
@@ -117,8 +124,8 @@ public final class RawReplay {
         return List.of();
     }
 
-    /** A file the source has read: its number in {@code raw_csv_files} and its hash. */
-    private record StoredFile(long number, String sha256) {
+    /** A file the source has read: its number in {@code raw_csv_files}, its hash and its time, if it has one. */
+    private record StoredFile(long number, String sha256, Instant time) {
     }
 
     private List<Row> read(Handle handle) {

@@ -44,8 +44,8 @@ public final class RunCache {
     private final Map<String, Long> assetIds = new HashMap<>();
     /** Symbols whose asset has a name: a name once given is kept. */
     private final Set<String> named = new HashSet<>();
-    /** The file the last chunk of file lines ended in, and its number; null before the first. */
-    private String lastFile;
+    /** The file (content and time) the last chunk of file lines ended in, and its number; null before the first. */
+    private RawFile lastFile;
     private long lastFileNumber;
 
     /**
@@ -137,16 +137,17 @@ public final class RunCache {
     }
 
     /**
-     * The number of {@code sha256} when the last chunk of file lines ended in that file: a chunk of that file alone
-     * then needs no new read of it noted, as no other file of the source was read since.
+     * The number of {@code file} when the last chunk of file lines ended in that file, the same content with the
+     * same time: a chunk of that file alone then needs no new read of it noted, as no other file of the source was
+     * read since. The same content with another time is another file, noted as read like any other.
      */
-    Long numberOfLastFile(String sha256) {
-        return sha256.equals(lastFile) ? lastFileNumber : null;
+    Long numberOfLastFile(RawFile file) {
+        return file.equals(lastFile) ? lastFileNumber : null;
     }
 
     /** Notes the file a chunk of file lines ended in. */
-    void endedInFile(String sha256, long number) {
-        lastFile = sha256;
+    void endedInFile(RawFile file, long number) {
+        lastFile = file;
         lastFileNumber = number;
     }
 }

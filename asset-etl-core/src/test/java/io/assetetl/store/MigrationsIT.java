@@ -7,12 +7,19 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.assetetl.model.IdentityRules;
+import io.assetetl.model.Observation;
+import io.assetetl.model.RawRecord;
 import io.assetetl.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
@@ -161,10 +168,10 @@ class MigrationsIT {
             assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression()))
                     .extracting(ChangeSet::getId)
                     .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read",
-                            "008-etl-runs-last-chunk-at");
+                            "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 3).isGreaterThan(3);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 4).isGreaterThan(4);
     }
 
     @Test
@@ -178,11 +185,56 @@ class MigrationsIT {
         Migrations.migrate(db.dataSource());
         db.jdbi().useHandle(h -> h.execute("""
                 INSERT INTO raw_csv_files (source, file_sha256, first_run_id) VALUES ('csv', 'c', gen_random_uuid())
-                ON CONFLICT (source, file_sha256) DO NOTHING"""));
+                ON CONFLICT DO NOTHING"""));
 
         List<String> order = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT file_sha256 FROM raw_csv_files ORDER BY last_read").mapTo(String.class).list());
         assertThat(order).containsExactly("b", "a", "c");
+    }
+
+    @Test
+    void upgradingGivesEachStoredFileWithoutATimeColumnItsTimeSoThatReadingItAgainAtThatTimeStoresNothingNew()
+            throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        migrateUpTo(db, "009-");
+        // files 1, 2 and 3 in turn. File 1 has no time column: its rows but the first (a row that could not be
+        // split) carry the file's time; file 2 has one; file 3, of another adapter, holds a value under the reserved
+        // key that is no time
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_files (source, file_sha256, first_run_id) VALUES
+                    ('csv', 'a', gen_random_uuid()), ('csv', 'b', gen_random_uuid()),
+                    ('other', 'c', gen_random_uuid());
+                INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id) VALUES
+                    ('csv', 'a', 1, 2, '{"symbol": "BTC", "_etl_problem": "expected 2 fields"}', gen_random_uuid()),
+                    ('csv', 'a', 1, 3, '{"symbol": "ETH", "price": "2", "_etl_observed_at": "2025-01-15T08:00:00Z"}',
+                     gen_random_uuid()),
+                    ('csv', 'b', 2, 2, '{"symbol": "BTC", "price": "1", "timestamp": "2025-01-15T09:00:00Z"}',
+                     gen_random_uuid()),
+                    ('other', 'c', 3, 2, '{"_etl_observed_at": "soon"}', gen_random_uuid())"""));
+
+        Migrations.migrate(db.dataSource());
+        Instant fileTime = Instant.parse("2025-01-15T08:00:00Z");
+        writeLine(db, "a", fileTime, 3);
+        writeLine(db, "a", fileTime.plusSeconds(3600), 3);
+
+        List<String> files = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT f.source || ':' || f.file_sha256 || ' ' || coalesce(f.file_time::text, 'none') || ' '
+                       || (SELECT count(*) FROM raw_csv_assets r WHERE r.file_no = f.file_no)
+                FROM raw_csv_files f ORDER BY f.file_no""").mapTo(String.class).list());
+        assertThat(files).containsExactly("csv:a 2025-01-15 08:00:00+00 2", "csv:b none 1", "other:c none 1",
+                "csv:a 2025-01-15 09:00:00+00 1");
+    }
+
+    /** Writes line {@code lineNo} of the file {@code sha256} read at {@code fileTime}, as the engine does. */
+    private static void writeLine(TestDatabase db, String sha256, Instant fileTime, long lineNo) {
+        ChunkWriter writer = new ChunkWriter(IdentityRules.defaults());
+        Observation eth = new Observation("ETH", null, null, new BigDecimal("2"), null, null, fileTime,
+                new RawRecord.FileLine(sha256, fileTime, lineNo, "{\"symbol\": \"ETH\", \"price\": \"2\"}"));
+        db.jdbi().useHandle(h -> {
+            writer.prepare(h);
+            h.useTransaction(t -> writer.write(t, UUID.randomUUID(), "csv", List.of(eth), List.of(),
+                    Optional.empty(), true));
+        });
     }
 
     @Test
@@ -242,9 +294,10 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            // 008 (the runs' last chunks), 007 (the files' last reads), then 006 (the file key)
+            // 009 (the files' times), 008 (the runs' last chunks), 007 (the files' last reads), then 006 (the file
+            // key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(3, new Contexts(), new LabelExpression());
+                    .rollback(4, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");

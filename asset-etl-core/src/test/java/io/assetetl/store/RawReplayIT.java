@@ -51,6 +51,37 @@ class RawReplayIT {
     }
 
     @Test
+    void aFileSentAgainAtAnotherTimeIsReplayedWhereItWasReadWithTheTimeItGaveItsLines() {
+        TestDatabase db = TestDatabase.create();
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_csv_files (file_no, source, file_sha256, file_time, first_run_id) VALUES
+                    (1, 'one', 'v1', '2025-01-15T08:00:00Z', gen_random_uuid()),
+                    (2, 'one', 'v2', '2025-01-15T09:00:00Z', gen_random_uuid()),
+                    (3, 'one', 'v1', '2025-01-15T10:00:00Z', gen_random_uuid()),
+                    (4, 'one', 'v1', NULL, gen_random_uuid());
+                INSERT INTO raw_csv_assets (source, file_sha256, file_no, line_no, payload, run_id) VALUES
+                    ('one', 'v1', 1, 2, '{"l": "a"}', gen_random_uuid()),
+                    ('one', 'v2', 2, 2, '{"l": "b"}', gen_random_uuid()),
+                    ('one', 'v1', 3, 2, '{"l": "a"}', gen_random_uuid()),
+                    ('one', 'v1', 4, 2, '{"l": "a"}', gen_random_uuid())"""));
+        RawReplay replay = new RawReplay("one", 10, Integer.MAX_VALUE);
+
+        List<String> lines = db.jdbi().withHandle(h -> {
+            List<String> read = new ArrayList<>();
+            for (List<RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
+                page.forEach(r -> read.add(((RawRecord.FileLine) r).fileTime() + " " + describe(r)));
+            }
+            return read;
+        });
+
+        assertThat(lines).containsExactly(
+                "2025-01-15T08:00:00Z v1 line 2 {\"l\": \"a\"}",
+                "2025-01-15T09:00:00Z v2 line 2 {\"l\": \"b\"}",
+                "2025-01-15T10:00:00Z v1 line 2 {\"l\": \"a\"}",
+                "null v1 line 2 {\"l\": \"a\"}");
+    }
+
+    @Test
     void withItsStatisticsRefreshedAFilesPageIsReadThroughTheKeyWithoutSortingTheRestOfTheFile() {
         TestDatabase db = TestDatabase.create();
         db.jdbi().useHandle(h -> {

@@ -144,6 +144,24 @@ class RunCacheIT {
     }
 
     @Test
+    void theSameContentAtAnotherFileTimeIsAnotherFileWhoseLinesAreStoredAgainAfterTheRunsLastChunkOfTheFirst() {
+        RunCache cache = new RunCache();
+        write(chunkAt("feed", T0, 1, quote("AAA", T0, "3"), quote("BBB", T0, "4")), cache);
+
+        // the feed's content sent again, its lines dated with another time: read in the same run, right after
+        write(chunkAt("feed", T1, 1, quote("AAA", T1, "3"), quote("BBB", T1, "4")), cache);
+        // and that content at that time once more: nothing new to store
+        write(chunkAt("feed", T1, 1, quote("AAA", T1, "3"), quote("BBB", T1, "4")), cache);
+
+        // each stored line as its file's place in the order the files were read, and its line number
+        assertThat(handle.createQuery("""
+                SELECT dense_rank() OVER (ORDER BY f.last_read) || ' ' || r.line_no
+                FROM raw_csv_assets r JOIN raw_csv_files f USING (file_no)
+                WHERE f.file_sha256 = 'feed' ORDER BY f.last_read, r.line_no""").mapTo(String.class).list())
+                .containsExactly("1 2", "1 3", "2 2", "2 3");
+    }
+
+    @Test
     void aRunNamesAnAssetCreatedWithoutANameAndStopsAskingOnceAllOfAChunksAssetsHaveOne() {
         RunCache cache = new RunCache();
         write(chunk("feed", quote("AAA", T1, "3"), unnamed("DDD", T1, "4")), cache);
@@ -178,6 +196,21 @@ class RunCacheIT {
             line++;
             records.add(new Observation(q.symbol(), null, q.name(), new BigDecimal(q.price()), null, null, q.at(),
                     new RawRecord.FileLine(sha256, line, "{\"line\": " + line + "}")));
+        }
+        return writer.check(records, true);
+    }
+
+    /**
+     * Lines of the file {@code sha256} read at {@code fileTime}, from line {@code after + 1} on, one a quote, as a
+     * checked chunk.
+     */
+    private ChunkWriter.CheckedChunk chunkAt(String sha256, Instant fileTime, long after, Quote... quotes) {
+        List<Interpretation> records = new ArrayList<>();
+        long at = after;
+        for (Quote q : quotes) {
+            at++;
+            records.add(new Observation(q.symbol(), null, q.name(), new BigDecimal(q.price()), null, null, q.at(),
+                    new RawRecord.FileLine(sha256, fileTime, at, "{\"line\": " + at + "}")));
         }
         return writer.check(records, true);
     }

@@ -28,7 +28,8 @@ public final class TableDigests {
         QUERIES.put("raw_csv_assets", """
                 SELECT source, file_sha256, line_no, payload FROM raw_csv_assets
                 ORDER BY source, file_sha256, line_no""");
-        QUERIES.put("raw_csv_files", "SELECT source, file_sha256 FROM raw_csv_files ORDER BY source, file_no");
+        QUERIES.put("raw_csv_files", """
+                SELECT source, file_sha256, file_time FROM raw_csv_files ORDER BY source, file_no""");
         QUERIES.put("raw_coingecko", """
                 SELECT source, record_key, page, item_index, payload FROM raw_coingecko ORDER BY source, record_key""");
         QUERIES.put("raw_records", "SELECT source, record_key, payload FROM raw_records ORDER BY source, record_key");

@@ -6,6 +6,7 @@ import io.assetetl.model.RawRecord;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,12 +14,13 @@ import java.util.Optional;
 
 /**
  * Reads a CSV file batch by batch: each record becomes a raw {@link RawRecord.FileLine} (keyed by the SHA-256 of
- * the file as scanned and the record's line number, so re-reading the same file adds no raw row) and its
- * interpretation; each batch ends with the checkpoint after its last record. A batch ends after {@code batchSize}
- * records, or earlier at the record that brings it to {@code batchBytes} bytes of the file, so that a file of wide
- * rows is read in more batches rather than in batches too large for the heap. The drift events of the header
- * mapping go with the first batch, which for a file read from its top that has no row is a batch without records.
- * Not thread-safe.
+ * the file as scanned, the file's time for a file without a timestamp column, and the record's line number, so
+ * re-reading the same file adds no raw row, while the same content sent again with another time, which dates its
+ * rows otherwise, is stored again as what it is: another observation) and its interpretation; each batch ends with
+ * the checkpoint after its last record. A batch ends after {@code batchSize} records, or earlier at the record that
+ * brings it to {@code batchBytes} bytes of the file, so that a file of wide rows is read in more batches rather than
+ * in batches too large for the heap. The drift events of the header mapping go with the first batch, which for a
+ * file read from its top that has no row is a batch without records. Not thread-safe.
  */
 final class CsvBatchReader implements SourceReader {
 
@@ -37,6 +39,8 @@ final class CsvBatchReader implements SourceReader {
     private final long scannedSize;
     /** The file's time, for rows of a file without a timestamp column; {@code null} when it has one. */
     private final String observedAtFallback;
+    /** {@link #observedAtFallback} as the raw lines' {@link RawRecord.FileLine#fileTime()}. */
+    private final Instant fileTime;
     private final PrefixHasher hasher;
     /** The file {@link #records} and {@link #hasher} read, closed with this reader. */
     private final OpenFile file;
@@ -63,6 +67,7 @@ final class CsvBatchReader implements SourceReader {
         this.scannedSize = scan.size();
         // a blank cell of a timestamp column is a row without a time (rejected), not one of the file's time
         this.observedAtFallback = mapping.header(Field.TIMESTAMP) == null ? observedAtFallback : null;
+        this.fileTime = this.observedAtFallback == null ? null : Instant.parse(this.observedAtFallback);
         this.hasher = hasher;
         this.file = file;
         this.format = format;
@@ -166,8 +171,8 @@ final class CsvBatchReader implements SourceReader {
         }
         String[] stored = problem == null && values.length > keys.size() ? Arrays.copyOf(values, keys.size())
                 : values;
-        RawRecord raw = new RawRecord.FileLine(fileSha256, record.line(), payload.write(keys, stored, fallback,
-                problem, keepColumnOrder));
+        RawRecord raw = new RawRecord.FileLine(fileSha256, fileTime, record.line(), payload.write(keys, stored,
+                fallback, problem, keepColumnOrder));
         return interpreter.interpret(row, raw);
     }
 

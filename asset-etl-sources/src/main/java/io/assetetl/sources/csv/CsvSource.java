@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rows of a file without a timestamp column are observed at the file's modification time (to the second)
  * when it was read; that instant is stored in each row's raw payload, so {@code reprocess} gives the row the same
- * time. In a file with a timestamp column, a row whose cell is blank is rejected ({@code invalid_timestamp}).
+ * time. It is also the raw lines' {@link RawRecord.FileLine#fileTime()}: the same content sent again with another
+ * modification time (v1, v2, then v1 again) is a new observation, whose rows are stored again with their time and
+ * replayed after the files read before it, as ingest loaded them; sent again with the same time (a copy that keeps
+ * it) it stores and loads nothing new. A file unchanged since it was read to its end is not read again, whatever its
+ * modification time ({@link ResumePlan}). In a file with a timestamp column, a row whose cell is blank is rejected
+ * ({@code invalid_timestamp}).
  *
  * <p>Of two columns that hold the same field ({@code price} and {@code Price}), the first in the file is read. A
  * stored payload does not keep its keys' order (PostgreSQL's jsonb sorts them), and {@code reprocess} maps a row

@@ -39,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CsvSourceIT {
 
     private static final String HEADER = "symbol,name,price_usd,market_cap_usd,volume_24h_usd,timestamp\n";
+    // modification times of files without a timestamp column
+    private static final Instant T1 = Instant.parse("2025-01-15T08:00:00Z");
+    private static final Instant T2 = Instant.parse("2025-01-15T09:00:00Z");
+    private static final Instant T3 = Instant.parse("2025-01-15T10:00:00Z");
 
     @TempDir
     Path dir;
@@ -495,6 +499,113 @@ class CsvSourceIT {
         Instant observed = db.jdbi().withHandle(h -> h.createQuery("SELECT observed_at FROM asset_sources")
                 .mapTo(Instant.class).one());
         assertThat(observed).isEqualTo(fileTime);
+    }
+
+    @Test
+    void reprocessRebuildsWhatIngestLoadedFromAFileWithoutTimestampsSentAgainWithAnEarlierContentAtALaterTime()
+            throws Exception {
+        sendV1V2AndV1Again(T3);
+        assertThat(price("BTC")).as("the earlier content, at its new time, is the latest").isEqualByComparingTo("100");
+        assertThat(observedAt("BTC")).isEqualTo(T3);
+        Map<String, String> ingested = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl.reprocess("csv");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(ingested);
+        assertThat(reprocessed.processed()).as("each version's lines, v1's twice").isEqualTo(6);
+    }
+
+    @Test
+    void aFileWithoutTimestampsSentAgainAtALaterTimeIsStoredAgainAsANewFileReadAfterTheOthers() throws Exception {
+        RunResult again = sendV1V2AndV1Again(T3);
+
+        assertThat(again.processed()).isEqualTo(2);
+        assertThat(again.loaded()).as("a new quote of each at the new time").isEqualTo(2);
+        assertThat(storedLinesInReadOrder()).containsExactly(
+                "BTC 2025-01-15T08:00:00Z", "ETH 2025-01-15T08:00:00Z",
+                "BTC 2025-01-15T09:00:00Z", "ETH 2025-01-15T09:00:00Z",
+                "BTC 2025-01-15T10:00:00Z", "ETH 2025-01-15T10:00:00Z");
+        List<String> files = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT CASE WHEN file_sha256 = first_value(file_sha256) OVER (ORDER BY file_no) THEN 'v1' ELSE 'v2' END
+                FROM raw_csv_files ORDER BY file_no""").mapTo(String.class).list());
+        assertThat(files).as("the files in the order first read, the third of v1's content").containsExactly(
+                "v1", "v2", "v1");
+    }
+
+    @Test
+    void aFileWithoutTimestampsSentAgainWithTheModificationTimeItWasReadWithStoresAndLoadsNothingNew()
+            throws Exception {
+        // copied back with its time kept (cp -p): the same content observed at the same time
+        RunResult again = sendV1V2AndV1Again(T1);
+
+        assertThat(again.status()).as(again.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(again.processed()).isEqualTo(2);
+        assertThat(again.loaded()).isZero();
+        assertThat(db.count("raw_csv_assets")).isEqualTo(4);
+        assertThat(db.count("raw_csv_files")).isEqualTo(2);
+        assertThat(price("BTC")).as("the second version stays the latest").isEqualByComparingTo("200");
+        Map<String, String> ingested = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl.reprocess("csv");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(ingested);
+    }
+
+    @Test
+    void linesAppendedToAFileWithoutTimestampsAreReadFromTheCheckpointAtTheTimeOfTheirRead() throws Exception {
+        writeAt("symbol,price\nBTC,100\nETH,10\n", T1);
+        run();
+        Files.writeString(file, "SOL,1\n", StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(file, FileTime.from(T2));
+
+        RunResult appended = run();
+
+        assertThat(appended.processed()).isEqualTo(1);
+        assertThat(storedLinesInReadOrder()).containsExactly(
+                "BTC 2025-01-15T08:00:00Z", "ETH 2025-01-15T08:00:00Z", "SOL 2025-01-15T09:00:00Z");
+        assertThat(run().processed()).as("read to its end").isZero();
+        Map<String, String> ingested = TableDigests.canonical(db);
+        RunResult reprocessed = etl.reprocess("csv");
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(TableDigests.canonical(db)).isEqualTo(ingested);
+    }
+
+    /**
+     * A file without a timestamp column read at {@link #T1} (v1), rewritten and read at {@link #T2} (v2), then
+     * rewritten back to v1's content with modification time {@code v1Again} and read: that last run's result.
+     */
+    private RunResult sendV1V2AndV1Again(Instant v1Again) throws IOException {
+        String v1 = "symbol,price\nBTC,100\nETH,10\n";
+        writeAt(v1, T1);
+        assertThat(run().loaded()).isEqualTo(2);
+        writeAt("symbol,price\nBTC,200\nETH,20\n", T2);
+        assertThat(run().loaded()).isEqualTo(2);
+        writeAt(v1, v1Again);
+        RunResult again = run();
+        assertThat(again.status()).as(again.error()).isEqualTo(RunStatus.SUCCEEDED);
+        return again;
+    }
+
+    private void writeAt(String content, Instant modified) throws IOException {
+        Files.writeString(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+    }
+
+    private Instant observedAt(String symbol) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT s.observed_at FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE s.source = 'csv' AND a.canonical_symbol = :symbol""").bind("symbol", symbol)
+                .mapTo(Instant.class).one());
+    }
+
+    /** Each stored line's symbol and stored time, file by file in the order reprocess replays them. */
+    private List<String> storedLinesInReadOrder() {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT (r.payload ->> 'symbol') || ' ' || (r.payload ->> '_etl_observed_at')
+                FROM raw_csv_assets r JOIN raw_csv_files f USING (file_no) ORDER BY f.last_read, r.line_no""")
+                .mapTo(String.class).list());
     }
 
     @Test
