@@ -11,11 +11,14 @@
 -- NOT DISTINCT, which PostgreSQL 14 and earlier do not have.
 ALTER TABLE raw_csv_files ADD COLUMN file_time timestamptz;
 -- a file stored before: the time the first of its lines that has one was stored with (the CSV sources write it as
--- an ISO-8601 instant; a value that is none, of another adapter, leaves the file without a time)
+-- an ISO-8601 instant; a value that is none, of another adapter, leaves the file without a time). Every line of such
+-- a file has it but a row that could not be read: only a file's first 1,000 lines are looked at, so that the lines
+-- of the files with a time column, which have none, are not all read (a file whose first 1,000 lines are all
+-- unreadable stays without a time, as every file was before)
 UPDATE raw_csv_files f SET file_time = (
-    SELECT (r.payload ->> '_etl_observed_at')::timestamptz FROM raw_csv_assets r
-    WHERE r.file_no = f.file_no
-      AND r.payload ->> '_etl_observed_at' ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$'
+    SELECT (r.payload ->> '_etl_observed_at')::timestamptz
+    FROM (SELECT payload, line_no FROM raw_csv_assets WHERE file_no = f.file_no ORDER BY line_no LIMIT 1000) r
+    WHERE r.payload ->> '_etl_observed_at' ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$'
     ORDER BY r.line_no LIMIT 1);
 ALTER TABLE raw_csv_files DROP CONSTRAINT raw_csv_files_file;
 CREATE UNIQUE INDEX raw_csv_files_file
