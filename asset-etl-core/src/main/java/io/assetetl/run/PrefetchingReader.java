@@ -107,6 +107,12 @@ final class PrefetchingReader<T> implements AutoCloseable {
         }
         Object item;
         try {
+            // a hand-over queue gives a batch that is waiting without looking at the flag, and the reading thread is
+            // ahead of the writing most of the time: an interruption during the write (in a JDBC call, which leaves
+            // the flag set) would never have ended the run
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
             item = queue.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

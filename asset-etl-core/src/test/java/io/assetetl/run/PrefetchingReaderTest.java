@@ -82,6 +82,35 @@ class PrefetchingReaderTest {
         assertThat(closed).isTrue();
     }
 
+    /**
+     * A run stopped by SIGTERM or the library's close is interrupted while it writes a batch (in a JDBC call, which
+     * leaves the flag set); the next batch is usually ready by then, and a hand-over queue gives a waiting item
+     * without looking at the flag: the run went on to the end of its file.
+     */
+    @Test
+    void anInterruptedCallerGetsNoFurtherBatchEvenWhenOneIsReady() throws Exception {
+        for (int depth : new int[] {0, 1}) {
+            AtomicBoolean closed = new AtomicBoolean();
+            AtomicInteger prepared = new AtomicInteger();
+            PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(reader(5, false, closed), b -> {
+                prepared.incrementAndGet();
+                return b;
+            }, depth, "interrupted-" + depth);
+            try {
+                assertThat(prefetching.next()).isPresent();
+                awaitWaitingAfter("interrupted-" + depth, prepared, 2 + depth);
+
+                Thread.currentThread().interrupt();
+                assertThatThrownBy(prefetching::next).isInstanceOf(SourceException.class)
+                        .hasMessage("interrupted while waiting for the next batch");
+                assertThat(Thread.currentThread().isInterrupted()).as("the interruption kept").isTrue();
+            } finally {
+                Thread.interrupted();
+                prefetching.close();
+            }
+        }
+    }
+
     @Test
     void withoutDepthAFailureAfterTheLastBatchStillReachesTheCaller() {
         AtomicBoolean closed = new AtomicBoolean();
