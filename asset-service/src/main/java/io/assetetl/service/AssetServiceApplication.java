@@ -16,6 +16,7 @@ import io.assetetl.service.cli.DatabaseCommand;
 import io.assetetl.service.cli.IngestCommand;
 import io.assetetl.service.cli.ReprocessCommand;
 import io.assetetl.service.cli.ServerStartCommand;
+import io.assetetl.service.cli.SourceSettingsCheck;
 import io.assetetl.service.health.SchedulerHealthCheck;
 import io.assetetl.service.health.ServiceHealth;
 import io.assetetl.service.http.AcceptQualityFilter;
@@ -126,6 +127,8 @@ public class AssetServiceApplication extends Application<AssetServiceConfigurati
         }
         EncodedPathSegments.allow(configuration.getServerFactory(), env.getApplicationContext());
 
+        // a source whose settings its factory refuses stops the start, rather than failing every scheduled run
+        configuration.sourceDefinitions(environment).forEach(SourceSettingsCheck::check);
         DataSourceFactory database = EmbeddedDatabaseFallback.resolve(configuration);
         // managed objects stop in reverse order: scheduler, library, connection pool, then the embedded server
         configuration.embeddedDatabase().ifPresent(embedded -> env.lifecycle().manage(onStop(embedded::stop)));

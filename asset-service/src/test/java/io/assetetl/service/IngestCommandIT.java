@@ -102,6 +102,22 @@ class IngestCommandIT {
     }
 
     @Test
+    void aSettingTheSourcesFactoryRefusesIsAUsageErrorAndRecordsNoRun() {
+        for (Map.Entry<String, String> refused : List.of(Map.entry("COINGECKO_PAGES", "0"),
+                Map.entry("COINGECKO_PER_PAGE", "500"), Map.entry("COINGECKO_RATE_LIMIT_PER_MINUTE", "abc"))) {
+            Outcome outcome = run(Map.ofEntries(refused), config(""), "ingest", "coingecko");
+
+            assertThat(outcome.exitCode()).as(refused.getKey()).isEqualTo(2);
+            assertThat(outcome.stdout()).as(refused.getKey()).isEmpty();
+            assertThat(outcome.stderr()).as(refused.getKey()).contains("source coingecko: setting '");
+        }
+        Outcome server = run(Map.of("COINGECKO_PAGES", "0"), config(""), "server");
+        assertThat(server.exitCode()).as("a server with it would fail every scheduled run").isEqualTo(2);
+        assertThat(server.stderr().strip()).isEqualTo("source coingecko: setting 'pages' must be within 1..10000: 0");
+        assertThat(db.count("etl_runs")).isZero();
+    }
+
+    @Test
     void missingFileIsAUsageError() {
         Outcome outcome = run(config(""), "ingest", "csv", "--file", dir.resolve("absent.csv").toString());
 

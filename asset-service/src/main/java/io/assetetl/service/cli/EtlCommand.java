@@ -91,6 +91,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             throw new CommandExit(CommandExit.USAGE, "unknown source '" + source + "'; configured sources: "
                     + configured.stream().map(SourceDefinition::name).collect(Collectors.joining(", ")));
         }
+        configured.stream().filter(d -> d.name().equals(source)).forEach(SourceSettingsCheck::check);
         ExpectedFailureTraces traces = ExpectedFailureTraces.install();
         InterruptOnShutdown shutdown = InterruptOnShutdown.install(EmbeddedDatabaseFallback.EXIT_GRACE);
         boolean migrated = false;
