@@ -165,7 +165,9 @@ public final class RunLedger {
     }
 
     /**
-     * Ends a run; returns its final record.
+     * Ends a run; returns its final record. A NUL in {@code error} (an adapter's message quoting what it read) is
+     * stored as U+FFFD: PostgreSQL's text refuses it, and the failure, which could then not be recorded, was taken
+     * for an outage, and the run later marked abandoned without its error.
      *
      * @param metadata what the run was and did beyond its counters, a JSON object
      */
@@ -175,8 +177,8 @@ public final class RunLedger {
                         + " duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:finished - started_at)) * 1000)::bigint),"
                         + " error = :error, metadata = CAST(:metadata AS jsonb) WHERE run_id = :run RETURNING "
                         + RUN_COLUMNS)
-                .bind("status", status.code()).bind("finished", utc(finishedAt)).bind("error", error)
-                .bind("metadata", metadata).bind("run", runId)
+                .bind("status", status.code()).bind("finished", utc(finishedAt))
+                .bind("error", error == null ? null : error.replace('\0', '\uFFFD')).bind("metadata", metadata).bind("run", runId)
                 .map(RunLedger::mapRun).one();
     }
 

@@ -165,6 +165,20 @@ class RunEngineIT {
     }
 
     @Test
+    void aFailureWhoseMessageHoldsANulIsRecordedWithTheNulReplaced() {
+        TestDatabase db = TestDatabase.create();
+        try (AssetEtl etl = builder(db, "feed\u0000one", 10, null).build()) {
+            RunResult result = etl.run(RunRequest.of("fake"));
+
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(etl.findRun(result.runId()).orElseThrow()).satisfies(run -> {
+                assertThat(run.status()).as("not left running, to be marked abandoned").isEqualTo(RunStatus.FAILED);
+                assertThat(run.error()).contains("no data set feed\uFFFDone");
+            });
+        }
+    }
+
+    @Test
     void rejectsNegativeAmountsAndAmountsBeyondOrFinerThanAnyAssetsValue() {
         ListSourceFactory.dataset("amounts", List.of(
                 "BTC,,95000,1700000000,Bitcoin,1900000000000,30000000000",
