@@ -242,8 +242,7 @@ final class BinaryCopyRows {
      * ({@code CopyRowsBenchmark}).
      */
     private void putText(String value, int prefix) {
-        byte[] bytes = (value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD'))
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = CopyRows.text(value).getBytes(StandardCharsets.UTF_8);
         if (prefix < 0) {
             putInt(bytes.length);
         } else {

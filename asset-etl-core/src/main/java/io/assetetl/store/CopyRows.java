@@ -102,6 +102,11 @@ final class CopyRows {
         return add(json == null ? null : jsonbText(json));
     }
 
+    /** {@code value} with each NUL, which PostgreSQL's {@code text} refuses, as U+FFFD. */
+    static String text(String value) {
+        return value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
+    }
+
     /**
      * {@code json} with each escape that is valid JSON but that jsonb refuses escaping U+FFFD instead: a NUL
      * ({@code \\u0000}), and half of a surrogate pair without its other half ({@code "\\ud83d"}, as an upstream that

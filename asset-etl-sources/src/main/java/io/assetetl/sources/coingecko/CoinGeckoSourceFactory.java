@@ -132,11 +132,11 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
      * sources were given.
      */
     Spacing spacing(CoinGeckoSettings settings) {
-        Spacing spacing = spacings.computeIfAbsent(budgetKey(settings),
-                k -> new Spacing(slot(settings), System.nanoTime()));
+        String budget = budgetKey(settings);
         Duration slot = slot(settings);
+        Spacing spacing = spacings.computeIfAbsent(budget, k -> new Spacing(slot, System.nanoTime()));
         Duration kept = spacing.atLeast(slot);
-        if (!kept.equals(slot) && warnedRates.add(budgetKey(settings) + "|" + settings.ratePerMinute())) {
+        if (!kept.equals(slot) && warnedRates.add(budget + "|" + settings.ratePerMinute())) {
             LOG.warn("CoinGecko at {}: its sources give different rate_limit_per_minute; all of them are paced at the"
                     + " lowest, one call every {} ms, not {} ms", settings.baseUrl(), kept.toMillis(), slot.toMillis());
         }

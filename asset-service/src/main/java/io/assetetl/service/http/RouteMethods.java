@@ -48,9 +48,13 @@ public final class RouteMethods implements ApplicationEventListener {
 
     /** Adds a servlet of the application's context, at {@code path} (no template), answering {@code methods}. */
     public void servlet(String path, String... methods) {
-        Set<String> answered = new TreeSet<>(List.of(methods));
-        answered.retainAll(allowed);
-        servlets.add(new Route(Pattern.compile(Pattern.quote(path)), String.join(", ", answered)));
+        servlets.add(new Route(Pattern.compile(Pattern.quote(path)), allowHeader(new TreeSet<>(List.of(methods)))));
+    }
+
+    /** {@code methods} that the server lets through, as an {@code Allow} header gives them. */
+    private String allowHeader(Set<String> methods) {
+        methods.retainAll(allowed);
+        return String.join(", ", methods);
     }
 
     /**
@@ -96,8 +100,7 @@ public final class RouteMethods implements ApplicationEventListener {
                 methods.add("HEAD");
             }
             methods.add("OPTIONS");
-            methods.retainAll(allowed);
-            into.add(new Route(Pattern.compile(path.isEmpty() ? "/" : path), String.join(", ", methods)));
+            into.add(new Route(Pattern.compile(path.isEmpty() ? "/" : path), allowHeader(methods)));
         }
         for (RuntimeResource child : resource.getChildRuntimeResources()) {
             collect(child, path, into);
