@@ -11,6 +11,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -22,6 +24,7 @@ import org.slf4j.MDC;
  */
 final class PrefetchingReader<T> implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PrefetchingReader.class);
     private static final Object END = new Object();
 
     /** How long {@link #close} waits for the reading thread to stop. */
@@ -67,7 +70,7 @@ final class PrefetchingReader<T> implements AutoCloseable {
     }
 
     private void pump(SourceReader reader, Function<Batch, T> prepare) {
-        try (reader) {
+        try {
             for (Optional<Batch> next = next(reader); next.isPresent() && !closed; next = next(reader)) {
                 queue.put(prepare.apply(next.get()));
             }
@@ -86,6 +89,20 @@ final class PrefetchingReader<T> implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
+        } finally {
+            closeReader(reader);
+        }
+    }
+
+    /**
+     * Closes the wrapped reader once its batches, its end or its failure are handed over: a failure to close is
+     * logged, not thrown, as the engine has taken the end by then (or stopped taking), and nothing else would see it.
+     */
+    private static void closeReader(SourceReader reader) {
+        try {
+            reader.close();
+        } catch (Throwable e) {
+            LOG.warn("closing the source's reader failed: {}", e.toString(), e);
         }
     }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.SourceException;
@@ -16,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 class PrefetchingReaderTest {
@@ -196,6 +201,50 @@ class PrefetchingReaderTest {
             prefetching.close();
         } finally {
             MDC.remove("source");
+        }
+    }
+
+    @Test
+    void aReaderThatFailsToCloseAfterItsLastBatchIsLoggedWithTheRunsContextAndTheReadStillEnds() {
+        Logger logger = (Logger) LoggerFactory.getLogger(PrefetchingReader.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        MDC.put("source", "plugged");
+        try {
+            SourceReader failingClose = new SourceReader() {
+                private boolean served;
+
+                @Override
+                public Optional<Batch> next() {
+                    if (served) {
+                        return Optional.empty();
+                    }
+                    served = true;
+                    return Optional.of(Batch.of(List.of(), Checkpoint.of("{\"n\":1}")));
+                }
+
+                @Override
+                public void close() {
+                    throw new IllegalStateException("socket already gone");
+                }
+            };
+            PrefetchingReader<Batch> prefetching = new PrefetchingReader<>(failingClose, b -> b, 0, "plugged");
+            assertThat(prefetching.next()).isPresent();
+            assertThat(prefetching.next()).isEmpty();
+            prefetching.close();
+
+            assertThat(prefetching.stopped()).isTrue();
+            assertThat(logs.list).singleElement().satisfies(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                assertThat(e.getFormattedMessage()).isEqualTo(
+                        "closing the source's reader failed: java.lang.IllegalStateException: socket already gone");
+                assertThat(e.getThrowableProxy().getMessage()).isEqualTo("socket already gone");
+                assertThat(e.getMDCPropertyMap()).containsEntry("source", "plugged");
+            });
+        } finally {
+            MDC.remove("source");
+            logger.detachAppender(logs);
         }
     }
 
