@@ -133,14 +133,17 @@ public final class AssetEtl implements AutoCloseable {
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
      * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
      *                                                and record the run (then no run exists)
-     * @throws IllegalStateException                  when the database was never {@linkplain #migrate migrated}
+     * @throws IllegalStateException                  once this library is {@linkplain #close closed}, or when the
+     *                                                database was never {@linkplain #migrate migrated}
      */
     public RunResult run(RunRequest request) {
         return run(request, RunProgress.NONE);
     }
 
     public RunResult run(RunRequest request, RunProgress progress) {
-        return engine.run(requireNonNull(request, "request is null"), progress);
+        requireNonNull(request, "request is null");
+        refuseWhenClosed();
+        return engine.run(request, progress);
     }
 
     /**
@@ -156,19 +159,29 @@ public final class AssetEtl implements AutoCloseable {
      */
     public StartedRun start(RunRequest request) {
         requireNonNull(request, "request is null");
-        if (executor.isShutdown()) {
-            throw new IllegalStateException(RunEngine.CLOSED);
-        }
+        refuseWhenClosed();
         return engine.start(request, RunProgress.NONE);
     }
 
-    /** Rebuilds a source's canonical rows from its stored raw records alone: no file read, no network call. */
+    private void refuseWhenClosed() {
+        if (executor.isShutdown()) {
+            throw new IllegalStateException(RunEngine.CLOSED);
+        }
+    }
+
+    /**
+     * Rebuilds a source's canonical rows from its stored raw records alone: no file read, no network call.
+     *
+     * @throws IllegalStateException once this library is {@linkplain #close closed}
+     */
     public RunResult reprocess(String source) {
         return reprocess(source, RunProgress.NONE);
     }
 
     public RunResult reprocess(String source, RunProgress progress) {
-        return engine.reprocess(requireNonNull(source, "source is null"), progress);
+        requireNonNull(source, "source is null");
+        refuseWhenClosed();
+        return engine.reprocess(source, progress);
     }
 
     /**
@@ -234,7 +247,8 @@ public final class AssetEtl implements AutoCloseable {
     /**
      * Interrupts background runs ({@link #start}) and waits up to 10 seconds for them to end. An interrupted run fails
      * at its next wait (the next batch, a rate limiter's permit, a retry's backoff); its committed chunks stay and the
-     * source's next run resumes from its checkpoint.
+     * source's next run resumes from its checkpoint. After it, no run starts ({@link #run}, {@link #start} and
+     * {@link #reprocess} throw {@link IllegalStateException}); the reads still work.
      */
     @Override
     public void close() {
