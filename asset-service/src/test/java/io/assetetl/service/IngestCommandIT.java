@@ -113,7 +113,8 @@ class IngestCommandIT {
         }
         Outcome server = run(Map.of("COINGECKO_PAGES", "0"), config(""), "server");
         assertThat(server.exitCode()).as("a server with it would fail every scheduled run").isEqualTo(2);
-        assertThat(server.stderr().strip()).isEqualTo("source coingecko: setting 'pages' must be within 1..10000: 0");
+        assertThat(server.stderr().strip())
+                .isEqualTo("server failed to start: source coingecko: setting 'pages' must be within 1..10000: 0");
         assertThat(db.count("etl_runs")).isZero();
     }
 

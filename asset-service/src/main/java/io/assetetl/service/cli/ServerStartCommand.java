@@ -57,7 +57,7 @@ public final class ServerStartCommand extends ServerCommand<AssetServiceConfigur
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
         if (e instanceof CommandExit) {
-            failure.print(cli.getStdErr(), e.getMessage(), null);
+            failure.print(cli.getStdErr(), "server failed to start: " + e.getMessage(), null);
         } else if (e instanceof ConfigurationException || ExpectedFailureTraces.isExpected(e)
                 || ExpectedFailures.anyCause(e, t -> t instanceof LiquibaseException)) {
             failure.print(cli.getStdErr(), "server failed to start: " + reason(e), null);
