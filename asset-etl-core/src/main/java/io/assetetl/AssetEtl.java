@@ -199,6 +199,18 @@ public final class AssetEtl implements AutoCloseable {
     }
 
     /**
+     * Records the failures of this library's runs that could not be recorded when they happened, because the
+     * database had gone away; returns whether none is left to record. The source's next run here, and
+     * {@link #abandonDeadRuns}, record them too; a process about to end calls this (and again, while the database is
+     * back within its patience), since another process would mark such a run abandoned, without its error.
+     *
+     * @throws org.jdbi.v3.core.JdbiException when the database still cannot be reached
+     */
+    public boolean recordPendingFailures() {
+        return engine.recordPendingFailures();
+    }
+
+    /**
      * Runs newest first.
      *
      * @throws org.jdbi.v3.core.JdbiException when the database cannot be reached, as every read here

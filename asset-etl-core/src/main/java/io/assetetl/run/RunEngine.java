@@ -196,7 +196,7 @@ public final class RunEngine {
                     return written;
                 });
                 totals.add(outcome);
-                claim.committed(batch);
+                claim.committed(batch, outcome);
                 totals.report(context, claim.source, outcome);
                 progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
             }
@@ -351,10 +351,29 @@ public final class RunEngine {
                 unrecorded.put(claim.runId, new UnrecordedFailure(claim.source, now, error, metadata));
                 LOG.error("cannot record the failure of run {} yet: {}", claim.runId, databaseGone.getMessage());
                 context.metrics().count("etl_runs", Map.of("source", claim.source, "status", "failed"), 1);
-                return new RunResult(claim.runId, claim.source, RunStatus.FAILED, 0, 0, 0, 0, claim.elapsedMs(),
-                        error);
+                ChunkOutcome committed = claim.committedCounts;
+                return new RunResult(claim.runId, claim.source, RunStatus.FAILED, committed.processed(),
+                        committed.loaded(), committed.unchanged(), committed.rejected(), claim.elapsedMs(), error);
             }
         }
+    }
+
+    /**
+     * Records the failures of runs that could not be recorded when they happened, the database being gone; returns
+     * whether none is left to record.
+     *
+     * @throws org.jdbi.v3.core.JdbiException when the database still cannot be reached
+     */
+    public boolean recordPendingFailures() {
+        if (unrecorded.isEmpty()) {
+            return true;
+        }
+        try (Handle handle = jdbi.open()) {
+            for (String source : unrecorded.values().stream().map(UnrecordedFailure::source).distinct().toList()) {
+                recordUnrecordedFailures(handle, source);
+            }
+        }
+        return unrecorded.isEmpty();
     }
 
     /** A run's failure as it was to be recorded. */
@@ -496,6 +515,11 @@ public final class RunEngine {
         final Totals totals = new Totals();
         /** What the run's writing learnt for its later chunks. */
         final RunCache cache = new RunCache();
+        /**
+         * The records of the chunks an ingest committed so far (none for a reprocess, whose one transaction commits
+         * all or nothing): what the run's result shows when its end cannot be recorded.
+         */
+        ChunkOutcome committedCounts = new ChunkOutcome(0, 0, 0, 0);
         /** Drift events of the chunks committed so far. */
         long driftEvents;
         /** When the run failed asking for no run of its source before some instant: that instant. */
@@ -524,7 +548,10 @@ public final class RunEngine {
             return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
         }
 
-        void committed(Batch batch) {
+        void committed(Batch batch, ChunkOutcome outcome) {
+            committedCounts = new ChunkOutcome(committedCounts.processed() + outcome.processed(),
+                    committedCounts.loaded() + outcome.loaded(), committedCounts.unchanged() + outcome.unchanged(),
+                    committedCounts.rejected() + outcome.rejected());
             driftEvents += batch.driftEvents().size();
             committedCheckpoints.put(batch.checkpoint().stream(), batch.checkpoint());
         }

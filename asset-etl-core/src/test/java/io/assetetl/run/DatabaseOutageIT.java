@@ -1,6 +1,7 @@
 package io.assetetl.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.AssetEtl;
 import io.assetetl.spi.SourceConfig;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -62,8 +64,18 @@ class DatabaseOutageIT {
 
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.error()).startsWith("database unavailable");
+            assertThat(failed.processed()).as("what the run committed, although it could not be recorded yet")
+                    .isEqualTo(6);
+            assertThat(failed.loaded()).isEqualTo(6);
 
+            assertThatThrownBy(etl::recordPendingFailures).as("the database is still gone")
+                    .isInstanceOf(JdbiException.class);
             pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+            assertThat(etl.recordPendingFailures()).isTrue();
+            RunRecord recorded = etl.findRun(failed.runId()).orElseThrow();
+            assertThat(recorded.status()).as("recorded by this process, not abandoned").isEqualTo(RunStatus.FAILED);
+            assertThat(recorded.error()).isEqualTo(failed.error());
+            assertThat(recorded.recordsProcessed()).isEqualTo(6);
             long quotesAfterOutage = count(etl, "SELECT count(*) FROM asset_quotes");
             assertThat(quotesAfterOutage).as("the two chunks committed before the outage, nothing more").isEqualTo(6);
             ListSourceFactory.gate("outage", new CountDownLatch(0), new CountDownLatch(1));
@@ -73,11 +85,9 @@ class DatabaseOutageIT {
             assertThat(next.succeeded()).isTrue();
             assertThat(next.processed()).isEqualTo(6);
             assertThat(count(etl, "SELECT count(*) FROM asset_quotes")).isEqualTo(12);
-            RunRecord recorded = etl.findRun(failed.runId()).orElseThrow();
-            assertThat(recorded.status()).as("recorded by this process, not abandoned").isEqualTo(RunStatus.FAILED);
-            assertThat(recorded.error()).isEqualTo(failed.error());
+            assertThat(etl.findRun(failed.runId()).orElseThrow()).isEqualTo(recorded);
             assertThat(etl.runs(10, Optional.of("outage"), Optional.of(RunStatus.RUNNING))).isEmpty();
-            System.out.printf("database-outage: run failed with \"%s\" (recorded once the database was back), 6"
+            System.out.printf("database-outage: run failed with \"%s\" (recorded once the database was back, before the next run), 6"
                     + " rows committed before the outage kept, next run resumed 6 rows, 0 lost, 0 doubled%n",
                     failed.error());
         } finally {
