@@ -139,6 +139,11 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             try (AssetEtl etl = configuration.buildEtl(dataSource, EtlMetrics.NOOP, environment)) {
                 SourceDefinition definition = etl.source(source).orElseThrow();
                 result = execute(etl, definition, namespace, new ProgressPrinter(System.err, jsonLog));
+                if (!result.succeeded() && !new PendingFailureRecorder(PendingFailureRecorder.PATIENCE,
+                        PendingFailureRecorder.Time.SYSTEM).record(etl::recordPendingFailures)) {
+                    LOG.warn("the failure of run {} is not recorded, the database did not answer: the source's next"
+                            + " run will mark it abandoned", result.runId());
+                }
             }
         } catch (RuntimeException e) {
             if (result == null) {
