@@ -2,6 +2,7 @@ package io.assetetl.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.assetetl.model.Observation;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -109,7 +110,7 @@ public final class AssetQueries {
         String sql = "SELECT " + selectFrom + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY m.canonical_symbol LIMIT :fetch";
         return jdbi.withHandle(h -> {
-            Query query = h.createQuery(sql).bind("fetch", limit + 1);
+            Query query = h.createQuery(sql).bind("fetch", (long) limit + 1);
             binder.accept(query);
             afterSymbol.ifPresent(s -> query.bind("after", s));
             filter.symbol().ifPresent(s -> query.bind("symbol", s));
@@ -148,7 +149,37 @@ public final class AssetQueries {
      */
     public List<Quote> history(String canonicalSymbol, HistoryFilter filter) {
         requireNonNull(canonicalSymbol, "canonicalSymbol is null");
-        requireNonNull(filter, "filter is null");
+        Optional<HistoryFilter> within = withinStoredYears(requireNonNull(filter, "filter is null"));
+        if (within.isEmpty()) {
+            return List.of();
+        }
+        return readHistory(canonicalSymbol, within.get());
+    }
+
+    /**
+     * {@code filter} with its bounds beyond the years quotes are stored in (1 to 9999) left out, or empty when such a
+     * bound leaves nothing to list: PostgreSQL's {@code timestamptz} reaches further than those years, but not as far
+     * as {@link Instant#MIN} or {@link Instant#MAX}, which the driver cannot even convert.
+     */
+    private static Optional<HistoryFilter> withinStoredYears(HistoryFilter filter) {
+        Optional<Instant> from = filter.from();
+        Optional<Instant> to = filter.to();
+        if (from.isPresent() && !Observation.inStoredYears(from.get())) {
+            if (from.get().isAfter(Instant.EPOCH)) {
+                return Optional.empty();
+            }
+            from = Optional.empty();
+        }
+        if (to.isPresent() && !Observation.inStoredYears(to.get())) {
+            if (to.get().isBefore(Instant.EPOCH)) {
+                return Optional.empty();
+            }
+            to = Optional.empty();
+        }
+        return Optional.of(new HistoryFilter(filter.source(), from, to, filter.limit()));
+    }
+
+    private List<Quote> readHistory(String canonicalSymbol, HistoryFilter filter) {
         return jdbi.withHandle(h -> {
             Query query = h.createQuery(historySql(filter)).bind("symbol", canonicalSymbol)
                     .bind("limit", filter.limit());

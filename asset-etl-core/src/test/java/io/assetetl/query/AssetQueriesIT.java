@@ -105,6 +105,17 @@ class AssetQueriesIT {
     }
 
     @Test
+    void theLargestLimitListsEveryAssetOnOnePage() {
+        AssetPage page = queries.page(AssetFilter.ALL, Optional.empty(), Integer.MAX_VALUE);
+        AssetQueries.JsonPage rendered = queries.pageJson(AssetFilter.ALL, Optional.empty(), Integer.MAX_VALUE);
+
+        assertThat(page.assets()).hasSize(queries.page(AssetFilter.ALL, Optional.empty(), 500).assets().size());
+        assertThat(page.lastSymbol()).isEmpty();
+        assertThat(rendered.items()).hasSameSizeAs(page.assets());
+        assertThat(rendered.lastSymbol()).isEmpty();
+    }
+
+    @Test
     void renderedPagesFollowTheSameFiltersAndCursor() {
         List<AssetFilter> filters = List.of(AssetFilter.ALL,
                 new AssetFilter(Optional.empty(), Optional.of("three"), Optional.empty(), Optional.empty()),

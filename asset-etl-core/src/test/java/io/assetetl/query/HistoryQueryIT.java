@@ -63,6 +63,20 @@ class HistoryQueryIT {
     }
 
     @Test
+    void boundsBeyondTheStoredYearsAndTheLargestLimitAreAnsweredNotRefused() {
+        List<String> all = List.of("b@6", "a@5", "a@4", "b@4", "c@4", "a@3", "b@3", "a@2", "a@1");
+        assertThat(history("BTC", new HistoryFilter(Optional.empty(), Optional.of(Instant.MIN),
+                Optional.of(Instant.MAX), Integer.MAX_VALUE))).containsExactlyElementsOf(all);
+        assertThat(history("BTC", new HistoryFilter(Optional.empty(), Optional.of(Instant.MAX), Optional.empty(), 10)))
+                .isEmpty();
+        assertThat(history("BTC", new HistoryFilter(Optional.of("a"), Optional.empty(), Optional.of(Instant.MIN), 10)))
+                .isEmpty();
+        Instant afterYear9999 = Instant.parse("+10000-01-01T00:00:00Z");
+        assertThat(history("BTC", new HistoryFilter(Optional.empty(), Optional.of(afterYear9999), Optional.empty(), 10)))
+                .isEmpty();
+    }
+
+    @Test
     void anAssetWithoutQuotesAndAnUnknownSymbolHaveNoHistory() {
         assertThat(history("NEW", filter(null, null, null, 100))).isEmpty();
         assertThat(history("NOPE", filter(null, null, null, 100))).isEmpty();
