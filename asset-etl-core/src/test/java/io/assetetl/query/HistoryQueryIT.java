@@ -72,8 +72,8 @@ class HistoryQueryIT {
         assertThat(history("BTC", new HistoryFilter(Optional.of("a"), Optional.empty(), Optional.of(Instant.MIN), 10)))
                 .isEmpty();
         Instant afterYear9999 = Instant.parse("+10000-01-01T00:00:00Z");
-        assertThat(history("BTC", new HistoryFilter(Optional.empty(), Optional.of(afterYear9999), Optional.empty(), 10)))
-                .isEmpty();
+        assertThat(history("BTC", new HistoryFilter(Optional.empty(), Optional.of(afterYear9999), Optional.empty(),
+                10))).isEmpty();
     }
 
     @Test

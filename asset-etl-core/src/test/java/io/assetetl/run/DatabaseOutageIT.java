@@ -87,7 +87,8 @@ class DatabaseOutageIT {
             assertThat(count(etl, "SELECT count(*) FROM asset_quotes")).isEqualTo(12);
             assertThat(etl.findRun(failed.runId()).orElseThrow()).isEqualTo(recorded);
             assertThat(etl.runs(10, Optional.of("outage"), Optional.of(RunStatus.RUNNING))).isEmpty();
-            System.out.printf("database-outage: run failed with \"%s\" (recorded once the database was back, before the next run), 6"
+            System.out.printf("database-outage: run failed with \"%s\" (recorded once the database was back,"
+                    + " before the next run), 6"
                     + " rows committed before the outage kept, next run resumed 6 rows, 0 lost, 0 doubled%n",
                     failed.error());
         } finally {
