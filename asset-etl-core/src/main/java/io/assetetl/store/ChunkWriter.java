@@ -185,7 +185,7 @@ public final class ChunkWriter {
     static final int MAX_VALUE_DIGITS = 30;
     /** Digits after the point an amount of dollars may have ({@link #finerThanAnyValue}). */
     static final int MAX_FRACTION_DIGITS = 60;
-    /** Characters a canonical symbol may have: well beyond any ticker (CoinGecko's longest has 38). */
+    /** Characters a symbol, canonical or as written, may have: beyond any ticker (CoinGecko's longest has 38). */
     static final int MAX_SYMBOL_LENGTH = 64;
     /** Characters a name may have: well beyond any asset's (CoinGecko's longest has 71). */
     static final int MAX_NAME_LENGTH = 200;
@@ -395,12 +395,14 @@ public final class ChunkWriter {
     }
 
     /**
-     * A chunk's records after the engine's own checks, with each observation's canonical symbol and, per source key,
-     * the latest observation (the one whose payload becomes {@code asset_sources.raw}).
+     * A chunk's records after the engine's own checks, with each observation's canonical symbol and symbol as
+     * written and, per source key, the latest observation (the one whose payload becomes {@code asset_sources.raw}).
      */
     private static final class Checked {
         final Interpretation[] records;
         final String[] canonical;
+        /** Each observation's symbol as written ({@link #writtenSymbol}): {@code asset_sources.source_symbol}. */
+        final String[] written;
         final Map<String, Integer> latest = new HashMap<>();
         boolean sourceIds;
         boolean otherThanFileLines;
@@ -426,6 +428,7 @@ public final class ChunkWriter {
         Checked(int size) {
             records = new Interpretation[size];
             canonical = new String[size];
+            written = new String[size];
         }
 
         /**
@@ -452,15 +455,20 @@ public final class ChunkWriter {
                 .compareTo(((Observation) all[a]).observedAt()) >= 0 ? b : a;
         for (int i = 0; i < checked.records.length; i++) {
             Interpretation record = records.get(i);
-            String canonical = record instanceof Observation o ? identity.canonicalSymbolOrNull(o.sourceSymbol())
-                    : null;
-            record = validate(record, canonical, latestTime);
+            String canonical = null;
+            String written = null;
+            if (record instanceof Observation o) {
+                canonical = identity.canonicalSymbolOrNull(o.sourceSymbol());
+                written = writtenSymbol(o);
+            }
+            record = validate(record, canonical, written, latestTime);
             checked.records[i] = record;
             checked.otherThanFileLines |= !(record.raw() instanceof RawRecord.FileLine);
             if (record instanceof Observation o) {
                 checked.observations++;
                 checked.sourceIds |= o.sourceId() != null;
                 checked.canonical[i] = canonical;
+                checked.written[i] = written;
                 String key = o.sourceId() != null ? o.sourceId() : checked.canonical[i];
                 checked.latest.merge(key, i, later);
                 Integer before = lastAt.put(new SymbolInstant(canonical, o.observedAt()), i);
@@ -478,6 +486,16 @@ public final class ChunkWriter {
                     checked.otherAssets, checked.otherAssetExample);
         }
         return checked;
+    }
+
+    /**
+     * The symbol as written that {@code asset_sources.source_symbol} stores: the observation's, without the
+     * whitespace around it, which the symbol the engine resolves is trimmed of too (and which a cell padded for
+     * alignment has); {@code null} when the observation has no symbol. Only a symbol with whitespace around it is
+     * copied: this runs for every record of a file.
+     */
+    private static String writtenSymbol(Observation o) {
+        return o.writtenSymbol() == null ? null : o.writtenSymbol().strip();
     }
 
     /** The initial capacity of a hash map that holds {@code entries} without growing. */
@@ -551,7 +569,7 @@ public final class ChunkWriter {
         if (record instanceof Observation o) {
             needsPayload |= o.sourceId() != null || checked.isLatest(i);
             String sourceKey = o.sourceId() != null ? o.sourceId() : canonical;
-            rows.add("o").add(sourceKey).add(o.sourceSymbol()).add(canonical).add(o.name())
+            rows.add("o").add(sourceKey).add(checked.written[i]).add(canonical).add(o.name())
                     .add(o.priceUsd()).add(o.marketCapUsd()).add(o.volume24hUsd()).add(o.observedAt())
                     .add(o.sourceId() != null ? identity.pinnedOwner(canonical).orElse(null) : null);
         } else {
@@ -596,21 +614,35 @@ public final class ChunkWriter {
     }
 
     /**
-     * The engine's own guard: whatever an adapter hands out, canonical tables only get valid values.
+     * The engine's own guard: whatever an adapter hands out, canonical tables only get valid values. The symbol as
+     * written is held to the rules of the canonical symbol, as it is stored and shown beside it: what an adapter
+     * resolved into a valid symbol may have been written with a character no text can hold.
      *
      * @param canonical  an observation's canonical symbol, or {@code null} when it has none
+     * @param written    an observation's symbol as written ({@link #writtenSymbol}), or {@code null} when it has none
      * @param latestTime the latest time an observation may have
      */
-    private static Interpretation validate(Interpretation record, String canonical, Instant latestTime) {
+    private static Interpretation validate(Interpretation record, String canonical, String written,
+            Instant latestTime) {
         if (record instanceof Observation o) {
             if (canonical == null) {
                 return Rejection.of(RejectReason.MISSING_SYMBOL, "symbol is empty", o.raw());
+            }
+            if (written.isEmpty()) {
+                return Rejection.of(RejectReason.MISSING_SYMBOL, "symbol as written is empty", o.raw());
             }
             // one after the other rather than chained through lambdas: this runs for every record of a file
             Optional<Rejection> text = tooLong(RejectReason.INVALID_SYMBOL, "symbol", canonical, MAX_SYMBOL_LENGTH,
                     "ticker", o);
             if (text.isEmpty()) {
-                text = unstorableCharacter(canonical, o);
+                text = unstorableCharacter("symbol", canonical, o);
+            }
+            if (text.isEmpty()) {
+                text = tooLong(RejectReason.INVALID_SYMBOL, "symbol as written", written, MAX_SYMBOL_LENGTH,
+                        "ticker", o);
+            }
+            if (text.isEmpty()) {
+                text = unstorableCharacter("symbol as written", written, o);
             }
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_ID, "id", o.sourceId(), MAX_ID_LENGTH, "asset's", o);
@@ -664,20 +696,23 @@ public final class ChunkWriter {
      * A symbol with a control character, which no API request could name (a request with one is refused), or with
      * half of a surrogate pair, which UTF-8 cannot encode: the driver sends it as {@code ?}, so two such symbols
      * would be one asset in the database and two in the chunk, and the chunk failed where it looked the asset up.
+     * A NUL, which PostgreSQL's {@code text} refuses, is a control character.
+     *
+     * @param field what the symbol is, as the rejection names it
      */
-    private static Optional<Rejection> unstorableCharacter(String symbol, Observation o) {
+    private static Optional<Rejection> unstorableCharacter(String field, String symbol, Observation o) {
         for (int k = 0; k < symbol.length(); k++) {
             char c = symbol.charAt(k);
             if (Character.isISOControl(c)) {
                 return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
-                        "symbol holds a control character (U+%04X)", (int) c), o.raw()));
+                        "%s holds a control character (U+%04X)", field, (int) c), o.raw()));
             }
             if (Character.isSurrogate(c)) {
                 if (!Character.isHighSurrogate(c) || k + 1 == symbol.length()
                         || !Character.isLowSurrogate(symbol.charAt(k + 1))) {
                     return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
-                            "symbol holds half of a surrogate pair (U+%04X), which no text can store", (int) c),
-                            o.raw()));
+                            "%s holds half of a surrogate pair (U+%04X), which no text can store", field,
+                            (int) c), o.raw()));
                 }
                 k++;
             }

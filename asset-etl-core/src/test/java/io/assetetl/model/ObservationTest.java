@@ -24,6 +24,30 @@ class ObservationTest {
         assertThat(observation(" ").sourceSymbol()).isBlank();
     }
 
+    @Test
+    void theConstructorWithoutAWrittenSymbolTakesTheResolvedSymbolAsWritten() {
+        Observation observation = observation("btc");
+
+        assertThat(observation.writtenSymbol()).isEqualTo("btc");
+        assertThat(observation).isEqualTo(observation("btc", null))
+                .as("null means the same as the resolved symbol").isEqualTo(observation("btc", "btc"));
+    }
+
+    @Test
+    void keepsTheSymbolAsWrittenApartFromTheResolvedOne() {
+        Observation observation = observation("SHIB", "$SHIB");
+
+        assertThat(observation.sourceSymbol()).isEqualTo("SHIB");
+        assertThat(observation.writtenSymbol()).isEqualTo("$SHIB");
+        assertThat(observation).isNotEqualTo(observation("SHIB"));
+    }
+
+    @Test
+    void takesABlankWrittenSymbolForTheEngineToReject() {
+        assertThat(observation("SHIB", " ").writtenSymbol()).isBlank();
+        assertThat(observation(null, null).writtenSymbol()).isNull();
+    }
+
     private static String at(String time) {
         return new Observation("BTC", null, null, BigDecimal.ONE, null, null, Instant.parse(time),
                 new RawRecord.Keyed("k", "{}")).observedAt().toString();
@@ -32,5 +56,10 @@ class ObservationTest {
     private static Observation observation(String symbol) {
         return new Observation(symbol, null, null, BigDecimal.ONE, null, null, Instant.EPOCH,
                 new RawRecord.Keyed("k", "{}"));
+    }
+
+    private static Observation observation(String symbol, String writtenSymbol) {
+        return new Observation(symbol, null, null, BigDecimal.ONE, null, null, Instant.EPOCH,
+                new RawRecord.Keyed("k", "{}"), writtenSymbol);
     }
 }

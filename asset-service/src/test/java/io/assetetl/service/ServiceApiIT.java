@@ -284,11 +284,17 @@ class ServiceApiIT {
 
     @Test
     void weirdCsvKeepsTheSymbolAsWritten() {
-        JsonNode btc = http.get("/assets/BTC").json();
+        assertThat(weirdSymbol("BTC")).isEqualTo("btc");
+        assertThat(weirdSymbol("SHIB")).as("the file's $SHIB").isEqualTo("$SHIB");
+        assertThat(weirdSymbol("TON")).as("the file's Toncoin (TON)").isEqualTo("TON");
+    }
 
-        JsonNode weird = StreamSupport.stream(btc.get("sources").spliterator(), false)
-                .filter(s -> s.get("source").asText().equals("csv_weird")).findFirst().orElseThrow();
-        assertThat(weird.get("symbol").asText()).isEqualTo("btc");
+    /** The symbol as written of the {@code csv_weird} source's latest record of an asset. */
+    private static String weirdSymbol(String asset) {
+        JsonNode sources = http.get("/assets/" + asset).json().get("sources");
+        return StreamSupport.stream(sources.spliterator(), false)
+                .filter(s -> s.get("source").asText().equals("csv_weird")).findFirst().orElseThrow()
+                .get("symbol").asText();
     }
 
     @Test

@@ -42,6 +42,7 @@ final class CleanRowInterpreter extends RowInterpreter {
                     "symbol is not a ticker: '" + ValueCleaner.abbreviate(symbol) + "'", raw);
         }
         String name = row.name() == null || row.name().isBlank() ? null : row.name().strip();
-        return observation(row, raw, symbol, name);
+        // a ticker as written: the cell without the whitespace around it is both the symbol and its written form
+        return observation(row, raw, symbol, symbol, name);
     }
 }

@@ -33,8 +33,11 @@ abstract class RowInterpreter {
     /**
      * The observation of a row whose symbol and name are settled: its price, amounts and time read by this format's
      * rules, or the rejection of the first of them that is wrong.
+     *
+     * @param symbol        the ticker read from the row, which the engine resolves
+     * @param writtenSymbol the symbol as the row wrote it, which the source stores
      */
-    final Interpretation observation(CsvRow row, RawRecord raw, String symbol, String name) {
+    final Interpretation observation(CsvRow row, RawRecord raw, String symbol, String writtenSymbol, String name) {
         Cleaned<BigDecimal> price = number(row.price());
         Rejection bad = priceProblem(price, raw);
         if (bad != null) {
@@ -56,7 +59,7 @@ abstract class RowInterpreter {
             return bad;
         }
         return new Observation(symbol, null, name, price.value(), marketCap.value(), volume.value(),
-                observedAt.value(), raw);
+                observedAt.value(), raw, writtenSymbol);
     }
 
     /**

@@ -216,6 +216,21 @@ final class ValueCleaner {
         return isTicker(s) ? Cleaned.of(s) : Cleaned.invalid("not a ticker: '" + abbreviate(cell) + "'");
     }
 
+    /**
+     * The symbol as a cell wrote it, which the source stores beside the ticker {@link #symbol} reads from it: the
+     * cell without the whitespace around it ({@code $SHIB}, {@code btc}, {@code Btc} of {@code " Btc "}), or, when
+     * the cell writes a name with its ticker in parentheses ({@code Toncoin (TON)}), that ticker as written
+     * ({@code TON}): the name is not part of the symbol. {@code null} when the cell is absent.
+     */
+    static String writtenSymbol(String cell) {
+        if (isAbsent(cell)) {
+            return null;
+        }
+        String s = cell.strip();
+        String inName = s.endsWith(")") ? name(s).symbol() : null;
+        return inName != null ? inName : s;
+    }
+
     /** Whether a trimmed text can be a ticker: 1 to 30 letters, digits, {@code .}, {@code _} or {@code -}. */
     static boolean isTicker(String s) {
         int length = s.length();

@@ -11,6 +11,12 @@ import java.time.ZoneId;
 /**
  * The rules of the messy {@code csv_weird} format: cells go through the {@link ValueCleaner}; a ticker may be
  * written inside the name ({@code Bitcoin (BTC)}); ambiguous values and negative prices are rejects.
+ *
+ * <p>An observation's symbol is the ticker read from the row ({@code SHIB}), and its symbol as written
+ * ({@link io.assetetl.model.Observation#writtenSymbol()}), which the source stores, is what the file wrote for that
+ * ticker ({@link ValueCleaner#writtenSymbol}): the symbol cell without the whitespace around it ({@code $SHIB}), or
+ * the ticker in parentheses of a cell that writes a name with it ({@code TON} of {@code Toncoin (TON)}, in the
+ * symbol column, or in the name column of a row without a symbol), or the bare ticker of a name column.
  */
 final class WeirdRowInterpreter extends RowInterpreter {
 
@@ -46,12 +52,15 @@ final class WeirdRowInterpreter extends RowInterpreter {
         }
         ValueCleaner.NameAndSymbol name = ValueCleaner.name(row.name());
         Cleaned<String> symbol = ValueCleaner.symbol(row.symbol());
+        boolean fromSymbolCell = true;
         if (symbol.isAbsent() && name.symbol() != null) {
             symbol = Cleaned.of(name.symbol());
+            fromSymbolCell = false;
         } else if (row.symbol() == null && ValueCleaner.isBareTicker(row.name())) {
             // no symbol column, and the name column holds tickers (a column headed asset or coin)
             symbol = Cleaned.of(row.name().strip());
             name = new ValueCleaner.NameAndSymbol(null, symbol.value());
+            fromSymbolCell = false;
         }
         if (symbol.isAbsent()) {
             return Rejection.of(RejectReason.MISSING_SYMBOL, row.symbol() == null && row.name() != null
@@ -61,6 +70,8 @@ final class WeirdRowInterpreter extends RowInterpreter {
         if (symbol.hasProblem()) {
             return Rejection.of(RejectReason.INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);
         }
-        return observation(row, raw, symbol.value(), name.name());
+        // a ticker taken from the name column is written as it is read
+        String written = fromSymbolCell ? ValueCleaner.writtenSymbol(row.symbol()) : symbol.value();
+        return observation(row, raw, symbol.value(), written, name.name());
     }
 }

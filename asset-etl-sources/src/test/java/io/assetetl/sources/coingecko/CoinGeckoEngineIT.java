@@ -107,9 +107,10 @@ class CoinGeckoEngineIT {
         assertThat(result.loaded()).isEqualTo(242);
         assertThat(count(db, "SELECT count(*) FROM etl_rejects WHERE reason = 'identity_conflict'")).isEqualTo(8);
         assertThat(strings(db, """
-                SELECT s.source_key FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                SELECT s.source_key || ' ' || s.source_symbol FROM asset_sources s JOIN assets a ON a.id = s.asset_id
                 WHERE a.canonical_symbol IN ('BTC', 'ETH', 'USDT', 'WETH') ORDER BY a.canonical_symbol"""))
-                .containsExactly("bitcoin", "ethereum", "tether", "weth");
+                .as("each symbol as CoinGecko wrote it").containsExactly("bitcoin btc", "ethereum eth", "tether usdt",
+                        "weth weth");
         assertThat(db.count("raw_coingecko")).isEqualTo(250);
         assertThat(count(db, "SELECT count(*) FROM raw_coingecko WHERE record_key LIKE "
                 + "'bitcoin@2025-02-09T17:44:04.143Z#%' AND page = 1 AND item_index = 0")).isEqualTo(1);

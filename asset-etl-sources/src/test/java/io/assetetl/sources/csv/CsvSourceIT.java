@@ -106,6 +106,20 @@ class CsvSourceIT {
     }
 
     @Test
+    void storesEachSymbolAsTheFileWroteItUnderTheAssetOfItsCanonicalSymbol() throws Exception {
+        Files.writeString(file, HEADER + "btc,Bitcoin,1,,,2025-01-15T12:00:00Z\n"
+                + " Eth ,Ethereum,2,,,2025-01-15T12:00:00Z\nxdg,Dogecoin,3,,,2025-01-15T12:00:00Z\n");
+
+        RunResult result = run();
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        List<String> symbols = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT a.canonical_symbol || ' ' || s.source_key || ' ' || s.source_symbol
+                FROM asset_sources s JOIN assets a ON a.id = s.asset_id ORDER BY 1""").mapTo(String.class).list());
+        assertThat(symbols).containsExactly("BTC BTC btc", "DOGE DOGE xdg", "ETH ETH Eth");
+    }
+
+    @Test
     void readsEachLineOfAFileMixingUtf8AndWindows1252AsWritten() throws Exception {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         content.writeBytes((HEADER + "XMR,Monéro,1,,,2025-01-15T12:00:00Z\n").getBytes(StandardCharsets.UTF_8));

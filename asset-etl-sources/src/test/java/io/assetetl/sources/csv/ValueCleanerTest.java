@@ -300,6 +300,27 @@ class ValueCleanerTest {
         assertThat(ValueCleaner.symbol(cell).value()).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            BTC                 | BTC
+            ' Btc '             | Btc
+            $SHIB               | $SHIB
+            ' $shib '           | $shib
+            Toncoin (TON)       | TON
+            ' Bitcoin ( BTC ) ' | BTC
+            figr_heloc          | figr_heloc
+            """)
+    void keepsTheSymbolAsWrittenWithoutSurroundingSpaceOrTheNameItIsWrittenIn(String cell, String expected) {
+        assertThat(ValueCleaner.writtenSymbol(cell)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "N/A", "-"})
+    @NullSource
+    void anAbsentSymbolCellHasNoSymbolAsWritten(String cell) {
+        assertThat(ValueCleaner.writtenSymbol(cell)).isNull();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"BTC ETH", "BTC/USD", "\uFFFD", "ABCDEFGHIJKLMNOPQRSTUVWXYZ12345", "$"})
     void rejectsSymbolsThatAreNotTickers(String cell) {

@@ -73,7 +73,8 @@ class WeirdCsvSourceIT {
                 new BigDecimal("399900000000"), new BigDecimal("21400000000"), snapshot));
         assertThat(quote("SOL").sourceSymbol()).isEqualTo("SOL");
         assertThat(quote("TON").price()).isEqualByComparingTo("5.33");
-        assertThat(quote("SHIB").sourceSymbol()).isEqualTo("SHIB");
+        assertThat(quote("TON").sourceSymbol()).as("the ticker of its cell 'Toncoin (TON)'").isEqualTo("TON");
+        assertThat(quote("SHIB").sourceSymbol()).as("as the file wrote it").isEqualTo("$SHIB");
         assertThat(quote("USDT").observedAt()).isEqualTo(snapshot);
         assertThat(quote("XRP").observedAt()).isEqualTo(snapshot);
         assertThat(quote("XRP").volume()).isNull();
@@ -85,6 +86,46 @@ class WeirdCsvSourceIT {
                 "SELECT position || ' ' || reason FROM etl_rejects ORDER BY id").mapTo(String.class).list());
         assertThat(rejects).containsExactly("line 14 ambiguous_value", "line 15 invalid_price",
                 "line 16 invalid_price");
+    }
+
+    @Test
+    void storesEachSymbolAsTheFileWroteItUnderTheAssetOfTheCleanedOneAndReprocessStoresTheSame() throws Exception {
+        Path file = dir.resolve("desk.csv");
+        Files.writeString(file, "Ticker;Coin Name;Price (USD);Date\n"
+                + "$SHIB;Shiba Inu;0.00002141;2025-01-15T12:05:00Z\n"
+                + " btc ;Bitcoin;96512.40;2025-01-15T12:05:00Z\n"
+                + "Toncoin (TON);Toncoin;5.33;2025-01-15T12:05:00Z\n"
+                + ";Solana (SOL);187.90;2025-01-15T12:05:00Z\n"
+                + "xdg;Dogecoin;0.35;2025-01-15T12:05:00Z\n");
+        RunRequest request = RunRequest.of("csv_weird").withSetting("path", file.toString());
+
+        RunResult result = etl.run(request);
+        List<String> ingested = sourceSymbols();
+        Map<String, String> tables = TableDigests.canonical(db);
+        RunResult reprocessed = etl.reprocess("csv_weird");
+        RunResult again = etl.run(request);
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+        RunResult reread = etl.run(request);
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(5);
+        assertThat(ingested).containsExactly("BTC BTC btc", "DOGE DOGE xdg", "SHIB SHIB $SHIB", "SOL SOL SOL",
+                "TON TON TON");
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(sourceSymbols()).isEqualTo(ingested);
+        assertThat(TableDigests.canonical(db)).isEqualTo(tables);
+        assertThat(again.processed()).isZero();
+        assertThat(reread.status()).as(reread.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(reread.processed()).isEqualTo(5);
+        assertThat(reread.loaded()).as("the same file read again changes nothing").isZero();
+        assertThat(TableDigests.canonical(db)).isEqualTo(tables);
+    }
+
+    /** Each source row as its asset's canonical symbol, its key and its symbol as written. */
+    private List<String> sourceSymbols() {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT a.canonical_symbol || ' ' || s.source_key || ' ' || s.source_symbol
+                FROM asset_sources s JOIN assets a ON a.id = s.asset_id ORDER BY 1""").mapTo(String.class).list());
     }
 
     @Test
