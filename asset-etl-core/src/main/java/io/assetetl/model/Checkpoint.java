@@ -13,6 +13,16 @@ public record Checkpoint(String stream, String position) {
 
     public static final String DEFAULT_STREAM = "default";
 
+    /**
+     * The longest stream name the engine stores, in characters: the name is a key of {@code etl_checkpoints}, whose
+     * index entries PostgreSQL limits to about 2,700 bytes. A batch whose checkpoint has a longer stream name, or
+     * one holding a NUL or half of a surrogate pair, or a position holding a number PostgreSQL's {@code numeric}
+     * cannot store (such as {@code 1e1000000}), fails its run as an adapter's bug, before anything of it is
+     * written; it used to fail that chunk's transaction at every run. (Not refused here: the checkpoints stored
+     * before are read back through this constructor.)
+     */
+    public static final int MAX_STREAM_LENGTH = 512;
+
     /** @throws IllegalArgumentException when {@code position} is not JSON (the engine stores it as {@code jsonb}) */
     public Checkpoint {
         requireNonNull(stream, "stream is null");

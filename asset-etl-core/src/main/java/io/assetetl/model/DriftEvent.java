@@ -3,7 +3,8 @@ package io.assetetl.model;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A difference between the input's shape and what the source expected, stored in {@code schema_drift_events}.
+ * A difference between the input's shape and what the source expected, stored in {@code schema_drift_events}, each
+ * NUL of its texts as U+FFFD (PostgreSQL's text cannot hold one; a header read from a file may).
  *
  * @param kind       what happened: {@code header_alias}, {@code header_fuzzy}, {@code field_missing},
  *                   {@code field_added}, {@code header_unmapped}…

@@ -10,7 +10,10 @@ import java.time.Instant;
  * <p>The variant decides the raw table the engine writes to: {@link FileLine} rows go to {@code raw_csv_assets},
  * {@link ApiItem} rows to {@code raw_coingecko}, {@link Keyed} rows (third-party adapters) to {@code raw_records}.
  * Each variant carries a natural key, so re-reading the same input adds no raw row. The {@code payload} is a JSON
- * text: for files an object keyed by the file's own headers, for APIs the item as received.
+ * text: for files an object keyed by the file's own headers, for APIs the item as received. A payload holding a
+ * number PostgreSQL's {@code numeric} cannot store (more than 131,072 digits before the point or 16,383 after it,
+ * such as {@code 1e1000000}) is bad input: the engine rejects its record ({@code invalid_number}), which no raw row
+ * can hold, and keeps the payload in the reject, as text under {@code unstorable_payload}.
  */
 public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem, RawRecord.Keyed {
 
@@ -51,7 +54,9 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
      * @param lineNo     1-based physical line number of the record's first line (the header is line 1)
      * @param payload    JSON object keyed by the file's own headers (not checked here, as a file's million lines
      *                   would each be parsed once more: the CSV sources write it themselves; an adapter that
-     *                   makes one must give JSON, or the chunk fails where PostgreSQL refuses it)
+     *                   makes one must give JSON, or the chunk fails where PostgreSQL refuses it). A payload holding
+     *                   a number PostgreSQL cannot store, as any record's, is rejected by the engine
+     *                   ({@code invalid_number}) and kept in its reject alone
      */
     record FileLine(String fileSha256, Instant fileTime, long lineNo, String payload) implements RawRecord {
         public FileLine {

@@ -15,7 +15,10 @@ public final class RejectReason {
     public static final String INVALID_ID = "invalid_id";
     /** The price is missing, not a number, not finite or not positive. */
     public static final String INVALID_PRICE = "invalid_price";
-    /** A numeric field other than the price cannot be read. */
+    /**
+     * A numeric field other than the price cannot be read, or the raw record holds a number PostgreSQL cannot store
+     * (then no raw row keeps it: its reject does, as text under {@code unstorable_payload}).
+     */
     public static final String INVALID_NUMBER = "invalid_number";
     /** The timestamp cannot be read, or lies outside the years 1 to 9999. */
     public static final String INVALID_TIMESTAMP = "invalid_timestamp";

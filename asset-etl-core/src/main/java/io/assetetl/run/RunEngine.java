@@ -1,8 +1,12 @@
 package io.assetetl.run;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.IdentityRules;
@@ -19,6 +23,7 @@ import io.assetetl.store.DatabaseFailures;
 import io.assetetl.store.RawReplay;
 import io.assetetl.store.RunCache;
 import io.assetetl.store.RunLedger;
+import io.assetetl.store.StorableValues;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +52,17 @@ import org.slf4j.MDC;
 public final class RunEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
-    private static final ObjectMapper METADATA_JSON = new ObjectMapper();
+    /**
+     * Reads checkpoint positions into a run's metadata with their numbers' values, however long: with Jackson's
+     * defaults, a number of over 1,000 digits (which PostgreSQL and the checkpoint take) threw while the run's end was
+     * recorded, so that each run of the source was left {@code running}, to be marked abandoned by the next; and a
+     * float beyond a double became a text.
+     */
+    private static final ObjectMapper METADATA_JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE).build())
+                    .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
     /** Settings whose value a run's metadata leaves out: a key, token, password or secret given for one run. */
     private static final Pattern SECRET_SETTING = Pattern.compile("key|token|password|secret",
             Pattern.CASE_INSENSITIVE);
@@ -181,7 +196,8 @@ public final class RunEngine {
         try (Source source = claim.factory.create(claim.source, claim.config, notHeldBack(claim));
              PrefetchingReader<CheckedBatch> reader = claim.reading(new PrefetchingReader<>(
                      source.open(claim.checkpoints),
-                     batch -> new CheckedBatch(batch, claim.writer.check(batch.records(), true)), 0,
+                     batch -> new CheckedBatch(storable(claim.source, batch),
+                             claim.writer.check(batch.records(), true)), 0,
                      claim.source))) {
             LOG.info("run started{}",
                     claim.checkpoints.isEmpty() ? "" : " from checkpoint " + positions(claim.checkpoints));
@@ -315,6 +331,19 @@ public final class RunEngine {
             }
         });
         return context;
+    }
+
+    /**
+     * {@code batch}, once PostgreSQL can store its checkpoint ({@link StorableValues#checkpointProblem}). One it
+     * cannot is the adapter's own output, not its input: an adapter's bug, which fails the run, saying so, before
+     * anything of the batch is written (it failed the batch's transaction with PostgreSQL's words, at every run).
+     */
+    private static Batch storable(String source, Batch batch) {
+        StorableValues.checkpointProblem(batch.checkpoint()).ifPresent(problem -> {
+            throw new IllegalStateException("source " + source + " gave a checkpoint " + problem
+                    + ": an adapter's bug; the batch was not written");
+        });
+        return batch;
     }
 
     private RunResult fail(Claim claim, Throwable cause) {

@@ -1,5 +1,6 @@
 package io.assetetl.store;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.DriftEvent;
 import io.assetetl.model.IdentityRules;
@@ -98,6 +99,9 @@ public final class ChunkWriter {
             + " payload, position, reason, detail) FROM STDIN";
 
     private static final int STREAM_BLOCK_BYTES = 256 * 1024;
+
+    /** The field under which a reject keeps a payload that PostgreSQL cannot store as it is ({@link #unstorable}). */
+    static final String UNSTORABLE_PAYLOAD = "unstorable_payload";
 
     private static final String COPY_QUOTES = "COPY asset_quotes (asset_id, source, observed_at, price_usd,"
             + " market_cap_usd, volume_24h_usd, run_id) FROM STDIN (FORMAT binary)";
@@ -240,7 +244,7 @@ public final class ChunkWriter {
         if (records.isEmpty()) {
             return new CheckedChunk(null, null, writeRaw);
         }
-        Checked checked = checkRecords(records);
+        Checked checked = checkRecords(records, writeRaw);
         if (checked.directQuotes()) {
             checked.quoteGroups = new QuoteGroups(checked);
         }
@@ -424,6 +428,11 @@ public final class ChunkWriter {
         String otherAssetExample;
         /** For chunks whose price history may be copied straight ({@link #directQuotes}). */
         QuoteGroups quoteGroups;
+        /**
+         * By position, the payload that the reject of a record whose own payload PostgreSQL cannot store keeps
+         * instead ({@link #unstorable}); null until the chunk has one.
+         */
+        String[] unstorable;
 
         Checked(int size) {
             records = new Interpretation[size];
@@ -445,7 +454,7 @@ public final class ChunkWriter {
         }
     }
 
-    private Checked checkRecords(List<Interpretation> records) {
+    private Checked checkRecords(List<Interpretation> records, boolean writeRaw) {
         Checked checked = new Checked(records.size());
         Instant latestTime = clock.instant().plus(FUTURE_ALLOWANCE);
         // sized for the chunk: grown from the default, it was rehashed a dozen times a chunk
@@ -462,6 +471,13 @@ public final class ChunkWriter {
                 written = writtenSymbol(o);
             }
             record = validate(record, canonical, written, latestTime);
+            if (writeRaw) {
+                // a stored raw record's payload was stored, so only what is read now is looked at
+                int at = StorableValues.unstorableNumber(record.raw().payload());
+                if (at >= 0) {
+                    record = unstorable(checked, i, record, at);
+                }
+            }
             checked.records[i] = record;
             checked.otherThanFileLines |= !(record.raw() instanceof RawRecord.FileLine);
             if (record instanceof Observation o) {
@@ -496,6 +512,27 @@ public final class ChunkWriter {
      */
     private static String writtenSymbol(Observation o) {
         return o.writtenSymbol() == null ? null : o.writtenSymbol().strip();
+    }
+
+    /**
+     * A record whose payload holds a number PostgreSQL cannot store ({@link StorableValues#unstorableNumber}): no
+     * raw row can hold it, and stored as it is it failed its chunk at every run. It is bad input: an observation
+     * becomes an {@code invalid_number} reject, and either reject keeps the payload as text under
+     * {@value #UNSTORABLE_PAYLOAD}, in {@code etl_rejects} alone.
+     */
+    private static Interpretation unstorable(Checked checked, int i, Interpretation record, int at) {
+        if (checked.unstorable == null) {
+            checked.unstorable = new String[checked.records.length];
+        }
+        String payload = record.raw().payload();
+        checked.unstorable[i] = "{\"" + UNSTORABLE_PAYLOAD + "\":\""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(payload)) + "\"}";
+        if (record instanceof Rejection) {
+            return record;
+        }
+        return Rejection.of(RejectReason.INVALID_NUMBER, "payload holds a number PostgreSQL cannot store ("
+                + StorableValues.RANGE + "): " + StorableValues.numberText(payload, at) + "; kept as text under "
+                + UNSTORABLE_PAYLOAD, record.raw());
     }
 
     /** The initial capacity of a hash map that holds {@code entries} without growing. */
@@ -540,7 +577,7 @@ public final class ChunkWriter {
         Interpretation[] records = checked.records;
         Staged staged = new Staged(records.length);
         for (int i = 0; i < records.length; i++) {
-            if (writeRaw && records[i].raw() instanceof RawRecord.FileLine f) {
+            if (writeRaw && records[i].raw() instanceof RawRecord.FileLine f && storable(checked, i)) {
                 stageFileLine(staged, f);
             }
             if (!(records[i] instanceof Observation) || checked.isLatest(i)) {
@@ -559,11 +596,17 @@ public final class ChunkWriter {
         }
     }
 
+    /** Whether the raw record at {@code i} can be stored: its payload's numbers are all within range. */
+    private static boolean storable(Checked checked, int i) {
+        return checked.unstorable == null || checked.unstorable[i] == null;
+    }
+
     private void stageRecord(Checked checked, Staged staged, int i) {
         CopyRows rows = staged.rows;
         Interpretation record = checked.records[i];
         String canonical = checked.canonical[i];
         RawRecord raw = record.raw();
+        String payload = storable(checked, i) ? raw.payload() : checked.unstorable[i];
         boolean needsPayload = !(raw instanceof RawRecord.FileLine) || record instanceof Rejection;
         rows.add(i);
         if (record instanceof Observation o) {
@@ -577,7 +620,10 @@ public final class ChunkWriter {
                     .add((BigDecimal) null).add((BigDecimal) null).add((BigDecimal) null).add((Instant) null)
                     .add((String) null);
         }
-        if (raw instanceof RawRecord.FileLine f) {
+        if (!storable(checked, i)) {
+            // no raw row: the reject alone keeps the record
+            rows.add("u").add("").add((String) null).add((String) null).add((Instant) null);
+        } else if (raw instanceof RawRecord.FileLine f) {
             rows.add("f").add(f.fileSha256()).add(f.lineNo()).add((String) null).add((Instant) null);
         } else if (raw instanceof RawRecord.ApiItem a) {
             staged.apiItems = true;
@@ -588,7 +634,7 @@ public final class ChunkWriter {
             rows.add("k").add(((RawRecord.Keyed) raw).recordKey()).add((String) null).add((String) null)
                     .add((Instant) null);
         }
-        rows.addJson(needsPayload ? raw.payload() : null).add(raw.position());
+        rows.addJson(needsPayload ? payload : null).add(raw.position());
         if (record instanceof Rejection r) {
             rows.add(r.reason()).add(r.detail());
         } else {
@@ -1276,9 +1322,12 @@ public final class ChunkWriter {
         PreparedBatch batch = handle.prepareBatch("""
                 INSERT INTO schema_drift_events (run_id, source, kind, expected, actual, confidence, action)
                 VALUES (:run, :source, :kind, :expected, :actual, :confidence, :action)""");
+        // a NUL, which PostgreSQL's text refuses, as U+FFFD: refused, the event failed its chunk at every run
         for (DriftEvent e : events) {
-            batch.bind("run", runId).bind("source", source).bind("kind", e.kind()).bind("expected", e.expected())
-                    .bind("actual", e.actual()).bind("confidence", e.confidence()).bind("action", e.action()).add();
+            batch.bind("run", runId).bind("source", source).bind("kind", CopyRows.text(e.kind()))
+                    .bind("expected", e.expected() == null ? null : CopyRows.text(e.expected()))
+                    .bind("actual", e.actual() == null ? null : CopyRows.text(e.actual()))
+                    .bind("confidence", e.confidence()).bind("action", CopyRows.text(e.action())).add();
         }
         batch.execute();
     }

@@ -56,4 +56,30 @@ class AdapterValuesTest {
         assertThatThrownBy(() -> Checkpoint.of("x".repeat(10_000)))
                 .hasMessage("checkpoint position is not JSON: '" + "x".repeat(80) + "…'");
     }
+
+    @Test
+    void aRejectReasonLongerThanAnyCodeIsRefusedWhereItIsMade() {
+        RawRecord raw = new RawRecord.Keyed("feed:7", "{}");
+        assertThat(Rejection.of("r".repeat(64), "bad", raw).reason()).hasSize(64);
+        assertThatThrownBy(() -> Rejection.of("r".repeat(65), "bad", raw))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reason must be a snake_case code of at most 64 characters; this one has 65: '"
+                        + "r".repeat(65) + "'");
+        assertThatThrownBy(() -> Rejection.of("r".repeat(3_000), "bad", raw))
+                .hasMessageEndingWith(" has 3000: '" + "r".repeat(80) + "…'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Bad", "1st", "bad reason", "bad-reason", "bad\0"})
+    void aRejectReasonThatIsNoSnakeCaseCodeIsRefused(String reason) {
+        RawRecord raw = new RawRecord.Keyed("feed:7", "{}");
+        assertThatThrownBy(() -> Rejection.of(reason, "bad", raw)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reason must be a snake_case code: " + reason);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "missing_symbol", "x9", "a_"})
+    void aSnakeCaseReasonIsKept(String reason) {
+        assertThat(Rejection.of(reason, "bad", new RawRecord.Keyed("feed:7", "{}")).reason()).isEqualTo(reason);
+    }
 }

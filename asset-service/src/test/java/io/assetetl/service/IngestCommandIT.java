@@ -332,7 +332,9 @@ class IngestCommandIT {
                 "sources:\n  Desk:\n    type: csv\n", "sources: source name must be a lower-case letter, then"
                         + " lower-case letters, digits, '_' or '-': Desk",
                 "sources:\n  desk:\n    settings:\n      path: x.csv\n",
-                "sources: source 'desk' is not built in, so it needs a type");
+                "sources: source 'desk' is not built in, so it needs a type",
+                "sources:\n  d" + "esk".repeat(100) + ":\n    type: csv\n",
+                "sources: source name must be at most 64 characters long; this one has 301: 'desk");
         cases.forEach((yaml, reason) -> {
             for (String[] command : List.of(new String[] {"server"}, new String[] {"ingest", "csv"})) {
                 Outcome outcome = run(config(yaml), command);

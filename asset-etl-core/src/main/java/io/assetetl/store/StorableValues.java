@@ -1,0 +1,185 @@
+package io.assetetl.store;
+
+import io.assetetl.model.Checkpoint;
+import java.util.Optional;
+
+/**
+ * What of an adapter's output PostgreSQL cannot store, found before any of it is sent: a value it refused failed
+ * its chunk's transaction, and the same input failed it again at every later run. Not API: the engine's own checks.
+ */
+public final class StorableValues {
+
+    /** Digits before the point of a number PostgreSQL's {@code numeric}, and so {@code jsonb}, stores at most. */
+    static final int MAX_INTEGER_DIGITS = 131_072;
+    /** Digits after the point, trailing zeros included, of a number {@code numeric} stores at most. */
+    static final int MAX_FRACTION_DIGITS = 16_383;
+    /** The largest exponent PostgreSQL reads in a number, whatever its digits (2^30 - 2 for PostgreSQL 15). */
+    private static final long MAX_EXPONENT = 1_073_741_822;
+    /** What a reject or an error says of the range. */
+    static final String RANGE = MAX_INTEGER_DIGITS + " digits before the point and " + MAX_FRACTION_DIGITS
+            + " after it at most";
+
+    private StorableValues() {
+    }
+
+    /**
+     * Why PostgreSQL could not store {@code checkpoint}, as the end of a phrase ("a checkpoint whose stream name
+     * …"), or empty when it can: a stream name longer than {@link Checkpoint#MAX_STREAM_LENGTH}, or holding a NUL or
+     * half of a surrogate pair (which the driver sends as {@code ?}, so that the source would not get its checkpoint
+     * back under its name), or a position holding a number beyond {@code numeric}'s range.
+     */
+    public static Optional<String> checkpointProblem(Checkpoint checkpoint) {
+        String stream = checkpoint.stream();
+        if (stream.length() > Checkpoint.MAX_STREAM_LENGTH) {
+            return Optional.of("whose stream name is " + stream.length() + " characters long, longer than "
+                    + Checkpoint.MAX_STREAM_LENGTH + " (the stream is a key of etl_checkpoints): '" + shown(stream)
+                    + "'");
+        }
+        for (int k = 0; k < stream.length(); k++) {
+            char c = stream.charAt(k);
+            if (c == '\0') {
+                return Optional.of("whose stream name holds a NUL (U+0000), which PostgreSQL's text cannot store: '"
+                        + shown(stream) + "'");
+            }
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || k + 1 == stream.length()
+                        || !Character.isLowSurrogate(stream.charAt(k + 1))) {
+                    return Optional.of(String.format("whose stream name holds half of a surrogate pair (U+%04X),"
+                            + " which no text can store: '%s'", (int) c, shown(stream)));
+                }
+                k++;
+            }
+        }
+        int at = unstorableNumber(checkpoint.position());
+        if (at >= 0) {
+            return Optional.of("whose position holds a number PostgreSQL cannot store (" + RANGE + "): "
+                    + numberText(checkpoint.position(), at));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Where the first number of the JSON text {@code json} starts that PostgreSQL's {@code numeric} cannot hold, or
+     * -1 when it holds them all: one with more than {@value #MAX_INTEGER_DIGITS} digits before the point or more
+     * than {@value #MAX_FRACTION_DIGITS} after it, counted as PostgreSQL counts them once the exponent is applied
+     * ({@code 1e1000000}, {@code 1e-16384}, {@code 0.0e-16383}), or whose exponent PostgreSQL does not read at all.
+     * One pass over the text, without allocating: strings are skipped a quote at a time, so that a payload whose
+     * values are all strings, as the CSV sources' are, costs a few {@code indexOf}s. A text that is not JSON gives
+     * an answer of no meaning, which PostgreSQL refuses anyway.
+     */
+    static int unstorableNumber(String json) {
+        int n = json.length();
+        int i = 0;
+        while (i < n) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                i = afterString(json, i + 1);
+            } else if (c == '-' || c >= '0' && c <= '9') {
+                int end = number(json, i);
+                if (end < 0) {
+                    return i;
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    /** The index after the string whose text starts at {@code from}: after its closing quote, or the text's end. */
+    private static int afterString(String json, int from) {
+        for (int quote = json.indexOf('"', from); quote >= 0; quote = json.indexOf('"', quote + 1)) {
+            int k = quote - 1;
+            while (k >= from && json.charAt(k) == '\\') {
+                k--;
+            }
+            if ((quote - 1 - k) % 2 == 0) {
+                return quote + 1; // not escaped: an even number of backslashes before it
+            }
+        }
+        return json.length();
+    }
+
+    /**
+     * The index after the number that starts at {@code start}, or that index negated less one when PostgreSQL
+     * cannot store the number. PostgreSQL keeps a number's digits after the point, trailing zeros included (less
+     * the exponent), and its weight from its first digit that is not zero.
+     */
+    private static int number(String json, int start) {
+        int n = json.length();
+        int i = json.charAt(start) == '-' ? start + 1 : start;
+        // the power of ten of the first digit that is not zero; none for a zero
+        long first = Long.MIN_VALUE;
+        int integerStart = i;
+        int firstNonZero = -1;
+        while (i < n && isDigit(json.charAt(i))) {
+            if (firstNonZero < 0 && json.charAt(i) != '0') {
+                firstNonZero = i;
+            }
+            i++;
+        }
+        if (firstNonZero >= 0) {
+            first = i - 1 - firstNonZero;
+        }
+        long fractionDigits = 0;
+        if (i < n && json.charAt(i) == '.') {
+            int fractionStart = ++i;
+            while (i < n && isDigit(json.charAt(i))) {
+                if (first == Long.MIN_VALUE && json.charAt(i) != '0') {
+                    first = -(i - fractionStart + 1);
+                }
+                i++;
+            }
+            fractionDigits = i - fractionStart;
+        }
+        long exponent = 0;
+        if (i < n && (json.charAt(i) == 'e' || json.charAt(i) == 'E') && i > integerStart) {
+            i++;
+            boolean negative = false;
+            if (i < n && (json.charAt(i) == '+' || json.charAt(i) == '-')) {
+                negative = json.charAt(i) == '-';
+                i++;
+            }
+            while (i < n && isDigit(json.charAt(i))) {
+                if (exponent <= MAX_EXPONENT) {
+                    exponent = exponent * 10 + (json.charAt(i) - '0');
+                }
+                i++;
+            }
+            exponent = negative ? -exponent : exponent;
+        }
+        boolean storable = Math.abs(exponent) <= MAX_EXPONENT
+                && fractionDigits - exponent <= MAX_FRACTION_DIGITS
+                && (first == Long.MIN_VALUE || first + exponent < MAX_INTEGER_DIGITS);
+        return storable ? i : -i - 1;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The number that starts at {@code at}, its first 40 characters when it is longer. */
+    static String numberText(String json, int at) {
+        int end = number(json, at);
+        end = end < 0 ? -end - 1 : end;
+        return end - at <= 40 ? json.substring(at, end) : json.substring(at, at + 40) + "…";
+    }
+
+    /** {@code text} as a message shows it: its first 80 characters, with each NUL and half pair as U+FFFD. */
+    private static String shown(String text) {
+        String start = text.length() <= 80 ? text : text.substring(0, 80) + "…";
+        StringBuilder shown = new StringBuilder(start.length());
+        for (int k = 0; k < start.length(); k++) {
+            char c = start.charAt(k);
+            boolean pair = Character.isHighSurrogate(c) && k + 1 < start.length()
+                    && Character.isLowSurrogate(start.charAt(k + 1));
+            if (pair) {
+                shown.append(c).append(start.charAt(++k));
+            } else {
+                shown.append(c == '\0' || Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return shown.toString();
+    }
+}

@@ -1,0 +1,294 @@
+package io.assetetl.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.assetetl.AssetEtl;
+import io.assetetl.model.Checkpoint;
+import io.assetetl.model.DriftEvent;
+import io.assetetl.model.Interpretation;
+import io.assetetl.model.Observation;
+import io.assetetl.model.RawRecord;
+import io.assetetl.model.Rejection;
+import io.assetetl.spi.Batch;
+import io.assetetl.spi.Source;
+import io.assetetl.spi.SourceConfig;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceFactory;
+import io.assetetl.spi.SourceReader;
+import io.assetetl.testing.TestDatabase;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Values an adapter hands out that pass the SPI's own checks but that PostgreSQL refuses: a record's are bad input,
+ * rejected while the run goes on; a checkpoint's are an adapter's bug, which fails the run once with an error
+ * naming the source and the value, never PostgreSQL's words. Either way no chunk fails at every run.
+ */
+class UnstorableAdapterValuesIT {
+
+    /** Reads numbers as long as PostgreSQL stores (Jackson's default stops at 1,000 digits). */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE).build())
+            .build());
+    private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+    /** Incompressible texts: PostgreSQL compresses a repetitive one until it fits its index. */
+    private static final Random RANDOM = new Random(7);
+
+    private final TestDatabase db = TestDatabase.create();
+
+    @Test
+    void aRecordWhosePayloadHoldsANumberPostgresqlCannotStoreIsRejectedWhateverItsRawAndTheRunGoesOn() {
+        String huge = "{\"symbol\":\"AAA\",\"price\":1,\"supply\":1e1000000}";
+        String fine = "{\"symbol\":\"BBB\",\"price\":1,\"dust\":-0.0e-16384}";
+        String wide = "{\"symbol\":\"CCC\",\"price\":1,\"supply\":" + "9".repeat(131_073) + "}";
+        String rejected = "{\"symbol\":\"DDD\",\"price\":\"n/a\",\"supply\":1E+200000}";
+        script("unstorable", () -> Batch.of(List.of(
+                observation("AAA", new RawRecord.ApiItem("aaa@1", 1, 0, T, huge)),
+                observation("BBB", new RawRecord.Keyed("bbb", fine)),
+                observation("CCC", new RawRecord.FileLine("f".repeat(64), 2, wide)),
+                Rejection.of("invalid_price", "price is not a number: n/a",
+                        new RawRecord.ApiItem("ddd@1", 1, 1, T, rejected)),
+                observation("EEE", new RawRecord.ApiItem("eee@1", 1, 2, T,
+                        "{\"symbol\":\"EEE\",\"price\":1,\"supply\":1e131071}"))), Checkpoint.of("{\"page\":1}")));
+
+        RunResult result = etl("unstorable").run(RunRequest.of("handed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.processed()).isEqualTo(5);
+        assertThat(result.loaded()).as("EEE's number has 131,072 digits: it fits").isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(4);
+        assertThat(strings("SELECT reason || ': ' || detail FROM etl_rejects ORDER BY id")).containsExactly(
+                "invalid_number: payload holds a number PostgreSQL cannot store (131072 digits before the point and"
+                        + " 16383 after it at most): 1e1000000; kept as text under unstorable_payload",
+                "invalid_number: payload holds a number PostgreSQL cannot store (131072 digits before the point and"
+                        + " 16383 after it at most): -0.0e-16384; kept as text under unstorable_payload",
+                "invalid_number: payload holds a number PostgreSQL cannot store (131072 digits before the point and"
+                        + " 16383 after it at most): 9999999999999999999999999999999999999999…; kept as text under"
+                        + " unstorable_payload",
+                "invalid_price: price is not a number: n/a");
+        assertThat(strings("SELECT raw->>'unstorable_payload' FROM etl_rejects ORDER BY id"))
+                .as("each record kept as it came, in its reject").containsExactly(huge, fine, wide, rejected);
+        assertThat(strings("SELECT position FROM etl_rejects ORDER BY id"))
+                .containsExactly("page 1 item 0", "bbb", "line 2", "page 1 item 1");
+        assertThat(strings("SELECT record_key FROM raw_coingecko")).as("no raw row PostgreSQL refuses")
+                .containsExactly("eee@1");
+        assertThat(db.count("raw_records")).isZero();
+        assertThat(db.count("raw_csv_assets")).isZero();
+        assertThat(strings("SELECT canonical_symbol FROM assets")).containsExactly("EEE");
+        assertThat(etl("unstorable").reprocess("handed").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(strings("SELECT canonical_symbol FROM assets")).containsExactly("EEE");
+    }
+
+    @Test
+    void aCheckpointStreamNamePostgresqlCannotKeyFailsTheRunSayingSoAndWritesNothingOfItsBatch() {
+        String longName = text(3_000);
+        Map<String, Checkpoint> checkpoints = Map.of(
+                "long", new Checkpoint(longName, "{\"page\":1}"),
+                "nul", new Checkpoint("coins\u0000tokens", "{\"page\":1}"),
+                "half-pair", new Checkpoint("coins\uD83D", "{\"page\":1}"));
+        Map<String, String> errors = Map.of(
+                "long", "source handed gave a checkpoint whose stream name is 3000 characters long, longer than 512"
+                        + " (the stream is a key of etl_checkpoints): '" + longName.substring(0, 80) + "…'",
+                "nul", "source handed gave a checkpoint whose stream name holds a NUL (U+0000), which PostgreSQL's"
+                        + " text cannot store: 'coins\uFFFDtokens'",
+                "half-pair", "source handed gave a checkpoint whose stream name holds half of a surrogate pair"
+                        + " (U+D83D), which no text can store: 'coins\uFFFD'");
+        List.of("long", "nul", "half-pair").forEach(script -> {
+            Checkpoint checkpoint = checkpoints.get(script);
+            script(script, () -> Batch.of(List.of(observation("AAA", new RawRecord.Keyed("aaa",
+                    "{\"symbol\":\"AAA\",\"price\":1}"))), checkpoint));
+
+            RunResult result = etl(script).run(RunRequest.of("handed"));
+
+            assertThat(result.status()).as(script).isEqualTo(RunStatus.FAILED);
+            assertThat(result.error()).as(script).isEqualTo(errors.get(script)
+                    + ": an adapter's bug; the batch was not written");
+        });
+        assertThat(db.count("etl_checkpoints")).isZero();
+        assertThat(db.count("raw_records")).isZero();
+        assertThat(db.count("assets")).isZero();
+    }
+
+    @Test
+    void aCheckpointPositionHoldingANumberPostgresqlCannotStoreFailsTheRunSayingSo() {
+        script("position", () -> Batch.of(List.of(observation("AAA", new RawRecord.Keyed("aaa",
+                "{\"symbol\":\"AAA\",\"price\":1}"))), Checkpoint.of("{\"after\":1e-20000}")));
+
+        RunResult result = etl("position").run(RunRequest.of("handed"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("source handed gave a checkpoint whose position holds a number"
+                + " PostgreSQL cannot store (131072 digits before the point and 16383 after it at most): 1e-20000:"
+                + " an adapter's bug; the batch was not written");
+        assertThat(db.count("etl_checkpoints")).isZero();
+    }
+
+    @Test
+    void aRejectReasonPostgresqlCannotIndexFailsTheRunWhereTheAdapterMakesIt() {
+        String reason = text(3_000);
+        script("reason", () -> Batch.of(List.of(Rejection.of(reason, "bad", new RawRecord.Keyed("aaa",
+                "{\"symbol\":\"AAA\"}"))), Checkpoint.of("{\"page\":1}")));
+
+        RunResult result = etl("reason").run(RunRequest.of("handed"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("reason must be a snake_case code of at most 64 characters; this one"
+                + " has 3000: '" + reason.substring(0, 80) + "…'");
+        assertThat(db.count("etl_rejects")).isZero();
+    }
+
+    @Test
+    void aRejectDetailOfThousandsOfCharactersWithANulIsStoredWithTheNulReplaced() {
+        String detail = text(20_000) + "\u0000";
+        script("detail", () -> Batch.of(List.of(Rejection.of("bad_row", detail, new RawRecord.Keyed("aaa",
+                "{\"symbol\":\"AAA\"}"))), Checkpoint.of("{\"page\":1}")));
+
+        RunResult result = etl("detail").run(RunRequest.of("handed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(strings("SELECT detail FROM etl_rejects")).containsExactly(detail.replace('\u0000', '\uFFFD'));
+    }
+
+    @Test
+    void aDriftEventWithANulOrThousandsOfCharactersIsStoredWithTheNulReplaced() {
+        String actual = text(20_000);
+        script("drift", () -> new Batch(List.of(), List.of(
+                new DriftEvent("header\u0000fuzzy", "price\u0000", actual + "\u0000", 0.5, "mapped\u0000")),
+                Checkpoint.of("{\"page\":1}")));
+
+        RunResult result = etl("drift").run(RunRequest.of("handed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(strings("SELECT concat_ws('|', kind, expected, actual, action) FROM schema_drift_events"))
+                .containsExactly("header\uFFFDfuzzy|price\uFFFD|" + actual + "\uFFFD|mapped\uFFFD");
+    }
+
+    @Test
+    void aCheckpointPositionWithANumberOfThousandsOfDigitsOrBeyondADoubleIsKeptExactlyInTheRunsMetadata() {
+        String position = "{\"after\":" + "7".repeat(1_500) + ",\"at\":1e400,\"exact\":0.10000000000000000001}";
+        script("long-number", () -> Batch.of(List.of(observation("AAA", new RawRecord.Keyed("aaa",
+                "{\"symbol\":\"AAA\",\"price\":1}"))), Checkpoint.of(position)));
+
+        RunResult first = etl("long-number").run(RunRequest.of("handed"));
+        RunResult resumed = etl("long-number").run(RunRequest.of("handed"));
+
+        assertThat(first.status()).as(first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(resumed.status()).as(resumed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(strings("SELECT status FROM etl_runs")).containsExactly("succeeded", "succeeded");
+        assertThat(matches("SELECT metadata->'checkpoint_end' = CAST(:position AS jsonb) FROM etl_runs", position))
+                .containsExactly(true, true);
+        assertThat(matches("SELECT metadata->'checkpoint_start' = CAST(:position AS jsonb) FROM etl_runs"
+                + " WHERE run_id = '" + resumed.runId() + "'", position)).containsExactly(true);
+    }
+
+    private List<Boolean> matches(String query, String position) {
+        return db.jdbi().withHandle(h -> h.createQuery(query).bind("position", position).mapTo(Boolean.class).list());
+    }
+
+    private List<String> strings(String query) {
+        return db.jdbi().withHandle(h -> h.createQuery(query).mapTo(String.class).list());
+    }
+
+    /** {@code length} random lower-case letters. */
+    private static String text(int length) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) ('a' + RANDOM.nextInt(26)));
+        }
+        return text.toString();
+    }
+
+    private static Observation observation(String symbol, RawRecord raw) {
+        return new Observation(symbol, null, symbol, BigDecimal.ONE, null, null, T, raw);
+    }
+
+    private AssetEtl etl(String script) {
+        return builder(script).build();
+    }
+
+    private AssetEtl.Builder builder(String script) {
+        return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new HandedSourceFactory())
+                .source(SourceDefinition.of("handed", "handed", SourceConfig.of(Map.of("script", script))));
+    }
+
+    /** What each script's reader hands out: one batch, or a throw. */
+    private static final Map<String, Supplier<Batch>> SCRIPTS = new ConcurrentHashMap<>();
+
+    private static void script(String name, Supplier<Batch> batch) {
+        SCRIPTS.put(name, batch);
+    }
+
+    /** A source that hands out its script's one batch; {@code interpret} reads the payload's symbol and price. */
+    private static final class HandedSourceFactory implements SourceFactory {
+
+        @Override
+        public String type() {
+            return "handed";
+        }
+
+        @Override
+        public Source create(String name, SourceConfig config, SourceContext context) {
+            Supplier<Batch> script = SCRIPTS.get(config.require("script"));
+            return new Source() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public SourceReader open(Optional<Checkpoint> checkpoint) {
+                    Iterator<Supplier<Batch>> batches = List.of(script).iterator();
+                    return new SourceReader() {
+                        @Override
+                        public Optional<Batch> next() {
+                            return batches.hasNext() ? Optional.of(batches.next().get()) : Optional.empty();
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                }
+
+                @Override
+                public Interpretation interpret(RawRecord raw) {
+                    return raw instanceof RawRecord.ApiItem item ? interpretApi(item) : interpretOther(raw);
+                }
+            };
+        }
+
+        private static Observation interpretApi(RawRecord.ApiItem raw) {
+            JsonNode item = tree(raw.payload());
+            String id = item.has("id") ? item.get("id").asText() : null;
+            return new Observation(item.get("symbol").asText(), id, null, item.get("price").decimalValue(), null,
+                    null, T, raw);
+        }
+
+        private static Interpretation interpretOther(RawRecord raw) {
+            JsonNode item = tree(raw.payload());
+            return new Observation(item.get("symbol").asText(), null, null, item.get("price").decimalValue(), null,
+                    null, T, raw);
+        }
+
+        private static JsonNode tree(String json) {
+            try {
+                return JSON.readTree(json);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
