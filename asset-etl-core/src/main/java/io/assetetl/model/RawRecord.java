@@ -82,7 +82,10 @@ public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem,
      * One item of a paged API response.
      *
      * @param recordKey a key that is equal for equal input (for example {@code id@last_updated}), used to skip
-     *                  items already stored
+     *                  items already stored. A known key given with another payload is rejected
+     *                  ({@code record_key_conflict}), as {@code reprocess} rebuilds from the payload stored first:
+     *                  a key that can stay while its item changes (an upstream that changes an item without a new
+     *                  {@code last_updated}) is to carry a digest of the item, as the CoinGecko source's does
      * @param page      1-based page number
      * @param index     0-based index of the item on its page
      * @param fetchedAt when the page was received

@@ -28,6 +28,11 @@ public final class RejectReason {
     public static final String UNPARSEABLE_ROW = "unparseable_row";
     /** The source id is not the owner of its canonical symbol. */
     public static final String IDENTITY_CONFLICT = "identity_conflict";
+    /**
+     * An API item's record key is stored already with another payload: the stored one is what {@code reprocess}
+     * rebuilds from, so the item is not loaded.
+     */
+    public static final String RECORD_KEY_CONFLICT = "record_key_conflict";
 
     private RejectReason() {
     }

@@ -386,7 +386,8 @@ public final class ChunkWriter {
         final List<RawFile> files = new ArrayList<>(1);
         long minLine = Long.MAX_VALUE;
         long maxLine = Long.MIN_VALUE;
-        boolean apiItems;
+        /** API items ({@link RawRecord.ApiItem}) in the chunk. */
+        int apiItems;
         /** Records of other adapters ({@link RawRecord.Keyed}) in the chunk. */
         int keyed;
 
@@ -626,7 +627,7 @@ public final class ChunkWriter {
         } else if (raw instanceof RawRecord.FileLine f) {
             rows.add("f").add(f.fileSha256()).add(f.lineNo()).add((String) null).add((Instant) null);
         } else if (raw instanceof RawRecord.ApiItem a) {
-            staged.apiItems = true;
+            staged.apiItems++;
             rows.add("a").add(a.recordKey()).add((long) a.page()).add(Integer.toString(a.index()))
                     .add(a.fetchedAt());
         } else {
@@ -965,13 +966,16 @@ public final class ChunkWriter {
     }
 
     private static void writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {
-        if (staged.apiItems) {
-            handle.createUpdate("""
+        if (staged.apiItems > 0) {
+            int stored = handle.createUpdate("""
                     INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id)
                     SELECT :source, raw_key, raw_line, raw_index, payload, fetched_at, :run
                     FROM etl_stage WHERE raw_type = 'a' ORDER BY ord
                     ON CONFLICT (source, record_key) DO NOTHING""")
                     .bind("source", source).bind("run", runId).execute();
+            if (stored < staged.apiItems) {
+                rejectReusedApiKeys(handle, source);
+            }
         }
         if (staged.keyed > 0) {
             int stored = handle.createUpdate("""
@@ -983,6 +987,26 @@ public final class ChunkWriter {
                 refuseReusedKeys(handle, source);
             }
         }
+    }
+
+    /**
+     * Rejects, as {@code record_key_conflict}, each observation of an API item whose key is stored already with
+     * another payload (or comes twice in the chunk with two: the first is stored). The raw row keeps the payload
+     * stored first, and {@code reprocess} rebuilds from it: loaded, the item's values would be taken back by the
+     * next {@code reprocess}. Such an item is the upstream's doing as often as the adapter's (an item changed
+     * without a new {@code last_updated}, under an {@code id@last_updated} key), so it is bad input, as the
+     * contract has it: the run goes on and the item stays in {@code etl_rejects}, payload and all. (An adapter whose
+     * key carries a digest of the item, as the built-in CoinGecko one's does, never meets this.)
+     */
+    private static void rejectReusedApiKeys(Handle handle, String source) {
+        handle.createUpdate("""
+                UPDATE etl_stage s SET kind = 'r', reason = :reason,
+                    detail = format('record key %s is stored already with another payload: this item is not loaded,'
+                                    ' as reprocess rebuilds from the stored one', s.raw_key)
+                FROM raw_coingecko r
+                WHERE s.raw_type = 'a' AND s.kind = 'o' AND r.source = :source AND r.record_key = s.raw_key
+                  AND r.payload <> s.payload""")
+                .bind("source", source).bind("reason", RejectReason.RECORD_KEY_CONFLICT).execute();
     }
 
     /**

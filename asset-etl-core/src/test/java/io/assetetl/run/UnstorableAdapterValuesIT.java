@@ -176,6 +176,55 @@ class UnstorableAdapterValuesIT {
     }
 
     @Test
+    void anApiItemKeyGivenAgainWithAnotherPayloadIsRejectedAndTheLoadedValuesStayWhatReprocessRebuilds() {
+        script("first", () -> Batch.of(List.of(api("bitcoin", "BTC", 1, 0)), Checkpoint.of("{\"page\":1}")));
+        script("repriced", () -> Batch.of(List.of(api("bitcoin", "BTC", 5, 0), api("ethereum", "ETH", 2, 1)),
+                Checkpoint.of("{\"page\":1}")));
+        assertThat(etl("first").run(RunRequest.of("handed")).status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        RunResult repriced = etl("repriced").run(RunRequest.of("handed"));
+
+        assertThat(repriced.status()).as(repriced.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(repriced.loaded()).isEqualTo(1);
+        assertThat(repriced.rejected()).isEqualTo(1);
+        assertThat(strings("SELECT reason || ': ' || detail || ' @ ' || position || ' ' || (raw->>'price')"
+                + " FROM etl_rejects")).containsExactly("record_key_conflict: record key bitcoin@1 is stored"
+                + " already with another payload: this item is not loaded, as reprocess rebuilds from the stored"
+                + " one @ page 1 item 0 5");
+        assertThat(price("BTC")).isEqualTo("1");
+        assertThat(etl("first").reprocess("handed").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(price("BTC")).isEqualTo("1");
+        assertThat(price("ETH")).isEqualTo("2");
+    }
+
+    @Test
+    void oneApiItemKeyTwiceInAChunkWithTwoPayloadsLoadsTheFirstAndRejectsTheOther() {
+        script("twice", () -> Batch.of(List.of(api("bitcoin", "BTC", 1, 0), api("bitcoin", "BTC", 5, 1)),
+                Checkpoint.of("{\"page\":1}")));
+
+        RunResult result = etl("twice").run(RunRequest.of("handed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(result.rejected()).isEqualTo(1);
+        assertThat(strings("SELECT reason || ' @ ' || position FROM etl_rejects"))
+                .containsExactly("record_key_conflict @ page 1 item 1");
+        assertThat(price("BTC")).isEqualTo("1");
+    }
+
+    @Test
+    void anApiItemKeyGivenAgainWithAnEqualPayloadIsUnchanged() {
+        script("same", () -> Batch.of(List.of(api("bitcoin", "BTC", 1, 0)), Checkpoint.of("{\"page\":1}")));
+        assertThat(etl("same").run(RunRequest.of("handed")).loaded()).isEqualTo(1);
+
+        RunResult again = etl("same").run(RunRequest.of("handed"));
+
+        assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(again.unchanged()).isEqualTo(1);
+        assertThat(again.rejected()).isZero();
+    }
+
+    @Test
     void aCheckpointPositionWithANumberOfThousandsOfDigitsOrBeyondADoubleIsKeptExactlyInTheRunsMetadata() {
         String position = "{\"after\":" + "7".repeat(1_500) + ",\"at\":1e400,\"exact\":0.10000000000000000001}";
         script("long-number", () -> Batch.of(List.of(observation("AAA", new RawRecord.Keyed("aaa",
@@ -191,6 +240,12 @@ class UnstorableAdapterValuesIT {
                 .containsExactly(true, true);
         assertThat(matches("SELECT metadata->'checkpoint_start' = CAST(:position AS jsonb) FROM etl_runs"
                 + " WHERE run_id = '" + resumed.runId() + "'", position)).containsExactly(true);
+    }
+
+    private String price(String symbol) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT s.price_usd::text FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                WHERE a.canonical_symbol = :symbol""").bind("symbol", symbol).mapTo(String.class).one());
     }
 
     private List<Boolean> matches(String query, String position) {
@@ -212,6 +267,12 @@ class UnstorableAdapterValuesIT {
 
     private static Observation observation(String symbol, RawRecord raw) {
         return new Observation(symbol, null, symbol, BigDecimal.ONE, null, null, T, raw);
+    }
+
+    /** An item keyed by id and time alone, as {@code id@last_updated} keys are. */
+    private static Observation api(String id, String symbol, int price, int index) {
+        return HandedSourceFactory.interpretApi(new RawRecord.ApiItem(id + "@1", 1, index, T,
+                "{\"id\":\"" + id + "\",\"symbol\":\"" + symbol + "\",\"price\":" + price + "}"));
     }
 
     private AssetEtl etl(String script) {
@@ -270,7 +331,7 @@ class UnstorableAdapterValuesIT {
             };
         }
 
-        private static Observation interpretApi(RawRecord.ApiItem raw) {
+        static Observation interpretApi(RawRecord.ApiItem raw) {
             JsonNode item = tree(raw.payload());
             String id = item.has("id") ? item.get("id").asText() : null;
             return new Observation(item.get("symbol").asText(), id, null, item.get("price").decimalValue(), null,
