@@ -84,6 +84,8 @@ public final class RunEngine {
      * heap.
      */
     private static final int REPLAY_PAGE_BYTES = 8 << 20;
+    /** The longest a failed run holds its source's next runs back ({@link RetriableSourceException#notBefore}). */
+    static final Duration MAX_RETRY_HOLD = Duration.ofDays(1);
 
     private final Jdbi jdbi;
     private final Map<String, SourceDefinition> sources;
@@ -349,7 +351,7 @@ public final class RunEngine {
     private RunResult fail(Claim claim, Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof RetriableSourceException retriable && retriable.notBefore().isPresent()) {
-                claim.retryNotBefore = retriable.notBefore().get();
+                claim.retryNotBefore = retryHold(claim.source, retriable.notBefore().get());
                 break;
             }
         }
@@ -403,6 +405,21 @@ public final class RunEngine {
             }
         }
         return unrecorded.isEmpty();
+    }
+
+    /**
+     * The instant before which {@code source} is not run again, for an upstream that asked for none before
+     * {@code notBefore}: at most {@link #MAX_RETRY_HOLD} after now. An upstream's {@code Retry-After} of days or
+     * years (a typo, a date misread) would otherwise hold every later run of the source back until then.
+     */
+    private Instant retryHold(String source, Instant notBefore) {
+        Instant latest = context.clock().instant().plus(MAX_RETRY_HOLD);
+        if (!notBefore.isAfter(latest)) {
+            return notBefore;
+        }
+        LOG.warn("source {} asked for no call before {}, more than a day ahead: held until {} instead", source,
+                notBefore, latest);
+        return latest;
     }
 
     /** A run's failure as it was to be recorded. */

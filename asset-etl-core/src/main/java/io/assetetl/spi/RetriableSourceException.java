@@ -7,7 +7,8 @@ import java.util.Optional;
  * A source failure that may succeed when tried again (HTTP 429 or 5xx, timeout, truncated body).
  *
  * <p>One that says {@link #notBefore() when} (an upstream's {@code Retry-After}) is kept with the failed run, and
- * a later run of the source, in this process or another, fails before then without opening the source.
+ * a later run of the source, in this process or another, fails before then without opening the source. The engine
+ * keeps a day after the failure at most, with a warning, should the instant be further ahead.
  */
 public class RetriableSourceException extends SourceException {
 

@@ -2,6 +2,10 @@ package io.assetetl.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +18,7 @@ import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.Rejection;
 import io.assetetl.spi.Batch;
+import io.assetetl.spi.RetriableSourceException;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
@@ -21,7 +26,11 @@ import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +39,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Values an adapter hands out that pass the SPI's own checks but that PostgreSQL refuses: a record's are bad input,
@@ -225,6 +235,38 @@ class UnstorableAdapterValuesIT {
     }
 
     @Test
+    void aRetryHoldFurtherAheadThanADayIsCappedAtADayAfterTheFailureAndLoggedSo() throws Exception {
+        MovableClock clock = new MovableClock(T);
+        script("hold", () -> {
+            throw new RetriableSourceException("upstream asks for a month", null, T.plus(Duration.ofDays(30)));
+        });
+        script("records", () -> Batch.of(List.of(api("bitcoin", "BTC", 1, 0)), Checkpoint.of("{\"page\":1}")));
+        Logger engine = (Logger) LoggerFactory.getLogger(RunEngine.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        engine.addAppender(logs);
+        RunResult held;
+        try {
+            held = builder("hold").clock(clock).build().run(RunRequest.of("handed"));
+        } finally {
+            engine.detachAppender(logs);
+        }
+
+        assertThat(held.status()).isEqualTo(RunStatus.FAILED);
+        JsonNode metadata = JSON.readTree(strings("SELECT metadata::text FROM etl_runs").get(0));
+        assertThat(metadata.get("retry_not_before").asText()).isEqualTo("2026-01-02T00:00:00Z");
+        assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("source handed asked for no call before 2026-01-31T00:00:00Z, more than a day"
+                        + " ahead: held until 2026-01-02T00:00:00Z instead");
+        clock.set(T.plus(Duration.ofHours(23)));
+        assertThat(builder("records").clock(clock).build().run(RunRequest.of("handed")).error())
+                .as("held for a day").contains("asked for no call before 2026-01-02T00:00:00Z");
+        clock.set(T.plus(Duration.ofDays(1)));
+        assertThat(builder("records").clock(clock).build().run(RunRequest.of("handed")).status())
+                .as("a day later").isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void aCheckpointPositionWithANumberOfThousandsOfDigitsOrBeyondADoubleIsKeptExactlyInTheRunsMetadata() {
         String position = "{\"after\":" + "7".repeat(1_500) + ",\"at\":1e400,\"exact\":0.10000000000000000001}";
         script("long-number", () -> Batch.of(List.of(observation("AAA", new RawRecord.Keyed("aaa",
@@ -350,6 +392,34 @@ class UnstorableAdapterValuesIT {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** A clock a test moves. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
         }
     }
 }
