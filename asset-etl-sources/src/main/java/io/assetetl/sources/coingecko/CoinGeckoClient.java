@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * CoinGecko over Feign with exactly one retry layer: Feign's retryer and the HTTP client's are off, and a
  * resilience4j {@link Retry} decides whether and when to try again (429, 5xx, timeouts and unreadable bodies; never
- * other 4xx). The waits go through a {@link Sleeper}, so tests need not sleep. Thread-safe.
+ * other 4xx). The waits go through a {@link Sleeper}, so tests need not sleep. An interruption of the calling thread
+ * (a run being stopped) ends the wait for a permit, for an answer (the call is cancelled) or before a retry at once,
+ * and fails the call without another attempt, the thread's interrupt status kept. Thread-safe.
  */
 final class CoinGeckoClient {
 
@@ -78,7 +80,7 @@ final class CoinGeckoClient {
     /** One call of {@code /ping}, paced but not retried: a health check wants the present state. */
     CoinGeckoPing ping() {
         long start = System.nanoTime();
-        CoinGeckoApi.PingBody body = call(api::ping);
+        CoinGeckoApi.PingBody body = call("/ping", api::ping);
         String message = body == null || body.geckoSays() == null ? "" : body.geckoSays();
         return new CoinGeckoPing(message, Duration.ofNanos(System.nanoTime() - start));
     }
@@ -88,7 +90,7 @@ final class CoinGeckoClient {
         for (int attempt = 1; ; attempt++) {
             SourceException failure;
             try {
-                T result = call(request);
+                T result = call(what, request);
                 attempts.onComplete();
                 return result;
             } catch (SourceException e) {
@@ -140,12 +142,20 @@ final class CoinGeckoClient {
     }
 
     /** Runs one request, turning whatever Feign throws into this adapter's two kinds of failure. */
-    private <T> T call(Supplier<T> request) {
+    private <T> T call(String what, Supplier<T> request) {
         try {
             return request.get();
         } catch (SourceException e) {
             throw e;
         } catch (RetryableException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // the run is being stopped (the transport cancelled the call): not retried, as when the wait
+                // before a retry is interrupted
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new SourceException("interrupted while waiting for CoinGecko's answer to " + what + " ("
+                        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+                        + ")", e);
+            }
             throw transportFailure(e);
         } catch (RuntimeException e) {
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {

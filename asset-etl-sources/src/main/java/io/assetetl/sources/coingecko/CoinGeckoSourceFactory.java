@@ -1,7 +1,6 @@
 package io.assetetl.sources.coingecko;
 
 import feign.Client;
-import feign.okhttp.OkHttpClient;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
@@ -111,20 +110,24 @@ public final class CoinGeckoSourceFactory implements SourceFactory {
      *   <li>It follows no redirect: the hop would be a call without a permit.</li>
      *   <li>{@code timeout} bounds connecting, each read and the whole call: a body trickling in never holds a
      *       run longer than its attempts' timeouts.</li>
+     *   <li>An interruption of the calling thread cancels its call at once ({@link InterruptibleOkHttpClient}): a
+     *       run being stopped does not wait for the answer.</li>
      * </ul>
      * OkHttp writes no request header to any log, so the API key's header stays out of them.
      */
     private Client transport(Duration timeout) {
-        return transports.computeIfAbsent(timeout, t -> new OkHttpClient(new okhttp3.OkHttpClient.Builder()
-                .retryOnConnectionFailure(false)
-                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .connectTimeout(t)
-                .readTimeout(t)
-                .writeTimeout(t)
-                .callTimeout(t)
-                .build()));
+        return transports.computeIfAbsent(timeout, t -> new InterruptibleOkHttpClient(
+                new okhttp3.OkHttpClient.Builder()
+                        .retryOnConnectionFailure(false)
+                        .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+                        .followRedirects(false)
+                        .followSslRedirects(false)
+                        .connectTimeout(t)
+                        .readTimeout(t)
+                        .writeTimeout(t)
+                        .callTimeout(t)
+                        .build(),
+                MarketPageDecoder.MAX_BODY_BYTES));
     }
 
     /**

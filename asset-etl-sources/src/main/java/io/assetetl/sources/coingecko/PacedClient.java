@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Feign's HTTP client behind the shared rate limiter: every request, retries and pings included, takes a permit
  * first and keeps a slot after the budget's previous call ({@link Spacing}), and every answer is counted by status
- * in {@code upstream_http_requests}. A request that would have to wait longer than {@code max_wait} for the time
- * CoinGecko asked for no call before (a {@code Retry-After} an earlier run was given) is not made.
+ * in {@code upstream_http_requests} (a call cancelled by an interruption has no answer, and is not counted). A
+ * request that would have to wait longer than {@code max_wait} for the time CoinGecko asked for no call before (a
+ * {@code Retry-After} an earlier run was given) is not made.
  */
 final class PacedClient implements Client {
 
@@ -47,8 +48,11 @@ final class PacedClient implements Client {
             countRequest(Integer.toString(response.status()));
             return response;
         } catch (InterruptedIOException e) {
-            // a connect or read timeout (SocketTimeoutException), or the whole call's
-            countRequest("timeout");
+            if (!Thread.currentThread().isInterrupted()) {
+                // a connect or read timeout (SocketTimeoutException), or the whole call's; not a call cancelled
+                // because the run is being stopped, which has no answer to count
+                countRequest("timeout");
+            }
             throw e;
         } catch (IOException e) {
             countRequest("io_error");

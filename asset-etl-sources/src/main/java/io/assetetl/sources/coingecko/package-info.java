@@ -24,7 +24,9 @@
  *       the run at once. Every
  *       request first takes a permit from a rate limiter the factory shares between all its sources of one base
  *       URL and budget, and waits until a slot has passed since that budget's previous call ({@code Spacing}).
- *       The API key travels in a header only and is never logged, stored or put in an error.</li>
+ *       The API key travels in a header only and is never logged, stored or put in an error. An interruption of
+ *       the reading thread (the run being stopped) cancels the call waiting for its answer at once, closing its
+ *       connection, and fails the read as interrupted, without another attempt.</li>
  *   <li><b>Drift.</b> Fields added to or missing from the documented item shape are reported once per run as
  *       {@code field_added} / {@code field_missing} drift events.</li>
  * </ul>

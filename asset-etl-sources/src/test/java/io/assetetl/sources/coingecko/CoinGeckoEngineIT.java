@@ -10,6 +10,7 @@ import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
 import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.run.StartedRun;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
 import io.assetetl.spi.SourceConfig;
@@ -315,6 +316,34 @@ class CoinGeckoEngineIT {
 
         assertThat(after.status()).as("error: %s", after.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(after.loaded()).isEqualTo(100);
+    }
+
+    @Test
+    void closingTheLibraryCancelsTheCallWaitingForItsAnswerSoTheRunEndsAtOnceAndFreesItsSource() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        try (RawHttpServer silent = RawHttpServer.silent()) {
+            AssetEtl etl = etl(db, "base_url", silent.baseUrl(), "timeout", "PT60S");
+            StartedRun started = etl.start(RunRequest.of("coingecko"));
+            assertThat(silent.awaitRequest(TIMEOUT)).as("the request reached the server").isTrue();
+
+            // its reader stopped, not given up on after the engine's 10 s wait, nor after the call's 60 s timeout
+            assertTimeoutPreemptively(Duration.ofSeconds(5), etl::close, "close waited for the call's answer");
+
+            RunResult result = started.completion().getNow(null);
+            assertThat(result).as("ended before close returned").isNotNull();
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(result.error()).startsWith("interrupted: the process running it was shutting down, or its"
+                    + " library was closed (");
+            assertThat(silent.awaitHangUp(Duration.ofSeconds(5))).as("the connection was closed").isTrue();
+            assertThat(silent.requests()).isEqualTo(1);
+            assertThat(metrics.total("upstream_http_requests", Map.of())).as("no status to count").isZero();
+            assertThat(metrics.total("upstream_retries", Map.of())).isZero();
+        }
+        server.withFixture(TOP_100);
+
+        RunResult next = run(etl(db));
+
+        assertThat(next.status()).as("the source is free: error %s", next.error()).isEqualTo(RunStatus.SUCCEEDED);
     }
 
     private static CoinGeckoSourceFactory anotherProcess() {

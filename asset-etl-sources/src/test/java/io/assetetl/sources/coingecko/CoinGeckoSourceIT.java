@@ -13,9 +13,11 @@ import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
 import io.assetetl.sources.testing.Warnings;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.RetriableSourceException;
+import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceException;
+import io.assetetl.spi.SourceReader;
 import io.assetetl.testing.SourceReading;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +28,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -447,6 +451,74 @@ class CoinGeckoSourceIT {
                             + "its body did not arrive within PT0.3S");
             assertThat(trickling.requests()).isEqualTo(2);
             assertThat(retryWaits.waits()).hasSize(1);
+        }
+    }
+
+    /** What a reading thread ended with, and whether it was still interrupted then. */
+    private record Ending(Throwable failure, boolean interrupted) {
+    }
+
+    /**
+     * Reads the first page on a thread of its own, interrupts that thread once {@code upstream} has the request, and
+     * gives how the read ended: it must end within {@code bound}, far below the call's timeout.
+     */
+    private Ending readInterrupted(RawHttpServer upstream, SourceConfig config, Duration bound) throws Exception {
+        CompletableFuture<Ending> ended = new CompletableFuture<>();
+        try (Source source = factory.create("coingecko", config, context);
+             SourceReader reader = source.open(Optional.empty())) {
+            Thread reading = new Thread(() -> {
+                try {
+                    reader.next();
+                    ended.complete(new Ending(null, Thread.currentThread().isInterrupted()));
+                } catch (Throwable e) {
+                    ended.complete(new Ending(e, Thread.currentThread().isInterrupted()));
+                }
+            }, "coingecko-read");
+            reading.setDaemon(true);
+            reading.start();
+            assertThat(upstream.awaitRequest(Duration.ofSeconds(30))).as("the request reached the server").isTrue();
+
+            reading.interrupt();
+
+            assertThat(ended).as("the read ended within %s of the interruption", bound).succeedsWithin(bound);
+            return ended.join();
+        }
+    }
+
+    @Test
+    void anInterruptionCancelsTheCallWaitingForItsAnswerAndFailsTheReadAtOnceWithoutARetry() throws Exception {
+        try (RawHttpServer silent = RawHttpServer.silent()) {
+            Ending ending = readInterrupted(silent, config("base_url", silent.baseUrl(), "timeout", "PT60S"),
+                    Duration.ofSeconds(5));
+
+            assertThat(ending.failure()).isInstanceOf(SourceException.class)
+                    .isNotInstanceOf(RetriableSourceException.class)
+                    .hasMessage("interrupted while waiting for CoinGecko's answer to /coins/markets page 1 (the call"
+                            + " was cancelled)");
+            assertThat(ending.interrupted()).as("the interruption is kept for the caller").isTrue();
+            assertThat(silent.awaitHangUp(Duration.ofSeconds(5))).as("the connection was closed").isTrue();
+            assertThat(silent.requests()).isEqualTo(1);
+            assertThat(retryWaits.waits()).isEmpty();
+            assertThat(metrics.total("upstream_retries", Map.of())).isZero();
+            assertThat(metrics.total("upstream_http_requests", Map.of())).as("no status to count").isZero();
+        }
+    }
+
+    @Test
+    void anInterruptionCancelsTheCallWhileItsBodyTricklesInToo() throws Exception {
+        // 40 bytes, one every 500 ms: the whole body would take 20 s, well within the timeout
+        try (RawHttpServer trickling = RawHttpServer.trickling("[" + " ".repeat(38) + "]", Duration.ofMillis(500))) {
+            Ending ending = readInterrupted(trickling, config("base_url", trickling.baseUrl(), "timeout", "PT60S"),
+                    Duration.ofSeconds(5));
+
+            assertThat(ending.failure()).isInstanceOf(SourceException.class)
+                    .isNotInstanceOf(RetriableSourceException.class)
+                    .hasMessageStartingWith("interrupted while waiting for CoinGecko's answer to /coins/markets"
+                            + " page 1");
+            assertThat(ending.interrupted()).isTrue();
+            assertThat(trickling.awaitHangUp(Duration.ofSeconds(5))).as("the connection was closed").isTrue();
+            assertThat(trickling.requests()).isEqualTo(1);
+            assertThat(retryWaits.waits()).isEmpty();
         }
     }
 

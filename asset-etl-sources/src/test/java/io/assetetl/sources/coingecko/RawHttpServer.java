@@ -11,23 +11,32 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP/1.1 server on {@code 127.0.0.1} with faults a library server cannot make: it drops each connection after
  * reading the request, with a TCP reset or by closing it; or it answers and keeps the connection alive, then closes
- * it once it has been idle a while; or it sends its answer's body a byte at a time. Counts the requests whose head
- * arrived, which is what an upstream counts against a budget.
+ * it once it has been idle a while; or it sends its answer's body a byte at a time; or it never answers. Counts the
+ * requests whose head arrived, which is what an upstream counts against a budget, and notes each connection the
+ * client hung up on while the server still held it open (waiting to answer, or answering).
  */
 final class RawHttpServer implements AutoCloseable {
 
-    private enum Fault { RESET, CLOSE, IDLE_CLOSE, TRICKLE }
+    private enum Fault { RESET, CLOSE, IDLE_CLOSE, TRICKLE, SILENT }
 
     private final Fault fault;
     private final byte[] body;
     private final Duration pause;
     private final ServerSocket socket;
     private final AtomicInteger requests = new AtomicInteger();
+    private final Semaphore arrivals = new Semaphore(0);
+    private final Semaphore hangUps = new Semaphore(0);
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     private final Thread acceptor;
 
     private RawHttpServer(Fault fault, String body, Duration pause) {
@@ -64,6 +73,11 @@ final class RawHttpServer implements AutoCloseable {
         return new RawHttpServer(Fault.TRICKLE, body, perByte);
     }
 
+    /** Reads every request and never answers, holding the connection open until the client hangs up. */
+    static RawHttpServer silent() {
+        return new RawHttpServer(Fault.SILENT, "", Duration.ZERO);
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + socket.getLocalPort() + "/api/v3";
     }
@@ -71,6 +85,19 @@ final class RawHttpServer implements AutoCloseable {
     /** The requests whose head arrived. */
     int requests() {
         return requests.get();
+    }
+
+    /** Waits for the head of one more request to arrive; false if none did within {@code wait}. */
+    boolean awaitRequest(Duration wait) throws InterruptedException {
+        return arrivals.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Waits for the client to hang up on one more connection the server held open (silent, or trickling its
+     * answer); false if it did not within {@code wait}.
+     */
+    boolean awaitHangUp(Duration wait) throws InterruptedException {
+        return hangUps.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void accept() {
@@ -87,6 +114,7 @@ final class RawHttpServer implements AutoCloseable {
     }
 
     private void serve(Socket connection) {
+        open.add(connection);
         try (connection) {
             BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
                     StandardCharsets.ISO_8859_1));
@@ -95,6 +123,7 @@ final class RawHttpServer implements AutoCloseable {
             }
             while (readHead(in)) {
                 requests.incrementAndGet();
+                arrivals.release();
                 switch (fault) {
                     case RESET -> {
                         connection.setSoLinger(true, 0);
@@ -105,7 +134,15 @@ final class RawHttpServer implements AutoCloseable {
                     }
                     case IDLE_CLOSE -> answer(connection.getOutputStream(), Duration.ZERO);
                     case TRICKLE -> {
-                        answer(connection.getOutputStream(), pause);
+                        try {
+                            answer(connection.getOutputStream(), pause);
+                        } catch (IOException clientGone) {
+                            hungUp();
+                        }
+                        return;
+                    }
+                    case SILENT -> {
+                        awaitHangUp(connection);
                         return;
                     }
                 }
@@ -114,6 +151,26 @@ final class RawHttpServer implements AutoCloseable {
             // closed by the try-with-resources: the connection was idle for the given time
         } catch (IOException | InterruptedException clientGone) {
             // the client hung up, or the server was closed
+        } finally {
+            open.remove(connection);
+        }
+    }
+
+    /** Reads what the client may still send until it closes the connection (end of stream) or resets it. */
+    private void awaitHangUp(Socket connection) {
+        try {
+            while (connection.getInputStream().read() >= 0) {
+                // nothing else is expected from a client waiting for its answer
+            }
+        } catch (IOException reset) {
+            // a reset, or the server's own close
+        }
+        hungUp();
+    }
+
+    private void hungUp() {
+        if (!closed) {
+            hangUps.release();
         }
     }
 
@@ -146,8 +203,13 @@ final class RawHttpServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        closed = true;
         try {
             socket.close();
+            for (Socket connection : open) {
+                // a client still waiting for its answer is not left to its timeout
+                connection.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
