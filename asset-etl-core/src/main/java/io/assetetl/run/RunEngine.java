@@ -17,6 +17,7 @@ import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.store.AssetSummaries;
+import io.assetetl.store.CanonicalRebuild;
 import io.assetetl.store.ChunkOutcome;
 import io.assetetl.store.ChunkWriter;
 import io.assetetl.store.DatabaseFailures;
@@ -150,7 +151,11 @@ public final class RunEngine {
         return new StartedRun(claim.runId, claim.source, completion);
     }
 
-    /** Rebuilds the source's canonical rows from its raw tables alone, in one transaction. */
+    /**
+     * Rebuilds the source's canonical rows from its raw tables alone, in one transaction, writing only the rows that
+     * come out other than stored ({@link CanonicalRebuild}): the records that changed a row count as loaded, the
+     * other valid ones as unchanged, and the rows left as they were keep their run id.
+     */
     public RunResult reprocess(String sourceName, RunProgress progress) {
         Claim claim = claim(RunRequest.of(sourceName), "reprocess");
         RunResult succeeded = null;
@@ -159,16 +164,17 @@ public final class RunEngine {
             RawReplay.refreshStatistics(claim.handle);
             Totals totals = claim.totals;
             claim.handle.useTransaction(h -> {
-                claim.writer.rememberOwners(h, claim.source);
-                replay.clearCanonical(h);
+                CanonicalRebuild rebuild = CanonicalRebuild.start(h, claim.source, claim.writer);
                 for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
                     List<Interpretation> records = page.stream().map(source::interpret).toList();
-                    ChunkOutcome outcome = claim.writer.write(h, claim.runId, claim.source, records, List.of(),
-                            Optional.empty(), false, claim.cache);
+                    ChunkOutcome outcome = claim.writer.replay(h, claim.runId, claim.source, records, rebuild,
+                            claim.cache);
                     injectFailure(totals.processed, records.size());
                     totals.add(outcome);
                     progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
                 }
+                totals.rebuilt(rebuild.finish(h, claim.runId));
+                // only the summaries whose sources' rows changed are written, and only then told to readers
                 AssetSummaries.refreshAll(h, divergenceThreshold);
             });
             totals.report(context, claim.source);
@@ -654,9 +660,21 @@ public final class RunEngine {
 
     private static final class Totals {
         long processed;
+        long loaded;
+        long unchanged;
+        long rejected;
 
         void add(ChunkOutcome outcome) {
             processed += outcome.processed();
+            loaded += outcome.loaded();
+            unchanged += outcome.unchanged();
+            rejected += outcome.rejected();
+        }
+
+        /** Counts as loaded {@code changed} records that its replayed pages counted as unchanged. */
+        void rebuilt(long changed) {
+            loaded += changed;
+            unchanged -= changed;
         }
 
         void report(SourceContext context, String source, ChunkOutcome o) {
@@ -665,8 +683,9 @@ public final class RunEngine {
             count(context, source, "rejected", o.rejected());
         }
 
+        /** Counts a reprocess's records, once it committed, by outcome as an ingest's chunks are. */
         void report(SourceContext context, String source) {
-            count(context, source, "reprocessed", processed);
+            report(context, source, new ChunkOutcome(processed, loaded, unchanged, rejected));
         }
 
         private static void count(SourceContext context, String source, String outcome, long amount) {

@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * a chunk of its own), and unchanged when the chunk left the row as stored or the next record repeats its values.
  * The counts come from the statements that write the rows ({@code COPY}'s and the upserts' row counts,
  * {@code RETURNING}), never from a statement per record.
+ *
+ * <p>A page a reprocess replays ({@link #replay}) is written the same way but for its price history, which goes to
+ * the log of a {@link CanonicalRebuild}; that rebuild counts, at its end, which replayed records changed a row.
  */
 public final class ChunkWriter {
 
@@ -292,6 +295,23 @@ public final class ChunkWriter {
      */
     public ChunkOutcome write(Handle handle, UUID runId, String source, CheckedChunk chunk,
             List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, RunCache cache) {
+        return write(handle, runId, source, chunk, driftEvents, checkpoint, cache, null);
+    }
+
+    /**
+     * Writes a page of the raw records a reprocess replays, for {@code rebuild} and inside its transaction: rejects
+     * and each key's latest values as {@link #write} does, the price history into the rebuild's log rather than
+     * into {@code asset_quotes}. Its valid records count as unchanged until the rebuild's end counts those that
+     * changed a canonical row ({@link CanonicalRebuild#finish}).
+     */
+    public ChunkOutcome replay(Handle handle, UUID runId, String source, List<Interpretation> records,
+            CanonicalRebuild rebuild, RunCache cache) {
+        return write(handle, runId, source, check(records, false), List.of(), Optional.empty(), cache, rebuild);
+    }
+
+    /** @param rebuild the reprocess the chunk is a replayed page of, or null for a chunk of an ingest */
+    private ChunkOutcome write(Handle handle, UUID runId, String source, CheckedChunk chunk,
+            List<DriftEvent> driftEvents, Optional<Checkpoint> checkpoint, RunCache cache, CanonicalRebuild rebuild) {
         chunk.take();
         // room for the chunk's sorts (DISTINCT ON) in memory rather than on disk; a commit empties the staging
         // table, but reprocess writes all its chunks in one transaction (both in one round trip)
@@ -302,7 +322,9 @@ public final class ChunkWriter {
         if (size > 0) {
             Checked checked = chunk.checked;
             Staged staged = chunk.staged;
-            boolean direct = copiesQuotesStraight(handle, source, chunk, cache);
+            // a replayed page's history goes to the rebuild's log, which has no stored rows to probe for
+            boolean direct = rebuild != null ? checked.directQuotes() : copiesQuotesStraight(handle, source, chunk,
+                    cache);
             if (!direct) {
                 stageOtherObservations(checked, staged);
             }
@@ -313,8 +335,11 @@ public final class ChunkWriter {
             if (chunk.writeRaw) {
                 writeOtherRaw(handle, runId, source, staged);
             }
-            if (checked.observations > 0) {
-                long latestValuesOnly = upsertCanonical(handle, runId, source, checked, cache, direct);
+            if (checked.observations > 0 && rebuild != null) {
+                upsertCanonical(handle, runId, source, checked, cache, false);
+                logQuotes(handle, rebuild, checked, direct, cache);
+            } else if (checked.observations > 0) {
+                long latestValuesOnly = upsertCanonical(handle, runId, source, checked, cache, !direct);
                 // a copied chunk's rows are all new, so it loads each record that the next one of its row
                 // replaces with other values
                 loaded = latestValuesOnly + (direct ? copyQuotes(handle, runId, source, checked, cache)
@@ -1030,12 +1055,13 @@ public final class ChunkWriter {
     /**
      * Writes the chunk's assets and each key's latest values. Returns how many of the chunk's latest records changed
      * their source's latest values while the price history row they give is stored with their values already: the
-     * records the quotes' statement will not count as loaded. None when the chunk's history is copied straight
-     * ({@code direct}), as none of its rows is stored yet; else the changed rows are probed, before the quotes are
-     * written, by the key of the price history, which the statement's {@code RETURNING} gives them.
+     * records the quotes' statement will not count as loaded. Only when {@code counted}: not when the chunk's history
+     * is copied straight, as none of its rows is stored yet, nor for a replayed page, which a rebuild counts as a
+     * whole; else the changed rows are probed, before the quotes are written, by the key of the price history, which
+     * the statement's {@code RETURNING} gives them.
      */
     private long upsertCanonical(Handle handle, UUID runId, String source, Checked checked, RunCache cache,
-            boolean direct) {
+            boolean counted) {
         if (checked.sourceIds) {
             resolveOwners(handle, source);
         }
@@ -1056,7 +1082,7 @@ public final class ChunkWriter {
             moveSources(handle, source);
         }
         // the assets whose latest values changed have their summaries noted as pending in the same statement
-        if (direct) {
+        if (!counted) {
             handle.createUpdate(UPSERT_LATEST + AssetSummaries.MARK_PENDING_CHANGED)
                     .bind("source", source).bind("run", runId).execute();
             return 0;
@@ -1173,6 +1199,40 @@ public final class ChunkWriter {
      * quotes is stored yet; returns how many were written.
      */
     private static long copyQuotes(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
+        return copyQuoteRows(handle, COPY_QUOTES, checked, cache, (rows, assetId, o) -> rows.add(assetId).add(source)
+                .add(o.observedAt()).add(o.priceUsd()).add(o.marketCapUsd()).add(o.volume24hUsd()).add(runId));
+    }
+
+    /**
+     * Appends a replayed page's price history to {@code rebuild}'s log, one row per asset and instant (the page's
+     * last record of it wins): copied straight from the records when the page's history may be ({@code direct}),
+     * else from staging.
+     */
+    private static void logQuotes(Handle handle, CanonicalRebuild rebuild, Checked checked, boolean direct,
+            RunCache cache) {
+        if (!direct) {
+            handle.createUpdate(CanonicalRebuild.LOG_STAGED_QUOTES).bind("page", rebuild.nextPage()).execute();
+            return;
+        }
+        QuoteGroups groups = checked.quoteGroups;
+        long page = rebuild.nextPage(groups.symbols, groups.times(checked.records, true),
+                groups.times(checked.records, false));
+        copyQuoteRows(handle, CanonicalRebuild.COPY_LOGGED_QUOTES, checked, cache, (rows, assetId, o) -> rows.add(page)
+                .add(assetId).add(o.observedAt()).add(o.priceUsd()).add(o.marketCapUsd()).add(o.volume24hUsd()));
+    }
+
+    /** Formats one price history row of {@link #copyQuoteRows}: its asset's id and the record that gives it. */
+    @FunctionalInterface
+    private interface QuoteRowWriter {
+        void write(BinaryCopyRows rows, long assetId, Observation record);
+    }
+
+    /**
+     * Copies the chunk's price history with {@code sql}, in key order, one row per asset and instant (the chunk's
+     * last record of it wins), each formatted by {@code row}; returns how many were written.
+     */
+    private static long copyQuoteRows(Handle handle, String sql, Checked checked, RunCache cache,
+            QuoteRowWriter row) {
         QuoteGroups groups = checked.quoteGroups;
         long[] ids = cache.assetIds(handle, groups.symbols);
         int[] byId = groupsById(ids);
@@ -1191,10 +1251,8 @@ public final class ChunkWriter {
                 rowPositions[n++] = order[k];
             }
         }
-        return copyStreaming(handle, COPY_QUOTES, n, (rows, k) -> {
-            Observation o = (Observation) records[rowPositions[k]];
-            rows.add(ids[rowGroups[k]]).add(source).add(o.observedAt()).add(o.priceUsd()).add(o.marketCapUsd())
-                    .add(o.volume24hUsd()).add(runId);
+        return copyStreaming(handle, sql, n, (rows, k) -> {
+            row.write(rows, ids[rowGroups[k]], (Observation) records[rowPositions[k]]);
             rows.endRow();
         });
     }

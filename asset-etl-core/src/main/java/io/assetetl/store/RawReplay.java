@@ -72,12 +72,6 @@ public final class RawReplay {
         handle.execute("ANALYZE raw_csv_assets, raw_coingecko, raw_records");
     }
 
-    /** Deletes the source's canonical rows (latest values and price history) before they are rebuilt. */
-    public void clearCanonical(Handle handle) {
-        handle.createUpdate("DELETE FROM asset_quotes WHERE source = :source").bind("source", source).execute();
-        handle.createUpdate("DELETE FROM asset_sources WHERE source = :source").bind("source", source).execute();
-    }
-
     /** The next page of raw records; empty when all tables are read. */
     public List<RawRecord> next(Handle handle) {
         while (table != Table.DONE) {

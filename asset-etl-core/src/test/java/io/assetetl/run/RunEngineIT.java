@@ -768,8 +768,72 @@ class RunEngineIT {
         assertThat(reprocessed.succeeded()).isTrue();
         assertThat(reprocessed.processed()).isEqualTo(20);
         assertThat(reprocessed.rejected()).isEqualTo(2);
+        assertThat(reprocessed.loaded()).as("the 8 quotes deleted, the latest records of all 5 prices changed among"
+                + " them").isEqualTo(8);
+        assertThat(reprocessed.unchanged()).isEqualTo(10);
         assertThat(TableDigests.canonical(db)).isEqualTo(expected);
         assertThat(etl.findRun(reprocessed.runId()).orElseThrow().kind()).isEqualTo("reprocess");
+    }
+
+    @Test
+    void reprocessOfAnUnchangedSourceLoadsNothingWritesNoQuoteAndLeavesEveryRowWithItsRunId() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+        RunResult ingested = etl.run(RunRequest.of("fake"));
+        String quotes = quoteVersions(db);
+        String rows = TableDigests.canonicalRowsWhole(db);
+
+        RunResult reprocessed = etl.reprocess("fake");
+
+        assertThat(reprocessed.succeeded()).as(reprocessed.errorMessage().orElse("")).isTrue();
+        assertThat(List.of(reprocessed.processed(), reprocessed.loaded(), reprocessed.unchanged(),
+                reprocessed.rejected())).containsExactly(20L, 0L, 18L, 2L);
+        RunRecord ledger = etl.findRun(reprocessed.runId()).orElseThrow();
+        assertThat(List.of(ledger.recordsProcessed(), ledger.recordsLoaded(), ledger.recordsUnchanged(),
+                ledger.recordsRejected())).containsExactly(20L, 0L, 18L, 2L);
+        assertThat(TableDigests.canonicalRowsWhole(db)).as("every row as it was, run id and update time included")
+                .isEqualTo(rows);
+        assertThat(quoteVersions(db)).as("no price history row written").isEqualTo(quotes);
+        assertThat(runIds(db, "asset_quotes")).containsOnly(ingested.runId());
+        assertThat(runIds(db, "asset_sources")).containsOnly(ingested.runId());
+    }
+
+    @Test
+    void reprocessRestoresRowsChangedByHandLoadingOnlyThoseAndGivingOnlyThemItsRunId() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+        RunResult ingested = etl.run(RunRequest.of("fake"));
+        Map<String, String> expected = TableDigests.canonical(db);
+        db.jdbi().useHandle(h -> {
+            // SOL's first quote, ada's first quote and DOGE's latest value; none is another's latest record
+            h.execute("""
+                    UPDATE asset_quotes SET price_usd = 1 WHERE observed_at = to_timestamp(1700000120)""");
+            h.execute("DELETE FROM asset_quotes WHERE observed_at = to_timestamp(1700000180)");
+            h.execute("""
+                    UPDATE asset_sources SET price_usd = 1
+                    WHERE asset_id = (SELECT id FROM assets WHERE canonical_symbol = 'DOGE')""");
+            // a quote no raw record gives
+            h.execute("""
+                    INSERT INTO asset_quotes (asset_id, source, observed_at, price_usd, run_id)
+                    SELECT id, 'fake', to_timestamp(1600000000), 5, run_id FROM assets, etl_runs
+                    WHERE canonical_symbol = 'BTC'""");
+        });
+
+        RunResult reprocessed = etl.reprocess("fake");
+
+        assertThat(reprocessed.succeeded()).as(reprocessed.errorMessage().orElse("")).isTrue();
+        assertThat(List.of(reprocessed.processed(), reprocessed.loaded(), reprocessed.unchanged(),
+                reprocessed.rejected())).containsExactly(20L, 3L, 15L, 2L);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        List<String> rebuilt = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT 'quote ' || a.canonical_symbol || ' ' || extract(epoch FROM q.observed_at)::bigint
+                FROM asset_quotes q JOIN assets a ON a.id = q.asset_id WHERE q.run_id = :run
+                UNION ALL
+                SELECT 'latest ' || a.canonical_symbol
+                FROM asset_sources s JOIN assets a ON a.id = s.asset_id WHERE s.run_id = :run
+                ORDER BY 1""").bind("run", reprocessed.runId()).mapTo(String.class).list());
+        assertThat(rebuilt).containsExactly("latest DOGE", "quote ADA 1700000180", "quote SOL 1700000120");
+        assertThat(runIds(db, "asset_quotes")).containsOnly(ingested.runId(), reprocessed.runId());
     }
 
     @Test
@@ -796,6 +860,70 @@ class RunEngineIT {
                 .bind("run", reprocessed.runId()).mapTo(Long.class).one());
         assertThat(stored).isEqualTo(13);
         assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        assertThat(reprocessed.loaded()).as("the 1,000 records a later page replaces too").isZero();
+        assertThat(reprocessed.unchanged()).isEqualTo(12_000 - 13);
+        assertThat(runIds(db, "asset_quotes")).containsOnly(ingested.runId());
+        assertThat(runIds(db, "asset_sources")).containsOnly(ingested.runId());
+    }
+
+    @Test
+    void reprocessCountsARecordThatALaterReplayPageReplacesWithTheRowItGaveUpTo() {
+        // 50,000 records fill the first replay page; the next 10 give the first 10's rows other prices
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 50_010; i++) {
+            int slot = i < 50_000 ? i : i - 50_000;
+            rows.add("S" + slot % 100 + ",," + (i < 50_000 ? 100 + i % 7 : 999) + "," + (1_700_000_000L
+                    + slot / 100 * 60L));
+        }
+        ListSourceFactory.dataset("two-pages", rows);
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "two-pages", 10_000);
+        RunResult ingested = etl.run(RunRequest.of("fake"));
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult unchanged = etl.reprocess("fake");
+
+        assertThat(unchanged.succeeded()).as(unchanged.errorMessage().orElse("")).isTrue();
+        assertThat(List.of(unchanged.processed(), unchanged.loaded(), unchanged.unchanged()))
+                .containsExactly(50_010L, 0L, 50_010L);
+        assertThat(runIds(db, "asset_quotes")).containsOnly(ingested.runId());
+        db.jdbi().useHandle(h -> h.execute("UPDATE asset_quotes SET price_usd = 5 WHERE price_usd = 999"
+                + " AND asset_id = (SELECT id FROM assets WHERE canonical_symbol = 'S0')"));
+
+        RunResult restored = etl.reprocess("fake");
+
+        assertThat(List.of(restored.processed(), restored.loaded(), restored.unchanged()))
+                .as("the record that gives S0's first row; the one the second page replaces changed nothing")
+                .containsExactly(50_010L, 1L, 50_009L);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        long given = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM asset_quotes WHERE run_id = :run")
+                .bind("run", restored.runId()).mapTo(Long.class).one());
+        assertThat(given).isEqualTo(1);
+    }
+
+    @Test
+    void reprocessCountsItsRecordsInTheMetricsByOutcomeAsAnIngestDoes() {
+        Map<String, Long> counted = new java.util.concurrent.ConcurrentHashMap<>();
+        EtlMetrics recording = new EtlMetrics() {
+            @Override
+            public void count(String name, Map<String, String> labels, long amount) {
+                if (name.equals("etl_records")) {
+                    counted.merge(labels.get("outcome"), amount, Long::sum);
+                }
+            }
+
+            @Override
+            public void time(String name, Map<String, String> labels, java.time.Duration duration) {
+            }
+        };
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = builder(db, "rows", 3, null).metrics(recording).build();
+        etl.run(RunRequest.of("fake"));
+        counted.clear();
+
+        etl.reprocess("fake");
+
+        assertThat(counted).containsExactlyInAnyOrderEntriesOf(Map.of("unchanged", 18L, "rejected", 2L));
     }
 
     @Test
@@ -803,6 +931,17 @@ class RunEngineIT {
         TestDatabase db = TestDatabase.create();
         AssetEtl.migrate(db.dataSource());
         assertThat(db.count("assets")).isZero();
+    }
+
+    /** Each price history row's key and row version: equal when no row was written. */
+    private static String quoteVersions(TestDatabase db) {
+        return db.digest("SELECT asset_id, source, observed_at, xmin::text FROM asset_quotes"
+                + " ORDER BY asset_id, source, observed_at");
+    }
+
+    private static List<UUID> runIds(TestDatabase db, String table) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT DISTINCT run_id FROM " + table)
+                .mapTo(UUID.class).list());
     }
 
     private static String rowVersions(TestDatabase db) {

@@ -7,6 +7,7 @@ import io.assetetl.run.RunRequest;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.ListSourceFactory;
+import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -111,6 +112,37 @@ class AssetSummariesIT {
 
         assertThat(db.digest("SELECT canonical_symbol, consensus_price_usd, sources FROM asset_summaries"
                 + " ORDER BY canonical_symbol")).isEqualTo(before);
+    }
+
+    @Test
+    void aReprocessThatChangesNoRowLeavesEverySummaryAsItWasAndTellsNoChangeWhileOneThatChangesARowDoes()
+            throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("sum-one", List.of("BTC,,100,1700000000", "ADA,,1,1700000000"));
+        ListSourceFactory.dataset("sum-two", List.of("BTC,,300,1700000000"));
+        AssetEtl etl = etl(db);
+        etl.run(RunRequest.of("one"));
+        etl.run(RunRequest.of("two"));
+        String before = TableDigests.canonicalRowsWhole(db);
+        try (Connection listening = db.dataSource().getConnection(); Statement s = listening.createStatement()) {
+            s.execute("LISTEN " + AssetSummaries.CHANGED_CHANNEL);
+            PGConnection postgres = listening.unwrap(PGConnection.class);
+
+            etl.reprocess("one");
+
+            assertThat(TableDigests.canonicalRowsWhole(db)).as("summaries with their sources' run ids and update"
+                    + " times, as they were").isEqualTo(before);
+            db.jdbi().useHandle(h -> h.createQuery("SELECT pg_notify(:c, 'marker')")
+                    .bind("c", AssetSummaries.CHANGED_CHANNEL).mapToMap().one());
+            assertThat(payloads(postgres)).as("a reprocess that changed nothing told nothing")
+                    .containsExactly("marker");
+
+            db.jdbi().useHandle(h -> h.execute("UPDATE asset_sources SET price_usd = 2 WHERE source = 'one'"
+                    + " AND asset_id = (SELECT id FROM assets WHERE canonical_symbol = 'ADA')"));
+            etl.reprocess("one");
+
+            assertThat(payloads(postgres)).as("the summary of the row it restored").containsExactly("1");
+        }
     }
 
     @Test

@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a run that fails after any batch, then resumes from the checkpoint, ends with the same tables as a straight
  *       run: nothing lost, nothing doubled;</li>
  *   <li>{@code reprocess} rebuilds the same canonical rows from the raw rows alone;</li>
+ *   <li>{@code reprocess} of an unchanged source loads nothing and leaves every canonical row as it was, its run id
+ *       included; a price history row changed by hand is restored, alone counted as loaded and alone given the
+ *       reprocess's run id;</li>
  *   <li>closing a reader or a source is safe at any point, twice;</li>
  *   <li>no run blocks for longer than {@link #timeout()}.</li>
  * </ul>
@@ -163,6 +166,44 @@ public abstract class AdapterContractTest {
 
         assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
+    @Test
+    void reprocessOfAnUnchangedSourceLoadsNothingAndLeavesEveryRowWithItsRunId() {
+        TestDatabase db = TestDatabase.create();
+        RunResult ingested = run(db, null);
+        String rows = TableDigests.canonicalRowsWhole(db);
+
+        RunResult reprocessed = assertTimeoutPreemptively(timeout(), () -> etl(db, null).reprocess(name()));
+
+        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(reprocessed.loaded()).isZero();
+        assertThat(reprocessed.rejected()).isEqualTo(ingested.rejected());
+        assertThat(reprocessed.unchanged()).isEqualTo(reprocessed.processed() - reprocessed.rejected()).isPositive();
+        assertThat(TableDigests.canonicalRowsWhole(db)).isEqualTo(rows);
+    }
+
+    @Test
+    void reprocessRestoresAPriceHistoryRowChangedByHandAndLoadsItAloneUnderItsOwnRunId() {
+        TestDatabase db = TestDatabase.create();
+        run(db, null);
+        Map<String, String> expected = TableDigests.canonical(db);
+        db.jdbi().useHandle(h -> h.execute("""
+                UPDATE asset_quotes SET price_usd = price_usd * 2
+                WHERE (asset_id, source, observed_at) = (SELECT asset_id, source, observed_at FROM asset_quotes
+                                                         ORDER BY asset_id, observed_at LIMIT 1)"""));
+
+        RunResult reprocessed = assertTimeoutPreemptively(timeout(), () -> etl(db, null).reprocess(name()));
+
+        assertThat(reprocessed.status()).as("error: %s", reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(reprocessed.loaded()).isEqualTo(1);
+        assertThat(reprocessed.unchanged()).isEqualTo(reprocessed.processed() - reprocessed.rejected() - 1);
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        long given = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT (SELECT count(*) FROM asset_quotes WHERE run_id = :run)
+                       + (SELECT count(*) FROM asset_sources WHERE run_id = :run)""")
+                .bind("run", reprocessed.runId()).mapTo(Long.class).one());
+        assertThat(given).as("rows given the reprocess's run id").isEqualTo(1);
     }
 
     @Test

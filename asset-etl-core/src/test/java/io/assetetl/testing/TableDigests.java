@@ -51,6 +51,16 @@ public final class TableDigests {
         return digests;
     }
 
+    /**
+     * The canonical tables' rows whole, with their run ids, update times and surrogate keys: what a run that
+     * changed nothing leaves as it was.
+     */
+    public static String canonicalRowsWhole(TestDatabase db) {
+        return db.digest("SELECT * FROM asset_quotes ORDER BY asset_id, source, observed_at")
+                + db.digest("SELECT * FROM asset_sources ORDER BY source, source_key")
+                + db.digest("SELECT * FROM asset_summaries ORDER BY asset_id");
+    }
+
     /** The canonical tables only (what {@code reprocess} rebuilds). */
     public static Map<String, String> canonical(TestDatabase db) {
         Map<String, String> all = of(db);

@@ -531,6 +531,25 @@ class CsvSourceIT {
     }
 
     @Test
+    void reprocessOfAFileRewrittenWithAnotherPriceAtTheSameTimeKeepsTheRewrittenOneLoadingNothing() throws Exception {
+        Files.writeString(file, HEADER + "BTC,Bitcoin,100,,,2025-01-15T12:00:00Z\n"
+                + "ETH,Ethereum,10,,,2025-01-15T12:00:00Z\n");
+        assertThat(run().loaded()).isEqualTo(2);
+        Files.writeString(file, HEADER + "BTC,Bitcoin,101,,,2025-01-15T12:00:00Z\n"
+                + "ETH,Ethereum,10,,,2025-01-15T12:00:00Z\n");
+        assertThat(run().loaded()).as("BTC's price at that time").isEqualTo(1);
+        String ingested = TableDigests.canonicalRowsWhole(db);
+
+        RunResult reprocessed = etl.reprocess("csv");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(List.of(reprocessed.processed(), reprocessed.loaded(), reprocessed.unchanged()))
+                .as("the second file's lines replace the first's, as when they were read").containsExactly(4L, 0L, 4L);
+        assertThat(TableDigests.canonicalRowsWhole(db)).isEqualTo(ingested);
+        assertThat(price("BTC")).isEqualByComparingTo("101");
+    }
+
+    @Test
     void aFileWithoutTimestampsSentAgainAtALaterTimeIsStoredAgainAsANewFileReadAfterTheOthers() throws Exception {
         RunResult again = sendV1V2AndV1Again(T3);
 
@@ -636,7 +655,8 @@ class CsvSourceIT {
                 "SELECT position || ' ' || reason || ': ' || detail FROM etl_rejects").mapTo(String.class).list());
         assertThat(rejects).containsExactly("line 3 invalid_timestamp: timestamp is missing");
         RunResult reprocessed = etl.reprocess("csv");
-        assertThat(reprocessed.loaded()).isEqualTo(1);
+        assertThat(reprocessed.loaded()).as("its row is as the ingest loaded it").isZero();
+        assertThat(reprocessed.unchanged()).isEqualTo(1);
         assertThat(reprocessed.rejected()).isEqualTo(1);
     }
 
