@@ -773,23 +773,14 @@ public final class ChunkWriter {
      * @param field what the symbol is, as the rejection names it
      */
     private static Optional<Rejection> unstorableCharacter(String field, String symbol, Observation o) {
-        for (int k = 0; k < symbol.length(); k++) {
-            char c = symbol.charAt(k);
-            if (Character.isISOControl(c)) {
-                return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
-                        "%s holds a control character (U+%04X)", field, (int) c), o.raw()));
-            }
-            if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || k + 1 == symbol.length()
-                        || !Character.isLowSurrogate(symbol.charAt(k + 1))) {
-                    return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(
-                            "%s holds half of a surrogate pair (U+%04X), which no text can store", field,
-                            (int) c), o.raw()));
-                }
-                k++;
-            }
+        int at = StorableValues.unstorableCharacter(symbol, true);
+        if (at < 0) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        char c = symbol.charAt(at);
+        return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(Character.isSurrogate(c)
+                ? "%s holds half of a surrogate pair (U+%04X), which no text can store"
+                : "%s holds a control character (U+%04X)", field, (int) c), o.raw()));
     }
 
     /** A market cap or volume, where given, is not negative and not {@link #beyondAnyValue}. */
@@ -1407,8 +1398,7 @@ public final class ChunkWriter {
         // a NUL, which PostgreSQL's text refuses, as U+FFFD: refused, the event failed its chunk at every run
         for (DriftEvent e : events) {
             batch.bind("run", runId).bind("source", source).bind("kind", CopyRows.text(e.kind()))
-                    .bind("expected", e.expected() == null ? null : CopyRows.text(e.expected()))
-                    .bind("actual", e.actual() == null ? null : CopyRows.text(e.actual()))
+                    .bind("expected", CopyRows.text(e.expected())).bind("actual", CopyRows.text(e.actual()))
                     .bind("confidence", e.confidence()).bind("action", CopyRows.text(e.action())).add();
         }
         batch.execute();

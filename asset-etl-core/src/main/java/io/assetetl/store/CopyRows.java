@@ -102,9 +102,9 @@ final class CopyRows {
         return add(json == null ? null : jsonbText(json));
     }
 
-    /** {@code value} with each NUL, which PostgreSQL's {@code text} refuses, as U+FFFD. */
+    /** {@code value} with each NUL, which PostgreSQL's {@code text} refuses, as U+FFFD; {@code null} stays null. */
     static String text(String value) {
-        return value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
+        return value == null || value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
     }
 
     /**

@@ -178,7 +178,7 @@ public final class RunLedger {
                         + " error = :error, metadata = CAST(:metadata AS jsonb) WHERE run_id = :run RETURNING "
                         + RUN_COLUMNS)
                 .bind("status", status.code()).bind("finished", utc(finishedAt))
-                .bind("error", error == null ? null : CopyRows.text(error)).bind("metadata", metadata)
+                .bind("error", CopyRows.text(error)).bind("metadata", metadata)
                 .bind("run", runId)
                 .map(RunLedger::mapRun).one();
     }

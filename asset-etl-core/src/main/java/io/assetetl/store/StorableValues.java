@@ -35,20 +35,14 @@ public final class StorableValues {
                     + Checkpoint.MAX_STREAM_LENGTH + " (the stream is a key of etl_checkpoints): '" + shown(stream)
                     + "'");
         }
-        for (int k = 0; k < stream.length(); k++) {
-            char c = stream.charAt(k);
-            if (c == '\0') {
-                return Optional.of("whose stream name holds a NUL (U+0000), which PostgreSQL's text cannot store: '"
-                        + shown(stream) + "'");
-            }
-            if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || k + 1 == stream.length()
-                        || !Character.isLowSurrogate(stream.charAt(k + 1))) {
-                    return Optional.of(String.format("whose stream name holds half of a surrogate pair (U+%04X),"
-                            + " which no text can store: '%s'", (int) c, shown(stream)));
-                }
-                k++;
-            }
+        int unstorable = unstorableCharacter(stream, false);
+        if (unstorable >= 0) {
+            char c = stream.charAt(unstorable);
+            return Optional.of(c == '\0'
+                    ? "whose stream name holds a NUL (U+0000), which PostgreSQL's text cannot store: '"
+                            + shown(stream) + "'"
+                    : String.format("whose stream name holds half of a surrogate pair (U+%04X), which no text can"
+                            + " store: '%s'", (int) c, shown(stream)));
         }
         int at = unstorableNumber(checkpoint.position());
         if (at >= 0) {
@@ -56,6 +50,28 @@ public final class StorableValues {
                     + numberText(checkpoint.position(), at));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where in {@code text} the first character is that a stored text cannot hold, or -1: a NUL, which PostgreSQL's
+     * {@code text} refuses, half of a surrogate pair, which UTF-8 cannot encode (the driver sends it as {@code ?}),
+     * and, with {@code anyControl}, every other control character too.
+     */
+    static int unstorableCharacter(String text, boolean anyControl) {
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c == '\0' || anyControl && Character.isISOControl(c)) {
+                return k;
+            }
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || k + 1 == text.length()
+                        || !Character.isLowSurrogate(text.charAt(k + 1))) {
+                    return k;
+                }
+                k++;
+            }
+        }
+        return -1;
     }
 
     /**
