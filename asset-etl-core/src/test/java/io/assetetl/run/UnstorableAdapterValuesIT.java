@@ -24,13 +24,11 @@ import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
+import io.assetetl.testing.MutableClock;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -236,7 +234,7 @@ class UnstorableAdapterValuesIT {
 
     @Test
     void aRetryHoldFurtherAheadThanADayIsCappedAtADayAfterTheFailureAndLoggedSo() throws Exception {
-        MovableClock clock = new MovableClock(T);
+        MutableClock clock = new MutableClock(T);
         script("hold", () -> {
             throw new RetriableSourceException("upstream asks for a month", null, T.plus(Duration.ofDays(30)));
         });
@@ -392,34 +390,6 @@ class UnstorableAdapterValuesIT {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-        }
-    }
-
-    /** A clock a test moves. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

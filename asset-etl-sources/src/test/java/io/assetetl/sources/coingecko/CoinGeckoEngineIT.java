@@ -14,6 +14,7 @@ import io.assetetl.run.StartedRun;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.RecordedRequest;
 import io.assetetl.sources.coingecko.FakeCoinGeckoServer.Reply;
 import io.assetetl.spi.SourceConfig;
+import io.assetetl.testing.MutableClock;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
 import java.time.Duration;

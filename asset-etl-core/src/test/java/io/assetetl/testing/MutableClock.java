@@ -1,4 +1,4 @@
-package io.assetetl.sources.coingecko;
+package io.assetetl.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,23 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it. */
-final class MutableClock extends Clock {
+/** A UTC clock that stands still until a test moves it; safe to read from other threads. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    /** Moves the clock forward by {@code duration}. */
+    public void advance(Duration duration) {
         now = now.plus(duration);
+    }
+
+    /** Sets the clock to {@code instant}, forward or back. */
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
