@@ -336,7 +336,7 @@ public final class ChunkWriter {
                 writeOtherRaw(handle, runId, source, staged);
             }
             if (checked.observations > 0 && rebuild != null) {
-                upsertCanonical(handle, runId, source, checked, cache, false);
+                upsertReplayed(handle, runId, source, checked, cache);
                 logQuotes(handle, rebuild, checked, direct, cache);
             } else if (checked.observations > 0) {
                 long latestValuesOnly = upsertCanonical(handle, runId, source, checked, cache, !direct);
@@ -1047,31 +1047,15 @@ public final class ChunkWriter {
      * Writes the chunk's assets and each key's latest values. Returns how many of the chunk's latest records changed
      * their source's latest values while the price history row they give is stored with their values already: the
      * records the quotes' statement will not count as loaded. Only when {@code counted}: not when the chunk's history
-     * is copied straight, as none of its rows is stored yet, nor for a replayed page, which a rebuild counts as a
-     * whole; else the changed rows are probed, before the quotes are written, by the key of the price history, which
-     * the statement's {@code RETURNING} gives them.
+     * is copied straight, as none of its rows is stored yet; else the changed rows are probed, before the quotes are
+     * written, by the key of the price history, which the statement's {@code RETURNING} gives them. (A replayed page
+     * is written by {@link #upsertReplayed}.)
      */
     private long upsertCanonical(Handle handle, UUID runId, String source, Checked checked, RunCache cache,
             boolean counted) {
-        if (checked.sourceIds) {
-            resolveOwners(handle, source);
-        }
+        writeAssets(handle, source, checked, cache, true);
         // a file's chunk stages each symbol's latest record, none of which becomes a reject: the run knows which
         // of its assets have a name, and names none that has one
-        boolean fileLines = checked.directQuotes();
-        if (!fileLines || !cache.allNamed(checked.latest.keySet())) {
-            nameAssets(handle);
-        }
-        if (fileLines) {
-            checked.latest.forEach((symbol, i) -> {
-                if (((Observation) checked.records[i]).name() != null) {
-                    cache.named(symbol);
-                }
-            });
-        }
-        if (checked.sourceIds) {
-            moveSources(handle, source);
-        }
         // the assets whose latest values changed have their summaries noted as pending in the same statement
         if (!counted) {
             handle.createUpdate(UPSERT_LATEST + AssetSummaries.MARK_PENDING_CHANGED)
@@ -1089,10 +1073,53 @@ public final class ChunkWriter {
     }
 
     /**
+     * Writes a replayed page's assets and each key's latest values, noting no summary as pending: the rebuild's end
+     * refreshes every summary ({@link AssetSummaries#refreshAll}), and a pending row the replay inserted stayed locked
+     * until the reprocess committed, so that the chunk of any other source's run that changed one of those assets
+     * waited for the whole reprocess to end (or the two deadlocked, each waiting for a row the other inserted).
+     */
+    private void upsertReplayed(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
+        writeAssets(handle, source, checked, cache, false);
+        handle.createQuery(UPSERT_LATEST + "SELECT count(*) FROM changed").bind("source", source)
+                .bind("run", runId).mapTo(Long.class).one();
+    }
+
+    /**
+     * Resolves the owners of a chunk's ids, creates and names its assets and moves the latest values of ids that
+     * belong to another asset now: what precedes the upsert of the latest values.
+     *
+     * @param notePending whether the summaries of the assets named or left are noted as pending
+     */
+    private static void writeAssets(Handle handle, String source, Checked checked, RunCache cache,
+            boolean notePending) {
+        if (checked.sourceIds) {
+            resolveOwners(handle, source);
+        }
+        // a file's chunk stages each symbol's latest record, none of which becomes a reject: the run knows which
+        // of its assets have a name, and names none that has one
+        boolean fileLines = checked.directQuotes();
+        if (!fileLines || !cache.allNamed(checked.latest.keySet())) {
+            nameAssets(handle, notePending);
+        }
+        if (fileLines) {
+            checked.latest.forEach((symbol, i) -> {
+                if (((Observation) checked.records[i]).name() != null) {
+                    cache.named(symbol);
+                }
+            });
+        }
+        if (checked.sourceIds) {
+            moveSources(handle, source, notePending);
+        }
+    }
+
+    /**
      * Creates the chunk's new assets and names those created without a name: a new asset takes the first name its
      * records give; one created without a name takes the first given later.
+     *
+     * @param notePending whether the summaries of the assets created or named are noted as pending
      */
-    private static void nameAssets(Handle handle) {
+    private static void nameAssets(Handle handle, boolean notePending) {
         List<Long> named = handle.createQuery("""
                 INSERT INTO assets (canonical_symbol, name)
                 SELECT DISTINCT ON (canonical_symbol) canonical_symbol, name
@@ -1103,21 +1130,28 @@ public final class ChunkWriter {
                 ON CONFLICT (canonical_symbol) DO UPDATE SET name = EXCLUDED.name
                 WHERE assets.name IS NULL AND EXCLUDED.name IS NOT NULL
                 RETURNING id""").mapTo(Long.class).list();
-        AssetSummaries.markPending(handle, named);
+        if (notePending) {
+            AssetSummaries.markPending(handle, named);
+        }
     }
 
     /**
      * Moves the latest values of a source with ids to the asset their id belongs to now: a pin configured after
      * another id took the symbol moves the symbol to the pinned id, and an id whose symbol changed (MATIC to POL)
      * moves to the asset of its new symbol.
+     *
+     * @param notePending whether the summaries of the assets the ids leave are noted as pending
      */
-    private static void moveSources(Handle handle, String source) {
+    private static void moveSources(Handle handle, String source, boolean notePending) {
         handle.createUpdate("""
                 DELETE FROM asset_sources x USING (
                     SELECT DISTINCT a.id AS asset_id, s.owner_key FROM etl_stage s
                     JOIN assets a ON a.canonical_symbol = s.canonical_symbol WHERE s.kind = 'o') o
                 WHERE x.source = :source AND x.asset_id = o.asset_id AND x.source_key <> o.owner_key""")
                 .bind("source", source).execute();
+        if (!notePending) {
+            return;
+        }
         // the asset an id leaves has its summary refreshed too, and dropped when that was its last source
         AssetSummaries.markPending(handle, handle.createQuery("""
                 SELECT DISTINCT x.asset_id FROM etl_stage s

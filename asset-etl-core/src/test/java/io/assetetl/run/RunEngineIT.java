@@ -902,6 +902,36 @@ class RunEngineIT {
     }
 
     @Test
+    void anIngestOfAnotherSourceOfTheSameAssetsIsNotHeldBackByAReprocessInProgress() {
+        ListSourceFactory.dataset("other-rows", List.of("BTC,,150,1700000030", "ETH,,151,1700000030"));
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+        etl.run(RunRequest.of("fake"));
+        // the other source's connections give up on a lock after 5 s rather than wait for the reprocess, which
+        // waits for them: its one page is written when the other source runs
+        org.postgresql.ds.PGSimpleDataSource impatient = new org.postgresql.ds.PGSimpleDataSource();
+        impatient.setURL(db.jdbcUrl());
+        impatient.setUser(db.user());
+        impatient.setOptions("-c lock_timeout=5000");
+        AssetEtl other = AssetEtl.builder().dataSource(impatient).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("other", "list", SourceConfig.of(Map.of("dataset", "other-rows"))))
+                .build();
+        List<RunResult> during = new ArrayList<>();
+
+        RunResult reprocessed = etl.reprocess("fake",
+                (run, source, processed, elapsedMs) -> during.add(other.run(RunRequest.of("other"))));
+
+        assertThat(reprocessed.succeeded()).as(reprocessed.errorMessage().orElse("")).isTrue();
+        assertThat(during).hasSize(1);
+        assertThat(during.get(0).succeeded()).as(during.get(0).errorMessage().orElse("")).isTrue();
+        List<String> summaries = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT canonical_symbol || ' ' || array_to_string(sources, ',') FROM asset_summaries
+                WHERE canonical_symbol IN ('BTC', 'ETH') ORDER BY 1""").mapTo(String.class).list());
+        assertThat(summaries).containsExactly("BTC fake,other", "ETH fake,other");
+    }
+
+    @Test
     void reprocessCountsItsRecordsInTheMetricsByOutcomeAsAnIngestDoes() {
         Map<String, Long> counted = new java.util.concurrent.ConcurrentHashMap<>();
         EtlMetrics recording = new EtlMetrics() {
