@@ -32,6 +32,7 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.LoggerFactory;
 
 class RunEngineIT {
@@ -355,7 +356,8 @@ class RunEngineIT {
 
         // BTC rows: 0 (BTC, 100), 4 (XBT, 104), 6, 10 (XBT), 12, 16 (XBT), 18 (BTC, 118): the latest wins
         Map<String, Object> btc = db.jdbi().withHandle(h -> h.createQuery("""
-                SELECT s.source_symbol, s.price_usd::text AS price FROM asset_sources s JOIN assets a ON a.id = s.asset_id
+                SELECT s.source_symbol, s.price_usd::text AS price
+                FROM asset_sources s JOIN assets a ON a.id = s.asset_id
                 WHERE a.canonical_symbol = 'BTC'""").mapToMap().one());
         assertThat(btc).containsEntry("source_symbol", "BTC").containsEntry("price", "118");
     }
@@ -909,18 +911,19 @@ class RunEngineIT {
         etl.run(RunRequest.of("fake"));
         // the other source's connections give up on a lock after 5 s rather than wait for the reprocess, which
         // waits for them: its one page is written when the other source runs
-        org.postgresql.ds.PGSimpleDataSource impatient = new org.postgresql.ds.PGSimpleDataSource();
+        PGSimpleDataSource impatient = new PGSimpleDataSource();
         impatient.setURL(db.jdbcUrl());
         impatient.setUser(db.user());
         impatient.setOptions("-c lock_timeout=5000");
-        AssetEtl other = AssetEtl.builder().dataSource(impatient).discoverFactories(false)
+        List<RunResult> during = new ArrayList<>();
+        RunResult reprocessed;
+        try (AssetEtl other = AssetEtl.builder().dataSource(impatient).discoverFactories(false)
                 .factory(new ListSourceFactory())
                 .source(SourceDefinition.of("other", "list", SourceConfig.of(Map.of("dataset", "other-rows"))))
-                .build();
-        List<RunResult> during = new ArrayList<>();
-
-        RunResult reprocessed = etl.reprocess("fake",
-                (run, source, processed, elapsedMs) -> during.add(other.run(RunRequest.of("other"))));
+                .build()) {
+            reprocessed = etl.reprocess("fake",
+                    (run, source, processed, elapsedMs) -> during.add(other.run(RunRequest.of("other"))));
+        }
 
         assertThat(reprocessed.succeeded()).as(reprocessed.errorMessage().orElse("")).isTrue();
         assertThat(during).hasSize(1);
