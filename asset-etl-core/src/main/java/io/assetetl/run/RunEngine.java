@@ -159,14 +159,15 @@ public final class RunEngine {
     public RunResult reprocess(String sourceName, RunProgress progress) {
         Claim claim = claim(RunRequest.of(sourceName), "reprocess");
         RunResult succeeded = null;
-        try (Source source = claim.factory.create(claim.source, claim.definition.config(), context)) {
+        try (Source source = create(claim, claim.definition.config(), context)) {
             RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE, REPLAY_PAGE_BYTES);
             RawReplay.refreshStatistics(claim.handle);
             Totals totals = claim.totals;
             claim.handle.useTransaction(h -> {
                 CanonicalRebuild rebuild = CanonicalRebuild.start(h, claim.source, claim.writer);
                 for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
-                    List<Interpretation> records = page.stream().map(source::interpret).toList();
+                    List<Interpretation> records = page.stream().map(raw -> interpret(source, claim.source, raw))
+                            .toList();
                     ChunkOutcome outcome = claim.writer.replay(h, claim.runId, claim.source, records, rebuild,
                             claim.cache);
                     injectFailure(totals.processed, records.size());
@@ -188,6 +189,26 @@ public final class RunEngine {
         }
     }
 
+    /** The source of {@code claim}, which its factory must create: a factory's bug is said so, not as an NPE. */
+    private static Source create(Claim claim, io.assetetl.spi.SourceConfig config, SourceContext context) {
+        Source source = claim.factory.create(claim.source, config, context);
+        if (source == null) {
+            throw new IllegalStateException("the source factory of type '" + claim.definition.type()
+                    + "' returned no source from create() for source " + claim.source);
+        }
+        return source;
+    }
+
+    /** What {@code source} makes of a stored raw record, which is never null: an adapter's bug is said so. */
+    private static Interpretation interpret(Source source, String name, io.assetetl.model.RawRecord raw) {
+        Interpretation interpretation = source.interpret(raw);
+        if (interpretation == null) {
+            throw new IllegalStateException("source " + name + "'s interpret returned null for record "
+                    + raw.position() + ": it returns an Observation or a Rejection for every raw record");
+        }
+        return interpretation;
+    }
+
     /** The run ended and is recorded: its source failing to close after it does not change its outcome. */
     private static RunResult closeFailedAfter(RunResult result, Throwable closing) {
         LOG.warn("run {} {}, but closing its source failed: {}", result.runId(), result.status().code(),
@@ -201,7 +222,7 @@ public final class RunEngine {
         RunResult succeeded = null;
         // one batch read ahead: the reading thread is several times as fast as the writing, and each batch held
         // beside the two is a chunk's records more for the collector to keep
-        try (Source source = claim.factory.create(claim.source, claim.config, notHeldBack(claim));
+        try (Source source = create(claim, claim.config, notHeldBack(claim));
              PrefetchingReader<CheckedBatch> reader = claim.reading(new PrefetchingReader<>(
                      source.open(claim.checkpoints),
                      batch -> new CheckedBatch(storable(claim.source, batch),

@@ -16,9 +16,22 @@ import java.util.List;
  */
 public record Batch(List<Interpretation> records, List<DriftEvent> driftEvents, Checkpoint checkpoint) {
 
+    /** @throws NullPointerException when a list, one of its elements or the checkpoint is null, saying which */
     public Batch {
-        records = List.copyOf(records);
-        driftEvents = List.copyOf(driftEvents);
+        requireNonNull(records, "records is null");
+        requireNonNull(driftEvents, "driftEvents is null");
+        try {
+            records = List.copyOf(records);
+        } catch (NullPointerException e) {
+            throw new NullPointerException("a batch holds null for its record " + (records.indexOf(null) + 1) + " of "
+                    + records.size() + ": a reader gives an Observation or a Rejection for every record it read");
+        }
+        try {
+            driftEvents = List.copyOf(driftEvents);
+        } catch (NullPointerException e) {
+            throw new NullPointerException("a batch holds null for its drift event " + (driftEvents.indexOf(null) + 1)
+                    + " of " + driftEvents.size());
+        }
         requireNonNull(checkpoint, "checkpoint is null");
     }
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +86,40 @@ class AdapterFailuresIT {
         assertThat(db.count("asset_sources")).as("the first batch, committed").isEqualTo(2);
         assertThat(noReader.status()).isEqualTo(RunStatus.FAILED);
         assertThat(noReader.error()).isEqualTo("source scripted returned no reader from open()");
+    }
+
+    @Test
+    void aBatchHoldingNullForARecordFailsTheRunSayingWhichRecordAndKeepsWhatWasCommitted() {
+        RunResult result = etl("null-record").run(RunRequest.of("scripted"));
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("a batch holds null for its record 2 of 2: a reader gives an"
+                + " Observation or a Rejection for every record it read");
+        assertThat(db.count("asset_sources")).as("the first batch, committed").isEqualTo(2);
+    }
+
+    @Test
+    void anInterpretThatReturnsNullFailsTheReprocessSayingSoAndLeavesTheCanonicalRowsAsTheyWere() {
+        assertThat(etl("records").run(RunRequest.of("scripted")).status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        RunResult result = etl("interpret-null").reprocess("scripted");
+
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.error()).isEqualTo("source scripted's interpret returned null for record BTC: it returns an"
+                + " Observation or a Rejection for every raw record");
+        assertThat(btcPrice()).isEqualTo("1");
+    }
+
+    @Test
+    void aFactoryThatCreatesNoSourceFailsTheRunAndTheReprocessSayingSo() {
+        RunResult run = etl("no-source").run(RunRequest.of("scripted"));
+        RunResult reprocess = etl("no-source").reprocess("scripted");
+
+        for (RunResult result : List.of(run, reprocess)) {
+            assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(result.error()).isEqualTo("the source factory of type 'scripted' returned no source from"
+                    + " create() for source scripted");
+        }
     }
 
     @Test
@@ -278,6 +313,9 @@ class AdapterFailuresIT {
         @Override
         public Source create(String name, SourceConfig config, SourceContext context) {
             String script = config.require("script");
+            if (script.equals("no-source")) {
+                return null;
+            }
             return new Source() {
                 @Override
                 public String name() {
@@ -329,6 +367,10 @@ class AdapterFailuresIT {
                                 case "null-batch" -> {
                                     return null;
                                 }
+                                case "null-record" -> {
+                                    return Optional.of(Batch.of(Arrays.asList(observation("SOL", 3), null),
+                                            Checkpoint.of("{\"batch\":2}")));
+                                }
                                 default -> {
                                     return Optional.empty();
                                 }
@@ -344,6 +386,9 @@ class AdapterFailuresIT {
 
                 @Override
                 public Interpretation interpret(RawRecord raw) {
+                    if (script.equals("interpret-null")) {
+                        return null;
+                    }
                     String[] symbolAndPrice = raw.payload().replaceAll("[^A-Z0-9:]", "").split(":");
                     return observation(symbolAndPrice[0], Integer.parseInt(symbolAndPrice[1]));
                 }
