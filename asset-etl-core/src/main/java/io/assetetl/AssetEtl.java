@@ -68,10 +68,7 @@ public final class AssetEtl implements AutoCloseable {
     private AssetEtl(Builder b) {
         this.jdbi = Jdbi.create(autoCommitting(b.dataSource));
         this.sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sources));
-        Map<String, SourceFactory> factories = new LinkedHashMap<>();
-        if (b.discoverFactories) {
-            ServiceLoader.load(SourceFactory.class, b.classLoader).forEach(f -> factories.put(f.type(), f));
-        }
+        Map<String, SourceFactory> factories = b.discoverFactories ? discover(b) : new LinkedHashMap<>();
         factories.putAll(b.factories);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "asset-etl-run");
@@ -84,6 +81,35 @@ public final class AssetEtl implements AutoCloseable {
         this.ledger = new RunLedger(jdbi);
         this.divergenceThreshold = b.divergenceThreshold;
         this.assets = new AssetQueries(jdbi, b.divergenceThreshold);
+    }
+
+    /**
+     * The factories {@link ServiceLoader} finds, by type. Two of one type (two vendors' jars that both call theirs
+     * {@code csv}) would leave the classpath's order to pick one, silently; so a configured source of such a type
+     * is refused unless a factory registered by hand settles which one it means. Types no source uses may clash.
+     *
+     * @throws IllegalArgumentException when a configured source's type is made by two factories found
+     */
+    private static Map<String, SourceFactory> discover(Builder b) {
+        Map<String, SourceFactory> found = new LinkedHashMap<>();
+        Map<String, SourceFactory> clashing = new LinkedHashMap<>();
+        for (SourceFactory factory : ServiceLoader.load(SourceFactory.class, b.classLoader)) {
+            SourceFactory earlier = found.putIfAbsent(factory.type(), factory);
+            if (earlier != null && earlier.getClass() != factory.getClass()) {
+                clashing.putIfAbsent(factory.type(), factory);
+            }
+        }
+        for (SourceDefinition source : b.sources.values()) {
+            SourceFactory second = clashing.get(source.type());
+            if (second != null && !b.factories.containsKey(source.type())) {
+                throw new IllegalArgumentException("source '" + source.name() + "' is of type '" + source.type()
+                        + "', which two source factories found by ServiceLoader make: "
+                        + found.get(source.type()).getClass().getName() + " and " + second.getClass().getName()
+                        + "; register the one to use with AssetEtl.Builder.factory, or take the other off the"
+                        + " classpath");
+            }
+        }
+        return found;
     }
 
     /**
@@ -305,7 +331,10 @@ public final class AssetEtl implements AutoCloseable {
             return this;
         }
 
-        /** Registers a factory by hand; it replaces a discovered factory of the same type. */
+        /**
+         * Registers a factory by hand; it replaces a discovered factory of the same type, and settles which one a
+         * source means when {@link ServiceLoader} finds two of its type.
+         */
         public Builder factory(SourceFactory factory) {
             requireNonNull(factory, "factory is null");
             factories.put(factory.type(), factory);
@@ -366,7 +395,8 @@ public final class AssetEtl implements AutoCloseable {
         /**
          * Builds the library's entry point.
          *
-         * @throws IllegalArgumentException when a source's type has no factory
+         * @throws IllegalArgumentException when a source's type has no factory, or two found by {@link ServiceLoader}
+         *                                  and none registered by hand
          */
         public AssetEtl build() {
             requireNonNull(dataSource, "dataSource is required");

@@ -1,13 +1,24 @@
 package io.assetetl;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.run.RunEngine;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
+import io.assetetl.spi.SourceContext;
+import io.assetetl.spi.SourceFactory;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 class AssetEtlTest {
@@ -36,5 +47,75 @@ class AssetEtlTest {
                 .hasMessage(RunEngine.CLOSED);
         assertThatThrownBy(() -> etl.reprocess("prices")).isInstanceOf(IllegalStateException.class)
                 .hasMessage(RunEngine.CLOSED);
+    }
+
+    @Test
+    void twoFactoriesOfOneTypeFoundByServiceLoaderAreRefusedForASourceOfThatTypeNamingBoth(@TempDir Path folder)
+            throws IOException {
+        AssetEtl.Builder builder = AssetEtl.builder().dataSource(new PGSimpleDataSource())
+                .classLoader(providing(folder, VendorACsv.class, VendorBCsv.class))
+                .source(SourceDefinition.of("prices", "csv", SourceConfig.of(Map.of())));
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("source 'prices' is of type 'csv', which two source factories found by ServiceLoader"
+                        + " make: " + VendorACsv.class.getName() + " and " + VendorBCsv.class.getName()
+                        + "; register the one to use with AssetEtl.Builder.factory, or take the other off the"
+                        + " classpath");
+    }
+
+    @Test
+    void aFactoryRegisteredByHandSettlesTwoFoundOfItsTypeAndAnUnusedTypeMayHaveTwo(@TempDir Path folder)
+            throws IOException {
+        ClassLoader loader = providing(folder, VendorACsv.class, VendorBCsv.class);
+        SourceDefinition prices = SourceDefinition.of("prices", "csv", SourceConfig.of(Map.of()));
+
+        AssetEtl settled = AssetEtl.builder().dataSource(new PGSimpleDataSource()).classLoader(loader)
+                .factory(new VendorBCsv()).source(prices).build();
+        AssetEtl unused = AssetEtl.builder().dataSource(new PGSimpleDataSource()).classLoader(loader).build();
+
+        assertThat(settled.sources()).containsExactly(prices);
+        assertThat(unused.sources()).isEmpty();
+        settled.close();
+        unused.close();
+    }
+
+    /** A class loader whose service file for {@link SourceFactory} lists {@code factories}. */
+    private static ClassLoader providing(Path folder, Class<?>... factories) throws IOException {
+        Path services = Files.writeString(folder.resolve("services"), String.join("\n",
+                java.util.Arrays.stream(factories).map(Class::getName).toList()));
+        URL url = services.toUri().toURL();
+        return new ClassLoader(AssetEtlTest.class.getClassLoader()) {
+            @Override
+            public Enumeration<URL> getResources(String name) throws IOException {
+                return name.equals("META-INF/services/" + SourceFactory.class.getName())
+                        ? Collections.enumeration(java.util.List.of(url)) : super.getResources(name);
+            }
+        };
+    }
+
+    /** A factory of type {@code csv} from one vendor. */
+    public static final class VendorACsv implements SourceFactory {
+        @Override
+        public String type() {
+            return "csv";
+        }
+
+        @Override
+        public Source create(String name, SourceConfig config, SourceContext context) {
+            throw new UnsupportedOperationException("never run here");
+        }
+    }
+
+    /** Another vendor's factory that names its type {@code csv} too. */
+    public static final class VendorBCsv implements SourceFactory {
+        @Override
+        public String type() {
+            return "csv";
+        }
+
+        @Override
+        public Source create(String name, SourceConfig config, SourceContext context) {
+            throw new UnsupportedOperationException("never run here");
+        }
     }
 }
