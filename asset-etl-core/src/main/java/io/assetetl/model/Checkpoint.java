@@ -6,6 +6,10 @@ import static java.util.Objects.requireNonNull;
  * Where a source's reading stood after a batch. Its content is owned by the adapter and opaque to the engine,
  * which stores it in {@code etl_checkpoints} in the same transaction as the batch's rows.
  *
+ * <p>It comes back to {@link io.assetetl.spi.Source#open} as an equal JSON value, not as the same text: PostgreSQL
+ * stores it as {@code jsonb}, which sets its own spacing and key order, keeps the last of duplicate keys and writes
+ * {@code 5.0e0} as {@code 5.0}. Parse a position; do not compare or match its text.
+ *
  * @param stream   the stream within the source ({@link #DEFAULT_STREAM} for single-stream sources)
  * @param position JSON, an object as a rule, for example {@code {"file_sha256":"…","line":1200,"offset":53211}}
  */

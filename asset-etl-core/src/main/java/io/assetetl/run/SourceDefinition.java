@@ -6,6 +6,9 @@ import io.assetetl.spi.SourceConfig;
 
 /**
  * A configured source: its name (what users type), the factory type that builds it, and its settings.
+ *
+ * @param enabled whether a scheduler (the service's) runs it by itself; the library runs a source asked for by
+ *                name ({@code AssetEtl.run}, {@code start}, {@code reprocess}) whether enabled or not
  */
 public record SourceDefinition(String name, String type, SourceConfig config, boolean enabled) {
 

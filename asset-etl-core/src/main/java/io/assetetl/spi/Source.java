@@ -47,7 +47,10 @@ public interface Source extends AutoCloseable {
     /**
      * Interprets a raw record that this source (or an earlier version of it) produced, without reading its input:
      * what {@code reprocess} calls for every stored raw row. Must give the same result as the reader gave for the
-     * same raw record.
+     * same raw record, as read and as stored: the stored payload is the same JSON value in PostgreSQL's
+     * {@code jsonb} text, with its own spacing and key order, so it is to be parsed, never matched as text.
+     *
+     * @return an {@link io.assetetl.model.Observation} or a {@link io.assetetl.model.Rejection}, never null
      */
     Interpretation interpret(RawRecord raw);
 
