@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -132,7 +133,7 @@ public final class RunEngine {
     /** Runs a source once, in the calling thread. */
     public RunResult run(RunRequest request, RunProgress progress) {
         Claim claim = claim(request, "ingest");
-        return ingest(claim, progress);
+        return ingest(claim, failSafe(progress));
     }
 
     /** Takes the source's lock and writes the run's row, then runs it on the executor. */
@@ -140,7 +141,8 @@ public final class RunEngine {
         Claim claim = claim(request, "ingest");
         CompletableFuture<RunResult> completion = new CompletableFuture<>();
         try {
-            executor.execute(() -> completion.complete(ingest(claim, progress)));
+            RunProgress told = failSafe(progress);
+            executor.execute(() -> completion.complete(ingest(claim, told)));
         } catch (RejectedExecutionException closedMeanwhile) {
             try {
                 completion.complete(fail(claim, new IllegalStateException(CLOSED, closedMeanwhile)));
@@ -157,6 +159,7 @@ public final class RunEngine {
      * other valid ones as unchanged, and the rows left as they were keep their run id.
      */
     public RunResult reprocess(String sourceName, RunProgress progress) {
+        RunProgress told = failSafe(progress);
         Claim claim = claim(RunRequest.of(sourceName), "reprocess");
         RunResult succeeded = null;
         try (Source source = create(claim, claim.definition.config(), context)) {
@@ -172,7 +175,7 @@ public final class RunEngine {
                             claim.cache);
                     injectFailure(totals.processed, records.size());
                     totals.add(outcome);
-                    progress.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
+                    told.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());
                 }
                 totals.rebuilt(rebuild.finish(h, claim.runId));
                 // only the summaries whose sources' rows changed are written, and only then told to readers
@@ -207,6 +210,27 @@ public final class RunEngine {
                     + raw.position() + ": it returns an Observation or a Rejection for every raw record");
         }
         return interpretation;
+    }
+
+    /**
+     * {@code progress}, whose failures are logged (the first at {@code WARN}, the others at {@code DEBUG}) rather
+     * than raised: a progress line that cannot be written failed a run whose chunks had committed, and rolled a
+     * reprocess back.
+     */
+    private static RunProgress failSafe(RunProgress progress) {
+        AtomicBoolean warned = new AtomicBoolean();
+        return (runId, source, processed, elapsedMs) -> {
+            try {
+                progress.chunkCommitted(runId, source, processed, elapsedMs);
+            } catch (RuntimeException e) {
+                if (warned.compareAndSet(false, true)) {
+                    LOG.warn("run {}: telling its progress failed (the run goes on; further failures are logged at"
+                            + " DEBUG): {}", runId, e.toString(), e);
+                } else {
+                    LOG.debug("run {}: telling its progress failed", runId, e);
+                }
+            }
+        };
     }
 
     /** The run ended and is recorded: its source failing to close after it does not change its outcome. */

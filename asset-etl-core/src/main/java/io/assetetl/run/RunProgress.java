@@ -4,6 +4,7 @@ import java.util.UUID;
 
 /**
  * Told after every committed chunk of a run, from the thread that runs it; for progress lines on a terminal.
+ * An exception it throws is logged and the run goes on.
  */
 @FunctionalInterface
 public interface RunProgress {

@@ -904,6 +904,33 @@ class RunEngineIT {
     }
 
     @Test
+    void aProgressCallbackThatThrowsNeitherFailsTheRunNorStopsItsChunks() {
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "rows", 3);
+        List<Long> told = new ArrayList<>();
+        RunProgress broken = (run, source, processed, elapsedMs) -> {
+            told.add(processed);
+            throw new IllegalStateException("terminal gone");
+        };
+
+        RunResult ingested = etl.run(RunRequest.of("fake"), broken);
+
+        assertThat(ingested.succeeded()).as(ingested.errorMessage().orElse("")).isTrue();
+        assertThat(ingested.processed()).isEqualTo(20);
+        assertThat(told).containsExactly(3L, 6L, 9L, 12L, 15L, 18L, 20L);
+
+        told.clear();
+        RunResult reprocessed = etl.reprocess("fake", broken);
+
+        assertThat(reprocessed.succeeded()).as(reprocessed.errorMessage().orElse("")).isTrue();
+        assertThat(reprocessed.processed()).isEqualTo(20);
+        assertThat(told).containsExactly(20L);
+        List<String> statuses = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT status FROM etl_runs ORDER BY started_at").mapTo(String.class).list());
+        assertThat(statuses).containsExactly("succeeded", "succeeded");
+    }
+
+    @Test
     void anIngestOfAnotherSourceOfTheSameAssetsIsNotHeldBackByAReprocessInProgress() {
         ListSourceFactory.dataset("other-rows", List.of("BTC,,150,1700000030", "ETH,,151,1700000030"));
         TestDatabase db = TestDatabase.create();
