@@ -1,10 +1,12 @@
 package io.assetetl.query;
 
+import static java.util.Objects.requireNonNull;
+
 import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
- * Which canonical assets a page lists. Every part is optional; present parts all apply.
+ * Which canonical assets a page lists. Every part is optional (empty, never null); present parts all apply.
  *
  * @param symbol   a canonical symbol (exact match)
  * @param source   only assets that this source reports
@@ -13,6 +15,14 @@ import java.util.Optional;
  */
 public record AssetFilter(Optional<String> symbol, Optional<String> source, Optional<BigDecimal> minPrice,
         Optional<BigDecimal> maxPrice) {
+
+    /** @throws NullPointerException when a part is null rather than empty, naming it */
+    public AssetFilter {
+        requireNonNull(symbol, "symbol is null (Optional.empty() for any symbol)");
+        requireNonNull(source, "source is null (Optional.empty() for any source)");
+        requireNonNull(minPrice, "minPrice is null (Optional.empty() for no lower bound)");
+        requireNonNull(maxPrice, "maxPrice is null (Optional.empty() for no upper bound)");
+    }
 
     public static final AssetFilter ALL = new AssetFilter(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty());
