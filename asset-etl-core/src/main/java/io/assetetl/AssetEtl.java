@@ -18,7 +18,7 @@ import io.assetetl.run.StartedRun;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.store.Migrations;
-import io.assetetl.store.RunLedger;
+import io.assetetl.store.internal.RunLedger;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;

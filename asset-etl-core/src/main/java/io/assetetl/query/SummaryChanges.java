@@ -2,7 +2,7 @@ package io.assetetl.query;
 
 import static java.util.Objects.requireNonNull;
 
-import io.assetetl.store.AssetSummaries;
+import io.assetetl.store.internal.AssetSummaries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -3,15 +3,15 @@ package io.assetetl.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetetl.AssetEtl;
 import io.assetetl.spi.SourceConfig;
-import io.assetetl.store.RunLedger;
+import io.assetetl.store.internal.RunLedger;
 import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;

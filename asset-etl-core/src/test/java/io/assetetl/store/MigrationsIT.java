@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
+import io.assetetl.store.internal.ChunkWriter;
 import io.assetetl.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -17,7 +17,7 @@ import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
-import io.assetetl.store.RawReplay;
+import io.assetetl.store.internal.RawReplay;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

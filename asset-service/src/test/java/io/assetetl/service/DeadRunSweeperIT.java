@@ -7,7 +7,7 @@ import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.metrics.PrometheusEtlMetrics;
 import io.assetetl.spi.SourceConfig;
-import io.assetetl.store.RunLedger;
+import io.assetetl.store.internal.RunLedger;
 import io.assetetl.testing.TestDatabase;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,4 +1,4 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
 import java.time.Instant;
 import java.util.HashMap;

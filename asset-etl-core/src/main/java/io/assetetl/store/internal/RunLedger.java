@@ -1,4 +1,4 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
 import io.assetetl.model.Checkpoint;
 import io.assetetl.run.CheckpointRecord;

@@ -1,4 +1,4 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
 /**
  * What one committed chunk did. {@code processed == loaded + unchanged + rejected}: a record is loaded when the chunk

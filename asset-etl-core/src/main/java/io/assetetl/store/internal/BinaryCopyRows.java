@@ -1,4 +1,4 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
 import io.assetetl.model.Observation;
 import java.math.BigDecimal;

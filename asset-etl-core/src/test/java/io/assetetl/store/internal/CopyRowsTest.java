@@ -1,4 +1,4 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

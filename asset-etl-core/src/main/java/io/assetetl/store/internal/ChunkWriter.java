@@ -1,4 +1,4 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.assetetl.model.Checkpoint;
@@ -9,6 +9,7 @@ import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
+import io.assetetl.store.StoreException;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Clock;

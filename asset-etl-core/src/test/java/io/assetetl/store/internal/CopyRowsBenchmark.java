@@ -1,4 +1,4 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
-package io.assetetl.store;
+package io.assetetl.store.internal;
 
+import io.assetetl.store.StoreException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
