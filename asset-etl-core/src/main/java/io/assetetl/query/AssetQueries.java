@@ -44,7 +44,8 @@ public final class AssetQueries {
      * Up to {@code limit} assets matching {@code filter} whose symbol sorts after {@code afterSymbol}.
      *
      * <p>Reads {@code asset_summaries}, which each run brings in step with {@code asset_sources} when it ends (see
-     * {@link io.assetetl.store.internal.AssetSummaries}): one range scan of its symbol index, no join, whatever the filters.
+     * {@link io.assetetl.store.internal.AssetSummaries}): one range scan of its symbol index, no join, whatever the
+     * filters.
      */
     public AssetPage page(AssetFilter filter, Optional<String> afterSymbol, int limit) {
         List<AssetView> assets = query(filter, afterSymbol, limit,
