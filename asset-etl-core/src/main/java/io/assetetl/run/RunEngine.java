@@ -161,6 +161,7 @@ public final class RunEngine {
     public RunResult reprocess(String sourceName, RunProgress progress) {
         RunProgress told = failSafe(progress);
         Claim claim = claim(RunRequest.of(sourceName), "reprocess");
+        LogContext logContext = LogContext.of(claim);
         RunResult succeeded = null;
         try (Source source = create(claim, claim.definition.config(), context)) {
             RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE, REPLAY_PAGE_BYTES);
@@ -189,6 +190,7 @@ public final class RunEngine {
             return succeeded != null ? closeFailedAfter(succeeded, e) : fail(claim, e);
         } finally {
             claim.release();
+            logContext.restore();
         }
     }
 
@@ -241,8 +243,7 @@ public final class RunEngine {
     }
 
     private RunResult ingest(Claim claim, RunProgress progress) {
-        MDC.put("run_id", claim.runId.toString());
-        MDC.put("source", claim.source);
+        LogContext logContext = LogContext.of(claim);
         RunResult succeeded = null;
         // one batch read ahead: the reading thread is several times as fast as the writing, and each batch held
         // beside the two is a chunk's records more for the collector to keep
@@ -277,8 +278,34 @@ public final class RunEngine {
             return succeeded != null ? closeFailedAfter(succeeded, e) : fail(claim, e);
         } finally {
             claim.release();
-            MDC.remove("run_id");
-            MDC.remove("source");
+            logContext.restore();
+        }
+    }
+
+    /**
+     * The run's {@code run_id} and {@code source} in the MDC while it runs, and afterwards the caller's own values
+     * of them again: a scheduler that names the source in its MDC lost it to the run it started.
+     */
+    private record LogContext(String runId, String source) {
+
+        static LogContext of(Claim claim) {
+            LogContext callers = new LogContext(MDC.get("run_id"), MDC.get("source"));
+            MDC.put("run_id", claim.runId.toString());
+            MDC.put("source", claim.source);
+            return callers;
+        }
+
+        void restore() {
+            put("run_id", runId);
+            put("source", source);
+        }
+
+        private static void put(String key, String value) {
+            if (value == null) {
+                MDC.remove(key);
+            } else {
+                MDC.put(key, value);
+            }
         }
     }
 
