@@ -109,8 +109,8 @@ public final class RunEngine {
 
     /** @throws IllegalArgumentException when a source's type has no factory */
     public RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
-            SourceContext context, IdentityRules identity, BigDecimal divergenceThreshold, OptionalLong failAfterRecords,
-            Executor executor) {
+            SourceContext context, IdentityRules identity, BigDecimal divergenceThreshold,
+            OptionalLong failAfterRecords, Executor executor) {
         for (SourceDefinition source : sources.values()) {
             if (!factories.containsKey(source.type())) {
                 throw new IllegalArgumentException("no source factory of type '" + source.type() + "' for source '"
