@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.Interpretation;
-import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.Rejection;
-import io.assetetl.spi.Batch;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,18 +45,22 @@ class AdapterContractKitIT {
 
         @Override
         protected SourceConfig fixtureConfig(Path workDir) {
-            return SourceConfig.of(Map.of("rows", "BTC:60000 ETH:3000 SOL:free ADA:1"));
+            ListSourceFactory.dataset("text-bound", List.of("BTC,,60000,1714521600", "ETH,,3000,1714521600",
+                    "SOL,,free,1714521600", "ADA,,1,1714521600"));
+            return SourceConfig.of(Map.of("dataset", "text-bound", "batch_size", "2"));
         }
     }
 
     /**
-     * Reads {@code rows} ({@code SYMBOL:price}, two a batch) into payloads {@code {"row":"BTC:60000"}}, and matches
-     * a payload's text as it wrote it, with no space after the colon: PostgreSQL stores payloads as {@code jsonb},
-     * whose text has one, so that {@code reprocess} rejects every record this source loaded.
+     * The {@code list} source, with an {@code interpret} that matches a payload's text as that source writes it
+     * ({@code {"row":"BTC,,60000,…"}}, no space after the colon): PostgreSQL stores payloads as {@code jsonb}, whose
+     * text has one, so that {@code reprocess} rejects every record this source loaded.
      */
     static final class TextBoundSourceFactory implements SourceFactory {
 
-        private static final Pattern ROW = Pattern.compile("\\{\"row\":\"([A-Z]+):([0-9]+)\"}");
+        private static final Pattern AS_WRITTEN = Pattern.compile("\\{\"row\":\"[^\"]*\"}");
+
+        private final ListSourceFactory list = new ListSourceFactory();
 
         @Override
         public String type() {
@@ -70,45 +69,22 @@ class AdapterContractKitIT {
 
         @Override
         public Source create(String name, SourceConfig config, SourceContext context) {
-            List<String> rows = List.of(config.require("rows").split(" "));
+            Source rows = list.create(name, config, context);
             return new Source() {
                 @Override
                 public String name() {
-                    return name;
+                    return rows.name();
                 }
 
                 @Override
                 public SourceReader open(Optional<Checkpoint> checkpoint) {
-                    int start = checkpoint.map(c -> Integer.parseInt(c.position().replaceAll("\\D", ""))).orElse(0);
-                    return new SourceReader() {
-                        int next = start;
-
-                        @Override
-                        public Optional<Batch> next() {
-                            if (next >= rows.size()) {
-                                return Optional.empty();
-                            }
-                            List<Interpretation> batch = rows.subList(next, Math.min(rows.size(), next + 2)).stream()
-                                    .map(row -> interpret(new RawRecord.Keyed(row, "{\"row\":\"" + row + "\"}")))
-                                    .toList();
-                            next += batch.size();
-                            return Optional.of(Batch.of(batch, Checkpoint.of("{\"next\":" + next + "}")));
-                        }
-
-                        @Override
-                        public void close() {
-                        }
-                    };
+                    return rows.open(checkpoint);
                 }
 
                 @Override
                 public Interpretation interpret(RawRecord raw) {
-                    Matcher row = ROW.matcher(raw.payload());
-                    if (!row.matches()) {
-                        return Rejection.of("unparseable_row", "not SYMBOL:price", raw);
-                    }
-                    return new Observation(row.group(1), null, null, new BigDecimal(row.group(2)), null, null,
-                            Instant.parse("2024-05-01T00:00:00Z"), raw);
+                    return AS_WRITTEN.matcher(raw.payload()).matches() ? rows.interpret(raw)
+                            : Rejection.of("unparseable_row", "not {\"row\":…} as written", raw);
                 }
             };
         }
