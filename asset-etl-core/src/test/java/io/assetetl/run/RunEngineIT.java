@@ -904,6 +904,33 @@ class RunEngineIT {
     }
 
     @Test
+    void reprocessReplaysARecordSentAgainUnchangedWhereItWasLastReadNotWhereItWasFirstStored() {
+        // one asset and time, given 100 by the record v1:0, then 200 by v2:0, then 100 again by v1:0 sent again
+        // unchanged: stored once, and the last reading's values are what the ingests left
+        ListSourceFactory.dataset("v1", List.of("BTC,,100,1700000000"));
+        ListSourceFactory.dataset("v2", List.of("BTC,,200,1700000000"));
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "v1", 3);
+        for (String dataset : List.of("v1", "v2", "v1")) {
+            db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+            RunResult ingested = etl.run(RunRequest.of("fake").withSetting("dataset", dataset));
+            assertThat(ingested.succeeded()).as(ingested.errorMessage().orElse("")).isTrue();
+        }
+        assertThat(db.count("raw_records")).isEqualTo(2);
+        List<Boolean> lastRead = db.jdbi().withHandle(h -> h.createQuery("SELECT price_usd = 100 FROM asset_quotes")
+                .mapTo(Boolean.class).list());
+        assertThat(lastRead).as("the last reading's price").containsExactly(true);
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl.reprocess("fake");
+
+        assertThat(reprocessed.succeeded()).as(reprocessed.errorMessage().orElse("")).isTrue();
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+        assertThat(List.of(reprocessed.processed(), reprocessed.loaded(), reprocessed.unchanged()))
+                .containsExactly(2L, 0L, 2L);
+    }
+
+    @Test
     void aProgressCallbackThatThrowsNeitherFailsTheRunNorStopsItsChunks() {
         TestDatabase db = TestDatabase.create();
         AssetEtl etl = etl(db, "rows", 3);

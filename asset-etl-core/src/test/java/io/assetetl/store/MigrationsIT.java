@@ -169,10 +169,10 @@ class MigrationsIT {
             assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression()))
                     .extracting(ChangeSet::getId)
                     .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read",
-                            "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time");
+                            "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time", "010-raw-items-last-read");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 4).isGreaterThan(4);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 5).isGreaterThan(5);
     }
 
     @Test
@@ -191,6 +191,33 @@ class MigrationsIT {
         List<String> order = db.jdbi().withHandle(h -> h.createQuery(
                 "SELECT file_sha256 FROM raw_csv_files ORDER BY last_read").mapTo(String.class).list());
         assertThat(order).containsExactly("b", "a", "c");
+    }
+
+    @Test
+    void upgradingNumbersTheStoredItemsLastReadInTheOrderTheyWereStoredAndAnItemStoredLaterAfterThem()
+            throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        migrateUpTo(db, "010-");
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id) VALUES
+                    ('coingecko', 'b', 1, 0, '{}', now(), gen_random_uuid()),
+                    ('coingecko', 'a', 1, 1, '{}', now(), gen_random_uuid());
+                INSERT INTO raw_records (source, record_key, payload, run_id) VALUES
+                    ('vendor', 'y', '{}', gen_random_uuid()), ('vendor', 'x', '{}', gen_random_uuid())"""));
+
+        Migrations.migrate(db.dataSource());
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id)
+                VALUES ('coingecko', 'c', 1, 0, '{}', now(), gen_random_uuid());
+                INSERT INTO raw_records (source, record_key, payload, run_id)
+                VALUES ('vendor', 'z', '{}', gen_random_uuid())"""));
+
+        List<String> order = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT record_key FROM (SELECT record_key, last_read FROM raw_coingecko
+                                        UNION ALL SELECT record_key, last_read FROM raw_records) AS items
+                ORDER BY last_read""").mapTo(String.class).list());
+        assertThat(order).as("each table in the order its rows were stored, and the new ones after all of them")
+                .containsSubsequence("b", "a", "c").containsSubsequence("y", "x", "z").endsWith("c", "z");
     }
 
     @Test
@@ -295,10 +322,10 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            // 009 (the files' times), 008 (the runs' last chunks), 007 (the files' last reads), then 006 (the file
-            // key)
+            // 010 (the items' last reads), 009 (the files' times), 008 (the runs' last chunks), 007 (the files'
+            // last reads), then 006 (the file key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(4, new Contexts(), new LabelExpression());
+                    .rollback(5, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");

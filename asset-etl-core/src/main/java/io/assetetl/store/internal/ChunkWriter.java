@@ -992,6 +992,7 @@ public final class ChunkWriter {
                     .bind("source", source).bind("run", runId).execute();
             if (stored < staged.apiItems) {
                 rejectReusedApiKeys(handle, source);
+                noteReadAgain(handle, source, "raw_coingecko", "a");
             }
         }
         if (staged.keyed > 0) {
@@ -1002,8 +1003,34 @@ public final class ChunkWriter {
                     .bind("source", source).bind("run", runId).execute();
             if (stored < staged.keyed) {
                 refuseReusedKeys(handle, source);
+                noteReadAgain(handle, source, "raw_records", "k");
             }
         }
+    }
+
+    /**
+     * Numbers the stored rows of the chunk's items again ({@code last_read}, the order {@code reprocess} replays them
+     * in), in the order of each one's last reading in the chunk, after every item read before: called when some of
+     * the chunk's items were stored already (read again unchanged) or came twice. An item read again loads its
+     * values again, over those of the items read since it was stored, so it is replayed where it was last read, not
+     * where it was first stored; and within the chunk, of two items of one asset and time, the later is loaded. An
+     * item rejected for a payload other than the one stored under its key has no row of its own and is left out.
+     *
+     * @param table   {@code raw_coingecko} or {@code raw_records}
+     * @param rawType the staged rows' {@code raw_type} of that table
+     */
+    private static void noteReadAgain(Handle handle, String source, String table, String rawType) {
+        // nextval is taken row by row as the sorted subquery gives them: a query holding a volatile function is
+        // neither inlined as a CTE nor merged into the outer one, and a subquery with OFFSET keeps its order
+        handle.createUpdate("""
+                WITH o AS (
+                    SELECT k.raw_key, nextval('raw_item_reads') AS read
+                    FROM (SELECT s.raw_key FROM etl_stage s
+                          JOIN %1$s x ON x.source = :source AND x.record_key = s.raw_key AND x.payload = s.payload
+                          WHERE s.raw_type = '%2$s' GROUP BY s.raw_key ORDER BY max(s.ord) OFFSET 0) AS k)
+                UPDATE %1$s r SET last_read = o.read FROM o
+                WHERE r.source = :source AND r.record_key = o.raw_key""".formatted(table, rawType))
+                .bind("source", source).execute();
     }
 
     /**

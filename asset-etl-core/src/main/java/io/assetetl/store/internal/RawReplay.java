@@ -11,9 +11,10 @@ import org.jdbi.v3.core.Handle;
  * replays. File lines come file by file in the order the source last read each file ({@code raw_csv_files.last_read}:
  * a file read again after another wrote its values last; the same content sent again with another time is another
  * file, read when it was sent), each file's lines in line order, with the time their file gave them; API items and
- * keyed records in the order they were first stored. A page holds at most a given number of records and, but for its
- * first record, a given number of bytes of payload, so that wide records make more pages rather than a larger heap.
- * Not thread-safe; one instance per replay.
+ * keyed records in the order the source last read each one ({@code last_read}: an item read again unchanged, stored
+ * once, loaded its values again over those read since). A page holds at most a given number of records and, but for
+ * its first record, a given number of bytes of payload, so that wide records make more pages rather than a larger
+ * heap. Not thread-safe; one instance per replay.
  */
 public final class RawReplay {
 
@@ -87,7 +88,7 @@ public final class RawReplay {
         return List.of();
     }
 
-    /** A raw record and the key the next page starts after: its line number, or its row id. */
+    /** A raw record and the key the next page starts after: its line number, or its last reading's number. */
     private record Row(long after, RawRecord raw) {
     }
 
@@ -124,15 +125,15 @@ public final class RawReplay {
 
     private List<Row> read(Handle handle) {
         String sql = switch (table) {
-            case API_ITEMS -> "SELECT id, record_key AS k, page AS n, item_index AS i, fetched_at AS t,"
+            case API_ITEMS -> "SELECT last_read, record_key AS k, page AS n, item_index AS i, fetched_at AS t,"
                     + " payload::text AS p FROM raw_coingecko";
-            case KEYED -> "SELECT id, record_key AS k, 0 AS n, 0 AS i, NULL::timestamptz AS t,"
+            case KEYED -> "SELECT last_read, record_key AS k, 0 AS n, 0 AS i, NULL::timestamptz AS t,"
                     + " payload::text AS p FROM raw_records";
-            case FILE_LINES, DONE -> throw new IllegalStateException("not an id-ordered table: " + table);
+            case FILE_LINES, DONE -> throw new IllegalStateException("not a table of items: " + table);
         };
         Table current = table;
-        return handle.createQuery(withinBytes("id", sql + " WHERE source = :source AND id > :after ORDER BY id"
-                        + " LIMIT :limit"))
+        return handle.createQuery(withinBytes("last_read", sql + " WHERE source = :source AND last_read > :after"
+                        + " ORDER BY last_read LIMIT :limit"))
                 .bind("source", source).bind("after", after).bind("limit", limit).bind("bytes", pageBytes)
                 .map((rs, ctx) -> {
                     String key = rs.getString("k");
@@ -141,7 +142,7 @@ public final class RawReplay {
                             ? new RawRecord.ApiItem(key, rs.getInt("n"), rs.getInt("i"),
                                     rs.getTimestamp("t").toInstant(), payload)
                             : new RawRecord.Keyed(key, payload);
-                    return new Row(rs.getLong("id"), raw);
+                    return new Row(rs.getLong("last_read"), raw);
                 })
                 .list();
     }

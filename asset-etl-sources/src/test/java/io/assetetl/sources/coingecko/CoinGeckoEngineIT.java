@@ -269,6 +269,31 @@ class CoinGeckoEngineIT {
     }
 
     @Test
+    void reprocessReplaysAnItemFetchedAgainUnchangedWhereItWasLastFetched() {
+        String coin = """
+                {"id":"dup-a","symbol":"dupa","name":"Dup A","current_price":%s,"market_cap":1000,\
+                "total_volume":10,"last_updated":"2026-04-30T02:00:00.000Z"}""";
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "per_page", "2", "pages", "1");
+        // one coin at one time priced 1.5, then 1.6, then 1.5 again (a cache answering with the earlier item):
+        // stored once, the 1.5 is what the last ingest loaded
+        for (String price : List.of("1.5", "1.6", "1.5")) {
+            server.withItems(List.of(coin.formatted(price)));
+            assertThat(run(etl).status()).isEqualTo(RunStatus.SUCCEEDED);
+        }
+        assertThat(strings(db, "SELECT price_usd::text FROM asset_quotes")).containsExactly("1.5");
+        assertReprocessRebuildsTheCanonicalTables(etl, db);
+
+        // on one page, a new 1.7 and then the 1.5 once more: the page's last item is the one loaded
+        server.withItems(List.of(coin.formatted("1.7"), coin.formatted("1.5")));
+        assertThat(run(etl).status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        assertThat(strings(db, "SELECT price_usd::text FROM asset_quotes")).containsExactly("1.5");
+        assertReprocessRebuildsTheCanonicalTables(etl, db);
+        assertThat(count(db, "SELECT count(*) FROM raw_coingecko")).isEqualTo(3);
+    }
+
+    @Test
     void itemsWithNumbersBeyondWhatPostgresStoresAreRejectedAndKeptAsTextAndTheRunGoesOn() {
         String coin = """
                 {"id":"%s","symbol":"%s","name":"Coin","current_price":%s,"market_cap":1000,"total_volume":10,                "circulating_supply":%s,"last_updated":"2026-04-30T02:00:00.000Z"}""";
