@@ -13,7 +13,10 @@ import java.time.Instant;
  * text: for files an object keyed by the file's own headers, for APIs the item as received. A payload holding a
  * number PostgreSQL's {@code numeric} cannot store (more than 131,072 digits before the point or 16,383 after it,
  * such as {@code 1e1000000}) is bad input: the engine rejects its record ({@code invalid_number}), which no raw row
- * can hold, and keeps the payload in the reject, as text under {@code unstorable_payload}.
+ * can hold, and keeps the payload in the reject, as text under {@code unstorable_payload}. A record key holding a
+ * character PostgreSQL's {@code text} cannot (a NUL, half of a surrogate pair) is stored with U+FFFD there and a
+ * digest of the key as given after a {@code #}, so that it stays a key of its own; {@code reprocess} hands the
+ * record back with the key as stored.
  */
 public sealed interface RawRecord permits RawRecord.FileLine, RawRecord.ApiItem, RawRecord.Keyed {
 

@@ -29,6 +29,7 @@ import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -230,6 +231,37 @@ class UnstorableAdapterValuesIT {
         assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(again.unchanged()).isEqualTo(1);
         assertThat(again.rejected()).isZero();
+    }
+
+    @Test
+    void recordKeysThatDifferOnlyInANulOrHalfASurrogatePairStayTwoKeysAndAreStoredAlikeAtEveryRun() {
+        // PostgreSQL's text holds neither a NUL nor half a pair: each is stored as U+FFFD, and the key marked with
+        // a digest of what it was, so that it does not become the key that has U+FFFD (or ?) there
+        List<String> keys = List.of("k\0", "k\uFFFD", "k\uD800", "k?", "k\uD83D\uDE00");
+        List<Interpretation> records = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String payload = "{\"symbol\":\"K" + i + "\",\"price\":1}";
+            records.add(observation("K" + i, new RawRecord.Keyed(keys.get(i), payload)));
+        }
+        script("keys", () -> Batch.of(records, Checkpoint.of("{\"page\":1}")));
+
+        RunResult first = etl("keys").run(RunRequest.of("handed"));
+        RunResult again = etl("keys").run(RunRequest.of("handed"));
+
+        assertThat(first.status()).as(first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(first.loaded()).isEqualTo(5);
+        List<String> stored = strings("SELECT record_key FROM raw_records ORDER BY payload->>'symbol'");
+        assertThat(stored).hasSize(5).doesNotHaveDuplicates();
+        assertThat(stored.get(0)).matches("k\uFFFD#[0-9a-f]{16}");
+        assertThat(stored.get(2)).matches("k\uFFFD#[0-9a-f]{16}");
+        assertThat(stored.subList(1, 2)).containsExactly("k\uFFFD");
+        assertThat(stored.subList(3, 5)).containsExactly("k?", "k\uD83D\uDE00");
+        assertThat(again.status()).as(again.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(List.of(again.loaded(), again.unchanged())).as("the same keys again").containsExactly(0L, 5L);
+        assertThat(db.count("raw_records")).isEqualTo(5);
+        RunResult reprocessed = etl("keys").reprocess("handed");
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(List.of(reprocessed.processed(), reprocessed.rejected())).containsExactly(5L, 0L);
     }
 
     @Test

@@ -654,12 +654,12 @@ public final class ChunkWriter {
             rows.add("f").add(f.fileSha256()).add(f.lineNo()).add((String) null).add((Instant) null);
         } else if (raw instanceof RawRecord.ApiItem a) {
             staged.apiItems++;
-            rows.add("a").add(a.recordKey()).add((long) a.page()).add(Integer.toString(a.index()))
-                    .add(a.fetchedAt());
+            rows.add("a").add(StorableValues.storableKey(a.recordKey())).add((long) a.page())
+                    .add(Integer.toString(a.index())).add(a.fetchedAt());
         } else {
             staged.keyed++;
-            rows.add("k").add(((RawRecord.Keyed) raw).recordKey()).add((String) null).add((String) null)
-                    .add((Instant) null);
+            rows.add("k").add(StorableValues.storableKey(((RawRecord.Keyed) raw).recordKey())).add((String) null)
+                    .add((String) null).add((Instant) null);
         }
         rows.addJson(needsPayload ? payload : null).add(raw.position());
         if (record instanceof Rejection r) {

@@ -1,6 +1,9 @@
 package io.assetetl.store.internal;
 
 import io.assetetl.model.Checkpoint;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -50,6 +53,36 @@ public final class StorableValues {
                     + numberText(checkpoint.position(), at));
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code key} as a raw table stores it: as it is, unless it holds a character PostgreSQL's {@code text} cannot
+     * (a NUL, half of a surrogate pair). Then each such character is U+FFFD, and the key ends with {@code #} and 16
+     * hex digits of the SHA-256 of its characters as given (UTF-16), so that two keys that differ only there stay two
+     * keys, and none becomes the key that holds U+FFFD, or the {@code ?} the driver would send, in that place.
+     */
+    static String storableKey(String key) {
+        if (unstorableCharacter(key, false) < 0) {
+            return key;
+        }
+        StringBuilder stored = new StringBuilder(key.length() + 17);
+        byte[] chars = new byte[key.length() * 2];
+        for (int k = 0; k < key.length(); k++) {
+            char c = key.charAt(k);
+            chars[2 * k] = (byte) (c >>> 8);
+            chars[2 * k + 1] = (byte) c;
+            boolean pair = Character.isHighSurrogate(c) && k + 1 < key.length()
+                    && Character.isLowSurrogate(key.charAt(k + 1));
+            boolean halfPair = Character.isSurrogate(c) && !pair
+                    && !(Character.isLowSurrogate(c) && k > 0 && Character.isHighSurrogate(key.charAt(k - 1)));
+            stored.append(c == '\0' || halfPair ? '\uFFFD' : c);
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(chars);
+            return stored.append('#').append(HexFormat.of().formatHex(digest, 0, 8)).toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /**

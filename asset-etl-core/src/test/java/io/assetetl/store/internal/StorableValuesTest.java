@@ -48,4 +48,18 @@ class StorableValuesTest {
                 .isEqualTo("whose stream name holds half of a surrogate pair (U+DE00), which no text can store:"
                         + " '\uFFFDcoins'");
     }
+
+    @Test
+    void aRecordKeyIsStoredAsItIsUnlessItHoldsANulOrHalfASurrogatePairWhichAreMarkedWithADigestOfTheKey() {
+        assertThat(StorableValues.storableKey("bitcoin@1714443000#ab12")).isEqualTo("bitcoin@1714443000#ab12");
+        assertThat(StorableValues.storableKey("k\uD83D\uDE00 \uFFFD?")).isEqualTo("k\uD83D\uDE00 \uFFFD?");
+        String nul = StorableValues.storableKey("k\0");
+        String lowHalf = StorableValues.storableKey("\uDE00k\uD83D\uDE00");
+        String highHalf = StorableValues.storableKey("\uD83Dk\uD83D\uDE00");
+
+        assertThat(nul).matches("k\uFFFD#[0-9a-f]{16}").isEqualTo(StorableValues.storableKey("k\0"));
+        assertThat(lowHalf).matches("\uFFFDk\uD83D\uDE00#[0-9a-f]{16}");
+        assertThat(highHalf).matches("\uFFFDk\uD83D\uDE00#[0-9a-f]{16}").isNotEqualTo(lowHalf);
+        assertThat(StorableValues.storableKey("k\0\0")).isNotEqualTo(nul).startsWith("k\uFFFD\uFFFD#");
+    }
 }
