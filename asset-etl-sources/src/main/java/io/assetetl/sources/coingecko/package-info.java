@@ -10,7 +10,8 @@
  *   <li><b>Raw rows.</b> Each item's JSON text as received, keyed {@code id@last_updated#digest} (the first 16
  *       hex digits of the text's SHA-256), so a coin that did not change is stored once and counts as unchanged,
  *       while an item that gives the same coin and time other values (listed twice, or a corrected page) is kept
- *       too, and {@code reprocess}, which reads the texts back in the order they were stored, reaches the same
+ *       too, and {@code reprocess}, which reads the texts back in the order they were last read (an unchanged item
+ *       fetched again after another of the same coin and time counts from that fetch), reaches the same
  *       observations. Should {@code last_updated} be null the page's fetch time, stored with the raw row, is used
  *       instead (and in the key). Rows stored before the digest was part of the key keep their keys; an unchanged
  *       item fetched again after that upgrade is stored once more, under its new key.</li>
