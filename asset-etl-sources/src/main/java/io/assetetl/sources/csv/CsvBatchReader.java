@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a CSV file batch by batch: each record becomes a raw {@link RawRecord.FileLine} (keyed by the SHA-256 of
@@ -20,9 +22,13 @@ import java.util.Optional;
  * the checkpoint after its last record. A batch ends after {@code batchSize} records, or earlier at the record that
  * brings it to {@code batchBytes} bytes of the file, so that a file of wide rows is read in more batches rather than
  * in batches too large for the heap. The drift events of the header mapping go with the first batch, which for a
- * file read from its top that has no row is a batch without records. Not thread-safe.
+ * file read from its top that has no row is a batch without records. While a writer may be part way through the
+ * file's last row (a quoted value open to the end of the file, and the file changed less than {@link CsvSource#SETTLE}
+ * ago), the reading ends before that row, for a later run to read once it is closed. Not thread-safe.
  */
 final class CsvBatchReader implements SourceReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CsvBatchReader.class);
 
     private static final String OPEN_QUOTE = " (a quote left open takes the lines after it in until one closes it)";
 
@@ -47,6 +53,8 @@ final class CsvBatchReader implements SourceReader {
     private final FileFormat format;
     private final int batchSize;
     private final int batchBytes;
+    /** Whether the file has not changed for {@link CsvSource#SETTLE}: no writer is part way through its last row. */
+    private final boolean settled;
     /** Where the next batch starts in the file. */
     private long batchStart;
     /** The header, when the reading starts right after it, until the first batch is made; else null. */
@@ -56,7 +64,8 @@ final class CsvBatchReader implements SourceReader {
 
     CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, boolean keepColumnOrder,
             RowInterpreter interpreter, FileScan scan, String observedAtFallback, PrefixHasher hasher, OpenFile file,
-            FileFormat format, long start, DelimitedFileReader.Record header, int batchSize, int batchBytes) {
+            FileFormat format, long start, DelimitedFileReader.Record header, int batchSize, int batchBytes,
+            boolean settled) {
         this.records = records;
         this.keys = keys;
         this.columns = mapping.columnIndexes(keys);
@@ -73,6 +82,7 @@ final class CsvBatchReader implements SourceReader {
         this.format = format;
         this.batchSize = batchSize;
         this.batchBytes = batchBytes;
+        this.settled = settled;
         this.batchStart = start;
         this.header = header;
         this.pendingDrift = mapping.driftEvents();
@@ -102,7 +112,7 @@ final class CsvBatchReader implements SourceReader {
         boolean ended = false;
         while (batch.size() < batchSize) {
             DelimitedFileReader.Record record = records.next();
-            if (record == null) {
+            if (record == null || isBeingWritten(record)) {
                 ended = true;
                 break;
             }
@@ -149,6 +159,24 @@ final class CsvBatchReader implements SourceReader {
                     + " are no longer those it had when the run began): the run stops before its last batch, and"
                     + " lines read before may be of either version; write the file elsewhere and move it into place");
         }
+    }
+
+    /**
+     * Whether {@code record} is the file's last row with a quoted value a writer has not closed yet: a name with a
+     * line break in it, written in two steps. Read now, it would be a reject, and the rest of it, written later, a
+     * row of its own. A quote open to the end of a file that changed {@link CsvSource#SETTLE} ago or more, or one
+     * that took whole rows in (a stray quote, whose rows a writer appending all the time would otherwise hold back
+     * for good), is read as it is.
+     */
+    private boolean isBeingWritten(DelimitedFileReader.Record record) {
+        if (!record.quoteOpen() || settled || record.problem() != null || holdsRows(record.values())) {
+            return false;
+        }
+        LOG.info("the last row of {} (line {}) opens a quoted value that the file does not close yet, and the file"
+                + " changed less than {} s ago: the row is left for a later run, which reads it once the value is"
+                + " closed or once the file has not changed for {} s", file.path().getFileName(), record.line(),
+                CsvSource.SETTLE.toSeconds(), CsvSource.SETTLE.toSeconds());
+        return true;
     }
 
     private Interpretation interpret(DelimitedFileReader.Record record) {

@@ -184,7 +184,8 @@ final class CsvSource implements Source {
                 linesBefore, true);
         return Optional.of(new CsvBatchReader(records, keys, mapping, orderDecides(keys, mapping), interpreter,
                 scan, modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
-                start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes));
+                start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes,
+                settled(modified)));
     }
 
     /**
@@ -234,14 +235,19 @@ final class CsvSource implements Source {
      */
     private long readableEnd(FileScan scan, Instant modified) {
         long complete = scan.lastLineBreakEnd();
-        Duration since = Duration.between(modified, clock.instant());
-        if (complete == scan.size() || since.compareTo(SETTLE) >= 0) {
+        if (complete == scan.size() || settled(modified)) {
             return scan.size();
         }
+        Duration since = Duration.between(modified, clock.instant());
         LOG.info("source {}: the last line of {} has no line break yet and the file changed {} ms ago: the line is"
                 + " left for a later run, which reads it once it ends with a line break or once the file has not"
                 + " changed for {} s", name, path.getFileName(), Math.max(0, since.toMillis()), SETTLE.toSeconds());
         return complete;
+    }
+
+    /** Whether a file last modified at {@code modified} has not changed for {@link #SETTLE}. */
+    private boolean settled(Instant modified) {
+        return Duration.between(modified, clock.instant()).compareTo(SETTLE) >= 0;
     }
 
     @Override

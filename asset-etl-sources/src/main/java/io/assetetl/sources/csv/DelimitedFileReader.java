@@ -47,12 +47,16 @@ final class DelimitedFileReader implements AutoCloseable {
      * @param lastLine   physical line number of its last line
      * @param terminated whether it ended with a line break
      * @param problem    why the line could not be split into values (too wide, a value too long), or {@code null}
+     * @param quoteOpen  whether a quoted value of it is still open where the input ends, so that its last line break
+     *                   is a part of that value (a writer part way through a name with a line break in it, or a
+     *                   stray quote)
      */
-    record Record(String[] values, long line, long endOffset, long lastLine, boolean terminated, String problem) {
+    record Record(String[] values, long line, long endOffset, long lastLine, boolean terminated, String problem,
+            boolean quoteOpen) {
     }
 
     /** What {@link #skipUnparseableLine} returns when the line it skipped was a comment. */
-    private static final Record COMMENT = new Record(new String[0], 0, 0, 0, false, "comment");
+    private static final Record COMMENT = new Record(new String[0], 0, 0, 0, false, "comment", false);
 
     private final OpenFile file;
     private final Path path;
@@ -188,11 +192,14 @@ final class DelimitedFileReader implements AutoCloseable {
                     }
                 }
             }
-            // a quoted value left open to the end of the file holds its own final line break: never go back
+            // a quoted value left open to the end of the file holds its own final line break: its values hold more
+            // line breaks than the lines it took in after its first (only a record that ends where the input does
+            // can be open: a carriage return alone in a value may be read as a line break)
             long firstLine = Math.max(linesBefore + 1, recordEnd.lastLine() - newlines);
+            boolean quoteOpen = recordEnd.lastLine() - newlines < linesBefore + 1 && recordEnd.offset() >= end;
             afterHeader = true;
             return new Record(values, firstLine, recordEnd.offset(), recordEnd.lastLine(), recordEnd.terminated(),
-                    null);
+                    null, quoteOpen);
         }
         return null;
     }
@@ -211,7 +218,7 @@ final class DelimitedFileReader implements AutoCloseable {
             return COMMENT;
         }
         return new Record(new String[0], skipped.line(), skipped.endOffset(), skipped.line(), skipped.terminated(),
-                "line cannot be split into fields: " + describe(cause));
+                "line cannot be split into fields: " + describe(cause), false);
     }
 
     /** A line {@link #skipLine} skipped; {@code comment} when it starts as a comment does. */

@@ -209,6 +209,68 @@ class CsvSourceIT {
     }
 
     @Test
+    void aLastRowWhoseQuotedValueIsNotClosedYetIsLeftForALaterRunWhileTheFileIsStillBeingWritten() throws Exception {
+        Instant now = Instant.parse("2026-01-10T09:00:00Z");
+        etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
+        // a writer part way through a name with a line break in it: its last line ends inside the quotes
+        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nDOGE,\"Doge\n");
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(2)));
+
+        RunResult first = run();
+
+        assertThat(first.processed()).isEqualTo(1);
+        assertThat(db.count("etl_rejects")).isZero();
+        assertThat(rawLines()).containsExactly(2L);
+
+        Files.writeString(file, "coin\",0.3,1,1,2025-01-15T14:00:00Z\n", StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(1)));
+        RunResult second = run();
+
+        assertThat(second.processed()).isEqualTo(1);
+        assertThat(second.rejected()).isZero();
+        assertThat(price("DOGE")).isEqualByComparingTo("0.3");
+        String name = db.jdbi().withHandle(h -> h.createQuery("SELECT name FROM assets WHERE canonical_symbol = 'DOGE'")
+                .mapTo(String.class).one());
+        assertThat(name).isEqualTo("Doge\ncoin");
+        assertThat(rawLines()).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aLastRowWhoseQuoteIsNeverClosedIsReadAsARejectOnceTheFileHasNotChangedForTheSettlingTime()
+            throws Exception {
+        Instant now = Instant.parse("2026-01-10T09:00:00Z");
+        etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
+        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nDOGE,\"Doge,0.3,1,1,"
+                + "2025-01-15T14:00:00Z\n");
+        Files.setLastModifiedTime(file, FileTime.from(now.minus(CsvSource.SETTLE).plusMillis(1)));
+        assertThat(run().processed()).isEqualTo(1);
+
+        Files.setLastModifiedTime(file, FileTime.from(now.minus(CsvSource.SETTLE)));
+        RunResult settled = run();
+
+        assertThat(List.of(settled.processed(), settled.rejected())).containsExactly(1L, 1L);
+        assertThat(rawLines()).containsExactly(2L, 3L);
+        assertThat(run().processed()).isZero();
+    }
+
+    @Test
+    void aQuoteLeftOpenThatTakesRowsInIsReadAsARejectAtOnceEvenWhileTheFileIsStillBeingWritten() throws Exception {
+        Instant now = Instant.parse("2026-01-10T09:00:00Z");
+        etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
+        // a stray quote, not a value being written: waiting for the file to settle would hold the rows it took in
+        // back for as long as a writer keeps appending
+        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nDOT,\"Polkadot,7.1,,,"
+                + "2025-01-15T12:00:00Z\nETH,Ethereum,3300,,,2025-01-15T12:00:00Z\n");
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(1)));
+
+        RunResult result = run();
+
+        assertThat(List.of(result.processed(), result.rejected())).containsExactly(2L, 1L);
+        Files.writeString(file, "SOL,Solana,190,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
+        assertThat(run().loaded()).as("the rows appended after it").isEqualTo(1);
+    }
+
+    @Test
     void aFileWhoseHeaderLineIsStillBeingWrittenIsReadOnceItEnds() throws Exception {
         Instant now = Instant.parse("2026-01-10T09:00:00Z");
         etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));

@@ -72,6 +72,21 @@ class DelimitedFileReaderTest {
     }
 
     @Test
+    void tellsARecordWhoseQuotedValueIsOpenWhereTheInputEndsFromOneThatClosesIt() throws Exception {
+        List<String> open = new ArrayList<>();
+        for (String text : List.of("a,\"Bit\n", "a,\"Bit\r\n", "a,\"Bit\nx,y,z\n", "a,\"Bit\ncoin\",1\n",
+                "a,\"Bit\n\",1\n", "a,\"Bit\n\"\n", "a,b\"c,d\n", "\"x\ny\",1\na,b\n")) {
+            List<DelimitedFileReader.Record> records = readAll(("h1,h2,h3\n" + text).getBytes(StandardCharsets.UTF_8),
+                    CSV, 0, 0);
+            open.add(records.stream().map(r -> r.quoteOpen() ? "open " + r.line() : "closed").toList().toString());
+        }
+
+        assertThat(open).containsExactly("[closed, open 2]", "[closed, open 2]", "[closed, open 2]",
+                "[closed, closed]", "[closed, closed]", "[closed, closed]", "[closed, closed]",
+                "[closed, closed, closed]");
+    }
+
+    @Test
     void readsALastLineWithoutLineBreakAsUnterminated() throws Exception {
         byte[] content = "h1,h2\na,b".getBytes(StandardCharsets.UTF_8);
 
