@@ -25,6 +25,7 @@ import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
 import io.assetetl.testing.MutableClock;
+import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -222,6 +223,47 @@ class UnstorableAdapterValuesIT {
     }
 
     @Test
+    void anItemGivenTwiceInAChunkWithAnotherOfItsCoinAndTimeBetweenIsReplayedWhereItCameLast() {
+        // bitcoin at T priced 1, then 2 by another item of it, then the first item once more, all new in one
+        // chunk: stored once, the chunk's last item of the coin and time is what the ingest loaded
+        script("again-in-chunk", () -> Batch.of(List.of(item("bitcoin@1#a", 1, 0), item("bitcoin@1#b", 2, 1),
+                item("bitcoin@1#a", 1, 2)), Checkpoint.of("{\"page\":1}")));
+        RunResult ingested = etl("again-in-chunk").run(RunRequest.of("handed"));
+        assertThat(ingested.status()).as(ingested.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(db.count("raw_coingecko")).isEqualTo(2);
+        assertThat(price("BTC")).isEqualTo("1");
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl("again-in-chunk").reprocess("handed");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(price("BTC")).isEqualTo("1");
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
+    @Test
+    void anItemReadAgainInAChunkThatRejectsAnotherPayloadOfItsKeyIsReplayedWhereItWasReadNotWhereTheRejectCame() {
+        // the stored item (price 1) read again, then another item of the coin and time (2), then the first key
+        // with another payload (3), a record_key_conflict: the ingest ends with 2, and so must reprocess
+        script("stored", () -> Batch.of(List.of(item("bitcoin@1#a", 1, 0)), Checkpoint.of("{\"page\":1}")));
+        script("read-again", () -> Batch.of(List.of(item("bitcoin@1#a", 1, 0), item("bitcoin@1#b", 2, 1),
+                item("bitcoin@1#a", 3, 2)), Checkpoint.of("{\"page\":1}")));
+        assertThat(etl("stored").run(RunRequest.of("handed")).status()).isEqualTo(RunStatus.SUCCEEDED);
+        RunResult ingested = etl("read-again").run(RunRequest.of("handed"));
+        assertThat(ingested.status()).as(ingested.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(strings("SELECT reason || ' @ ' || position FROM etl_rejects"))
+                .containsExactly("record_key_conflict @ page 1 item 2");
+        assertThat(price("BTC")).isEqualTo("2");
+        Map<String, String> expected = TableDigests.canonical(db);
+
+        RunResult reprocessed = etl("read-again").reprocess("handed");
+
+        assertThat(reprocessed.status()).as(reprocessed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(price("BTC")).isEqualTo("2");
+        assertThat(TableDigests.canonical(db)).isEqualTo(expected);
+    }
+
+    @Test
     void anApiItemKeyGivenAgainWithAnEqualPayloadIsUnchanged() {
         script("same", () -> Batch.of(List.of(api("bitcoin", "BTC", 1, 0)), Checkpoint.of("{\"page\":1}")));
         assertThat(etl("same").run(RunRequest.of("handed")).loaded()).isEqualTo(1);
@@ -345,6 +387,12 @@ class UnstorableAdapterValuesIT {
     private static Observation api(String id, String symbol, int price, int index) {
         return HandedSourceFactory.interpretApi(new RawRecord.ApiItem(id + "@1", 1, index, T,
                 "{\"id\":\"" + id + "\",\"symbol\":\"" + symbol + "\",\"price\":" + price + "}"));
+    }
+
+    /** An item of bitcoin (BTC) at {@code T} under {@code key}, as a CoinGecko key names one item's content. */
+    private static Observation item(String key, int price, int index) {
+        return HandedSourceFactory.interpretApi(new RawRecord.ApiItem(key, 1, index, T,
+                "{\"id\":\"bitcoin\",\"symbol\":\"BTC\",\"price\":" + price + "}"));
     }
 
     private AssetEtl etl(String script) {
