@@ -59,10 +59,12 @@ public final class StorableValues {
      * {@code key} as a raw table stores it: as it is, unless it holds a character PostgreSQL's {@code text} cannot
      * (a NUL, half of a surrogate pair). Then each such character is U+FFFD, and the key ends with {@code #} and 16
      * hex digits of the SHA-256 of its characters as given (UTF-16), so that two keys that differ only there stay two
-     * keys, and none becomes the key that holds U+FFFD, or the {@code ?} the driver would send, in that place.
+     * keys, and none becomes the key that holds U+FFFD, or the {@code ?} the driver would send, in that place. A key
+     * given in that shape already (a U+FFFD, and {@code #} and 16 lower-case hex digits at its end) is marked too: as
+     * it is, it would be the stored key of the key whose digest it ends with, which anyone can compute.
      */
     static String storableKey(String key) {
-        if (unstorableCharacter(key, false) < 0) {
+        if (unstorableCharacter(key, false) < 0 && !markedShape(key)) {
             return key;
         }
         StringBuilder stored = new StringBuilder(key.length() + 17);
@@ -83,6 +85,21 @@ public final class StorableValues {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
+    }
+
+    /** Whether {@code key} has the shape of a key {@link #storableKey} marked: U+FFFD, then {@code #} and a digest. */
+    private static boolean markedShape(String key) {
+        int mark = key.length() - 17;
+        if (mark < 1 || key.charAt(mark) != '#' || key.lastIndexOf('\uFFFD', mark - 1) < 0) {
+            return false;
+        }
+        for (int k = mark + 1; k < key.length(); k++) {
+            char c = key.charAt(k);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

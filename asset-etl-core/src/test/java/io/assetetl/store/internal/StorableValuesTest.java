@@ -62,4 +62,17 @@ class StorableValuesTest {
         assertThat(highHalf).matches("\uFFFDk\uD83D\uDE00#[0-9a-f]{16}").isNotEqualTo(lowHalf);
         assertThat(StorableValues.storableKey("k\0\0")).isNotEqualTo(nul).startsWith("k\uFFFD\uFFFD#");
     }
+
+    @Test
+    void aKeyGivenInTheShapeOfAMarkedKeyIsMarkedTooSoThatItNeverBecomesTheKeyOfAnother() {
+        // anyone can compute the mark of "k\0": given as it is, that text was stored as the NUL key's stored key
+        String nul = StorableValues.storableKey("k\0");
+        String lookalike = StorableValues.storableKey(nul);
+
+        assertThat(lookalike).isNotEqualTo(nul).startsWith(nul + "#").matches("k\uFFFD#[0-9a-f]{16}#[0-9a-f]{16}");
+        assertThat(StorableValues.storableKey(lookalike)).isNotEqualTo(lookalike);
+        assertThat(StorableValues.storableKey("k\uFFFD#0123456789abcdef0")).isEqualTo("k\uFFFD#0123456789abcdef0");
+        assertThat(StorableValues.storableKey("k#0123456789abcdef")).isEqualTo("k#0123456789abcdef");
+        assertThat(StorableValues.storableKey("k\uFFFD#0123456789ABCDEF")).isEqualTo("k\uFFFD#0123456789ABCDEF");
+    }
 }
