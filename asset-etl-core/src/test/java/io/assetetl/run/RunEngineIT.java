@@ -931,6 +931,22 @@ class RunEngineIT {
     }
 
     @Test
+    void recordsReadAgainThatChangeNothingLeaveTheirRawRowsAsTheyAre() {
+        ListSourceFactory.dataset("same", List.of("BTC,,100,1700000000", "ETH,,5,1700000000", "SOL,,7,1700000000"));
+        TestDatabase db = TestDatabase.create();
+        AssetEtl etl = etl(db, "same", 2);
+        assertThat(etl.run(RunRequest.of("fake")).loaded()).isEqualTo(3);
+        String stored = db.digest("SELECT record_key, last_read, xmin::text FROM raw_records ORDER BY record_key");
+        db.jdbi().useHandle(h -> h.execute("DELETE FROM etl_checkpoints"));
+
+        RunResult again = etl.run(RunRequest.of("fake"));
+
+        assertThat(List.of(again.processed(), again.loaded(), again.unchanged())).containsExactly(3L, 0L, 3L);
+        assertThat(db.digest("SELECT record_key, last_read, xmin::text FROM raw_records ORDER BY record_key"))
+                .as("no raw row written again").isEqualTo(stored);
+    }
+
+    @Test
     void aProgressCallbackThatThrowsNeitherFailsTheRunNorStopsItsChunks() {
         TestDatabase db = TestDatabase.create();
         AssetEtl etl = etl(db, "rows", 3);

@@ -213,11 +213,16 @@ class MigrationsIT {
                 VALUES ('vendor', 'z', '{}', gen_random_uuid())"""));
 
         List<String> order = db.jdbi().withHandle(h -> h.createQuery("""
-                SELECT record_key FROM (SELECT record_key, last_read FROM raw_coingecko
-                                        UNION ALL SELECT record_key, last_read FROM raw_records) AS items
-                ORDER BY last_read""").mapTo(String.class).list());
+                SELECT record_key FROM (SELECT record_key, coalesce(last_read, id) AS r FROM raw_coingecko
+                                        UNION ALL SELECT record_key, coalesce(last_read, id) FROM raw_records) AS items
+                ORDER BY r""").mapTo(String.class).list());
+        long rewritten = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT (SELECT count(last_read) FROM raw_coingecko WHERE record_key <> 'c')
+                       + (SELECT count(last_read) FROM raw_records WHERE record_key <> 'z')""")
+                .mapTo(Long.class).one());
         assertThat(order).as("each table in the order its rows were stored, and the new ones after all of them")
                 .containsSubsequence("b", "a", "c").containsSubsequence("y", "x", "z").endsWith("c", "z");
+        assertThat(rewritten).as("the rows stored before keep their place without being written again").isZero();
     }
 
     @Test

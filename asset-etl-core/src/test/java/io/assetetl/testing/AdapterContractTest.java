@@ -18,6 +18,7 @@ import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
 import io.assetetl.store.internal.RawReplay;
+import io.assetetl.store.internal.StorableValues;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -221,7 +222,7 @@ public abstract class AdapterContractTest {
         try (Source source = factory().create(name(), config, context())) {
             for (Batch batch : readDirectly()) {
                 for (Interpretation record : batch.records()) {
-                    read.put(identity(record.raw()), record);
+                    read.put(identity(record.raw(), true), record);
                     assertSameInterpretation(source.interpret(record.raw()), record, "as read", record.raw());
                 }
             }
@@ -240,7 +241,7 @@ public abstract class AdapterContractTest {
         assertThat(stored).as("raw records stored").isNotEmpty();
         try (Source source = factory().create(name(), config, context())) {
             for (RawRecord raw : stored) {
-                Interpretation reading = read.get(identity(raw));
+                Interpretation reading = read.get(identity(raw, false));
                 assertThat(reading).as("what reading gave for the stored %s", raw.position()).isNotNull();
                 assertSameInterpretation(source.interpret(raw), reading, "as stored", raw);
             }
@@ -248,11 +249,13 @@ public abstract class AdapterContractTest {
     }
 
     /** What names one input across reading and storing, whatever its payload's text. */
-    private static Object identity(RawRecord raw) {
+    private static Object identity(RawRecord raw, boolean asRead) {
         if (raw instanceof RawRecord.FileLine line) {
             return List.of(line.fileSha256(), line.lineNo());
         }
-        return raw instanceof RawRecord.ApiItem item ? item.recordKey() : ((RawRecord.Keyed) raw).recordKey();
+        String key = raw instanceof RawRecord.ApiItem item ? item.recordKey() : ((RawRecord.Keyed) raw).recordKey();
+        // a key with a character PostgreSQL cannot store comes back as stored, marked
+        return asRead ? StorableValues.storableKey(key) : key;
     }
 
     private static void assertSameInterpretation(Interpretation again, Interpretation reading, String how,

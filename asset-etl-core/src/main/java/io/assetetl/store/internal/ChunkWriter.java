@@ -333,9 +333,7 @@ public final class ChunkWriter {
                 writeFileLines(handle, runId, source, staged, cache);
             }
             copy(handle, COPY_STAGE, staged.rows::drainTo);
-            if (chunk.writeRaw) {
-                writeOtherRaw(handle, runId, source, staged);
-            }
+            boolean readAgain = chunk.writeRaw && writeOtherRaw(handle, runId, source, staged);
             if (checked.observations > 0 && rebuild != null) {
                 upsertReplayed(handle, runId, source, checked, cache);
                 logQuotes(handle, rebuild, checked, direct, cache);
@@ -351,6 +349,9 @@ public final class ChunkWriter {
                 } else {
                     cache.forgetQuoteTimes();
                 }
+            }
+            if (readAgain && (loaded > 0 || checked.sharedRows || checked.latest.size() < checked.observations)) {
+                noteReadAgain(handle, source, staged);
             }
             rejected = writeRejects(handle, runId, source);
         }
@@ -982,7 +983,12 @@ public final class ChunkWriter {
     private record StoredFile(int index, long number, boolean linesInRange) {
     }
 
-    private static void writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {
+    /**
+     * Stores the chunk's API items and keyed records that are not stored yet; returns whether some of them were
+     * (read again) or came twice in the chunk.
+     */
+    private static boolean writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {
+        boolean readAgain = false;
         if (staged.apiItems > 0) {
             int stored = handle.createUpdate("""
                     INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id)
@@ -992,7 +998,7 @@ public final class ChunkWriter {
                     .bind("source", source).bind("run", runId).execute();
             if (stored < staged.apiItems) {
                 rejectReusedApiKeys(handle, source);
-                noteReadAgain(handle, source, "raw_coingecko", "a");
+                readAgain = true;
             }
         }
         if (staged.keyed > 0) {
@@ -1003,31 +1009,46 @@ public final class ChunkWriter {
                     .bind("source", source).bind("run", runId).execute();
             if (stored < staged.keyed) {
                 refuseReusedKeys(handle, source);
-                noteReadAgain(handle, source, "raw_records", "k");
+                readAgain = true;
             }
+        }
+        return readAgain;
+    }
+
+    /**
+     * Numbers the stored rows of the chunk's API items and keyed records again ({@code last_read}, the order
+     * {@code reprocess} replays them in), in the order of each one's last reading in the chunk, after every item read
+     * before. An item read again loads its values again, over those of the items read since it was stored, so it is
+     * replayed where it was last read, not where it was first stored; and within the chunk, of two items of one asset
+     * and time, the later is loaded. An item rejected for a payload other than the one stored under its key has no
+     * row of its own and is left out.
+     *
+     * <p>Called when some of the chunk's items were stored already or came twice, and the chunk changed a canonical
+     * row or holds two observations of one asset and time or of one source key. Otherwise each of its records left
+     * the rows it gives as they were, so replayed where it stands, whether that is where it was first read or
+     * among this chunk's new items, it leaves them so too; and an unchanged input read again, however large, writes
+     * nothing.
+     */
+    private static void noteReadAgain(Handle handle, String source, Staged staged) {
+        if (staged.apiItems > 0) {
+            renumber(handle, source, "raw_coingecko", "a");
+        }
+        if (staged.keyed > 0) {
+            renumber(handle, source, "raw_records", "k");
         }
     }
 
     /**
-     * Numbers the stored rows of the chunk's items again ({@code last_read}, the order {@code reprocess} replays them
-     * in), in the order of each one's last reading in the chunk, after every item read before: called when some of
-     * the chunk's items were stored already (read again unchanged) or came twice. An item read again loads its
-     * values again, over those of the items read since it was stored, so it is replayed where it was last read, not
-     * where it was first stored; and within the chunk, of two items of one asset and time, the later is loaded. An
-     * item rejected for a payload other than the one stored under its key has no row of its own and is left out.
-     *
-     * @param table   {@code raw_coingecko} or {@code raw_records}
-     * @param rawType the staged rows' {@code raw_type} of that table
+     * {@link #noteReadAgain} for one raw table and the staged rows' {@code raw_type} of it. The numbers are taken
+     * in the order of the query's {@code ORDER BY}, which PostgreSQL evaluates before an output expression that
+     * it does not name; a query holding a volatile function is not inlined as a CTE.
      */
-    private static void noteReadAgain(Handle handle, String source, String table, String rawType) {
-        // nextval is taken row by row as the sorted subquery gives them: a query holding a volatile function is
-        // neither inlined as a CTE nor merged into the outer one, and a subquery with OFFSET keeps its order
+    private static void renumber(Handle handle, String source, String table, String rawType) {
         handle.createUpdate("""
                 WITH o AS (
-                    SELECT k.raw_key, nextval('raw_item_reads') AS read
-                    FROM (SELECT s.raw_key FROM etl_stage s
-                          JOIN %1$s x ON x.source = :source AND x.record_key = s.raw_key AND x.payload = s.payload
-                          WHERE s.raw_type = '%2$s' GROUP BY s.raw_key ORDER BY max(s.ord) OFFSET 0) AS k)
+                    SELECT s.raw_key, nextval('raw_item_reads') AS read FROM etl_stage s
+                    JOIN %1$s x ON x.source = :source AND x.record_key = s.raw_key AND x.payload = s.payload
+                    WHERE s.raw_type = '%2$s' GROUP BY s.raw_key ORDER BY max(s.ord))
                 UPDATE %1$s r SET last_read = o.read FROM o
                 WHERE r.source = :source AND r.record_key = o.raw_key""".formatted(table, rawType))
                 .bind("source", source).execute();

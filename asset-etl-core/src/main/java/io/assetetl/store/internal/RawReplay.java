@@ -24,6 +24,13 @@ public final class RawReplay {
             WHERE file_no = :file AND line_no > :after
             ORDER BY line_no LIMIT :limit""");
 
+    /**
+     * The order API items and keyed records are replayed in, which their tables' {@code *_read_order} indexes serve:
+     * their last reading's number, or, for a row stored before the tables had one and not read since, its id, which
+     * every such number is greater than.
+     */
+    private static final String READ_ORDER = "coalesce(last_read, id)";
+
     private enum Table { FILE_LINES, API_ITEMS, KEYED, DONE }
 
     private final String source;
@@ -125,15 +132,16 @@ public final class RawReplay {
 
     private List<Row> read(Handle handle) {
         String sql = switch (table) {
-            case API_ITEMS -> "SELECT last_read, record_key AS k, page AS n, item_index AS i, fetched_at AS t,"
+            case API_ITEMS -> "SELECT " + READ_ORDER + " AS r, record_key AS k, page AS n, item_index AS i,"
+                    + " fetched_at AS t,"
                     + " payload::text AS p FROM raw_coingecko";
-            case KEYED -> "SELECT last_read, record_key AS k, 0 AS n, 0 AS i, NULL::timestamptz AS t,"
+            case KEYED -> "SELECT " + READ_ORDER + " AS r, record_key AS k, 0 AS n, 0 AS i, NULL::timestamptz AS t,"
                     + " payload::text AS p FROM raw_records";
             case FILE_LINES, DONE -> throw new IllegalStateException("not a table of items: " + table);
         };
         Table current = table;
-        return handle.createQuery(withinBytes("last_read", sql + " WHERE source = :source AND last_read > :after"
-                        + " ORDER BY last_read LIMIT :limit"))
+        return handle.createQuery(withinBytes("r", sql + " WHERE source = :source AND " + READ_ORDER + " > :after"
+                        + " ORDER BY " + READ_ORDER + " LIMIT :limit"))
                 .bind("source", source).bind("after", after).bind("limit", limit).bind("bytes", pageBytes)
                 .map((rs, ctx) -> {
                     String key = rs.getString("k");
@@ -142,7 +150,7 @@ public final class RawReplay {
                             ? new RawRecord.ApiItem(key, rs.getInt("n"), rs.getInt("i"),
                                     rs.getTimestamp("t").toInstant(), payload)
                             : new RawRecord.Keyed(key, payload);
-                    return new Row(rs.getLong("last_read"), raw);
+                    return new Row(rs.getLong("r"), raw);
                 })
                 .list();
     }

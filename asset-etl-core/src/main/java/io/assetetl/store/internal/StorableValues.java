@@ -63,7 +63,7 @@ public final class StorableValues {
      * given in that shape already (a U+FFFD, and {@code #} and 16 lower-case hex digits at its end) is marked too: as
      * it is, it would be the stored key of the key whose digest it ends with, which anyone can compute.
      */
-    static String storableKey(String key) {
+    public static String storableKey(String key) {
         if (unstorableCharacter(key, false) < 0 && !markedShape(key)) {
             return key;
         }
