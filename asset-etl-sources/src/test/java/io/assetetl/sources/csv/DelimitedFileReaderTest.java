@@ -87,6 +87,41 @@ class DelimitedFileReaderTest {
     }
 
     @Test
+    void tellsAQuotedValueOpenWhereTheInputEndsWhateverTheDelimiterLineBreaksOrByteOrderMark() throws Exception {
+        List<String> open = new ArrayList<>();
+        for (String text : List.of("\uFEFFh1;h2\r\na;\"Bit\r\n", "h1\th2\na\t\"Bit\n", "h1|h2\na|\"Bit\ncoin\"|1\n",
+                "h1;h2\na;\"Bit\"\"\n", "h1;h2\na;\"Bit\"\"\";1\n", "h1;h2\na;\"Bit\n\"\"\n", "h1;h2\na;\"Bi\rt\";1\n",
+                "h1;h2\na;\"Bi\rt\n", "h1;\"h2\n", "h1;h2\n\na;\"Bit\n\n")) {
+            char delimiter = text.contains("\t") ? '\t' : text.contains("|") ? '|' : ';';
+            FileFormat format = new FileFormat(StandardCharsets.UTF_8, text.startsWith("\uFEFF") ? 3 : 0, delimiter,
+                    true);
+            List<DelimitedFileReader.Record> records = readAll(text.getBytes(StandardCharsets.UTF_8), format, 0, 0);
+            open.add(records.stream().map(r -> r.quoteOpen() ? "open " + r.line() : "closed").toList().toString());
+        }
+
+        assertThat(open).containsExactly("[closed, open 2]", "[closed, open 2]", "[closed, closed]",
+                "[closed, open 2]", "[closed, closed]", "[closed, open 2]", "[closed, closed]", "[closed, open 2]",
+                "[open 1]", "[closed, open 3]");
+    }
+
+    @Test
+    void tellsAQuotedValueOpenWhereTheReadingEndsNotWhereTheFileDoes() throws Exception {
+        // the end of the readable part, the file's last line break, falls inside the quotes
+        String text = "h1,h2\nx,y\na,\"Bit\ncoin\",1";
+        Path file = dir.resolve("f.csv");
+        Files.writeString(file, text);
+        List<String> open = new ArrayList<>();
+        try (OpenFile f = OpenFile.open(file);
+                DelimitedFileReader reader = DelimitedFileReader.open(f, CSV, 6, text.indexOf("coin"), 1, true)) {
+            for (DelimitedFileReader.Record r = reader.next(); r != null; r = reader.next()) {
+                open.add(r.line() + (r.quoteOpen() ? " open" : " closed"));
+            }
+        }
+
+        assertThat(open).containsExactly("2 closed", "3 open");
+    }
+
+    @Test
     void readsALastLineWithoutLineBreakAsUnterminated() throws Exception {
         byte[] content = "h1,h2\na,b".getBytes(StandardCharsets.UTF_8);
 
