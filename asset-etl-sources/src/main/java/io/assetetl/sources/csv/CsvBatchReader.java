@@ -209,14 +209,26 @@ final class CsvBatchReader implements SourceReader {
     }
 
     /**
-     * Whether a value holds a line break followed by a line with a delimiter for each field of a row: what a quote
-     * left open takes in, as a name with a line break in it ({@code "Doge\ncoin"}, which the CSV format allows) does
-     * not.
+     * Whether a value holds a line break followed by a line with a delimiter for each field of a row, or whose first
+     * line holds delimiters for each field after it (the rest of its own row): what a quote left open takes in, as a
+     * name with a line break in it ({@code "Doge\ncoin"}, which the CSV format allows) does not. The second tells a
+     * stray quote on a file's last line, which takes in only part of the row after it when that row quotes a value
+     * ({@code DOT,"Polkadot,7.1,…\nETH,"Ethereum",3300,…} is two values and the fields of ETH's line after them).
      */
     private boolean holdsRows(String[] values) {
-        for (String value : values) {
+        for (int v = 0; v < values.length; v++) {
+            String value = values[v];
             if (value == null || value.indexOf('\n') < 0) {
                 continue;
+            }
+            int own = 0;
+            for (int i = 0; i < value.indexOf('\n'); i++) {
+                if (value.charAt(i) == format.delimiter()) {
+                    own++;
+                }
+            }
+            if (own > 0 && v + own >= keys.size() - 1) {
+                return true;
             }
             int delimiters = 0;
             for (int i = value.indexOf('\n') + 1; i < value.length(); i++) {

@@ -240,8 +240,7 @@ class CsvSourceIT {
             throws Exception {
         Instant now = Instant.parse("2026-01-10T09:00:00Z");
         etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
-        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nDOGE,\"Doge,0.3,1,1,"
-                + "2025-01-15T14:00:00Z\n");
+        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nDOGE,\"Doge\n");
         Files.setLastModifiedTime(file, FileTime.from(now.minus(CsvSource.SETTLE).plusMillis(1)));
         assertThat(run().processed()).isEqualTo(1);
 
@@ -268,6 +267,30 @@ class CsvSourceIT {
         assertThat(List.of(result.processed(), result.rejected())).containsExactly(2L, 1L);
         Files.writeString(file, "SOL,Solana,190,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
         assertThat(run().loaded()).as("the rows appended after it").isEqualTo(1);
+    }
+
+    @Test
+    void aStrayQuoteOnTheLastLineIsReadAsARejectAtOnceSoThatARowAppendedAfterItThatQuotesANameIsReadAsItIs()
+            throws Exception {
+        Instant now = Instant.parse("2026-01-10T09:00:00Z");
+        etl = etl(db, 3, CsvSourceConfig.DEFAULT_BATCH_BYTES, Clock.fixed(now, ZoneOffset.UTC));
+        // the open quote already holds the rest of its own row: not a name being written
+        Files.writeString(file, HEADER + "BTC,Bitcoin,96000,1,1,2025-01-15T12:00:00Z\nDOT,\"Polkadot,7.1,,,"
+                + "2025-01-15T12:00:00Z\n");
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(2)));
+
+        RunResult first = run();
+
+        assertThat(List.of(first.processed(), first.rejected())).containsExactly(2L, 1L);
+        // held, the quote would be closed by the one before Ethereum, and DOT loaded at ETH's price, ETH not at all
+        Files.writeString(file, "ETH,\"Ethereum\",3300,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
+        Files.setLastModifiedTime(file, FileTime.from(now.minusSeconds(1)));
+        RunResult second = run();
+
+        assertThat(List.of(second.processed(), second.loaded())).containsExactly(1L, 1L);
+        assertThat(price("ETH")).isEqualByComparingTo("3300");
+        assertThat(db.count("asset_sources")).isEqualTo(2);
+        assertThat(rawLines()).containsExactly(2L, 3L, 4L);
     }
 
     @Test
