@@ -47,9 +47,10 @@ final class DelimitedFileReader implements AutoCloseable {
      * @param lastLine   physical line number of its last line
      * @param terminated whether it ended with a line break
      * @param problem    why the line could not be split into values (too wide, a value too long), or {@code null}
-     * @param quoteOpen  whether a quoted value of it is still open where the input ends, so that its last line break
-     *                   is a part of that value (a writer part way through a name with a line break in it, or a
-     *                   stray quote)
+     * @param quoteOpen  whether a quoted value of it is still open where the input ends, after a line break of its
+     *                   own, so that its last line break is a part of that value (a writer part way through a name
+     *                   with a line break in it, or a stray quote); a record cut off without a line break is never
+     *                   open, as the reader's input then ends at a settled file's end
      */
     record Record(String[] values, long line, long endOffset, long lastLine, boolean terminated, String problem,
             boolean quoteOpen) {
@@ -194,7 +195,7 @@ final class DelimitedFileReader implements AutoCloseable {
             }
             // a quoted value left open to the end of the file holds its own final line break: its values hold more
             // line breaks than the lines it took in after its first (only a record that ends where the input does
-            // can be open: a carriage return alone in a value may be read as a line break)
+            // can be open; the offset check keeps any other from being taken for one)
             long firstLine = Math.max(linesBefore + 1, recordEnd.lastLine() - newlines);
             boolean quoteOpen = recordEnd.lastLine() - newlines < linesBefore + 1 && recordEnd.offset() >= end;
             afterHeader = true;
