@@ -218,11 +218,12 @@ final class CsvBatchReader implements SourceReader {
     private boolean holdsRows(String[] values) {
         for (int v = 0; v < values.length; v++) {
             String value = values[v];
-            if (value == null || value.indexOf('\n') < 0) {
+            int firstBreak = value == null ? -1 : value.indexOf('\n');
+            if (firstBreak < 0) {
                 continue;
             }
             int own = 0;
-            for (int i = 0; i < value.indexOf('\n'); i++) {
+            for (int i = 0; i < firstBreak; i++) {
                 if (value.charAt(i) == format.delimiter()) {
                     own++;
                 }
@@ -231,7 +232,7 @@ final class CsvBatchReader implements SourceReader {
                 return true;
             }
             int delimiters = 0;
-            for (int i = value.indexOf('\n') + 1; i < value.length(); i++) {
+            for (int i = firstBreak + 1; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '\n') {
                     delimiters = 0;

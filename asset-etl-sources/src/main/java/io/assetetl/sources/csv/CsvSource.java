@@ -136,7 +136,9 @@ final class CsvSource implements Source {
                     plan.linesBefore());
             return Optional.empty();
         }
-        long end = readableEnd(scan, modified);
+        // one reading of the clock: the end read and the hold of an open last row agree on whether the file settled
+        Duration since = Duration.between(modified, clock.instant());
+        long end = readableEnd(scan, since);
         if (end == 0 && scan.size() > 0) {
             // no line has ended yet, not even the header's
             return Optional.empty();
@@ -185,7 +187,7 @@ final class CsvSource implements Source {
         return Optional.of(new CsvBatchReader(records, keys, mapping, orderDecides(keys, mapping), interpreter,
                 scan, modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
                 start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes,
-                settled(modified)));
+                settled(since)));
     }
 
     /**
@@ -233,21 +235,20 @@ final class CsvSource implements Source {
      * Where reading the file stops: its end, or, while a writer may be part way through its last line (the line has
      * no line break and the file changed less than {@link #SETTLE} ago), the end of the line before it.
      */
-    private long readableEnd(FileScan scan, Instant modified) {
+    private long readableEnd(FileScan scan, Duration since) {
         long complete = scan.lastLineBreakEnd();
-        if (complete == scan.size() || settled(modified)) {
+        if (complete == scan.size() || settled(since)) {
             return scan.size();
         }
-        Duration since = Duration.between(modified, clock.instant());
         LOG.info("source {}: the last line of {} has no line break yet and the file changed {} ms ago: the line is"
                 + " left for a later run, which reads it once it ends with a line break or once the file has not"
                 + " changed for {} s", name, path.getFileName(), Math.max(0, since.toMillis()), SETTLE.toSeconds());
         return complete;
     }
 
-    /** Whether a file last modified at {@code modified} has not changed for {@link #SETTLE}. */
-    private boolean settled(Instant modified) {
-        return Duration.between(modified, clock.instant()).compareTo(SETTLE) >= 0;
+    /** Whether a file that last changed {@code since} ago has not changed for {@link #SETTLE}. */
+    private static boolean settled(Duration since) {
+        return since.compareTo(SETTLE) >= 0;
     }
 
     @Override
