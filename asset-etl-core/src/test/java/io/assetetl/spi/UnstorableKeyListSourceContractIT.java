@@ -1,6 +1,5 @@
 package io.assetetl.spi;
 
-import io.assetetl.testing.AdapterContractTest;
 import io.assetetl.testing.ListSourceFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,12 +10,7 @@ import java.util.Map;
  * its records by its data set's name) to the contract as any other: such a key is stored marked, and the kit finds
  * the records it read under their keys as stored.
  */
-class UnstorableKeyListSourceContractIT extends AdapterContractTest {
-
-    @Override
-    protected SourceFactory factory() {
-        return new ListSourceFactory();
-    }
+class UnstorableKeyListSourceContractIT extends ListSourceContractIT {
 
     @Override
     protected SourceConfig fixtureConfig(Path workDir) {
