@@ -129,6 +129,27 @@ class IngestCommandIT {
     }
 
     @Test
+    void aFileOptionThatCannotBeReadIsAUsageErrorSaidBeforeTheDatabaseIsReached() throws Exception {
+        Path nothingListening = Files.writeString(dir.resolve("usage-nothing-listening.yml"),
+                Files.readString(config("")).replace(db.jdbcUrl(), "jdbc:postgresql://127.0.0.1:9/nowhere"));
+        List<List<String>> usageErrors = List.of(
+                List.of("csv", "--file", dir.resolve("absent.csv").toString()),
+                List.of("csv", "--file", dir.toString()),
+                List.of("coingecko", "--file", TestApps.CSV.toString()),
+                List.of("coingecko", "--batch-size", "10"));
+
+        for (List<String> arguments : usageErrors) {
+            List<String> command = new ArrayList<>(List.of("ingest"));
+            command.addAll(arguments);
+            Outcome outcome = run(nothingListening, command.toArray(String[]::new));
+
+            assertThat(outcome.exitCode()).as(arguments.toString()).isEqualTo(2);
+            assertThat(outcome.stdout()).as(arguments.toString()).isEmpty();
+            assertThat(outcome.stderr()).as(arguments.toString()).doesNotContain("127.0.0.1:9");
+        }
+    }
+
+    @Test
     void aDirectoryAsTheFileIsAUsageErrorThatSaysSo() {
         Outcome outcome = run(config(""), "ingest", "csv", "--file", dir.toString());
 
@@ -267,19 +288,20 @@ class IngestCommandIT {
         Path nothingListening = Files.writeString(dir.resolve("nothing-listening.yml"),
                 yaml.replace(db.jdbcUrl(), "jdbc:postgresql://127.0.0.1:9/nowhere?connectTimeout=2"));
 
-        for (String command : List.of("ingest", "reprocess")) {
+        String csv = TestApps.CSV.toString();
+        for (List<String> command : List.of(List.of("ingest", "csv", "--file", csv), List.of("reprocess", "csv"))) {
             for (Path unreachable : List.of(noSuchDatabase, nothingListening)) {
-                Outcome outcome = run(unreachable, command, "csv");
+                Outcome outcome = run(unreachable, command.toArray(String[]::new));
 
                 assertThat(outcome.exitCode()).isEqualTo(1);
                 JsonNode summary = outcome.summary();
                 assertSummaryWithoutRun(summary, "failed");
                 assertThat(summary.get("error").asText()).startsWith("schema migration failed: ");
-                assertThat(outcome.stderr()).contains(command + " failed: " + summary.get("error").asText())
+                assertThat(outcome.stderr()).contains(command.get(0) + " failed: " + summary.get("error").asText())
                         .doesNotContain(STACK_FRAMES);
             }
         }
-        assertThat(run(noSuchDatabase, "ingest", "csv").summary().get("error").asText())
+        assertThat(run(noSuchDatabase, "ingest", "csv", "--file", csv).summary().get("error").asText())
                 .contains("cli_no_such_database", "does not exist");
     }
 
@@ -393,7 +415,7 @@ class IngestCommandIT {
         Path config = embeddedConfig(home, "");
         // the folder's lock is the server's, as a server started on the same ASSET_ETL_HOME would hold it
         try (EmbeddedDatabase server = EmbeddedDatabase.start(home.resolve("postgres"))) {
-            Outcome outcome = run(config, "ingest", "csv");
+            Outcome outcome = run(config, "ingest", "csv", "--file", TestApps.CSV.toString());
 
             assertThat(outcome.exitCode()).isEqualTo(1);
             JsonNode summary = outcome.summary();

@@ -67,6 +67,13 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
     void addOptions(Subparser subparser) {
     }
 
+    /**
+     * Refuses, with a {@link CommandExit#USAGE} exit, options that do not fit {@code source}: called before any
+     * database is started, reached or migrated.
+     */
+    void checkUsage(SourceDefinition source, Namespace namespace) {
+    }
+
     @Override
     public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
         FailureLine.requireConfigurationFile(namespace);
@@ -91,7 +98,10 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             throw new CommandExit(CommandExit.USAGE, "unknown source '" + source + "'; configured sources: "
                     + configured.stream().map(SourceDefinition::name).collect(Collectors.joining(", ")));
         }
-        configured.stream().filter(d -> d.name().equals(source)).forEach(SourceSettingsCheck::check);
+        SourceDefinition definition = configured.stream().filter(d -> d.name().equals(source)).findFirst()
+                .orElseThrow();
+        SourceSettingsCheck.check(definition);
+        checkUsage(definition, namespace);
         ExpectedFailureTraces traces = ExpectedFailureTraces.install();
         InterruptOnShutdown shutdown = InterruptOnShutdown.install(EmbeddedDatabaseFallback.EXIT_GRACE);
         boolean migrated = false;

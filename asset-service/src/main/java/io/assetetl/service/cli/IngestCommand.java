@@ -36,14 +36,13 @@ public final class IngestCommand extends EtlCommand {
     }
 
     @Override
-    RunResult execute(AssetEtl etl, SourceDefinition source, Namespace namespace, ProgressPrinter progress) {
+    void checkUsage(SourceDefinition source, Namespace namespace) {
         Optional<String> file = Optional.ofNullable(namespace.getString("input"));
         boolean readsFiles = FILE_TYPES.containsKey(source.type()) || source.config().get("path").isPresent();
         if (file.isPresent() && !readsFiles) {
             throw new CommandExit(CommandExit.USAGE, "source " + source.name() + " does not read files; drop --file");
         }
-        Optional<Integer> batchSize = Optional.ofNullable(namespace.getInt("batch_size"));
-        if (batchSize.isPresent() && !readsFiles) {
+        if (namespace.getInt("batch_size") != null && !readsFiles) {
             throw new CommandExit(CommandExit.USAGE, "source " + source.name()
                     + " does not read files; drop --batch-size");
         }
@@ -57,6 +56,12 @@ public final class IngestCommand extends EtlCommand {
                     : " (" + given.toAbsolutePath().normalize() + ": a relative path is read from the working"
                     + " directory)"));
         }
+    }
+
+    @Override
+    RunResult execute(AssetEtl etl, SourceDefinition source, Namespace namespace, ProgressPrinter progress) {
+        Optional<String> file = Optional.ofNullable(namespace.getString("input"));
+        Optional<Integer> batchSize = Optional.ofNullable(namespace.getInt("batch_size"));
         RunRequest request = RunRequest.of(source.name());
         if (file.isPresent()) {
             request = request.withSetting("path", file.get());
