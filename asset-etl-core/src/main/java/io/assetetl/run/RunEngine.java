@@ -1,13 +1,9 @@
 package io.assetetl.run;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Interpretation;
@@ -54,17 +50,8 @@ import org.slf4j.MDC;
 public final class RunEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
-    /**
-     * Reads checkpoint positions into a run's metadata with their numbers' values, however long: with Jackson's
-     * defaults, a number of over 1,000 digits (which PostgreSQL and the checkpoint take) threw while the run's end was
-     * recorded, so that each run of the source was left {@code running}, to be marked abandoned by the next; and a
-     * float beyond a double became a text.
-     */
-    private static final ObjectMapper METADATA_JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE).build())
-                    .build())
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
+    /** Builds a run's metadata, whose checkpoint positions are written as the adapter gave them, unread. */
+    private static final JsonNodeFactory METADATA_JSON = JsonNodeFactory.instance;
     /** Settings whose value a run's metadata leaves out: a key, token, password or secret given for one run. */
     private static final Pattern SECRET_SETTING = Pattern.compile("key|token|password|secret",
             Pattern.CASE_INSENSITIVE);
@@ -580,18 +567,20 @@ public final class RunEngine {
         if (single != null && checkpoints.size() == 1) {
             return position(single);
         }
-        ObjectNode byStream = METADATA_JSON.createObjectNode();
+        ObjectNode byStream = METADATA_JSON.objectNode();
         checkpoints.forEach((stream, checkpoint) -> byStream.set(stream, position(checkpoint)));
         return byStream;
     }
 
-    /** A checkpoint's position (JSON, as {@link Checkpoint} requires) as a tree. */
+    /**
+     * A checkpoint's position (JSON, as {@link Checkpoint} requires) as a node that writes its text as it is, unread:
+     * read as a tree, a position beyond one of Jackson's limits (a number of over 1,000 digits, which PostgreSQL and
+     * the checkpoint take, or a string of over 20,000,000 characters) threw while the run's end was recorded, so that
+     * each run of the source was left {@code running}, to be marked abandoned by the next; and a float beyond a
+     * double became a text.
+     */
     private static JsonNode position(Checkpoint checkpoint) {
-        try {
-            return METADATA_JSON.readTree(checkpoint.position());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a checkpoint position is JSON: " + e.getMessage(), e);
-        }
+        return METADATA_JSON.rawValueNode(new RawValue(checkpoint.position()));
     }
 
     private static String lockKey(String source) {
@@ -685,7 +674,7 @@ public final class RunEngine {
          * and reached (the adapter's positions, such as a file's hash and line), its drift events and its speed.
          */
         String metadata(Instant finishedAt) {
-            ObjectNode metadata = METADATA_JSON.createObjectNode();
+            ObjectNode metadata = METADATA_JSON.objectNode();
             metadata.put("source_type", definition.type());
             ObjectNode overridden = metadata.putObject("overrides");
             overrides.forEach((key, value) -> overridden.put(key, SECRET_SETTING.matcher(key).find() ? "***" : value));

@@ -188,6 +188,21 @@ class AdapterFailuresIT {
     }
 
     @Test
+    void aCheckpointHoldingAStringLongerThanJacksonReadsByDefaultIsSavedAndEveryRunOfItEndsRecorded() {
+        RunResult first = etl("long-checkpoint").run(RunRequest.of("scripted"));
+        RunResult resumed = etl("long-checkpoint").run(RunRequest.of("scripted"));
+
+        assertThat(first.status()).as(first.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(resumed.status()).as(resumed.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(statuses()).containsExactly("succeeded", "succeeded");
+        long seen = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT length(metadata->'checkpoint_start'->>'seen') FROM etl_runs WHERE run_id = :run")
+                .bind("run", resumed.runId()).mapTo(Long.class).one());
+        assertThat(seen).as("the checkpoint the second run started from, in its metadata")
+                .isEqualTo(LONG_CHECKPOINT_STRING);
+    }
+
+    @Test
     void aSourceThatFailsToCloseAfterASucceededRunLeavesTheRunSucceeded() {
         RunResult result = etl("close-fails").run(RunRequest.of("scripted"));
 
@@ -281,6 +296,12 @@ class AdapterFailuresIT {
                 .mapTo(String.class).list());
     }
 
+    /**
+     * Characters of the string the {@code long-checkpoint} script's checkpoint holds: more than Jackson reads by
+     * default (20,000,000), as an adapter that keeps what it has seen in its checkpoint may give.
+     */
+    private static final int LONG_CHECKPOINT_STRING = 20_000_001;
+
     /** What the {@code deaf} script's reader waits for, deaf to interruption, after its first batch. */
     private static final CountDownLatch DEAF_READER_GOES_ON = new CountDownLatch(1);
 
@@ -357,8 +378,12 @@ class AdapterFailuresIT {
                                             observation("BTC", "line-1", 1, "2026-01-01T00:00:00.0000001Z"),
                                             observation("BTC", "line-2", 2, "2026-01-01T00:00:00.0000002Z"));
                                     default -> List.of(observation("BTC", 1), observation("ETH", 2));
-                                }, Checkpoint.of(script.equals("lone-surrogate") ? "{\"after\":\"\\ud83d\"}"
-                                        : "{\"batch\":1}")));
+                                }, Checkpoint.of(switch (script) {
+                                    case "lone-surrogate" -> "{\"after\":\"\\ud83d\"}";
+                                    case "long-checkpoint" -> "{\"seen\":\"" + "x".repeat(LONG_CHECKPOINT_STRING)
+                                            + "\"}";
+                                    default -> "{\"batch\":1}";
+                                })));
                             }
                             switch (script) {
                                 case "error" -> throw new AssertionError("the adapter's own assertion");

@@ -167,7 +167,9 @@ public final class RunLedger {
     /**
      * Ends a run; returns its final record. A NUL in {@code error} (an adapter's message quoting what it read) is
      * stored as U+FFFD: PostgreSQL's text refuses it, and the failure, which could then not be recorded, was taken
-     * for an outage, and the run later marked abandoned without its error.
+     * for an outage, and the run later marked abandoned without its error. The escapes jsonb refuses in
+     * {@code metadata} (a checkpoint position in it as its adapter wrote it) are stored as the chunks store them
+     * ({@link CopyRows#jsonbText}).
      *
      * @param metadata what the run was and did beyond its counters, a JSON object
      */
@@ -178,7 +180,7 @@ public final class RunLedger {
                         + " error = :error, metadata = CAST(:metadata AS jsonb) WHERE run_id = :run RETURNING "
                         + RUN_COLUMNS)
                 .bind("status", status.code()).bind("finished", utc(finishedAt))
-                .bind("error", CopyRows.text(error)).bind("metadata", metadata)
+                .bind("error", CopyRows.text(error)).bind("metadata", CopyRows.jsonbText(metadata))
                 .bind("run", runId)
                 .map(RunLedger::mapRun).one();
     }
