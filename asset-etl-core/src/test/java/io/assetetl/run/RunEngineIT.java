@@ -623,6 +623,24 @@ class RunEngineIT {
     }
 
     @Test
+    void aBlankIdIsRejectedRatherThanKeyingEveryAssetWithoutAnIdAsOneSourceRow() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("blank-id", List.of("BTC, ,95000,1700000000", "ETH, ,3000,1700000000",
+                "SOL,solana,150,1700000000"));
+
+        RunResult result = etl(db, "blank-id", 10).run(RunRequest.of("fake"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(1);
+        assertThat(rejects(db)).containsExactly(
+                "invalid_id: id is blank (a source without an id for an asset gives null)",
+                "invalid_id: id is blank (a source without an id for an asset gives null)");
+        List<String> keys = db.jdbi().withHandle(h -> h.createQuery("SELECT source_key FROM asset_sources")
+                .mapTo(String.class).list());
+        assertThat(keys).containsExactly("solana");
+    }
+
+    @Test
     void aRunOnADatabaseThatWasNeverMigratedSaysToMigrateIt() {
         TestDatabase empty = TestDatabase.createEmpty();
 

@@ -721,6 +721,11 @@ public final class ChunkWriter {
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_ID, "id", o.sourceId(), MAX_ID_LENGTH, "asset's", o);
             }
+            if (text.isEmpty() && o.sourceId() != null && o.sourceId().isBlank()) {
+                // as a key, one blank id would hold every asset given it, each replacing the other's latest values
+                text = Optional.of(Rejection.of(RejectReason.INVALID_ID,
+                        "id is blank (a source without an id for an asset gives null)", o.raw()));
+            }
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_NAME, "name", o.name(), MAX_NAME_LENGTH, "asset's", o);
             }
