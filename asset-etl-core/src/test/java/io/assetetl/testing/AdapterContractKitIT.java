@@ -35,6 +35,46 @@ class AdapterContractKitIT {
                 .isInstanceOf(AssertionError.class).hasMessageContaining("as stored");
     }
 
+    @Test
+    void theKitRunsAnAdapterWhoseTypeCouldNotNameASource() throws Exception {
+        DottedTypeContract contract = new DottedTypeContract();
+        contract.workDir = workDir;
+        contract.prepareFixture();
+
+        contract.aStraightRunLoadsGoodRecordsAndRejectsBadOnesWithReasonCodes();
+        contract.interpretingAStoredRawRecordGivesWhatReadingGave();
+    }
+
+    /**
+     * The list source's contract, over a factory whose type is a vendor's dotted, mixed-case name: any text is a
+     * type, while a source's name is a lower-case word, which the service's configuration gives a plugged-in source.
+     */
+    static final class DottedTypeContract extends AdapterContractTest {
+
+        @Override
+        protected SourceFactory factory() {
+            ListSourceFactory list = new ListSourceFactory();
+            return new SourceFactory() {
+                @Override
+                public String type() {
+                    return "com.Acme.Prices";
+                }
+
+                @Override
+                public Source create(String name, SourceConfig config, SourceContext context) {
+                    return list.create(name, config, context);
+                }
+            };
+        }
+
+        @Override
+        protected SourceConfig fixtureConfig(Path workDir) {
+            ListSourceFactory.dataset("dotted-type", List.of("BTC,,60000,1714521600", "ETH,,3000,1714521600",
+                    "SOL,,free,1714521600"));
+            return SourceConfig.of(Map.of("dataset", "dotted-type", "batch_size", "2"));
+        }
+    }
+
     /** The contract over {@link TextBoundSourceFactory}. */
     static final class TextBoundContract extends AdapterContractTest {
 

@@ -85,8 +85,18 @@ public abstract class AdapterContractTest {
         config = fixtureConfig(workDir);
     }
 
+    /**
+     * The name the kit configures the source under: its factory's type when that can name a source, as the built-in
+     * types do; else {@code under_test}, as a type is any text (a vendor's {@code com.acme.Prices}) and a source's
+     * name is not ({@link SourceDefinition#requireValidName}).
+     */
     private String name() {
-        return factory().type();
+        String type = factory().type();
+        try {
+            return SourceDefinition.requireValidName(type);
+        } catch (IllegalArgumentException noSourceName) {
+            return "under_test";
+        }
     }
 
     private AssetEtl etl(TestDatabase db, Long failAfter) {
