@@ -3,6 +3,7 @@ package io.assetetl.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.model.Checkpoint;
 import io.assetetl.model.Interpretation;
 import io.assetetl.model.Observation;
@@ -16,8 +17,12 @@ import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -61,13 +67,14 @@ public final class JsonLinesSourceFactory implements SourceFactory {
             public SourceReader open(Optional<Checkpoint> checkpoint) {
                 try {
                     String first;
-                    try (BufferedReader head = Files.newBufferedReader(path)) {
-                        first = hash(String.valueOf(head.readLine()));
+                    try (InputStream head = new BufferedInputStream(Files.newInputStream(path))) {
+                        byte[] line = readLine(head);
+                        first = hash(line == null ? "null".getBytes(StandardCharsets.UTF_8) : line);
                     }
                     long skip = checkpoint.map(c -> parse(c.position()))
                             .filter(position -> position.path("first").asText().equals(first))
                             .map(position -> position.path("line").asLong()).orElse(0L);
-                    BufferedReader lines = Files.newBufferedReader(path);
+                    InputStream lines = new BufferedInputStream(Files.newInputStream(path));
                     return new SourceReader() {
                         long lineNo;
 
@@ -75,10 +82,9 @@ public final class JsonLinesSourceFactory implements SourceFactory {
                         public Optional<Batch> next() {
                             List<Interpretation> records = new ArrayList<>();
                             try {
-                                for (String line; records.size() < batchSize && (line = lines.readLine()) != null; ) {
-                                    if (++lineNo > skip && !line.isBlank()) {
-                                        records.add(interpret(new RawRecord.Keyed(hash(line),
-                                                JSON.createObjectNode().put("line", line).toString())));
+                                for (byte[] line; records.size() < batchSize && (line = readLine(lines)) != null; ) {
+                                    if (++lineNo > skip) {
+                                        raw(line).map(r -> interpret(r)).ifPresent(records::add);
                                     }
                                 }
                             } catch (IOException e) {
@@ -103,9 +109,29 @@ public final class JsonLinesSourceFactory implements SourceFactory {
                 }
             }
 
+            /**
+             * A line's raw record, keyed by the hash of its bytes; none for a blank line. A line that is not UTF-8
+             * keeps its text with U+FFFD for the bytes that are not, and says so: it is rejected, when read and when
+             * replayed, rather than loaded with a symbol its source never wrote.
+             */
+            private Optional<RawRecord> raw(byte[] line) {
+                ObjectNode payload = JSON.createObjectNode();
+                try {
+                    payload.put("line", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString());
+                } catch (CharacterCodingException e) {
+                    payload.put("line", new String(line, StandardCharsets.UTF_8)).put("not_utf8", true);
+                }
+                return payload.path("line").asText().isBlank() ? Optional.empty()
+                        : Optional.of(new RawRecord.Keyed(hash(line), payload.toString()));
+            }
+
             @Override
             public Interpretation interpret(RawRecord raw) {
-                JsonNode row = parse(parse(raw.payload()).path("line").asText());
+                JsonNode line = parse(raw.payload());
+                if (line.path("not_utf8").asBoolean()) {
+                    return Rejection.of(RejectReason.UNPARSEABLE_ROW, "line is not UTF-8", raw);
+                }
+                JsonNode row = parse(line.path("line").asText());
                 if (row == null || !row.isObject()) {
                     return Rejection.of(RejectReason.UNPARSEABLE_ROW, "line is not a JSON object", raw);
                 }
@@ -128,11 +154,27 @@ public final class JsonLinesSourceFactory implements SourceFactory {
         };
     }
 
-    /** SHA-256 of a line, in hex. */
-    private static String hash(String line) {
+    /**
+     * The next line's bytes, without its line break ({@code \n} or {@code \r\n}); {@code null} at the end. Read as
+     * bytes, not text: a byte that is not UTF-8 spoils its own line, not the read.
+     */
+    private static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            line.write(b);
+        }
+        if (b == -1 && line.size() == 0) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+    }
+
+    /** SHA-256 of a line's bytes, in hex. */
+    private static String hash(byte[] line) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(line.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(line));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -9,6 +9,7 @@ import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -84,6 +85,29 @@ class JsonLinesSourceIT {
         List<String> reasons = db.jdbi().withHandle(h -> h.createQuery("SELECT reason FROM etl_rejects ORDER BY id")
                 .mapTo(String.class).list());
         assertThat(reasons).containsExactly("missing_symbol", "missing_symbol", "invalid_price", "unparseable_row");
+    }
+
+    @Test
+    void aLineThatIsNotUtf8IsRejectedAndTheRunGoesOnAlsoWhenReprocessed() throws Exception {
+        byte[] notUtf8 = "{\"ticker\":\"ET\u00ff\",\"usd\":1,\"ts\":\"2024-05-01T00:00:00Z\"}\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Path feed = Files.writeString(dir.resolve("prices.jsonl"), DAY_ONE);
+        Files.write(feed, notUtf8, StandardOpenOption.APPEND);
+        Files.writeString(feed, "{\"ticker\":\"SOL\",\"usd\":150,\"ts\":\"2024-05-01T00:00:00Z\"}\n",
+                StandardOpenOption.APPEND);
+        AssetEtl etl = etl(feed);
+
+        RunResult result = etl.run(RunRequest.of("feed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(3);
+        assertThat(result.rejected()).isEqualTo(1);
+        String reject = db.jdbi().withHandle(h -> h.createQuery("SELECT reason || ': ' || detail FROM etl_rejects")
+                .mapTo(String.class).one());
+        assertThat(reject).isEqualTo("unparseable_row: line is not UTF-8");
+        RunResult rebuilt = etl.reprocess("feed");
+        assertThat(rebuilt.rejected()).as("the raw line keeps that it was not UTF-8").isEqualTo(1);
+        assertThat(db.count("assets")).isEqualTo(3);
     }
 
     private AssetEtl etl(Path feed) {
