@@ -32,7 +32,8 @@ import java.time.temporal.ChronoUnit;
  *                      gave none, which the engine rejects as {@code missing_symbol}
  * @param sourceId      the source's stable id of the asset ({@code bitcoin} on CoinGecko), or {@code null} for
  *                      sources keyed by symbol; when present it is the {@code source_key} and takes part in
- *                      identity resolution; blank, which the engine rejects as {@code invalid_id}
+ *                      identity resolution; the engine rejects one that is blank or holds a NUL or half a surrogate
+ *                      pair as {@code invalid_id}
  * @param name          display name, or {@code null}
  * @param priceUsd      price in USD, positive
  * @param marketCapUsd  market capitalisation in USD, or {@code null}

@@ -314,6 +314,28 @@ class UnstorableAdapterValuesIT {
     }
 
     @Test
+    void anIdWithANulOrHalfASurrogatePairIsRejectedRatherThanStoredAsTheIdThatHasASubstituteThere() {
+        List<String> ids = List.of("x\0", "x\uFFFD", "x\uD800", "x?");
+        List<Interpretation> records = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String payload = "{\"symbol\":\"X" + i + "\",\"price\":1}";
+            records.add(new Observation("X" + i, ids.get(i), null, BigDecimal.ONE, null, null, T,
+                    new RawRecord.Keyed("x" + i, payload)));
+        }
+        script("ids", () -> Batch.of(records, Checkpoint.of("{\"page\":1}")));
+
+        RunResult result = etl("ids").run(RunRequest.of("handed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(List.of(result.loaded(), result.rejected())).containsExactly(2L, 2L);
+        assertThat(strings("SELECT source_key FROM asset_sources ORDER BY source_key"))
+                .containsExactly("x?", "x\uFFFD");
+        assertThat(strings("SELECT reason || ': ' || detail FROM etl_rejects ORDER BY position")).containsExactly(
+                "invalid_id: id holds a control character (U+0000)",
+                "invalid_id: id holds half of a surrogate pair (U+D800), which no text can store");
+    }
+
+    @Test
     void aRetryHoldFurtherAheadThanADayIsCappedAtADayAfterTheFailureAndLoggedSo() throws Exception {
         MutableClock clock = new MutableClock(T);
         script("hold", () -> {

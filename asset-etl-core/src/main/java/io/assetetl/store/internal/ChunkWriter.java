@@ -709,14 +709,14 @@ public final class ChunkWriter {
             Optional<Rejection> text = tooLong(RejectReason.INVALID_SYMBOL, "symbol", canonical, MAX_SYMBOL_LENGTH,
                     "ticker", o);
             if (text.isEmpty()) {
-                text = unstorableCharacter("symbol", canonical, o);
+                text = unstorableCharacter(RejectReason.INVALID_SYMBOL, "symbol", canonical, true, o);
             }
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_SYMBOL, "symbol as written", written, MAX_SYMBOL_LENGTH,
                         "ticker", o);
             }
             if (text.isEmpty()) {
-                text = unstorableCharacter("symbol as written", written, o);
+                text = unstorableCharacter(RejectReason.INVALID_SYMBOL, "symbol as written", written, true, o);
             }
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_ID, "id", o.sourceId(), MAX_ID_LENGTH, "asset's", o);
@@ -725,6 +725,10 @@ public final class ChunkWriter {
                 // as a key, one blank id would hold every asset given it, each replacing the other's latest values
                 text = Optional.of(Rejection.of(RejectReason.INVALID_ID,
                         "id is blank (a source without an id for an asset gives null)", o.raw()));
+            }
+            if (text.isEmpty() && o.sourceId() != null) {
+                // stored with a substitute there, the id would be the key of the id that has the substitute
+                text = unstorableCharacter(RejectReason.INVALID_ID, "id", o.sourceId(), false, o);
             }
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_NAME, "name", o.name(), MAX_NAME_LENGTH, "asset's", o);
@@ -775,17 +779,21 @@ public final class ChunkWriter {
      * A symbol with a control character, which no API request could name (a request with one is refused), or with
      * half of a surrogate pair, which UTF-8 cannot encode: the driver sends it as {@code ?}, so two such symbols
      * would be one asset in the database and two in the chunk, and the chunk failed where it looked the asset up.
-     * A NUL, which PostgreSQL's {@code text} refuses, is a control character.
+     * A NUL, which PostgreSQL's {@code text} refuses, is a control character. An id is held to the last two alone:
+     * stored with U+FFFD or {@code ?} there, it would be the key of the id that has that character there.
      *
-     * @param field what the symbol is, as the rejection names it
+     * @param reason     the rejection's reason
+     * @param field      what the value is, as the rejection names it
+     * @param anyControl whether every control character is refused, not only a NUL
      */
-    private static Optional<Rejection> unstorableCharacter(String field, String symbol, Observation o) {
-        int at = StorableValues.unstorableCharacter(symbol, true);
+    private static Optional<Rejection> unstorableCharacter(String reason, String field, String value,
+            boolean anyControl, Observation o) {
+        int at = StorableValues.unstorableCharacter(value, anyControl);
         if (at < 0) {
             return Optional.empty();
         }
-        char c = symbol.charAt(at);
-        return Optional.of(Rejection.of(RejectReason.INVALID_SYMBOL, String.format(Character.isSurrogate(c)
+        char c = value.charAt(at);
+        return Optional.of(Rejection.of(reason, String.format(Character.isSurrogate(c)
                 ? "%s holds half of a surrogate pair (U+%04X), which no text can store"
                 : "%s holds a control character (U+%04X)", field, (int) c), o.raw()));
     }
