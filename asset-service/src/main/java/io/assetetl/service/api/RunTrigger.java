@@ -32,7 +32,10 @@ public record RunTrigger(@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
             }
         }
         JsonNode source = body.get("source");
-        if (source == null || !source.isTextual() || source.asText().isBlank()) {
+        if (source != null && !source.isNull() && !source.isTextual()) {
+            throw ApiException.badParameter("source", "must be a source's name in a JSON string: {\"source\":\"csv\"}");
+        }
+        if (source == null || source.isNull() || source.asText().isBlank()) {
             throw ApiException.badParameter("source", "is required: {\"source\":\"csv\"}");
         }
         return new RunTrigger(source.asText().strip());
