@@ -998,35 +998,64 @@ public final class ChunkWriter {
 
     /**
      * Stores the chunk's API items and keyed records that are not stored yet; returns whether some of them were
-     * (read again) or came twice in the chunk.
+     * (read again) or came twice in the chunk. Each new row takes the next number of {@code raw_item_reads} as its
+     * {@code last_read}, the order {@code reprocess} replays it in: one table after the other would number a chunk
+     * that holds both kinds by kind, so such a chunk numbers them in its own order first ({@link #STORE_BOTH}).
      */
     private static boolean writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {
-        boolean readAgain = false;
-        if (staged.apiItems > 0) {
-            int stored = handle.createUpdate("""
+        long api = 0;
+        long keyed = 0;
+        if (staged.apiItems > 0 && staged.keyed > 0) {
+            long[] stored = handle.createQuery(STORE_BOTH).bind("source", source).bind("run", runId)
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
+            api = stored[0];
+            keyed = stored[1];
+        } else if (staged.apiItems > 0) {
+            api = handle.createUpdate("""
                     INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id)
                     SELECT :source, raw_key, raw_line, raw_index, payload, fetched_at, :run
                     FROM etl_stage WHERE raw_type = 'a' ORDER BY ord
                     ON CONFLICT (source, record_key) DO NOTHING""")
                     .bind("source", source).bind("run", runId).execute();
-            if (stored < staged.apiItems) {
-                rejectReusedApiKeys(handle, source);
-                readAgain = true;
-            }
-        }
-        if (staged.keyed > 0) {
-            int stored = handle.createUpdate("""
+        } else if (staged.keyed > 0) {
+            keyed = handle.createUpdate("""
                     INSERT INTO raw_records (source, record_key, payload, run_id)
                     SELECT :source, raw_key, payload, :run FROM etl_stage WHERE raw_type = 'k' ORDER BY ord
                     ON CONFLICT (source, record_key) DO NOTHING""")
                     .bind("source", source).bind("run", runId).execute();
-            if (stored < staged.keyed) {
-                refuseReusedKeys(handle, source);
-                readAgain = true;
-            }
+        }
+        boolean readAgain = false;
+        if (api < staged.apiItems) {
+            rejectReusedApiKeys(handle, source);
+            readAgain = true;
+        }
+        if (keyed < staged.keyed) {
+            refuseReusedKeys(handle, source);
+            readAgain = true;
         }
         return readAgain;
     }
+
+    /**
+     * {@link #writeOtherRaw} of a chunk of API items and keyed records both: the chunk's items numbered in its order
+     * (the numbers are taken in the order of the query's {@code ORDER BY}, as in {@link #renumber}), then each table's
+     * new rows stored with theirs; gives how many rows each table stored.
+     */
+    private static final String STORE_BOTH = """
+            WITH n AS (
+                SELECT ord, nextval('raw_item_reads') AS read FROM etl_stage
+                WHERE raw_type IN ('a', 'k') ORDER BY ord),
+            api AS (
+                INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id, last_read)
+                SELECT :source, s.raw_key, s.raw_line, s.raw_index, s.payload, s.fetched_at, :run, n.read
+                FROM etl_stage s JOIN n USING (ord) WHERE s.raw_type = 'a' ORDER BY s.ord
+                ON CONFLICT (source, record_key) DO NOTHING RETURNING 1),
+            keyed AS (
+                INSERT INTO raw_records (source, record_key, payload, run_id, last_read)
+                SELECT :source, s.raw_key, s.payload, :run, n.read
+                FROM etl_stage s JOIN n USING (ord) WHERE s.raw_type = 'k' ORDER BY s.ord
+                ON CONFLICT (source, record_key) DO NOTHING RETURNING 1)
+            SELECT (SELECT count(*) FROM api), (SELECT count(*) FROM keyed)""";
 
     /**
      * Numbers the stored rows of the chunk's API items and keyed records again ({@code last_read}, the order
@@ -1034,7 +1063,7 @@ public final class ChunkWriter {
      * before. An item read again loads its values again, over those of the items read since it was stored, so it is
      * replayed where it was last read, not where it was first stored; and within the chunk, of two items of one asset
      * and time, the later is loaded. An item rejected for a payload other than the one stored under its key has no
-     * row of its own and is left out.
+     * row of its own and is left out. A chunk of both kinds numbers them in one order, the two tables together.
      *
      * <p>Called when some of the chunk's items were stored already or came twice, and the chunk changed a canonical
      * row or holds two observations of one asset and time or of one source key. Otherwise each of its records left
@@ -1043,10 +1072,11 @@ public final class ChunkWriter {
      * nothing.
      */
     private static void noteReadAgain(Handle handle, String source, Staged staged) {
-        if (staged.apiItems > 0) {
+        if (staged.apiItems > 0 && staged.keyed > 0) {
+            handle.createUpdate(RENUMBER_BOTH).bind("source", source).execute();
+        } else if (staged.apiItems > 0) {
             renumber(handle, source, "raw_coingecko", "a");
-        }
-        if (staged.keyed > 0) {
+        } else if (staged.keyed > 0) {
             renumber(handle, source, "raw_records", "k");
         }
     }
@@ -1066,6 +1096,21 @@ public final class ChunkWriter {
                 WHERE r.source = :source AND r.record_key = o.raw_key""".formatted(table, rawType))
                 .bind("source", source).execute();
     }
+
+    /** {@link #renumber} of a chunk of API items and keyed records both: one order for the two tables' rows. */
+    private static final String RENUMBER_BOTH = """
+            WITH o AS (
+                SELECT s.raw_type, s.raw_key, nextval('raw_item_reads') AS read FROM etl_stage s
+                WHERE s.raw_type = 'a' AND EXISTS (SELECT FROM raw_coingecko x WHERE x.source = :source
+                                                     AND x.record_key = s.raw_key AND x.payload = s.payload)
+                   OR s.raw_type = 'k' AND EXISTS (SELECT FROM raw_records x WHERE x.source = :source
+                                                     AND x.record_key = s.raw_key AND x.payload = s.payload)
+                GROUP BY s.raw_type, s.raw_key ORDER BY max(s.ord)),
+            api AS (
+                UPDATE raw_coingecko r SET last_read = o.read FROM o
+                WHERE o.raw_type = 'a' AND r.source = :source AND r.record_key = o.raw_key)
+            UPDATE raw_records r SET last_read = o.read FROM o
+            WHERE o.raw_type = 'k' AND r.source = :source AND r.record_key = o.raw_key""";
 
     /**
      * Rejects, as {@code record_key_conflict}, each observation of an API item whose key is stored already with

@@ -10,9 +10,10 @@ import org.jdbi.v3.core.Handle;
  * Reads a source's stored raw records back page by page, from each raw table in turn: what {@code reprocess}
  * replays. File lines come file by file in the order the source last read each file ({@code raw_csv_files.last_read}:
  * a file read again after another wrote its values last; the same content sent again with another time is another
- * file, read when it was sent), each file's lines in line order, with the time their file gave them; API items and
- * keyed records in the order the source last read each one ({@code last_read}: an item read again unchanged, stored
- * once, loaded its values again over those read since). A page holds at most a given number of records and, but for
+ * file, read when it was sent), each file's lines in line order, with the time their file gave them; then API items
+ * and keyed records together, in the order the source last read each one ({@code last_read}, numbered from one
+ * sequence for both tables: an item read again unchanged, stored once, loaded its values again over those read
+ * since, and a source that gives both kinds loaded each over the other's read before it). A page holds at most a given number of records and, but for
  * its first record, a given number of bytes of payload, so that wide records make more pages rather than a larger
  * heap. Not thread-safe; one instance per replay.
  */
@@ -31,7 +32,21 @@ public final class RawReplay {
      */
     private static final String READ_ORDER = "coalesce(last_read, id)";
 
-    private enum Table { FILE_LINES, API_ITEMS, KEYED, DONE }
+    /**
+     * One page of the API items and keyed records, merged in read order: the two tables' rows are numbered from one
+     * sequence. Rows stored before they had numbers have their own table's id, which the other table's rows may have
+     * too: the table's letter ({@code x}) breaks the tie, and each table's rows continue after their own bound.
+     */
+    static final String ITEMS_PAGE = withinBytes("r, x", """
+            (SELECT %1$s AS r, 'a' AS x, record_key AS k, page AS n, item_index AS i, fetched_at AS t,
+                    payload::text AS p
+             FROM raw_coingecko WHERE source = :source AND %1$s > :afterApi ORDER BY %1$s LIMIT :limit)
+            UNION ALL
+            (SELECT %1$s, 'k', record_key, 0, 0, NULL::timestamptz, payload::text
+             FROM raw_records WHERE source = :source AND %1$s > :afterKeyed ORDER BY %1$s LIMIT :limit)
+            ORDER BY r, x LIMIT :limit""".formatted(READ_ORDER));
+
+    private enum Table { FILE_LINES, ITEMS, DONE }
 
     private final String source;
     private final int pageSize;
@@ -46,7 +61,10 @@ public final class RawReplay {
     private Table table = Table.FILE_LINES;
     private List<StoredFile> files;
     private int file;
+    /** The key the next page starts after: a file's line number, or the number of the last item, API or keyed. */
     private long after;
+    /** The number the next page's keyed records start after. */
+    private long afterKeyed;
 
     /**
      * @param pageSize  records per page, at most
@@ -83,14 +101,19 @@ public final class RawReplay {
     /** The next page of raw records; empty when all tables are read. */
     public List<RawRecord> next(Handle handle) {
         while (table != Table.DONE) {
-            List<Row> rows = table == Table.FILE_LINES ? readFileLines(handle) : read(handle);
+            List<Row> rows = table == Table.FILE_LINES ? readFileLines(handle) : readItems(handle);
             if (!rows.isEmpty()) {
-                after = rows.get(rows.size() - 1).after();
+                Row last = rows.get(rows.size() - 1);
+                after = last.after();
+                // the items come by number, then API item before keyed record: a keyed record with the number of
+                // the API item a page ends with (both stored before the tables had numbers) is still to come
+                afterKeyed = last.raw() instanceof RawRecord.ApiItem ? last.after() - 1 : last.after();
                 limit = (int) Math.min(pageSize, 2L * (rows.size() < limit ? rows.size() : limit));
                 return rows.stream().map(Row::raw).toList();
             }
             table = Table.values()[table.ordinal() + 1];
             after = 0;
+            afterKeyed = 0;
         }
         return List.of();
     }
@@ -130,23 +153,15 @@ public final class RawReplay {
     private record StoredFile(long number, String sha256, Instant time) {
     }
 
-    private List<Row> read(Handle handle) {
-        String sql = switch (table) {
-            case API_ITEMS -> "SELECT " + READ_ORDER + " AS r, record_key AS k, page AS n, item_index AS i,"
-                    + " fetched_at AS t,"
-                    + " payload::text AS p FROM raw_coingecko";
-            case KEYED -> "SELECT " + READ_ORDER + " AS r, record_key AS k, 0 AS n, 0 AS i, NULL::timestamptz AS t,"
-                    + " payload::text AS p FROM raw_records";
-            case FILE_LINES, DONE -> throw new IllegalStateException("not a table of items: " + table);
-        };
-        Table current = table;
-        return handle.createQuery(withinBytes("r", sql + " WHERE source = :source AND " + READ_ORDER + " > :after"
-                        + " ORDER BY " + READ_ORDER + " LIMIT :limit"))
-                .bind("source", source).bind("after", after).bind("limit", limit).bind("bytes", pageBytes)
+    /** The next page of the API items and keyed records, in the order they were last read. */
+    private List<Row> readItems(Handle handle) {
+        return handle.createQuery(ITEMS_PAGE)
+                .bind("source", source).bind("afterApi", after).bind("afterKeyed", afterKeyed).bind("limit", limit)
+                .bind("bytes", pageBytes)
                 .map((rs, ctx) -> {
                     String key = rs.getString("k");
                     String payload = rs.getString("p");
-                    RawRecord raw = current == Table.API_ITEMS
+                    RawRecord raw = rs.getString("x").equals("a")
                             ? new RawRecord.ApiItem(key, rs.getInt("n"), rs.getInt("i"),
                                     rs.getTimestamp("t").toInstant(), payload)
                             : new RawRecord.Keyed(key, payload);

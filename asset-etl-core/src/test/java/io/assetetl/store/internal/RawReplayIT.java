@@ -97,6 +97,35 @@ class RawReplayIT {
     }
 
     @Test
+    void apiItemsAndKeyedRecordsAreReplayedTogetherInReadOrderEachUnnumberedRowOnceWhereTheirIdsMeet() {
+        // rows stored before the tables numbered their readings (last_read NULL) are ordered by their own table's
+        // id, which the other table's rows can have too: item 2 and record 2 both come, item first, page by page
+        TestDatabase db = TestDatabase.create();
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO raw_coingecko (id, source, record_key, page, item_index, payload, fetched_at, run_id,
+                                           last_read) VALUES
+                    (1, 'one', 'a1', 1, 0, '{"i": 1}', '2026-01-01T00:00:00Z', gen_random_uuid(), NULL),
+                    (2, 'one', 'a2', 1, 1, '{"i": 2}', '2026-01-01T00:00:00Z', gen_random_uuid(), NULL),
+                    (3, 'one', 'a3', 1, 2, '{"i": 3}', '2026-01-01T00:00:00Z', gen_random_uuid(), 11);
+                INSERT INTO raw_records (id, source, record_key, payload, run_id, last_read) VALUES
+                    (2, 'one', 'k2', '{"k": 2}', gen_random_uuid(), NULL),
+                    (4, 'one', 'k4', '{"k": 4}', gen_random_uuid(), 10),
+                    (5, 'one', 'k5', '{"k": 5}', gen_random_uuid(), 12)"""));
+        RawReplay replay = new RawReplay("one", 1, Integer.MAX_VALUE);
+
+        List<String> read = db.jdbi().withHandle(h -> {
+            List<String> keys = new ArrayList<>();
+            for (List<RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
+                page.forEach(r -> keys.add(describe(r)));
+            }
+            return keys;
+        });
+
+        assertThat(read).containsExactly("page 1 item 0 a1 {\"i\": 1}", "page 1 item 1 a2 {\"i\": 2}",
+                "k2 {\"k\": 2}", "k4 {\"k\": 4}", "page 1 item 2 a3 {\"i\": 3}", "k5 {\"k\": 5}");
+    }
+
+    @Test
     void aPageEndsAtTheRecordThatBringsItsPayloadsToThePageBytes() {
         TestDatabase db = TestDatabase.create();
         db.jdbi().useHandle(h -> {
