@@ -54,8 +54,8 @@ import org.junit.jupiter.api.Test;
  * README documents; every id here keeps its symbol for good. A keyed record's key always names one payload: another
  * payload under a known key fails its run by design.
  *
- * <p>{@value #HISTORIES} histories by default (about 30 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}. A history
- * whose reprocess differs is shrunk (runs, batches and records dropped while it still differs) and printed.
+ * <p>{@value #HISTORIES} histories by default (about 30 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}.
+ * A history whose reprocess differs is shrunk (runs, batches and records dropped while it still differs) and printed.
  */
 class ReprocessDifferentialIT {
 

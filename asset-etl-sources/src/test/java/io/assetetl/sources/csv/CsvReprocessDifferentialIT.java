@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * or not, market caps given or not, and prices the source or the engine rejects. Every file ends with a line break:
  * a last line still being written is left for a later run by design, which {@link CsvSourceIT} covers.
  *
- * <p>{@value #HISTORIES} histories by default (about 25 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}. A history
- * whose reprocess differs is shrunk (steps, then rows, dropped while it still differs) and printed.
+ * <p>{@value #HISTORIES} histories by default (about 25 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}.
+ * A history whose reprocess differs is shrunk (steps, then rows, dropped while it still differs) and printed.
  */
 class CsvReprocessDifferentialIT {
 
