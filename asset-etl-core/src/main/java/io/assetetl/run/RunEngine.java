@@ -87,6 +87,9 @@ public final class RunEngine {
     private final BigDecimal divergenceThreshold;
     private final OptionalLong failAfterRecords;
     private final Executor executor;
+    /** Raw records, and bytes of their payload text, per page of a reprocess, at most. */
+    private final int replayPage;
+    private final int replayPageBytes;
     private final String host;
     /**
      * Failures that could not be recorded when they happened (the database was unreachable), by run: recorded
@@ -98,6 +101,22 @@ public final class RunEngine {
     public RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
             SourceContext context, IdentityRules identity, BigDecimal divergenceThreshold,
             OptionalLong failAfterRecords, Executor executor) {
+        this(jdbi, sources, factories, context, identity, divergenceThreshold, failAfterRecords, executor, REPLAY_PAGE,
+                REPLAY_PAGE_BYTES);
+    }
+
+    /**
+     * An engine whose reprocess replays pages of at most {@code replayPage} records and {@code replayPageBytes} bytes
+     * of payload (but for a page's first record) rather than the 50,000 records and 8 MiB of every other engine: for
+     * tests that put the replay's page boundaries among a few records.
+     */
+    RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
+            SourceContext context, IdentityRules identity, BigDecimal divergenceThreshold,
+            OptionalLong failAfterRecords, Executor executor, int replayPage, int replayPageBytes) {
+        if (replayPage < 1 || replayPageBytes < 1) {
+            throw new IllegalArgumentException("a reprocess's pages hold at least one record and one byte: "
+                    + replayPage + " records, " + replayPageBytes + " bytes");
+        }
         for (SourceDefinition source : sources.values()) {
             if (!factories.containsKey(source.type())) {
                 throw new IllegalArgumentException("no source factory of type '" + source.type() + "' for source '"
@@ -114,6 +133,8 @@ public final class RunEngine {
         this.divergenceThreshold = divergenceThreshold;
         this.failAfterRecords = failAfterRecords;
         this.executor = executor;
+        this.replayPage = replayPage;
+        this.replayPageBytes = replayPageBytes;
         this.host = System.getenv().getOrDefault("HOSTNAME", "localhost") + ":" + ProcessHandle.current().pid();
     }
 
@@ -151,7 +172,7 @@ public final class RunEngine {
         LogContext logContext = LogContext.of(claim);
         RunResult succeeded = null;
         try (Source source = create(claim, claim.definition.config(), context)) {
-            RawReplay replay = new RawReplay(claim.source, REPLAY_PAGE, REPLAY_PAGE_BYTES);
+            RawReplay replay = new RawReplay(claim.source, replayPage, replayPageBytes);
             RawReplay.refreshStatistics(claim.handle);
             Totals totals = claim.totals;
             claim.handle.useTransaction(h -> {

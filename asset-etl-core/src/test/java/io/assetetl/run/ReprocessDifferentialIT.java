@@ -62,12 +62,20 @@ class ReprocessDifferentialIT {
     private static final long SEED = 0x5EED_2026L;
     private static final int HISTORIES = 64;
     private static final int STRESS_HISTORIES = 3000;
+    private static final long SMALL_PAGE_SEED = 0x5A6E_2026L;
+    private static final int SMALL_PAGE_HISTORIES = 24;
+    /** Replays in pages of 1, 2, 3 and 7 records, and in pages of up to 150 bytes of payload (1 or 2 records). */
+    private static final List<ReplayPages> SMALL_PAGES = List.of(new ReplayPages(1, Integer.MAX_VALUE),
+            new ReplayPages(2, Integer.MAX_VALUE), new ReplayPages(3, Integer.MAX_VALUE),
+            new ReplayPages(7, Integer.MAX_VALUE), new ReplayPages(50, 150));
     /** Reads a price as written, 2.50 as 2.50: the engine compares amounts by value and stores them as given. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES).build();
     private static final Instant T0 = Instant.parse("2025-03-01T00:00:00Z");
     private static final String SOURCE = "diff";
+    private static final SourceDefinition DEFINITION = SourceDefinition.of(SOURCE, "scripted",
+            SourceConfig.of(Map.of("script", "none")));
 
     /** Symbols of a source keyed by symbol: XBT is BTC, eth is ETH. */
     private static final List<String> SYMBOLS = List.of("BTC", "XBT", "ETH", "eth", "SOL", "ADA");
@@ -103,6 +111,31 @@ class ReprocessDifferentialIT {
                 failures.add("history " + n + " (" + history.size() + " records) differs: " + mismatch.get()
                         + "\nshrunk to " + minimal.size() + " records: " + check(minimal).orElse("?") + "\n"
                         + minimal);
+            }
+        }
+        assertThat(failures).as(String.join("\n\n", failures)).isEmpty();
+    }
+
+    /**
+     * The same generator, with another seed, each history reprocessed in small pages before the default reprocess:
+     * of 1, 2, 3 or 7 records, or of about two payloads' bytes, in turn, so that page boundaries fall inside the
+     * ingests' chunks and between API items and keyed records. {@value #SMALL_PAGE_HISTORIES} histories by default
+     * (about 15 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}.
+     */
+    @Test
+    void reprocessInPagesOfAFewRecordsOfRandomHistoriesLeavesTheTablesTheIngestsLeft() {
+        int histories = Boolean.getBoolean("stress") ? STRESS_HISTORIES : SMALL_PAGE_HISTORIES;
+        Random random = new Random(SMALL_PAGE_SEED);
+        List<String> failures = new ArrayList<>();
+        for (int n = 0; n < histories && failures.size() < 3; n++) {
+            History history = History.generate(random, n);
+            List<ReplayPages> pages = List.of(SMALL_PAGES.get(n % SMALL_PAGES.size()));
+            Optional<String> mismatch = check(history, pages);
+            if (mismatch.isPresent()) {
+                History minimal = shrink(history, pages);
+                failures.add("history " + n + " (" + history.size() + " records) differs: " + mismatch.get()
+                        + "\nshrunk to " + minimal.size() + " records: " + check(minimal, pages).orElse("?")
+                        + "\n" + minimal);
             }
         }
         assertThat(failures).as(String.join("\n\n", failures)).isEmpty();
@@ -160,12 +193,18 @@ class ReprocessDifferentialIT {
 
     /** Runs {@code history} on an emptied database and reprocesses it; what differs from the contract, if anything. */
     private Optional<String> check(History history) {
+        return check(history, List.of());
+    }
+
+    /**
+     * Runs {@code history} on an emptied database and reprocesses it in each of {@code smallPages} in turn, then as
+     * {@link AssetEtl} does; what differs from the contract, if anything.
+     */
+    private Optional<String> check(History history, List<ReplayPages> smallPages) {
         empty();
         MutableClock clock = new MutableClock(T0.plusSeconds(86_400));
         try (AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
-                .factory(new ScriptedSourceFactory()).clock(clock)
-                .source(SourceDefinition.of(SOURCE, "scripted", SourceConfig.of(Map.of("script", "none"))))
-                .build()) {
+                .factory(new ScriptedSourceFactory()).clock(clock).source(DEFINITION).build()) {
             for (int r = 0; r < history.runs.size(); r++) {
                 String script = history.name + "/" + r;
                 SCRIPTS.put(script, history.runs.get(r));
@@ -181,20 +220,17 @@ class ReprocessDifferentialIT {
             }
             Map<String, String> ingested = TableDigests.canonical(db);
             String ingestedRows = canonicalRows();
-            RunResult reprocessed = etl.reprocess(SOURCE);
-            if (!reprocessed.succeeded()) {
-                return Optional.of("reprocess failed: " + reprocessed.error());
+            for (ReplayPages pages : smallPages) {
+                RunResult reprocessed = SmallReplayPages.reprocess(db.dataSource(), clock, DEFINITION,
+                        new ScriptedSourceFactory(), pages.records(), pages.bytes());
+                Optional<String> mismatch = differs(reprocessed, ingested, ingestedRows);
+                if (mismatch.isPresent()) {
+                    return Optional.of("in " + pages + ", " + mismatch.get());
+                }
             }
-            Map<String, String> rebuilt = TableDigests.canonical(db);
-            if (!rebuilt.equals(ingested)) {
-                return Optional.of("reprocess rebuilt other canonical tables:\ningested " + ingestedRows
-                        + "\nrebuilt  " + canonicalRows());
-            }
-            if (reprocessed.processed() != reprocessed.loaded() + reprocessed.unchanged() + reprocessed.rejected()) {
-                return Optional.of("reprocess counts " + counts(reprocessed));
-            }
-            if (reprocessed.loaded() != 0) {
-                return Optional.of("reprocess of the ingests' own tables loaded records: " + counts(reprocessed));
+            Optional<String> mismatch = differs(etl.reprocess(SOURCE), ingested, ingestedRows);
+            if (mismatch.isPresent()) {
+                return mismatch;
             }
             RunResult again = etl.reprocess(SOURCE);
             if (!again.succeeded() || again.loaded() != 0 || !TableDigests.canonical(db).equals(ingested)) {
@@ -202,6 +238,32 @@ class ReprocessDifferentialIT {
             }
         }
         return Optional.empty();
+    }
+
+    /** What a reprocess of the ingests' own tables did other than succeed, change nothing and load nothing. */
+    private Optional<String> differs(RunResult reprocessed, Map<String, String> ingested, String ingestedRows) {
+        if (!reprocessed.succeeded()) {
+            return Optional.of("reprocess failed: " + reprocessed.error());
+        }
+        if (!TableDigests.canonical(db).equals(ingested)) {
+            return Optional.of("reprocess rebuilt other canonical tables:\ningested " + ingestedRows
+                    + "\nrebuilt  " + canonicalRows());
+        }
+        if (reprocessed.processed() != reprocessed.loaded() + reprocessed.unchanged() + reprocessed.rejected()) {
+            return Optional.of("reprocess counts " + counts(reprocessed));
+        }
+        if (reprocessed.loaded() != 0) {
+            return Optional.of("reprocess of the ingests' own tables loaded records: " + counts(reprocessed));
+        }
+        return Optional.empty();
+    }
+
+    /** Pages of at most {@code records} records and {@code bytes} bytes of payload, but for their first record. */
+    private record ReplayPages(int records, int bytes) {
+        @Override
+        public String toString() {
+            return "pages of " + records + " records" + (bytes == Integer.MAX_VALUE ? "" : " and " + bytes + " bytes");
+        }
     }
 
     private static String counts(RunResult run) {
@@ -235,7 +297,12 @@ class ReprocessDifferentialIT {
      * one can be.
      */
     private History shrink(History history) {
-        Predicate<History> differs = h -> check(h).isPresent();
+        return shrink(history, List.of());
+    }
+
+    /** {@link #shrink(History)} for a history whose reprocess in {@code smallPages} differs. */
+    private History shrink(History history, List<ReplayPages> smallPages) {
+        Predicate<History> differs = h -> check(h, smallPages).isPresent();
         History current = history;
         boolean smaller = true;
         while (smaller) {

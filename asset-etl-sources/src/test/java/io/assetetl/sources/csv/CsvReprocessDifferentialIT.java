@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
+import io.assetetl.run.SmallReplayPages;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TableDigests;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,12 @@ class CsvReprocessDifferentialIT {
     private static final long SEED = 0xC5F_2026L;
     private static final int HISTORIES = 40;
     private static final int STRESS_HISTORIES = 1500;
+    private static final long SMALL_PAGE_SEED = 0xC5A6E_2026L;
+    private static final int SMALL_PAGE_HISTORIES = 16;
+    /** Replays in pages of 1, 2, 3 and 7 lines, and in pages of up to 200 bytes of payload (1 or 2 lines). */
+    private static final List<ReplayPages> SMALL_PAGES = List.of(new ReplayPages(1, Integer.MAX_VALUE),
+            new ReplayPages(2, Integer.MAX_VALUE), new ReplayPages(3, Integer.MAX_VALUE),
+            new ReplayPages(7, Integer.MAX_VALUE), new ReplayPages(50, 200));
     private static final String TIMED_HEADER = "symbol,name,price_usd,market_cap_usd,timestamp\n";
     private static final String UNTIMED_HEADER = "symbol,name,price_usd,market_cap_usd\n";
     private static final Instant T0 = Instant.parse("2025-03-01T00:00:00Z");
@@ -55,6 +63,31 @@ class CsvReprocessDifferentialIT {
     private final List<String> tables = db.jdbi().withHandle(h -> h.createQuery("""
             SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'databasechangelog%'
             ORDER BY tablename""").mapTo(String.class).list());
+
+    /**
+     * The same generator, with another seed, each history reprocessed in small pages before the default reprocess:
+     * of 1, 2, 3 or 7 lines, or of about two lines' bytes, in turn, so that page boundaries fall inside the ingests'
+     * chunks. {@value #SMALL_PAGE_HISTORIES} histories by default (about 15 s), {@value #STRESS_HISTORIES} with
+     * {@code -Dstress=true}.
+     */
+    @Test
+    void reprocessInPagesOfAFewLinesOfRandomHistoriesOfAFileLeavesTheTablesTheIngestsLeft() {
+        int histories = Boolean.getBoolean("stress") ? STRESS_HISTORIES : SMALL_PAGE_HISTORIES;
+        Random random = new Random(SMALL_PAGE_SEED);
+        List<String> failures = new ArrayList<>();
+        for (int n = 0; n < histories && failures.size() < 3; n++) {
+            History history = History.generate(random);
+            List<ReplayPages> pages = List.of(SMALL_PAGES.get(n % SMALL_PAGES.size()));
+            Optional<String> mismatch = check(history, pages);
+            if (mismatch.isPresent()) {
+                History minimal = shrink(history, pages);
+                failures.add("history " + n + " (" + history.steps.size() + " steps) differs: " + mismatch.get()
+                        + "\nshrunk to " + minimal.steps.size() + " steps: "
+                        + check(minimal, pages).orElse("?") + "\n" + minimal);
+            }
+        }
+        assertThat(failures).as(String.join("\n\n", failures)).isEmpty();
+    }
 
     @Test
     void reprocessOfRandomHistoriesOfAFileWrittenAppendedRewrittenAndReadAgainLeavesTheTablesTheIngestsLeft() {
@@ -76,12 +109,20 @@ class CsvReprocessDifferentialIT {
 
     /** Plays {@code history} on an emptied database and reprocesses it; what differs from the contract, if any. */
     private Optional<String> check(History history) {
+        return check(history, List.of());
+    }
+
+    /**
+     * Plays {@code history} on an emptied database and reprocesses it in each of {@code smallPages} in turn, then as
+     * {@link AssetEtl} does; what differs from the contract, if any.
+     */
+    private Optional<String> check(History history, List<ReplayPages> smallPages) {
         db.jdbi().useHandle(h -> h.execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE"));
         Path file = dir.resolve("assets.csv");
+        SourceDefinition definition = SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path",
+                file.toString(), "batch_size", Integer.toString(history.batchSize))));
         try (AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(true)
-                .source(SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path", file.toString(),
-                        "batch_size", Integer.toString(history.batchSize)))))
-                .build()) {
+                .source(definition).build()) {
             String content = "";
             for (int s = 0; s < history.steps.size(); s++) {
                 Step step = history.steps.get(s);
@@ -100,19 +141,17 @@ class CsvReprocessDifferentialIT {
             }
             Map<String, String> ingested = TableDigests.canonical(db);
             String ingestedRows = canonicalRows();
-            RunResult reprocessed = etl.reprocess("csv");
-            if (!reprocessed.succeeded()) {
-                return Optional.of("reprocess failed: " + reprocessed.error());
+            for (ReplayPages pages : smallPages) {
+                RunResult reprocessed = SmallReplayPages.reprocess(db.dataSource(), Clock.systemUTC(), definition,
+                        new CsvSourceFactory(), pages.records(), pages.bytes());
+                Optional<String> mismatch = differs(reprocessed, ingested, ingestedRows);
+                if (mismatch.isPresent()) {
+                    return Optional.of("in " + pages + ", " + mismatch.get());
+                }
             }
-            if (!TableDigests.canonical(db).equals(ingested)) {
-                return Optional.of("reprocess rebuilt other canonical tables:\ningested " + ingestedRows
-                        + "\nrebuilt  " + canonicalRows());
-            }
-            if (reprocessed.processed() != reprocessed.loaded() + reprocessed.unchanged() + reprocessed.rejected()) {
-                return Optional.of("reprocess counts " + counts(reprocessed));
-            }
-            if (reprocessed.loaded() != 0) {
-                return Optional.of("reprocess of the ingests' own tables loaded records: " + counts(reprocessed));
+            Optional<String> mismatch = differs(etl.reprocess("csv"), ingested, ingestedRows);
+            if (mismatch.isPresent()) {
+                return mismatch;
             }
             RunResult again = etl.reprocess("csv");
             if (!again.succeeded() || again.loaded() != 0 || !TableDigests.canonical(db).equals(ingested)) {
@@ -120,6 +159,32 @@ class CsvReprocessDifferentialIT {
             }
         }
         return Optional.empty();
+    }
+
+    /** What a reprocess of the ingests' own tables did other than succeed, change nothing and load nothing. */
+    private Optional<String> differs(RunResult reprocessed, Map<String, String> ingested, String ingestedRows) {
+        if (!reprocessed.succeeded()) {
+            return Optional.of("reprocess failed: " + reprocessed.error());
+        }
+        if (!TableDigests.canonical(db).equals(ingested)) {
+            return Optional.of("reprocess rebuilt other canonical tables:\ningested " + ingestedRows
+                    + "\nrebuilt  " + canonicalRows());
+        }
+        if (reprocessed.processed() != reprocessed.loaded() + reprocessed.unchanged() + reprocessed.rejected()) {
+            return Optional.of("reprocess counts " + counts(reprocessed));
+        }
+        if (reprocessed.loaded() != 0) {
+            return Optional.of("reprocess of the ingests' own tables loaded records: " + counts(reprocessed));
+        }
+        return Optional.empty();
+    }
+
+    /** Pages of at most {@code records} lines and {@code bytes} bytes of payload, but for their first line. */
+    private record ReplayPages(int records, int bytes) {
+        @Override
+        public String toString() {
+            return "pages of " + records + " lines" + (bytes == Integer.MAX_VALUE ? "" : " and " + bytes + " bytes");
+        }
     }
 
     private static void write(Path file, String content, Instant modified) {
@@ -153,12 +218,17 @@ class CsvReprocessDifferentialIT {
 
     /** A smaller history that still differs: steps, then rows, dropped one at a time for as long as one can be. */
     private History shrink(History history) {
+        return shrink(history, List.of());
+    }
+
+    /** {@link #shrink(History)} for a history whose reprocess in {@code smallPages} differs. */
+    private History shrink(History history, List<ReplayPages> smallPages) {
         History current = history;
         boolean smaller = true;
         while (smaller) {
             smaller = false;
             for (History candidate : current.oneLess()) {
-                if (check(candidate).isPresent()) {
+                if (check(candidate, smallPages).isPresent()) {
                     current = candidate;
                     smaller = true;
                     break;
