@@ -18,11 +18,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BinaryOperator;
 import org.jdbi.v3.core.Handle;
@@ -38,13 +41,14 @@ import org.slf4j.LoggerFactory;
  * <p>File lines are streamed straight into {@code raw_csv_assets} with {@code COPY} (unless some of them are stored
  * already, when they go through {@code ON CONFLICT DO NOTHING}). When the chunk is file lines without source ids and
  * none of its quotes is stored yet, its price history is streamed straight into {@code asset_quotes}, in key order,
- * and only each key's latest record is staged; otherwise every record is copied into a narrow temporary staging
- * table. A handful of {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value per
- * source, price history (when staged) and rejects, and note the changed assets' summaries as pending
- * ({@link AssetSummaries}). Canonical rows are only written when a value is distinct, so an unchanged input changes
- * nothing. The staging table carries a payload only where one is needed (the latest record per key, rejects, API
- * items), which keeps the hot path close to the cost of the raw {@code COPY}. The two large {@code COPY}s (raw lines
- * and price history) use PostgreSQL's binary format ({@link BinaryCopyRows}), so the server parses no text for them.
+ * and only each key's latest record (and a symbol's first named one, when its latest names none) is staged;
+ * otherwise every record is copied into a narrow temporary staging table. A handful of
+ * {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value per source, price history
+ * (when staged) and rejects, and note the changed assets' summaries as pending ({@link AssetSummaries}). Canonical
+ * rows are only written when a value is distinct, so an unchanged input changes nothing. The staging table carries a
+ * payload only where one is needed (the latest record per key, rejects, API items), which keeps the hot path close to
+ * the cost of the raw {@code COPY}. The two large {@code COPY}s (raw lines and price history) use PostgreSQL's binary
+ * format ({@link BinaryCopyRows}), so the server parses no text for them.
  *
  * <p>What needs no database (the engine's checks, the staging rows, the price history grouped by symbol) is done by
  * {@link #check}, which the engine runs on its reading thread while the previous chunk is being written.
@@ -439,6 +443,15 @@ public final class ChunkWriter {
         boolean sourceIds;
         boolean otherThanFileLines;
         int observations;
+        /** Observations that give a name. */
+        int named;
+        /**
+         * For a chunk whose price history may be copied straight ({@link #directQuotes}), which stages only each
+         * key's latest record, the first record to name each symbol whose latest record names none: staged too
+         * ({@link #stage}), so that an asset the chunk creates takes the first name its records give, as it does in
+         * chunks of one record each ({@link #nameAssets}). Null when the chunk has none.
+         */
+        BitSet namers;
         /**
          * Observations without source ids whose price history row the next one of the chunk at the same symbol and
          * time gives other values for: what a chunk copied straight ({@link #copyQuotes}) counts as loaded beside
@@ -510,6 +523,9 @@ public final class ChunkWriter {
             checked.otherThanFileLines |= !(record.raw() instanceof RawRecord.FileLine);
             if (record instanceof Observation o) {
                 checked.observations++;
+                if (o.name() != null) {
+                    checked.named++;
+                }
                 checked.sourceIds |= o.sourceId() != null;
                 checked.canonical[i] = canonical;
                 checked.written[i] = written;
@@ -524,12 +540,38 @@ public final class ChunkWriter {
                 }
             }
         }
+        if (checked.directQuotes() && checked.named > 0) {
+            findNamers(checked);
+        }
         if (checked.otherAssets > 0) {
             LOG.warn("{} record(s) of this chunk replace an earlier one of the same symbol and time under another name,"
                     + " for example {}; a source without ids is keyed by symbol, so both are one asset",
                     checked.otherAssets, checked.otherAssetExample);
         }
         return checked;
+    }
+
+    /**
+     * Notes {@link Checked#namers}: for each symbol whose latest record names none, the first record that names
+     * it. A chunk whose records all give a name looks at each of its symbols once; one whose records give none is
+     * not looked at.
+     */
+    private static void findNamers(Checked checked) {
+        Set<String> unnamed = new HashSet<>();
+        checked.latest.forEach((symbol, i) -> {
+            if (((Observation) checked.records[i]).name() == null) {
+                unnamed.add(symbol);
+            }
+        });
+        for (int i = 0; i < checked.records.length && !unnamed.isEmpty(); i++) {
+            if (checked.records[i] instanceof Observation o && o.name() != null
+                    && unnamed.remove(checked.canonical[i])) {
+                if (checked.namers == null) {
+                    checked.namers = new BitSet(checked.records.length);
+                }
+                checked.namers.set(i);
+            }
+        }
     }
 
     /**
@@ -598,8 +640,9 @@ public final class ChunkWriter {
 
     /**
      * Stages the chunk for its set-based statements: every record but the observations that are not their key's
-     * latest. Those go to {@code asset_quotes} straight from the records ({@link #copyQuotes}) unless the chunk needs
-     * them staged too ({@link #stageOtherObservations}), which the database decides.
+     * latest or the first to name a symbol whose latest names none ({@link Checked#namers}). Those go to
+     * {@code asset_quotes} straight from the records ({@link #copyQuotes}) unless the chunk needs them staged too
+     * ({@link #stageOtherObservations}), which the database decides.
      */
     private Staged stage(Checked checked, boolean writeRaw) {
         Interpretation[] records = checked.records;
@@ -608,7 +651,7 @@ public final class ChunkWriter {
             if (writeRaw && records[i].raw() instanceof RawRecord.FileLine f && storable(checked, i)) {
                 stageFileLine(staged, f);
             }
-            if (!(records[i] instanceof Observation) || checked.isLatest(i)) {
+            if (!(records[i] instanceof Observation) || checked.isLatest(i) || isNamer(checked, i)) {
                 stageRecord(checked, staged, i);
             }
         }
@@ -618,10 +661,15 @@ public final class ChunkWriter {
     /** Stages the observations {@link #stage} left out, for chunks whose price history is upserted from staging. */
     private void stageOtherObservations(Checked checked, Staged staged) {
         for (int i = 0; i < checked.records.length; i++) {
-            if (checked.records[i] instanceof Observation && !checked.isLatest(i)) {
+            if (checked.records[i] instanceof Observation && !checked.isLatest(i) && !isNamer(checked, i)) {
                 stageRecord(checked, staged, i);
             }
         }
+    }
+
+    /** Whether the record at {@code i} is staged as the first to name its symbol ({@link Checked#namers}). */
+    private static boolean isNamer(Checked checked, int i) {
+        return checked.namers != null && checked.namers.get(i);
     }
 
     /** Whether the raw record at {@code i} can be stored: its payload's numbers are all within range. */
@@ -1202,8 +1250,8 @@ public final class ChunkWriter {
         if (checked.sourceIds) {
             resolveOwners(handle, source);
         }
-        // a file's chunk stages each symbol's latest record, none of which becomes a reject: the run knows which
-        // of its assets have a name, and names none that has one
+        // a file's chunk stages each symbol's latest record and its first named one, none of which becomes a
+        // reject: the run knows which of its assets have a name, and names none that has one
         boolean fileLines = checked.directQuotes();
         if (!fileLines || !cache.allNamed(checked.latest.keySet())) {
             nameAssets(handle, notePending);
@@ -1214,6 +1262,9 @@ public final class ChunkWriter {
                     cache.named(symbol);
                 }
             });
+            if (checked.namers != null) {
+                checked.namers.stream().forEach(i -> cache.named(checked.canonical[i]));
+            }
         }
         if (checked.sourceIds) {
             moveSources(handle, source, notePending);

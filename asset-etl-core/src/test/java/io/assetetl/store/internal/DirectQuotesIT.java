@@ -82,6 +82,34 @@ class DirectQuotesIT {
     }
 
     @Test
+    void aChunkCopiedStraightNamesANewAssetAfterItsFirstNamedLineWhenItsLatestLineNamesNone() {
+        // only each symbol's latest line was staged: CCC and EEE were created without a name, which chunks of one
+        // line each, or a reprocess replaying the lines in pages of one, gave them
+        ChunkWriter.CheckedChunk chunk = chunk(named("CCC", T1, "3", "Ccc Coin"), named("CCC", T2, "4", null),
+                named("DDD", T1, "5", null), named("DDD", T2, "6", "Ddd Coin"),
+                named("EEE", T0, "7", null), named("EEE", T1, "8", "Eee Coin"), named("EEE", T2, "9", null));
+
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, chunk, new RunCache())).isTrue();
+        write(chunk);
+        assertThat(names()).containsExactly("AAA AAA", "BBB BBB", "CCC Ccc Coin", "DDD Ddd Coin", "EEE Eee Coin");
+        assertThat(latestNames()).as("the latest values keep their latest line's name")
+                .containsExactly("AAA AAA", "BBB BBB", "CCC null", "DDD Ddd Coin", "EEE null");
+        assertThat(history()).hasSize(2 + 7);
+    }
+
+    @Test
+    void aChunkUpsertedFromStagingNamesANewAssetAfterItsFirstNamedLineAndWritesEachOfItsQuotesOnce() {
+        ChunkWriter.CheckedChunk chunk = chunk(quote("AAA", T0, "1.5"), named("CCC", T1, "3", "Ccc Coin"),
+                named("CCC", T2, "4", null));
+
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, chunk, new RunCache())).isFalse();
+        write(chunk);
+        assertThat(names()).containsExactly("AAA AAA", "BBB BBB", "CCC Ccc Coin");
+        assertThat(history()).containsExactly("AAA 2025-01-15T12:00:00Z 1.5", "BBB 2025-01-15T12:00:00Z 2",
+                "CCC 2025-01-15T13:00:00Z 3", "CCC 2025-01-15T14:00:00Z 4");
+    }
+
+    @Test
     void anotherSourcesQuotesOfTheSameAssetsAndInstantsDoNotStopTheCopy() {
         ChunkWriter.CheckedChunk sameTimes = chunk(quote("AAA", T0, "7"), quote("BBB", T0, "8"));
 
@@ -128,9 +156,25 @@ class DirectQuotesIT {
     }
 
     private Observation quote(String symbol, Instant at, String price) {
+        return named(symbol, at, price, symbol);
+    }
+
+    /** A line of the file that gives {@code name}, or no name when it is null. */
+    private Observation named(String symbol, Instant at, String price, String name) {
         line++;
-        return new Observation(symbol, null, symbol, new BigDecimal(price), null, null, at,
+        return new Observation(symbol, null, name, new BigDecimal(price), null, null, at,
                 new RawRecord.FileLine("f", line, "{\"line\": " + line + "}"));
+    }
+
+    private List<String> names() {
+        return handle.createQuery("SELECT canonical_symbol || ' ' || coalesce(name, 'null') FROM assets ORDER BY 1")
+                .mapTo(String.class).list();
+    }
+
+    private List<String> latestNames() {
+        return handle.createQuery("""
+                SELECT source_key || ' ' || coalesce(name, 'null') FROM asset_sources WHERE source = :source
+                ORDER BY 1""").bind("source", SOURCE).mapTo(String.class).list();
     }
 
     private ChunkWriter.CheckedChunk chunk(Observation... quotes) {

@@ -90,6 +90,19 @@ class CsvReprocessDifferentialIT {
     }
 
     @Test
+    void aNameThatOnlyAnEarlierLineOfAChunkGivesNamesTheAssetAsAReprocessInPagesOfOneLineDoes() {
+        // one chunk of both lines, whose latest names no asset: it named BTC after the first line, as a page of that
+        // line alone does, rather than leaving BTC unnamed for the reprocess to name
+        History history = new History(true, 1000, List.of(new Step(false,
+                "BTC,BTC coin,1,,2025-03-01T00:00:00Z\nXBT,,2,,2025-03-01T00:01:00Z\n", T0.plusSeconds(60), false)));
+
+        assertThat(check(history, SMALL_PAGES)).isEmpty();
+        String name = db.jdbi().withHandle(h -> h.createQuery("SELECT name FROM assets WHERE canonical_symbol = 'BTC'")
+                .mapTo(String.class).one());
+        assertThat(name).isEqualTo("BTC coin");
+    }
+
+    @Test
     void reprocessOfRandomHistoriesOfAFileWrittenAppendedRewrittenAndReadAgainLeavesTheTablesTheIngestsLeft() {
         int histories = Boolean.getBoolean("stress") ? STRESS_HISTORIES : HISTORIES;
         Random random = new Random(SEED);
