@@ -21,11 +21,9 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BinaryOperator;
 import org.jdbi.v3.core.Handle;
@@ -41,13 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>File lines are streamed straight into {@code raw_csv_assets} with {@code COPY} (unless some of them are stored
  * already, when they go through {@code ON CONFLICT DO NOTHING}). When the chunk is file lines without source ids and
  * none of its quotes is stored yet, its price history is streamed straight into {@code asset_quotes}, in key order,
- * and only each key's latest record (and a symbol's first named one, when its latest names none) is staged;
- * otherwise every record is copied into a narrow temporary staging table. A handful of
- * {@code INSERT … SELECT … ON CONFLICT} statements then write assets, the latest value per source, price history
- * (when staged) and rejects, and note the changed assets' summaries as pending ({@link AssetSummaries}). Canonical
- * rows are only written when a value is distinct, so an unchanged input changes nothing. The staging table carries a
- * payload only where one is needed (the latest record per key, rejects, API items), which keeps the hot path close to
- * the cost of the raw {@code COPY}. The two large {@code COPY}s (raw lines and price history) use PostgreSQL's binary
+ * and only each key's latest record (and a symbol's first named one, when its latest gives no name or another)
+ * is staged; otherwise every record is copied into a narrow temporary staging table. A handful of {@code INSERT …
+ * SELECT … ON CONFLICT} statements then write assets, the latest value per source, price history (when staged) and
+ * rejects, and note the changed assets' summaries as pending ({@link AssetSummaries}). Canonical rows are only
+ * written when a value is distinct, so an unchanged input changes nothing. The staging table carries a payload only
+ * where one is needed (the latest record per key, rejects, API items), which keeps the hot path close to the cost of
+ * the raw {@code COPY}. The two large {@code COPY}s (raw lines and price history) use PostgreSQL's binary
  * format ({@link BinaryCopyRows}), so the server parses no text for them.
  *
  * <p>What needs no database (the engine's checks, the staging rows, the price history grouped by symbol) is done by
@@ -447,7 +445,8 @@ public final class ChunkWriter {
         int named;
         /**
          * For a chunk whose price history may be copied straight ({@link #directQuotes}), which stages only each
-         * key's latest record, the first record to name each symbol whose latest record names none: staged too
+         * key's latest record, the first record to name each symbol whose latest record names none or gives another
+         * name: staged too
          * ({@link #stage}), so that an asset the chunk creates takes the first name its records give, as it does in
          * chunks of one record each ({@link #nameAssets}). Null when the chunk has none.
          */
@@ -552,20 +551,18 @@ public final class ChunkWriter {
     }
 
     /**
-     * Notes {@link Checked#namers}: for each symbol whose latest record names none, the first record that names
-     * it. A chunk whose records all give a name looks at each of its symbols once; one whose records give none is
-     * not looked at.
+     * Notes {@link Checked#namers}: for each symbol whose latest record names none or gives another name, the first
+     * record that names it. A chunk whose records give one name a symbol looks at each of its symbols once, and
+     * stages nothing more; one whose records give none is not looked at.
      */
     private static void findNamers(Checked checked) {
-        Set<String> unnamed = new HashSet<>();
-        checked.latest.forEach((symbol, i) -> {
-            if (((Observation) checked.records[i]).name() == null) {
-                unnamed.add(symbol);
-            }
-        });
-        for (int i = 0; i < checked.records.length && !unnamed.isEmpty(); i++) {
+        // each symbol whose first name is still to be found, with the name its latest record gives, if any
+        Map<String, String> latestNames = new HashMap<>();
+        checked.latest.forEach((symbol, i) -> latestNames.put(symbol, ((Observation) checked.records[i]).name()));
+        for (int i = 0; i < checked.records.length && !latestNames.isEmpty(); i++) {
             if (checked.records[i] instanceof Observation o && o.name() != null
-                    && unnamed.remove(checked.canonical[i])) {
+                    && latestNames.containsKey(checked.canonical[i])
+                    && !o.name().equals(latestNames.remove(checked.canonical[i]))) {
                 if (checked.namers == null) {
                     checked.namers = new BitSet(checked.records.length);
                 }
@@ -640,7 +637,7 @@ public final class ChunkWriter {
 
     /**
      * Stages the chunk for its set-based statements: every record but the observations that are not their key's
-     * latest or the first to name a symbol whose latest names none ({@link Checked#namers}). Those go to
+     * latest or the first to name a symbol whose latest gives no name or another ({@link Checked#namers}). Those go to
      * {@code asset_quotes} straight from the records ({@link #copyQuotes}) unless the chunk needs them staged too
      * ({@link #stageOtherObservations}), which the database decides.
      */

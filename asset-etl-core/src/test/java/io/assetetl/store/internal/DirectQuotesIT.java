@@ -98,6 +98,19 @@ class DirectQuotesIT {
     }
 
     @Test
+    void aChunkCopiedStraightNamesANewAssetAfterItsFirstNamedLineWhenItsLatestLineGivesAnotherName() {
+        ChunkWriter.CheckedChunk chunk = chunk(named("CCC", T1, "3", "Ccc Coin"), named("CCC", T2, "4", "Ccc Token"),
+                named("DDD", T0, "5", null), named("DDD", T1, "6", "Ddd Coin"), named("DDD", T2, "7", "Ddd Coin"));
+
+        assertThat(ChunkWriter.copiesQuotesStraight(handle, SOURCE, chunk, new RunCache())).isTrue();
+        write(chunk);
+        assertThat(names()).as("as chunks of one line each name them")
+                .containsExactly("AAA AAA", "BBB BBB", "CCC Ccc Coin", "DDD Ddd Coin");
+        assertThat(latestNames()).containsExactly("AAA AAA", "BBB BBB", "CCC Ccc Token", "DDD Ddd Coin");
+        assertThat(history()).hasSize(2 + 5);
+    }
+
+    @Test
     void aChunkUpsertedFromStagingNamesANewAssetAfterItsFirstNamedLineAndWritesEachOfItsQuotesOnce() {
         ChunkWriter.CheckedChunk chunk = chunk(quote("AAA", T0, "1.5"), named("CCC", T1, "3", "Ccc Coin"),
                 named("CCC", T2, "4", null));
