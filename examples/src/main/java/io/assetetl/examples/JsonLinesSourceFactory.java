@@ -20,7 +20,6 @@ import io.assetetl.spi.SourceReader;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -67,14 +65,14 @@ public final class JsonLinesSourceFactory implements SourceFactory {
             public SourceReader open(Optional<Checkpoint> checkpoint) {
                 try {
                     String first;
-                    try (InputStream head = new BufferedInputStream(Files.newInputStream(path))) {
+                    try (BufferedInputStream head = new BufferedInputStream(Files.newInputStream(path))) {
                         byte[] line = readLine(head);
                         first = hash(line == null ? "null".getBytes(StandardCharsets.UTF_8) : line);
                     }
                     long skip = checkpoint.map(c -> parse(c.position()))
                             .filter(position -> position.path("first").asText().equals(first))
                             .map(position -> position.path("line").asLong()).orElse(0L);
-                    InputStream lines = new BufferedInputStream(Files.newInputStream(path));
+                    BufferedInputStream lines = new BufferedInputStream(Files.newInputStream(path));
                     return new SourceReader() {
                         long lineNo;
 
@@ -155,20 +153,23 @@ public final class JsonLinesSourceFactory implements SourceFactory {
     }
 
     /**
-     * The next line's bytes, without its line break ({@code \n} or {@code \r\n}); {@code null} at the end. Read as
-     * bytes, not text: a byte that is not UTF-8 spoils its own line, not the read.
+     * The next line's bytes, without its line break ({@code \n}, {@code \r} or {@code \r\n}, as
+     * {@link java.io.BufferedReader#readLine} reads them); {@code null} at the end. Read as bytes, not text: a byte
+     * that is not UTF-8 spoils its own line, not the read.
      */
-    private static byte[] readLine(InputStream in) throws IOException {
+    private static byte[] readLine(BufferedInputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
-        while ((b = in.read()) != -1 && b != '\n') {
+        while ((b = in.read()) != -1 && b != '\n' && b != '\r') {
             line.write(b);
         }
-        if (b == -1 && line.size() == 0) {
-            return null;
+        if (b == '\r') {
+            in.mark(1);
+            if (in.read() != '\n') {
+                in.reset();
+            }
         }
-        byte[] bytes = line.toByteArray();
-        return bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? Arrays.copyOf(bytes, bytes.length - 1) : bytes;
+        return b == -1 && line.size() == 0 ? null : line.toByteArray();
     }
 
     /** SHA-256 of a line's bytes, in hex. */

@@ -110,6 +110,19 @@ class JsonLinesSourceIT {
         assertThat(db.count("assets")).isEqualTo(3);
     }
 
+    @Test
+    void linesEndedByACarriageReturnAloneOrWithALineFeedAreEachOneLine() throws Exception {
+        Path feed = Files.writeString(dir.resolve("prices.jsonl"),
+                "{\"ticker\":\"BTC\",\"usd\":1,\"ts\":\"2024-05-01T00:00:00Z\"}\r"
+                + "{\"ticker\":\"ETH\",\"usd\":2,\"ts\":\"2024-05-01T00:00:00Z\"}\r\n"
+                + "{\"ticker\":\"SOL\",\"usd\":3,\"ts\":\"2024-05-01T00:00:00Z\"}\r");
+
+        RunResult result = etl(feed).run(RunRequest.of("feed"));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(List.of(result.processed(), result.loaded())).containsExactly(3L, 3L);
+    }
+
     private AssetEtl etl(Path feed) {
         return AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
                 .factory(new JsonLinesSourceFactory())

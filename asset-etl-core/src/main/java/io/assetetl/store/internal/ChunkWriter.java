@@ -1206,8 +1206,6 @@ public final class ChunkWriter {
     private long upsertCanonical(Handle handle, UUID runId, String source, Checked checked, RunCache cache,
             boolean counted) {
         writeAssets(handle, source, checked, cache, true);
-        // a file's chunk stages each symbol's latest record, none of which becomes a reject: the run knows which
-        // of its assets have a name, and names none that has one
         // the assets whose latest values changed have their summaries noted as pending in the same statement
         if (!counted) {
             handle.createUpdate(UPSERT_LATEST + AssetSummaries.MARK_PENDING_CHANGED)

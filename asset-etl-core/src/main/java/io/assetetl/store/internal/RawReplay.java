@@ -13,9 +13,10 @@ import org.jdbi.v3.core.Handle;
  * file, read when it was sent), each file's lines in line order, with the time their file gave them; then API items
  * and keyed records together, in the order the source last read each one ({@code last_read}, numbered from one
  * sequence for both tables: an item read again unchanged, stored once, loaded its values again over those read
- * since, and a source that gives both kinds loaded each over the other's read before it). A page holds at most a
- * given number of records and, but for its first record, a given number of bytes of payload, so that wide records
- * make more pages rather than a larger heap. Not thread-safe; one instance per replay.
+ * since, and a source that gives both kinds loaded each over the other's read before it; a row stored before the
+ * tables had numbers, and not read since, comes by its table's id, which tells the order within its table alone).
+ * A page holds at most a given number of records and, but for its first record, a given number of bytes of payload,
+ * so that wide records make more pages rather than a larger heap. Not thread-safe; one instance per replay.
  */
 public final class RawReplay {
 
