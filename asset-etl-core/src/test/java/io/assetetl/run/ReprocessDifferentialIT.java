@@ -15,6 +15,7 @@ import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
 import io.assetetl.model.RejectReason;
 import io.assetetl.model.Rejection;
+import io.assetetl.run.ReprocessComparison.ReplayPages;
 import io.assetetl.spi.Batch;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceConfig;
@@ -22,7 +23,6 @@ import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
 import io.assetetl.spi.SourceReader;
 import io.assetetl.testing.MutableClock;
-import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -65,9 +65,8 @@ class ReprocessDifferentialIT {
     private static final long SMALL_PAGE_SEED = 0x5A6E_2026L;
     private static final int SMALL_PAGE_HISTORIES = 24;
     /** Replays in pages of 1, 2, 3 and 7 records, and in pages of up to 150 bytes of payload (1 or 2 records). */
-    private static final List<ReplayPages> SMALL_PAGES = List.of(new ReplayPages(1, Integer.MAX_VALUE),
-            new ReplayPages(2, Integer.MAX_VALUE), new ReplayPages(3, Integer.MAX_VALUE),
-            new ReplayPages(7, Integer.MAX_VALUE), new ReplayPages(50, 150));
+    private static final List<ReplayPages> SMALL_PAGES = List.of(ReplayPages.of(1), ReplayPages.of(2),
+            ReplayPages.of(3), ReplayPages.of(7), new ReplayPages(50, 150));
     /** Reads a price as written, 2.50 as 2.50: the engine compares amounts by value and stores them as given. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -214,77 +213,12 @@ class ReprocessDifferentialIT {
                     return Optional.of("run " + r + " failed: " + run.error());
                 }
                 if (run.processed() != run.loaded() + run.unchanged() + run.rejected()) {
-                    return Optional.of("run " + r + " counts " + counts(run));
+                    return Optional.of("run " + r + " counts " + ReprocessComparison.counts(run));
                 }
                 clock.advance(java.time.Duration.ofMinutes(1));
             }
-            Map<String, String> ingested = TableDigests.canonical(db);
-            String ingestedRows = canonicalRows();
-            for (ReplayPages pages : smallPages) {
-                RunResult reprocessed = SmallReplayPages.reprocess(db.dataSource(), clock, DEFINITION,
-                        new ScriptedSourceFactory(), pages.records(), pages.bytes());
-                Optional<String> mismatch = differs(reprocessed, ingested, ingestedRows);
-                if (mismatch.isPresent()) {
-                    return Optional.of("in " + pages + ", " + mismatch.get());
-                }
-            }
-            Optional<String> mismatch = differs(etl.reprocess(SOURCE), ingested, ingestedRows);
-            if (mismatch.isPresent()) {
-                return mismatch;
-            }
-            RunResult again = etl.reprocess(SOURCE);
-            if (!again.succeeded() || again.loaded() != 0 || !TableDigests.canonical(db).equals(ingested)) {
-                return Optional.of("a second reprocess changed something: " + counts(again) + " " + again.error());
-            }
+            return ReprocessComparison.check(db, etl, clock, DEFINITION, new ScriptedSourceFactory(), smallPages);
         }
-        return Optional.empty();
-    }
-
-    /** What a reprocess of the ingests' own tables did other than succeed, change nothing and load nothing. */
-    private Optional<String> differs(RunResult reprocessed, Map<String, String> ingested, String ingestedRows) {
-        if (!reprocessed.succeeded()) {
-            return Optional.of("reprocess failed: " + reprocessed.error());
-        }
-        if (!TableDigests.canonical(db).equals(ingested)) {
-            return Optional.of("reprocess rebuilt other canonical tables:\ningested " + ingestedRows
-                    + "\nrebuilt  " + canonicalRows());
-        }
-        if (reprocessed.processed() != reprocessed.loaded() + reprocessed.unchanged() + reprocessed.rejected()) {
-            return Optional.of("reprocess counts " + counts(reprocessed));
-        }
-        if (reprocessed.loaded() != 0) {
-            return Optional.of("reprocess of the ingests' own tables loaded records: " + counts(reprocessed));
-        }
-        return Optional.empty();
-    }
-
-    /** Pages of at most {@code records} records and {@code bytes} bytes of payload, but for their first record. */
-    private record ReplayPages(int records, int bytes) {
-        @Override
-        public String toString() {
-            return "pages of " + records + " records" + (bytes == Integer.MAX_VALUE ? "" : " and " + bytes + " bytes");
-        }
-    }
-
-    private static String counts(RunResult run) {
-        return "processed " + run.processed() + ", loaded " + run.loaded() + ", unchanged " + run.unchanged()
-                + ", rejected " + run.rejected();
-    }
-
-    /** The canonical rows as text, to show where a rebuild differs. */
-    private String canonicalRows() {
-        return db.jdbi().withHandle(h -> String.join("\n         ", h.createQuery("""
-                SELECT 'quote ' || a.canonical_symbol || ' ' || q.observed_at || ' ' || q.price_usd || ' '
-                       || coalesce(q.market_cap_usd::text, '-')
-                FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
-                UNION ALL
-                SELECT 'latest ' || s.source_key || ' ' || a.canonical_symbol || ' ' || s.source_symbol || ' '
-                       || coalesce(s.name, '-') || ' ' || s.observed_at || ' ' || s.price_usd || ' '
-                       || coalesce(s.market_cap_usd::text, '-') || ' ' || s.raw::text
-                FROM asset_sources s JOIN assets a ON a.id = s.asset_id
-                UNION ALL
-                SELECT 'asset ' || canonical_symbol || ' ' || coalesce(name, '-') FROM assets
-                ORDER BY 1""").mapTo(String.class).list()));
     }
 
     /** Empties every table but Liquibase's own: each history starts from a fresh schema's state. */

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.assetetl.AssetEtl;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
-import io.assetetl.run.SmallReplayPages;
+import io.assetetl.run.ReprocessComparison;
+import io.assetetl.run.ReprocessComparison.ReplayPages;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.spi.SourceConfig;
-import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,9 +47,8 @@ class CsvReprocessDifferentialIT {
     private static final long SMALL_PAGE_SEED = 0xC5A6E_2026L;
     private static final int SMALL_PAGE_HISTORIES = 16;
     /** Replays in pages of 1, 2, 3 and 7 lines, and in pages of up to 200 bytes of payload (1 or 2 lines). */
-    private static final List<ReplayPages> SMALL_PAGES = List.of(new ReplayPages(1, Integer.MAX_VALUE),
-            new ReplayPages(2, Integer.MAX_VALUE), new ReplayPages(3, Integer.MAX_VALUE),
-            new ReplayPages(7, Integer.MAX_VALUE), new ReplayPages(50, 200));
+    private static final List<ReplayPages> SMALL_PAGES = List.of(ReplayPages.of(1), ReplayPages.of(2),
+            ReplayPages.of(3), ReplayPages.of(7), new ReplayPages(50, 200));
     private static final String TIMED_HEADER = "symbol,name,price_usd,market_cap_usd,timestamp\n";
     private static final String UNTIMED_HEADER = "symbol,name,price_usd,market_cap_usd\n";
     private static final Instant T0 = Instant.parse("2025-03-01T00:00:00Z");
@@ -149,54 +148,11 @@ class CsvReprocessDifferentialIT {
                     return Optional.of("step " + (s + 1) + "'s run failed: " + run.error());
                 }
                 if (run.processed() != run.loaded() + run.unchanged() + run.rejected()) {
-                    return Optional.of("step " + (s + 1) + "'s run counts " + counts(run));
+                    return Optional.of("step " + (s + 1) + "'s run counts " + ReprocessComparison.counts(run));
                 }
             }
-            Map<String, String> ingested = TableDigests.canonical(db);
-            String ingestedRows = canonicalRows();
-            for (ReplayPages pages : smallPages) {
-                RunResult reprocessed = SmallReplayPages.reprocess(db.dataSource(), Clock.systemUTC(), definition,
-                        new CsvSourceFactory(), pages.records(), pages.bytes());
-                Optional<String> mismatch = differs(reprocessed, ingested, ingestedRows);
-                if (mismatch.isPresent()) {
-                    return Optional.of("in " + pages + ", " + mismatch.get());
-                }
-            }
-            Optional<String> mismatch = differs(etl.reprocess("csv"), ingested, ingestedRows);
-            if (mismatch.isPresent()) {
-                return mismatch;
-            }
-            RunResult again = etl.reprocess("csv");
-            if (!again.succeeded() || again.loaded() != 0 || !TableDigests.canonical(db).equals(ingested)) {
-                return Optional.of("a second reprocess changed something: " + counts(again) + " " + again.error());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** What a reprocess of the ingests' own tables did other than succeed, change nothing and load nothing. */
-    private Optional<String> differs(RunResult reprocessed, Map<String, String> ingested, String ingestedRows) {
-        if (!reprocessed.succeeded()) {
-            return Optional.of("reprocess failed: " + reprocessed.error());
-        }
-        if (!TableDigests.canonical(db).equals(ingested)) {
-            return Optional.of("reprocess rebuilt other canonical tables:\ningested " + ingestedRows
-                    + "\nrebuilt  " + canonicalRows());
-        }
-        if (reprocessed.processed() != reprocessed.loaded() + reprocessed.unchanged() + reprocessed.rejected()) {
-            return Optional.of("reprocess counts " + counts(reprocessed));
-        }
-        if (reprocessed.loaded() != 0) {
-            return Optional.of("reprocess of the ingests' own tables loaded records: " + counts(reprocessed));
-        }
-        return Optional.empty();
-    }
-
-    /** Pages of at most {@code records} lines and {@code bytes} bytes of payload, but for their first line. */
-    private record ReplayPages(int records, int bytes) {
-        @Override
-        public String toString() {
-            return "pages of " + records + " lines" + (bytes == Integer.MAX_VALUE ? "" : " and " + bytes + " bytes");
+            return ReprocessComparison.check(db, etl, Clock.systemUTC(), definition, new CsvSourceFactory(),
+                    smallPages);
         }
     }
 
@@ -207,26 +163,6 @@ class CsvReprocessDifferentialIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String counts(RunResult run) {
-        return "processed " + run.processed() + ", loaded " + run.loaded() + ", unchanged " + run.unchanged()
-                + ", rejected " + run.rejected();
-    }
-
-    /** The canonical rows as text, to show where a rebuild differs. */
-    private String canonicalRows() {
-        return db.jdbi().withHandle(h -> String.join("\n         ", h.createQuery("""
-                SELECT 'quote ' || a.canonical_symbol || ' ' || q.observed_at || ' ' || q.price_usd || ' '
-                       || coalesce(q.market_cap_usd::text, '-')
-                FROM asset_quotes q JOIN assets a ON a.id = q.asset_id
-                UNION ALL
-                SELECT 'latest ' || s.source_key || ' ' || s.source_symbol || ' ' || coalesce(s.name, '-') || ' '
-                       || s.observed_at || ' ' || s.price_usd || ' ' || coalesce(s.market_cap_usd::text, '-')
-                FROM asset_sources s
-                UNION ALL
-                SELECT 'asset ' || canonical_symbol || ' ' || coalesce(name, '-') FROM assets
-                ORDER BY 1""").mapTo(String.class).list()));
     }
 
     /** A smaller history that still differs: steps, then rows, dropped one at a time for as long as one can be. */
