@@ -353,7 +353,7 @@ public final class ChunkWriter {
                 }
             }
             if (readAgain && (loaded > 0 || checked.sharedRows || checked.latest.size() < checked.observations)) {
-                noteReadAgain(handle, source, staged);
+                noteReadAgain(handle, source);
             }
             rejected = writeRejects(handle, runId, source);
         }
@@ -766,14 +766,12 @@ public final class ChunkWriter {
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_ID, "id", o.sourceId(), MAX_ID_LENGTH, "asset's", o);
             }
-            if (text.isEmpty() && o.sourceId() != null && o.sourceId().isBlank()) {
-                // as a key, one blank id would hold every asset given it, each replacing the other's latest values
-                text = Optional.of(Rejection.of(RejectReason.INVALID_ID,
-                        "id is blank (a source without an id for an asset gives null)", o.raw()));
-            }
             if (text.isEmpty() && o.sourceId() != null) {
-                // stored with a substitute there, the id would be the key of the id that has the substitute
-                text = unstorableCharacter(RejectReason.INVALID_ID, "id", o.sourceId(), false, o);
+                // as a key, one blank id would hold every asset given it, each replacing the other's latest values;
+                // stored with a substitute there, an id would be the key of the id that has the substitute
+                text = o.sourceId().isBlank() ? Optional.of(Rejection.of(RejectReason.INVALID_ID,
+                        "id is blank (a source without an id for an asset gives null)", o.raw()))
+                        : unstorableCharacter(RejectReason.INVALID_ID, "id", o.sourceId(), false, o);
             }
             if (text.isEmpty()) {
                 text = tooLong(RejectReason.INVALID_NAME, "name", o.name(), MAX_NAME_LENGTH, "asset's", o);
@@ -1042,39 +1040,21 @@ public final class ChunkWriter {
     }
 
     /**
-     * Stores the chunk's API items and keyed records that are not stored yet; returns whether some of them were
-     * (read again) or came twice in the chunk. Each new row takes the next number of {@code raw_item_reads} as its
-     * {@code last_read}, the order {@code reprocess} replays it in: one table after the other would number a chunk
-     * that holds both kinds by kind, so such a chunk numbers them in its own order first ({@link #STORE_BOTH}).
+     * Stores the chunk's API items and keyed records that are not stored yet ({@link #STORE_ITEMS}); returns whether
+     * some of them were (read again) or came twice in the chunk.
      */
     private static boolean writeOtherRaw(Handle handle, UUID runId, String source, Staged staged) {
-        long api = 0;
-        long keyed = 0;
-        if (staged.apiItems > 0 && staged.keyed > 0) {
-            long[] stored = handle.createQuery(STORE_BOTH).bind("source", source).bind("run", runId)
-                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
-            api = stored[0];
-            keyed = stored[1];
-        } else if (staged.apiItems > 0) {
-            api = handle.createUpdate("""
-                    INSERT INTO raw_coingecko (source, record_key, page, item_index, payload, fetched_at, run_id)
-                    SELECT :source, raw_key, raw_line, raw_index, payload, fetched_at, :run
-                    FROM etl_stage WHERE raw_type = 'a' ORDER BY ord
-                    ON CONFLICT (source, record_key) DO NOTHING""")
-                    .bind("source", source).bind("run", runId).execute();
-        } else if (staged.keyed > 0) {
-            keyed = handle.createUpdate("""
-                    INSERT INTO raw_records (source, record_key, payload, run_id)
-                    SELECT :source, raw_key, payload, :run FROM etl_stage WHERE raw_type = 'k' ORDER BY ord
-                    ON CONFLICT (source, record_key) DO NOTHING""")
-                    .bind("source", source).bind("run", runId).execute();
+        if (staged.apiItems == 0 && staged.keyed == 0) {
+            return false;
         }
+        long[] stored = handle.createQuery(STORE_ITEMS).bind("source", source).bind("run", runId)
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
         boolean readAgain = false;
-        if (api < staged.apiItems) {
+        if (stored[0] < staged.apiItems) {
             rejectReusedApiKeys(handle, source);
             readAgain = true;
         }
-        if (keyed < staged.keyed) {
+        if (stored[1] < staged.keyed) {
             refuseReusedKeys(handle, source);
             readAgain = true;
         }
@@ -1082,11 +1062,14 @@ public final class ChunkWriter {
     }
 
     /**
-     * {@link #writeOtherRaw} of a chunk of API items and keyed records both: the chunk's items numbered in its order
-     * (the numbers are taken in the order of the query's {@code ORDER BY}, as in {@link #renumber}), then each table's
-     * new rows stored with theirs; gives how many rows each table stored.
+     * {@link #writeOtherRaw}'s statement: the chunk's API items and keyed records numbered from {@code raw_item_reads}
+     * in the chunk's order, the order {@code reprocess} replays them in ({@code last_read}), then each table's new
+     * rows stored with theirs, the first of two items of one key in the chunk; gives how many rows each table stored.
+     * The two tables are numbered together, not one after the other, which would number a chunk holding both kinds by
+     * kind. The numbers are taken in the order of the query's {@code ORDER BY}, which PostgreSQL evaluates before an
+     * output expression that it does not name; a query holding a volatile function is not inlined as a CTE.
      */
-    private static final String STORE_BOTH = """
+    private static final String STORE_ITEMS = """
             WITH n AS (
                 SELECT ord, nextval('raw_item_reads') AS read FROM etl_stage
                 WHERE raw_type IN ('a', 'k') ORDER BY ord),
@@ -1105,10 +1088,10 @@ public final class ChunkWriter {
     /**
      * Numbers the stored rows of the chunk's API items and keyed records again ({@code last_read}, the order
      * {@code reprocess} replays them in), in the order of each one's last reading in the chunk, after every item read
-     * before. An item read again loads its values again, over those of the items read since it was stored, so it is
-     * replayed where it was last read, not where it was first stored; and within the chunk, of two items of one asset
-     * and time, the later is loaded. An item rejected for a payload other than the one stored under its key has no
-     * row of its own and is left out. A chunk of both kinds numbers them in one order, the two tables together.
+     * before, the two tables together ({@link #RENUMBER_ITEMS}). An item read again loads its values again, over
+     * those of the items read since it was stored, so it is replayed where it was last read, not where it was first
+     * stored; and within the chunk, of two items of one asset and time, the later is loaded. An item rejected for a
+     * payload other than the one stored under its key has no row of its own and is left out.
      *
      * <p>Called when some of the chunk's items were stored already or came twice, and the chunk changed a canonical
      * row or holds two observations of one asset and time or of one source key. Otherwise each of its records left
@@ -1116,34 +1099,12 @@ public final class ChunkWriter {
      * among this chunk's new items, it leaves them so too; and an unchanged input read again, however large, writes
      * nothing.
      */
-    private static void noteReadAgain(Handle handle, String source, Staged staged) {
-        if (staged.apiItems > 0 && staged.keyed > 0) {
-            handle.createUpdate(RENUMBER_BOTH).bind("source", source).execute();
-        } else if (staged.apiItems > 0) {
-            renumber(handle, source, "raw_coingecko", "a");
-        } else if (staged.keyed > 0) {
-            renumber(handle, source, "raw_records", "k");
-        }
+    private static void noteReadAgain(Handle handle, String source) {
+        handle.createUpdate(RENUMBER_ITEMS).bind("source", source).execute();
     }
 
-    /**
-     * {@link #noteReadAgain} for one raw table and the staged rows' {@code raw_type} of it. The numbers are taken
-     * in the order of the query's {@code ORDER BY}, which PostgreSQL evaluates before an output expression that
-     * it does not name; a query holding a volatile function is not inlined as a CTE.
-     */
-    private static void renumber(Handle handle, String source, String table, String rawType) {
-        handle.createUpdate("""
-                WITH o AS (
-                    SELECT s.raw_key, nextval('raw_item_reads') AS read FROM etl_stage s
-                    JOIN %1$s x ON x.source = :source AND x.record_key = s.raw_key AND x.payload = s.payload
-                    WHERE s.raw_type = '%2$s' GROUP BY s.raw_key ORDER BY max(s.ord))
-                UPDATE %1$s r SET last_read = o.read FROM o
-                WHERE r.source = :source AND r.record_key = o.raw_key""".formatted(table, rawType))
-                .bind("source", source).execute();
-    }
-
-    /** {@link #renumber} of a chunk of API items and keyed records both: one order for the two tables' rows. */
-    private static final String RENUMBER_BOTH = """
+    /** {@link #noteReadAgain}'s statement; its numbers are taken in order as {@link #STORE_ITEMS}'s are. */
+    private static final String RENUMBER_ITEMS = """
             WITH o AS (
                 SELECT s.raw_type, s.raw_key, nextval('raw_item_reads') AS read FROM etl_stage s
                 WHERE s.raw_type = 'a' AND EXISTS (SELECT FROM raw_coingecko x WHERE x.source = :source
