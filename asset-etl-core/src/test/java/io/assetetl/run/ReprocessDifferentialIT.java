@@ -47,12 +47,10 @@ import org.junit.jupiter.api.Test;
  * collide: the same asset and time in one chunk or across runs, a record sent again unchanged (stored once) after
  * others, an API item's key sent again with another payload ({@code record_key_conflict}), aliases (XBT, BTC) and
  * symbols written in another case, names given late or not at all, market caps missing, prices the adapter or the
- * engine rejects, and, for a source with ids, several ids listing one symbol ({@code identity_conflict}).
- *
- * <p>Left out on purpose: an id that moves to another symbol while another id still lists the old one. The owner of
- * a symbol is then decided by reprocess page by page rather than chunk by chunk as the ingests did, a limitation the
- * README documents; every id here keeps its symbol for good. A keyed record's key always names one payload: another
- * payload under a known key fails its run by design.
+ * engine rejects, and, for a source with ids, several ids listing one symbol ({@code identity_conflict}) and an id
+ * that moves between two symbols (as Fantom's went from FTM to S) while other ids list each of them, so that a
+ * symbol's owner moves away and another id takes it. A keyed record's key always names one payload: another payload
+ * under a known key fails its run by design.
  *
  * <p>{@value #HISTORIES} histories by default (about 30 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}.
  * A history whose reprocess differs is shrunk (runs, batches and records dropped while it still differs) and printed.
@@ -78,16 +76,22 @@ class ReprocessDifferentialIT {
 
     /** Symbols of a source keyed by symbol: XBT is BTC, eth is ETH. */
     private static final List<String> SYMBOLS = List.of("BTC", "XBT", "ETH", "eth", "SOL", "ADA");
-    /** Ids of a source with ids and the symbol each keeps for good; two pairs of ids list one symbol. */
-    private static final Map<String, String> IDS = new LinkedHashMap<>();
+    /**
+     * Ids of a source with ids and the symbols each lists: two pairs of ids list one symbol, and {@code fantom} lists
+     * FTM or S, each of which another id lists too (no pin decides FTM or S).
+     */
+    private static final Map<String, List<String>> IDS = new LinkedHashMap<>();
 
     static {
-        IDS.put("bitcoin", "btc");
-        IDS.put("bitcoin-bridged", "btc");
-        IDS.put("ethereum", "eth");
-        IDS.put("solana", "sol");
-        IDS.put("solana-wormhole", "sol");
-        IDS.put("cardano", "ada");
+        IDS.put("bitcoin", List.of("btc"));
+        IDS.put("bitcoin-bridged", List.of("btc"));
+        IDS.put("ethereum", List.of("eth"));
+        IDS.put("solana", List.of("sol"));
+        IDS.put("solana-wormhole", List.of("sol"));
+        IDS.put("cardano", List.of("ada"));
+        IDS.put("fantom", List.of("ftm", "s"));
+        IDS.put("fantom-bridged", List.of("ftm"));
+        IDS.put("sonic-bridged", List.of("s"));
     }
 
     private static final List<String> PRICES = List.of("1", "2", "3", "2.50", "2.5", "0.001", "0", "-1", "n/a");
@@ -402,7 +406,8 @@ class ReprocessDifferentialIT {
                 List<String> pool = List.copyOf(IDS.keySet());
                 String id = pool.get(random.nextInt(pool.size()));
                 item.put("id", id);
-                symbol = IDS.get(id);
+                List<String> symbols = IDS.get(id);
+                symbol = symbols.get(random.nextInt(symbols.size()));
             } else {
                 symbol = SYMBOLS.get(random.nextInt(SYMBOLS.size()));
             }

@@ -169,10 +169,11 @@ class MigrationsIT {
             assertThat(current.listUnrunChangeSets(new Contexts(), new LabelExpression()))
                     .extracting(ChangeSet::getId)
                     .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read",
-                            "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time", "010-raw-items-last-read");
+                            "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time", "010-raw-items-last-read",
+                            "011-symbol-owner-decisions");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 5).isGreaterThan(5);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 6).isGreaterThan(6);
     }
 
     @Test
@@ -327,10 +328,10 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            // 010 (the items' last reads), 009 (the files' times), 008 (the runs' last chunks), 007 (the files'
-            // last reads), then 006 (the file key)
+            // 011 (the owners' decisions), 010 (the items' last reads), 009 (the files' times), 008 (the runs' last
+            // chunks), 007 (the files' last reads), then 006 (the file key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(5, new Contexts(), new LabelExpression());
+                    .rollback(6, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");

@@ -227,9 +227,10 @@ public final class ChunkWriter {
 
     /**
      * Remembers, for this transaction, which id of the source owns each canonical symbol, before {@code reprocess}
-     * deletes the source's latest values and replays its raw records: the replay then gives each symbol to the same
-     * id (unless a pin says otherwise), as an ingest would, rather than to the first id of the raw records, which
-     * is not the owner when a pin gave the symbol to another id and is no longer configured.
+     * deletes the source's latest values and replays its raw records: for an item that has no owner noted (stored
+     * before owners were noted, {@link #takeNotedOwners}), the replay then gives each symbol to the same id (unless
+     * a pin says otherwise), as an ingest would, rather than to the first id of the raw records, which is not the
+     * owner when a pin gave the symbol to another id and is no longer configured.
      */
     public void rememberOwners(Handle handle, String source) {
         handle.createUpdate("""
@@ -340,7 +341,8 @@ public final class ChunkWriter {
                 upsertReplayed(handle, runId, source, checked, cache);
                 logQuotes(handle, rebuild, checked, direct, cache);
             } else if (checked.observations > 0) {
-                long latestValuesOnly = upsertCanonical(handle, runId, source, checked, cache, !direct);
+                long latestValuesOnly = upsertCanonical(handle, runId, source, checked, staged.firstRead, cache,
+                        !direct);
                 // a copied chunk's rows are all new, so it loads each record that the next one of its row
                 // replaces with other values
                 loaded = latestValuesOnly + (direct ? copyQuotes(handle, runId, source, checked, cache)
@@ -419,6 +421,11 @@ public final class ChunkWriter {
         int apiItems;
         /** Records of other adapters ({@link RawRecord.Keyed}) in the chunk. */
         int keyed;
+        /**
+         * The first number {@code raw_item_reads} gave the chunk's API items and keyed records when they were stored
+         * ({@link #STORE_ITEMS}), or 0 when the chunk stored none: where the owners its chunk decided start.
+         */
+        long firstRead;
 
         final int size;
 
@@ -1048,7 +1055,8 @@ public final class ChunkWriter {
             return false;
         }
         long[] stored = handle.createQuery(STORE_ITEMS).bind("source", source).bind("run", runId)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one();
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).one();
+        staged.firstRead = stored[2];
         boolean readAgain = false;
         if (stored[0] < staged.apiItems) {
             rejectReusedApiKeys(handle, source);
@@ -1064,7 +1072,8 @@ public final class ChunkWriter {
     /**
      * {@link #writeOtherRaw}'s statement: the chunk's API items and keyed records numbered from {@code raw_item_reads}
      * in the chunk's order, the order {@code reprocess} replays them in ({@code last_read}), then each table's new
-     * rows stored with theirs, the first of two items of one key in the chunk; gives how many rows each table stored.
+     * rows stored with theirs, the first of two items of one key in the chunk; gives how many rows each table stored,
+     * and the first number taken.
      * The two tables are numbered together, not one after the other, which would number a chunk holding both kinds by
      * kind. The numbers are taken in the order of the query's {@code ORDER BY}, which PostgreSQL evaluates before an
      * output expression that it does not name; a query holding a volatile function is not inlined as a CTE.
@@ -1083,7 +1092,7 @@ public final class ChunkWriter {
                 SELECT :source, s.raw_key, s.payload, :run, n.read
                 FROM etl_stage s JOIN n USING (ord) WHERE s.raw_type = 'k' ORDER BY s.ord
                 ON CONFLICT (source, record_key) DO NOTHING RETURNING 1)
-            SELECT (SELECT count(*) FROM api), (SELECT count(*) FROM keyed)""";
+            SELECT (SELECT count(*) FROM api), (SELECT count(*) FROM keyed), (SELECT coalesce(min(read), 0) FROM n)""";
 
     /**
      * Numbers the stored rows of the chunk's API items and keyed records again ({@code last_read}, the order
@@ -1164,9 +1173,12 @@ public final class ChunkWriter {
      * written, by the key of the price history, which the statement's {@code RETURNING} gives them. (A replayed page
      * is written by {@link #upsertReplayed}.)
      */
-    private long upsertCanonical(Handle handle, UUID runId, String source, Checked checked, RunCache cache,
-            boolean counted) {
+    private long upsertCanonical(Handle handle, UUID runId, String source, Checked checked, long firstRead,
+            RunCache cache, boolean counted) {
         writeAssets(handle, source, checked, cache, true);
+        if (checked.sourceIds && firstRead > 0) {
+            noteOwners(handle, runId, source, firstRead);
+        }
         // the assets whose latest values changed have their summaries noted as pending in the same statement
         if (!counted) {
             handle.createUpdate(UPSERT_LATEST + AssetSummaries.MARK_PENDING_CHANGED)
@@ -1190,6 +1202,9 @@ public final class ChunkWriter {
      * waited for the whole reprocess to end (or the two deadlocked, each waiting for a row the other inserted).
      */
     private void upsertReplayed(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
+        if (checked.sourceIds) {
+            takeNotedOwners(handle, source);
+        }
         writeAssets(handle, source, checked, cache, false);
         handle.createQuery(UPSERT_LATEST + "SELECT count(*) FROM changed").bind("source", source)
                 .bind("run", runId).mapTo(Long.class).one();
@@ -1276,7 +1291,8 @@ public final class ChunkWriter {
     }
 
     /**
-     * The owner of a canonical symbol within a source is its pinned id, else the id already stored, else the id
+     * The owner of a canonical symbol within a source is its pinned id, else, for an item a reprocess replays, the
+     * owner noted when an ingest last read it ({@link #takeNotedOwners}), else the id already stored, else the id
      * that owned it before a reprocess ({@link #rememberOwners}), else the first id of this chunk; every other id of
      * that symbol becomes an {@code identity_conflict} reject.
      */
@@ -1291,7 +1307,7 @@ public final class ChunkWriter {
                                      WHERE p.canonical_symbol = s.canonical_symbol),
                                     (array_agg(s.source_key ORDER BY s.ord))[1]) AS owner_key
                     FROM etl_stage s WHERE s.kind = 'o' GROUP BY s.canonical_symbol)
-                UPDATE etl_stage s SET owner_key = o.owner_key FROM owners o
+                UPDATE etl_stage s SET owner_key = coalesce(s.pinned_key, s.owner_key, o.owner_key) FROM owners o
                 WHERE s.kind = 'o' AND s.canonical_symbol = o.canonical_symbol""")
                 .bind("source", source).execute();
         handle.execute("""
@@ -1299,6 +1315,49 @@ public final class ChunkWriter {
                     detail = format('%s (%s) is not the owner of %s on this source; its owner is %s',
                                     source_key, source_symbol, canonical_symbol, owner_key)
                 WHERE kind = 'o' AND source_key <> owner_key""");
+    }
+
+    /**
+     * Notes the owners an ingest's chunk gave its symbols where they differ from the owners noted last
+     * ({@code symbol_owner_decisions}), from {@code firstRead} on, the chunk's first item number: a reprocess gives
+     * each item it replays the owner its chunk gave it ({@link #takeNotedOwners}). A symbol's owner changes rarely
+     * (an id claims a free symbol, a pin is configured, an owner moves to another symbol), so most chunks note
+     * nothing.
+     */
+    private static void noteOwners(Handle handle, UUID runId, String source, long firstRead) {
+        handle.createUpdate("""
+                INSERT INTO symbol_owner_decisions (source, canonical_symbol, from_read, owner_key, run_id)
+                SELECT DISTINCT ON (s.canonical_symbol) :source, s.canonical_symbol, :from, s.owner_key, :run
+                FROM etl_stage s
+                WHERE s.owner_key IS NOT NULL
+                  AND s.owner_key IS DISTINCT FROM (SELECT d.owner_key FROM symbol_owner_decisions d
+                                                    WHERE d.source = :source AND d.canonical_symbol = s.canonical_symbol
+                                                    ORDER BY d.from_read DESC LIMIT 1)
+                ORDER BY s.canonical_symbol""")
+                .bind("source", source).bind("from", firstRead).bind("run", runId).execute();
+    }
+
+    /**
+     * Gives each API item and keyed record of a replayed page the owner noted last, at or before its own read number
+     * ({@code coalesce(last_read, id)}), for its canonical symbol: the owner the ingest's chunk that last read it gave
+     * it. Deciding the owners anew would follow the replay's pages, not the ingests' chunks, and start from the owners
+     * as they stand at the end: an id that owned a symbol until it moved to another (FTM to S) lost the records it
+     * was given to the id that took the symbol later. Items read before any owner was noted keep none.
+     */
+    private static void takeNotedOwners(Handle handle, String source) {
+        handle.createUpdate("""
+                UPDATE etl_stage s SET owner_key = (
+                    SELECT d.owner_key FROM symbol_owner_decisions d
+                    WHERE d.source = :source AND d.canonical_symbol = s.canonical_symbol
+                      AND d.from_read <= CASE s.raw_type
+                          WHEN 'a' THEN (SELECT coalesce(r.last_read, r.id) FROM raw_coingecko r
+                                         WHERE r.source = :source AND r.record_key = s.raw_key)
+                          ELSE (SELECT coalesce(r.last_read, r.id) FROM raw_records r
+                                WHERE r.source = :source AND r.record_key = s.raw_key) END
+                    ORDER BY d.from_read DESC LIMIT 1)
+                WHERE s.kind = 'o' AND s.raw_type IN ('a', 'k')
+                  AND EXISTS (SELECT FROM symbol_owner_decisions d WHERE d.source = :source)""")
+                .bind("source", source).execute();
     }
 
     /**
