@@ -87,4 +87,15 @@ class ErrorMappingTest {
         assertThat(notAllowed.getHeaderString("Allow")).contains("GET");
         assertThat(notAllowed.readEntity(String.class)).contains("\"code\":405");
     }
+
+    @Test
+    void aMethodNotAllowedNamesHeadWhereTheRouteAnswersGet() {
+        // Jersey answers HEAD wherever a resource answers GET, and OPTIONS names it, but its 405 did not
+        Response getOnly = RESOURCES.target("/fail/bug").request().delete();
+        Response postOnly = RESOURCES.target("/fail/echo").request().delete();
+
+        assertThat(getOnly.getStatus()).isEqualTo(405);
+        assertThat(getOnly.getHeaderString("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+        assertThat(postOnly.getHeaderString("Allow")).isEqualTo("OPTIONS, POST");
+    }
 }
