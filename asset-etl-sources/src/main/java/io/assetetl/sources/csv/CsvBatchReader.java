@@ -117,6 +117,7 @@ final class CsvBatchReader implements SourceReader {
                 break;
             }
             batch.add(interpret(record));
+            hasher.advance(record.endOffset());
             last = record;
             if (record.endOffset() - batchStart >= batchBytes) {
                 break;
@@ -145,19 +146,21 @@ final class CsvBatchReader implements SourceReader {
     }
 
     /**
-     * Fails the run when a read that reached the end of the file as scanned (which a read never passes) finds other
-     * bytes than the scan: the file was written over in place while it was read (not replaced whole, which
-     * {@link OpenFile} reads as it was), so its lines may mix two versions under the first one's hash.
-     * Its last batch is not returned. The batches before it are kept, and their checkpoints hashed the bytes as they
-     * were then, so the next run may go on after lines of the old version: the message says to write files elsewhere
-     * and move them into place.
+     * Fails the run when a read that reached the end of the file as scanned (which a read never passes) read other
+     * bytes than the scan did (those past the end the reader stopped at are read from the file): the file was
+     * written over in place while it was read (not replaced whole, which {@link OpenFile} reads as it was), so its
+     * lines may mix two versions under the first one's hash. Its last batch is not returned. The batches before it
+     * are kept, and their checkpoints hashed the bytes their lines were read from ({@link PrefixHasher#tap}), so the
+     * next run goes on after the last of them only if the bytes before it are still those, and otherwise reads the
+     * file from its first line.
      */
     private void checkUnchangedSinceScanned() {
         if (!hasher.sha256Of(scannedSize).equals(fileSha256)) {
             close();
             throw new SourceException(file.path().getFileName() + " was written over while it was read (its bytes"
-                    + " are no longer those it had when the run began): the run stops before its last batch, and"
-                    + " lines read before may be of either version; write the file elsewhere and move it into place");
+                    + " are no longer those it had when the run began): the run stops before its last batch, and the"
+                    + " next run reads the file again from its first line where the lines read before changed; write"
+                    + " the file elsewhere and move it into place to have each run read one version");
         }
     }
 

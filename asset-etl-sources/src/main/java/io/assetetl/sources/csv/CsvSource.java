@@ -183,7 +183,7 @@ final class CsvSource implements Source {
         PrefixHasher hasher = new PrefixHasher(file, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
         DelimitedFileReader records = DelimitedFileReader.open(file, format, start, Math.max(start, end),
-                linesBefore, true);
+                linesBefore, true, hasher);
         return Optional.of(new CsvBatchReader(records, keys, mapping, orderDecides(keys, mapping), interpreter,
                 scan, modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
                 start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes,

@@ -65,6 +65,8 @@ final class DelimitedFileReader implements AutoCloseable {
     private final long end;
     /** Whether the header has been read: it and the lines below it tell comments apart differently. */
     private boolean afterHeader;
+    /** What every byte the parser reads is handed to, or null. */
+    private PrefixHasher hasher;
     private CsvParser parser;
     private PositionTrackingReader input;
     private long consumedOffset;
@@ -88,7 +90,17 @@ final class DelimitedFileReader implements AutoCloseable {
      */
     static DelimitedFileReader open(OpenFile file, FileFormat format, long offset, long end, long linesBefore,
             boolean afterHeader) {
+        return open(file, format, offset, end, linesBefore, afterHeader, null);
+    }
+
+    /**
+     * {@link #open(OpenFile, FileFormat, long, long, long, boolean)}, handing every byte it reads to {@code hasher}
+     * (none when null), so that checkpoints hash the bytes the records were read from.
+     */
+    static DelimitedFileReader open(OpenFile file, FileFormat format, long offset, long end, long linesBefore,
+            boolean afterHeader, PrefixHasher hasher) {
         DelimitedFileReader reader = new DelimitedFileReader(file, format, end, afterHeader);
+        reader.hasher = hasher;
         reader.start(offset == 0 ? Math.min(format.bomLength(), end) : offset, linesBefore);
         return reader;
     }
@@ -98,7 +110,7 @@ final class DelimitedFileReader implements AutoCloseable {
         boolean utf8 = format.charset().equals(StandardCharsets.UTF_8);
         CodingErrorAction onError = utf8 ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
         decoder.onMalformedInput(onError).onUnmappableCharacter(onError);
-        InputStream bytes = file.slice(offset, end);
+        InputStream bytes = hasher == null ? file.slice(offset, end) : hasher.tap(file.slice(offset, end), offset);
         if (utf8) {
             input = PositionTrackingReader.utf8(new InputStreamReader(bytes, decoder), offset, linesBefore);
         } else {

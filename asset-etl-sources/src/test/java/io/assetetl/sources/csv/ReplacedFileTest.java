@@ -91,21 +91,18 @@ class ReplacedFileTest {
     }
 
     @Test
-    void aFileWrittenOverInPlaceWhileItIsReadFailsTheRunBeforeItsLastBatch() throws Exception {
+    void aFileWrittenOverInPlaceAfterTheReaderReadItWholeIsReadAsItWasWithCheckpointsHashingThatVersion()
+            throws Exception {
         try (SourceReader reader = source(TWO_ROWS, 10).open(Optional.empty())) {
             writeOverInPlace(TWO_ROWS_CHANGED);
-            assertThatThrownBy(reader::next).isInstanceOf(SourceException.class)
-                    .hasMessageStartingWith("feed.csv was written over while it was read");
-        }
-    }
+            Batch batch = reader.next().orElseThrow();
 
-    @Test
-    void aFileWrittenOverInPlaceIsFoundAlsoWhenItsRowsEndWithABatch() throws Exception {
-        try (SourceReader reader = source(TWO_ROWS, 2).open(Optional.empty())) {
-            writeOverInPlace(TWO_ROWS_CHANGED);
-            assertThat(reader.next()).isPresent();
-            assertThatThrownBy(reader::next).isInstanceOf(SourceException.class)
-                    .hasMessageStartingWith("feed.csv was written over while it was read");
+            assertThat(batch.records()).extracting(r -> ((Observation) r).priceUsd().toPlainString())
+                    .containsExactly("96000", "3400");
+            assertThat(CsvCheckpoint.parse(batch.checkpoint()).orElseThrow().fileSha256())
+                    .as("the next run finds another file and reads it from its first line")
+                    .isEqualTo(sha256(TWO_ROWS, TWO_ROWS.length));
+            assertThat(reader.next()).isEmpty();
         }
     }
 
@@ -128,6 +125,63 @@ class ReplacedFileTest {
             assertThat(batch.records()).hasSize(1);
             assertThat(reader.next()).isEmpty();
         }
+    }
+
+    /**
+     * A file written over in place (as {@code cp} does) after the run's first batch, while the reader still holds
+     * more of the old version than that batch: every batch's checkpoint hashes the bytes its lines were read from,
+     * so the next run, which finds another file at that offset, reads the new version from its first line. The
+     * checkpoints hashed the file as it was when each batch ended, the new version's bytes under the old version's
+     * lines, and the next run went on after them: the new version's lines before that offset were never read. The
+     * reader then reads on into the new version's bytes, and the run fails before its last batch, whether the rows
+     * end inside a batch or with one.
+     */
+    @Test
+    void eachCheckpointHashesTheBytesItsLinesWereReadFromWhenTheFileIsWrittenOverInPlace() throws Exception {
+        // the parser reads 64K characters ahead: the files are several times that
+        for (int rows : new int[] {10_000, 10_050}) {
+            byte[] old = rows(rows, "1");
+            byte[] rewritten = rows(rows, "2");
+            assertThat(rewritten).hasSameSizeAs(old);
+            CsvSource source = source(old, 100);
+
+            List<CsvCheckpoint> oldLines = new ArrayList<>();
+            try (SourceReader reader = source.open(Optional.empty())) {
+                Batch first = reader.next().orElseThrow();
+                oldLines.add(CsvCheckpoint.parse(first.checkpoint()).orElseThrow());
+                writeOverInPlace(rewritten);
+                Batch batch = reader.next().orElseThrow();
+                while (batch.records().stream().allMatch(r -> price(r).startsWith("1"))) {
+                    oldLines.add(CsvCheckpoint.parse(batch.checkpoint()).orElseThrow());
+                    batch = reader.next().orElseThrow();
+                }
+                assertThat(oldLines).as("batches of the old version's lines after the first").hasSizeGreaterThan(2);
+                assertThatThrownBy(() -> {
+                    while (reader.next().isPresent()) {
+                        // the rest of the file, the new version's
+                    }
+                }).as(rows + " rows").isInstanceOf(SourceException.class)
+                        .hasMessageStartingWith("feed.csv was written over while it was read");
+            }
+
+            for (CsvCheckpoint checkpoint : oldLines) {
+                assertThat(checkpoint.fileSha256()).as("the checkpoint at offset " + checkpoint.offset())
+                        .isEqualTo(sha256(old, (int) checkpoint.offset()));
+            }
+        }
+    }
+
+    private static String price(Interpretation record) {
+        return ((Observation) record).priceUsd().toPlainString();
+    }
+
+    /** A header and {@code rows} rows, each price starting with {@code digit}, all rows as long. */
+    private static byte[] rows(int rows, String digit) {
+        StringBuilder text = new StringBuilder(HEADER);
+        for (int i = 0; i < rows; i++) {
+            text.append(String.format("C%05d,Coin %05d,%s%05d,,,2025-01-02T00:00:00Z\n", i, i, digit, i));
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String sha256(byte[] content, int length) throws Exception {
