@@ -180,8 +180,8 @@ public final class RunEngine {
                 for (List<io.assetetl.model.RawRecord> page = replay.next(h); !page.isEmpty(); page = replay.next(h)) {
                     List<Interpretation> records = page.stream().map(raw -> interpret(source, claim.source, raw))
                             .toList();
-                    ChunkOutcome outcome = claim.writer.replay(h, claim.runId, claim.source, records, rebuild,
-                            claim.cache);
+                    ChunkOutcome outcome = claim.writer.replay(h, claim.runId, claim.source, records, replay.reads(),
+                            rebuild, claim.cache);
                     injectFailure(totals.processed, records.size());
                     totals.add(outcome);
                     told.chunkCommitted(claim.runId, claim.source, totals.processed, claim.elapsedMs());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.assetetl.AssetEtl;
 import io.assetetl.model.Checkpoint;
+import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Interpretation;
 import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
@@ -27,6 +28,7 @@ import io.assetetl.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -49,8 +52,9 @@ import org.junit.jupiter.api.Test;
  * symbols written in another case, names given late or not at all, market caps missing, prices the adapter or the
  * engine rejects, and, for a source with ids, several ids listing one symbol ({@code identity_conflict}) and an id
  * that moves between two symbols (as Fantom's went from FTM to S) while other ids list each of them, so that a
- * symbol's owner moves away and another id takes it. A keyed record's key always names one payload: another payload
- * under a known key fails its run by design.
+ * symbol's owner moves away and another id takes it; some runs of a source with ids are made with a pin that gives
+ * FTM to one of its ids, which the reprocess is not configured with. A keyed record's key always names one payload:
+ * another payload under a known key fails its run by design.
  *
  * <p>{@value #HISTORIES} histories by default (about 30 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}.
  * A history whose reprocess differs is shrunk (runs, batches and records dropped while it still differs) and printed.
@@ -173,7 +177,7 @@ class ReprocessDifferentialIT {
     }
 
     private static History history(List<List<Sent>>... runs) {
-        return new History("named", false, List.of(runs));
+        return new History("named", false, List.of(runs), Collections.nCopies(runs.length, null));
     }
 
     private static String btc(int price) {
@@ -211,7 +215,7 @@ class ReprocessDifferentialIT {
             for (int r = 0; r < history.runs.size(); r++) {
                 String script = history.name + "/" + r;
                 SCRIPTS.put(script, history.runs.get(r));
-                RunResult run = etl.run(RunRequest.of(SOURCE).withSetting("script", script));
+                RunResult run = run(history.pins.get(r), etl, clock, script);
                 SCRIPTS.remove(script);
                 if (!run.succeeded()) {
                     return Optional.of("run " + r + " failed: " + run.error());
@@ -222,6 +226,20 @@ class ReprocessDifferentialIT {
                 clock.advance(java.time.Duration.ofMinutes(1));
             }
             return ReprocessComparison.check(db, etl, clock, DEFINITION, new ScriptedSourceFactory(), smallPages);
+        }
+    }
+
+    /** A run of {@code script} by {@code etl}, or, when {@code pin} names an id, by one that pins FTM to it. */
+    private RunResult run(String pin, AssetEtl etl, MutableClock clock, String script) {
+        RunRequest request = RunRequest.of(SOURCE).withSetting("script", script);
+        if (pin == null) {
+            return etl.run(request);
+        }
+        IdentityRules pinned = new IdentityRules(IdentityRules.defaults().aliases(), Map.of("FTM", pin),
+                Set.of("scripted"));
+        try (AssetEtl pinning = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ScriptedSourceFactory()).clock(clock).identityRules(pinned).source(DEFINITION).build()) {
+            return pinning.run(request);
         }
     }
 
@@ -267,7 +285,7 @@ class ReprocessDifferentialIT {
     }
 
     /** Runs, each a list of batches of records. */
-    private record History(String name, boolean ids, List<List<List<Sent>>> runs) {
+    private record History(String name, boolean ids, List<List<List<Sent>>> runs, List<String> pins) {
 
         int size() {
             return runs.stream().flatMap(List::stream).mapToInt(List::size).sum();
@@ -296,6 +314,7 @@ class ReprocessDifferentialIT {
 
         private History without(int run, int batch, int record) {
             List<List<List<Sent>>> kept = new ArrayList<>();
+            List<String> keptPins = new ArrayList<>();
             for (int r = 0; r < runs.size(); r++) {
                 if (r == run && batch < 0) {
                     continue;
@@ -315,9 +334,10 @@ class ReprocessDifferentialIT {
                 }
                 if (!batches.isEmpty()) {
                     kept.add(batches);
+                    keptPins.add(pins.get(r));
                 }
             }
-            return new History(name + "-", ids, kept);
+            return new History(name + "-", ids, kept, keptPins);
         }
 
         @Override
@@ -325,7 +345,8 @@ class ReprocessDifferentialIT {
             StringBuilder text = new StringBuilder(ids ? "source with ids\n" : "source keyed by symbol\n");
             for (int r = 0; r < runs.size(); r++) {
                 for (int b = 0; b < runs.get(r).size(); b++) {
-                    text.append("run ").append(r + 1).append(" batch ").append(b + 1).append(":\n");
+                    text.append("run ").append(r + 1).append(" batch ").append(b + 1)
+                            .append(pins.get(r) == null ? "" : " (FTM pinned to " + pins.get(r) + ")").append(":\n");
                     runs.get(r).get(b).forEach(s -> text.append("    ").append(s).append('\n'));
                 }
             }
@@ -341,8 +362,10 @@ class ReprocessDifferentialIT {
             int kinds = random.nextInt(3); // 0: keyed records, 1: API items, 2: both
             Generator g = new Generator(random, ids, kinds);
             List<List<List<Sent>>> runs = new ArrayList<>();
+            List<String> pins = new ArrayList<>();
             int runCount = 1 + random.nextInt(4);
             for (int r = 0; r < runCount; r++) {
+                pins.add(ids && random.nextInt(4) == 0 ? (random.nextBoolean() ? "fantom" : "fantom-bridged") : null);
                 List<List<Sent>> batches = new ArrayList<>();
                 int batchCount = 1 + random.nextInt(3);
                 for (int b = 0; b < batchCount; b++) {
@@ -355,7 +378,7 @@ class ReprocessDifferentialIT {
                 }
                 runs.add(batches);
             }
-            return new History("h" + n, ids, runs);
+            return new History("h" + n, ids, runs, pins);
         }
     }
 

@@ -307,10 +307,16 @@ public final class ChunkWriter {
      * and each key's latest values as {@link #write} does, the price history into the rebuild's log rather than
      * into {@code asset_quotes}. Its valid records count as unchanged until the rebuild's end counts those that
      * changed a canonical row ({@link CanonicalRebuild#finish}).
+     *
+     * @param reads each record's number in the order items were read ({@link RawReplay#reads}), 0 for a file line
      */
-    public ChunkOutcome replay(Handle handle, UUID runId, String source, List<Interpretation> records,
+    public ChunkOutcome replay(Handle handle, UUID runId, String source, List<Interpretation> records, long[] reads,
             CanonicalRebuild rebuild, RunCache cache) {
-        return write(handle, runId, source, check(records, false), List.of(), Optional.empty(), cache, rebuild);
+        CheckedChunk chunk = check(records, false);
+        if (chunk.checked != null) {
+            chunk.checked.reads = reads;
+        }
+        return write(handle, runId, source, chunk, List.of(), Optional.empty(), cache, rebuild);
     }
 
     /** @param rebuild the reprocess the chunk is a replayed page of, or null for a chunk of an ingest */
@@ -445,6 +451,8 @@ public final class ChunkWriter {
         /** Each observation's symbol as written ({@link #writtenSymbol}): {@code asset_sources.source_symbol}. */
         final String[] written;
         final Map<String, Integer> latest = new HashMap<>();
+        /** For a replayed page, each record's number in the order items were read ({@link RawReplay#reads}). */
+        long[] reads;
         boolean sourceIds;
         boolean otherThanFileLines;
         int observations;
@@ -1202,8 +1210,8 @@ public final class ChunkWriter {
      * waited for the whole reprocess to end (or the two deadlocked, each waiting for a row the other inserted).
      */
     private void upsertReplayed(Handle handle, UUID runId, String source, Checked checked, RunCache cache) {
-        if (checked.sourceIds) {
-            takeNotedOwners(handle, source);
+        if (checked.sourceIds && checked.reads != null) {
+            takeNotedOwners(handle, source, checked.reads);
         }
         writeAssets(handle, source, checked, cache, false);
         handle.createQuery(UPSERT_LATEST + "SELECT count(*) FROM changed").bind("source", source)
@@ -1338,26 +1346,24 @@ public final class ChunkWriter {
     }
 
     /**
-     * Gives each API item and keyed record of a replayed page the owner noted last, at or before its own read number
-     * ({@code coalesce(last_read, id)}), for its canonical symbol: the owner the ingest's chunk that last read it gave
-     * it. Deciding the owners anew would follow the replay's pages, not the ingests' chunks, and start from the owners
-     * as they stand at the end: an id that owned a symbol until it moved to another (FTM to S) lost the records it
-     * was given to the id that took the symbol later. Items read before any owner was noted keep none.
+     * Gives each API item and keyed record of a replayed page the owner noted last, at or before its own number in
+     * the order items were read ({@code reads}, by the record's place in the page), for its canonical symbol: the
+     * owner the ingest's chunk that last read it gave it. Deciding the owners anew would follow the replay's pages,
+     * not the ingests' chunks, and start from the owners as they stand at the end: an id that owned a symbol until it
+     * moved to another (FTM to S) lost the records it was given to the id that took the symbol later. A page holds
+     * no two owners of one symbol ({@link RawReplay} ends pages where an owner changes). Items read before any owner
+     * was noted keep none.
      */
-    private static void takeNotedOwners(Handle handle, String source) {
+    private static void takeNotedOwners(Handle handle, String source, long[] reads) {
         handle.createUpdate("""
                 UPDATE etl_stage s SET owner_key = (
                     SELECT d.owner_key FROM symbol_owner_decisions d
-                    WHERE d.source = :source AND d.canonical_symbol = s.canonical_symbol
-                      AND d.from_read <= CASE s.raw_type
-                          WHEN 'a' THEN (SELECT coalesce(r.last_read, r.id) FROM raw_coingecko r
-                                         WHERE r.source = :source AND r.record_key = s.raw_key)
-                          ELSE (SELECT coalesce(r.last_read, r.id) FROM raw_records r
-                                WHERE r.source = :source AND r.record_key = s.raw_key) END
+                    WHERE d.source = :source AND d.canonical_symbol = s.canonical_symbol AND d.from_read <= r.read
                     ORDER BY d.from_read DESC LIMIT 1)
-                WHERE s.kind = 'o' AND s.raw_type IN ('a', 'k')
+                FROM unnest(CAST(:reads AS bigint[])) WITH ORDINALITY AS r (read, n)
+                WHERE s.ord = r.n - 1 AND s.kind = 'o' AND r.read > 0
                   AND EXISTS (SELECT FROM symbol_owner_decisions d WHERE d.source = :source)""")
-                .bind("source", source).execute();
+                .bind("source", source).bind("reads", reads).execute();
     }
 
     /**

@@ -41,11 +41,27 @@ public final class RawReplay {
     static final String ITEMS_PAGE = withinBytes("r, x", """
             (SELECT %1$s AS r, 'a' AS x, record_key AS k, page AS n, item_index AS i, fetched_at AS t,
                     payload::text AS p
-             FROM raw_coingecko WHERE source = :source AND %1$s > :afterApi ORDER BY %1$s LIMIT :limit)
+             FROM raw_coingecko WHERE source = :source AND %1$s > :afterApi AND %1$s < :before
+             ORDER BY %1$s LIMIT :limit)
             UNION ALL
             (SELECT %1$s, 'k', record_key, 0, 0, NULL::timestamptz, payload::text
-             FROM raw_records WHERE source = :source AND %1$s > :afterKeyed ORDER BY %1$s LIMIT :limit)
+             FROM raw_records WHERE source = :source AND %1$s > :afterKeyed AND %1$s < :before
+             ORDER BY %1$s LIMIT :limit)
             ORDER BY r, x LIMIT :limit""".formatted(READ_ORDER));
+
+    /**
+     * The item numbers from which a symbol of the source has another owner than before
+     * ({@code symbol_owner_decisions}; a symbol's first owner is none of them), in order: a page of items ends before
+     * each, so that no page holds two owners of one symbol. One would move the source's latest values of both to the
+     * symbol's asset, which holds one source key of a source.
+     */
+    private static final String OWNER_CHANGES = """
+            SELECT DISTINCT d.from_read FROM symbol_owner_decisions d
+            WHERE d.source = :source
+              AND EXISTS (SELECT FROM symbol_owner_decisions e
+                          WHERE e.source = d.source AND e.canonical_symbol = d.canonical_symbol
+                            AND e.from_read < d.from_read)
+            ORDER BY 1""";
 
     private enum Table { FILE_LINES, ITEMS, DONE }
 
@@ -66,6 +82,14 @@ public final class RawReplay {
     private long after;
     /** The number the next page's keyed records start after. */
     private long afterKeyed;
+    /** {@link #OWNER_CHANGES}, read with the first page of items. */
+    private long[] ownerChanges;
+    /** The index in {@link #ownerChanges} of the number the next page of items ends before. */
+    private int ownerChange;
+    /** Whether the last page of items ended before an owner change with room for more records. */
+    private boolean endedAtOwnerChange;
+    /** Each record's number in the last page ({@link #reads()}). */
+    private long[] reads = new long[0];
 
     /**
      * @param pageSize  records per page, at most
@@ -109,7 +133,10 @@ public final class RawReplay {
                 // the items come by number, then API item before keyed record: a keyed record with the number of
                 // the API item a page ends with (both stored before the tables had numbers) is still to come
                 afterKeyed = last.raw() instanceof RawRecord.ApiItem ? last.after() - 1 : last.after();
-                limit = (int) Math.min(pageSize, 2L * (rows.size() < limit ? rows.size() : limit));
+                if (!endedAtOwnerChange) {
+                    limit = (int) Math.min(pageSize, 2L * (rows.size() < limit ? rows.size() : limit));
+                }
+                reads = table == Table.ITEMS ? rows.stream().mapToLong(Row::after).toArray() : new long[rows.size()];
                 return rows.stream().map(Row::raw).toList();
             }
             table = Table.values()[table.ordinal() + 1];
@@ -117,6 +144,14 @@ public final class RawReplay {
             afterKeyed = 0;
         }
         return List.of();
+    }
+
+    /**
+     * The number of each API item and keyed record of the page {@link #next} returned last, in its order: the number
+     * of its last reading ({@code coalesce(last_read, id)}); 0 for a file line.
+     */
+    public long[] reads() {
+        return reads.clone();
     }
 
     /** A raw record and the key the next page starts after: its line number, or its last reading's number. */
@@ -154,11 +189,35 @@ public final class RawReplay {
     private record StoredFile(long number, String sha256, Instant time) {
     }
 
-    /** The next page of the API items and keyed records, in the order they were last read. */
+    /**
+     * The next page of the API items and keyed records, in the order they were last read, ending before the next
+     * number from which a symbol has another owner ({@link #OWNER_CHANGES}).
+     */
     private List<Row> readItems(Handle handle) {
+        if (ownerChanges == null) {
+            ownerChanges = handle.createQuery(OWNER_CHANGES).bind("source", source).mapTo(Long.class).stream()
+                    .mapToLong(Long::longValue).toArray();
+        }
+        while (ownerChange < ownerChanges.length && ownerChanges[ownerChange] <= after) {
+            ownerChange++;
+        }
+        List<Row> rows = readItemsBefore(handle, ownerChange < ownerChanges.length ? ownerChanges[ownerChange]
+                : Long.MAX_VALUE);
+        // none before that number: the next page starts with it
+        while (rows.isEmpty() && ownerChange < ownerChanges.length) {
+            ownerChange++;
+            rows = readItemsBefore(handle, ownerChange < ownerChanges.length ? ownerChanges[ownerChange]
+                    : Long.MAX_VALUE);
+        }
+        // a page cut short there says nothing of how wide the records are (the limit)
+        endedAtOwnerChange = ownerChange < ownerChanges.length && rows.size() < limit;
+        return rows;
+    }
+
+    private List<Row> readItemsBefore(Handle handle, long before) {
         return handle.createQuery(ITEMS_PAGE)
                 .bind("source", source).bind("afterApi", after).bind("afterKeyed", afterKeyed).bind("limit", limit)
-                .bind("bytes", pageBytes)
+                .bind("before", before).bind("bytes", pageBytes)
                 .map((rs, ctx) -> {
                     String key = rs.getString("k");
                     String payload = rs.getString("p");
