@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -96,6 +97,13 @@ public final class RunEngine {
      * before anything else would mark their runs abandoned, that is at the source's next claim and dead-run sweep.
      */
     private final Map<UUID, UnrecordedFailure> unrecorded = new ConcurrentHashMap<>();
+    /**
+     * The sources with a run in this process, from its claim until it gave its lock back. The lock lives in the
+     * run's session, which can end while the run goes on (an administrator's {@code pg_terminate_backend}, an
+     * idle-session timeout, a pooler restarting): the run then only finds out at its next write, and meanwhile this
+     * process took it for dead, marked it abandoned and started the source again beside it.
+     */
+    private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
 
     /** @throws IllegalArgumentException when a source's type has no factory */
     public RunEngine(Jdbi jdbi, Map<String, SourceDefinition> sources, Map<String, SourceFactory> factories,
@@ -325,6 +333,11 @@ public final class RunEngine {
     public List<UUID> abandonDeadRuns(String sourceName) {
         try (Handle handle = jdbi.open()) {
             recordUnrecordedFailures(handle, sourceName);
+            if (runningHere.contains(sourceName)) {
+                // its run here is alive, whether or not its session still holds the lock; its claim marked the
+                // runs left before it, and a run another process started meanwhile has the lock: nothing is dead
+                return List.of();
+            }
             List<UUID> abandoned = RunLedger.abandonDead(handle, sourceName, lockKey(sourceName),
                     context.clock().instant());
             if (!abandoned.isEmpty()) {
@@ -356,7 +369,17 @@ public final class RunEngine {
             throw new UnknownSourceException(request.source(), sources.keySet());
         }
         SourceFactory factory = factories.get(definition.type());
-        Handle handle = jdbi.open();
+        if (!runningHere.add(definition.name())) {
+            // a run of it here has not ended, though its session (and the lock with it) may have
+            throw new RunRefusedException(definition.name());
+        }
+        Handle handle;
+        try {
+            handle = jdbi.open();
+        } catch (RuntimeException e) {
+            runningHere.remove(definition.name());
+            throw e;
+        }
         try {
             boolean locked = handle.createQuery("SELECT pg_try_advisory_lock(hashtextextended(:key, 0))")
                     .bind("key", lockKey(definition.name())).mapTo(Boolean.class).one();
@@ -380,7 +403,7 @@ public final class RunEngine {
             return new Claim(runId, definition, factory, request, handle, checkpoints, startedAt,
                     System.nanoTime());
         } catch (RuntimeException e) {
-            release(handle, definition.name());
+            giveBack(handle, definition.name());
             if (ExpectedFailures.anyCause(e, t -> t instanceof java.sql.SQLException sql
                     && UNDEFINED_TABLE.equals(sql.getSQLState()))) {
                 throw new IllegalStateException("the database has no asset-etl schema, or an incomplete one ("
@@ -608,6 +631,15 @@ public final class RunEngine {
         return "asset-etl:source:" + source;
     }
 
+    /** Gives the source's lock back ({@link #release}), and so lets this process run the source again. */
+    private void giveBack(Handle handle, String source) {
+        try {
+            release(handle, source);
+        } finally {
+            runningHere.remove(source);
+        }
+    }
+
     /**
      * Gives the source's lock back. The run's connection may be a pooled one that lives on after this run, so the
      * lock is released explicitly rather than left to the connection's end.
@@ -723,14 +755,14 @@ public final class RunEngine {
          */
         void release() {
             if (reader == null || reader.stopped()) {
-                RunEngine.release(handle, source);
+                giveBack(handle, source);
                 return;
             }
             LOG.error("source {}: its reader did not stop within {} s of being asked to (it does not heed"
                     + " interruption); the source stays locked until it does", source,
                     PrefetchingReader.STOP_WAIT.toSeconds());
             reader.whenStopped(() -> {
-                RunEngine.release(handle, source);
+                giveBack(handle, source);
                 LOG.warn("source {}: its reader stopped at last; the source is free again", source);
             });
         }

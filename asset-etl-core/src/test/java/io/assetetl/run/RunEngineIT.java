@@ -467,6 +467,47 @@ class RunEngineIT {
     }
 
     @Test
+    void aRunWhoseSessionEndsIsNeitherTakenForDeadByItsOwnProcessNorRunAgainBesideIt() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("cut", ROWS);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        ListSourceFactory.gate("cut", gate, entered);
+        try (AssetEtl etl = etl(db, "cut", 3)) {
+            StartedRun running = etl.start(RunRequest.of("fake"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            // the run's session ends while it waits for its source (an administrator, an idle-session timeout, a
+            // pooler restarting), and the source's lock with it; the run itself goes on until it next writes
+            db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                    + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+                    .mapTo(Long.class).one()) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            assertThat(etl.abandonDeadRuns()).as("the run is alive in this very process").isEmpty();
+            assertThat(etl.findRun(running.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+            assertThatThrownBy(() -> etl.start(RunRequest.of("fake"))).isInstanceOf(RunRefusedException.class);
+            assertThatThrownBy(() -> etl.run(RunRequest.of("fake"))).isInstanceOf(RunRefusedException.class);
+
+            gate.countDown();
+            RunResult failed = running.completion().get(30, TimeUnit.SECONDS);
+
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            RunRecord recorded = etl.findRun(running.runId()).orElseThrow();
+            assertThat(recorded.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(recorded.error()).contains("terminating connection");
+            assertThat(etl.runs(10, Optional.of("fake"), Optional.empty())).as("no second run beside it")
+                    .extracting(RunRecord::runId).containsExactly(running.runId());
+            assertThat(etl.run(RunRequest.of("fake")).succeeded()).as("free again once it ended").isTrue();
+        } finally {
+            ListSourceFactory.gate("cut", new CountDownLatch(0), new CountDownLatch(1));
+        }
+    }
+
+    @Test
     void aFailureThatCouldNotBeRecordedWhileTheDatabaseWasGoneIsRecordedOnceItAnswersNotMarkedAbandoned()
             throws Exception {
         TestDatabase db = TestDatabase.create();
