@@ -396,10 +396,12 @@ public final class RunEngine {
             refreshSummaries(handle);
             UUID resumedFrom = RunLedger.unfinishedCheckpointRun(handle, definition.name()).orElse(null);
             Map<String, Checkpoint> checkpoints = RunLedger.checkpointsByStream(handle, definition.name());
+            writer.prepare(handle);
+            // the run's row last: a claim that fails after it (its session ending) would leave a run 'running' that
+            // its caller was told never started, later marked abandoned as if its process had died
             UUID runId = UUID.randomUUID();
             RunLedger.insertRunning(handle, runId, definition.name(), kind, startedAt,
                     "ingest".equals(kind) ? resumedFrom : null, host);
-            writer.prepare(handle);
             return new Claim(runId, definition, factory, request, handle, checkpoints, startedAt,
                     System.nanoTime());
         } catch (RuntimeException e) {

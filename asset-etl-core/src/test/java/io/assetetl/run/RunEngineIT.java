@@ -508,6 +508,55 @@ class RunEngineIT {
     }
 
     @Test
+    void aStartThatLosesItsConnectionPartWayLeavesNoRunBehindForTheCallerThatWasToldNoneStarted() {
+        TestDatabase db = TestDatabase.create();
+        // the session ends part way through the start (as pg_terminate_backend did in a soak, between the run's row
+        // and the staging tables): the next statement on it fails as a lost connection does
+        AtomicBoolean cut = new AtomicBoolean(true);
+        DataSource cutting = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(db.dataSource(), args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (c, m, a) -> {
+                                if (m.getName().equals("prepareStatement") && a[0] instanceof String sql
+                                        && sql.contains("CREATE TEMP TABLE IF NOT EXISTS etl_stage (")
+                                        && cut.getAndSet(false)) {
+                                    connection.close();
+                                    throw new java.sql.SQLException(
+                                            "An I/O error occurred while sending to the backend.", "08006");
+                                }
+                                try {
+                                    return m.invoke(connection, a);
+                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                    throw e.getCause();
+                                }
+                            });
+                });
+        try (AssetEtl etl = AssetEtl.builder().dataSource(cutting).discoverFactories(false)
+                .factory(new ListSourceFactory()).source(SourceDefinition.of("fake", "list",
+                        SourceConfig.of(Map.of("dataset", "rows", "batch_size", "3")))).build()) {
+            assertThatThrownBy(() -> etl.start(RunRequest.of("fake")))
+                    .isInstanceOf(org.jdbi.v3.core.JdbiException.class);
+
+            assertThat(etl.runs(10, Optional.of("fake"), Optional.empty())).as("no run exists").isEmpty();
+            RunResult next = etl.run(RunRequest.of("fake"));
+            assertThat(next.succeeded()).isTrue();
+            assertThat(etl.runs(10, Optional.of("fake"), Optional.empty()))
+                    .as("no phantom run marked abandoned beside it").extracting(RunRecord::runId)
+                    .containsExactly(next.runId());
+        }
+    }
+
+    @Test
     void aFailureThatCouldNotBeRecordedWhileTheDatabaseWasGoneIsRecordedOnceItAnswersNotMarkedAbandoned()
             throws Exception {
         TestDatabase db = TestDatabase.create();
