@@ -92,4 +92,41 @@ class RunQueriesIT {
         assertThat(new RunQueries(db.jdbi()).sourceNames()).containsExactly("source_0", "source_1", "source_2");
         assertThat(plan).as(plan).doesNotContain("Seq Scan").contains("etl_runs_source_started");
     }
+
+    @Test
+    void theLastRunsOfEachSourceAreFoundThroughTheLedgersIndexesNotBySortingEveryRunEverMade() {
+        TestDatabase db = TestDatabase.create();
+        String plan = db.jdbi().withHandle(h -> {
+            // a year and more of runs (GET /health read and sorted them all at every call: 0.9 s at 164,000 runs,
+            // spilling the sort to disk, in a soak's database); now and then one failed or was abandoned, and a
+            // source was reprocessed after its last ingest
+            h.execute("""
+                    INSERT INTO etl_runs (run_id, source, kind, status, started_at, finished_at, duration_ms,
+                                          records_processed, records_loaded, error)
+                    SELECT gen_random_uuid(), 'source_' || (g % 3), 'ingest',
+                           CASE WHEN g % 97 = 0 THEN 'failed' WHEN g % 89 = 0 THEN 'abandoned' ELSE 'succeeded' END,
+                           now() - g * interval '1 minute', now() - g * interval '1 minute' + interval '5 seconds',
+                           5000, g, g, CASE WHEN g % 97 = 0 THEN 'upstream down' END
+                    FROM generate_series(10, 20000) g""");
+            h.execute("""
+                    INSERT INTO etl_runs (run_id, source, kind, status, started_at, finished_at, duration_ms)
+                    VALUES (gen_random_uuid(), 'source_1', 'reprocess', 'succeeded', now(), now(), 1)""");
+            h.execute("""
+                    INSERT INTO etl_runs (run_id, source, kind, status, started_at, finished_at, duration_ms)
+                    VALUES (gen_random_uuid(), 'reprocessed_only', 'reprocess', 'failed', now(), now(), 1)""");
+            h.execute("ANALYZE etl_runs");
+            return String.join("\n", h.createQuery("EXPLAIN " + RunQueries.LAST_RUNS).mapTo(String.class).list());
+        });
+        RunQueries runs = new RunQueries(db.jdbi());
+
+        assertThat(plan).as(plan).doesNotContain("Seq Scan");
+        assertThat(runs.lastRuns()).as("what activity() says of them, but the totals")
+                .extracting(l -> List.of(l.source(), l.lastRun(), String.valueOf(l.lastRunMetadata()),
+                        String.valueOf(l.lastSuccessAt()), String.valueOf(l.lastFailureAt())))
+                .containsExactlyElementsOf(runs.activity().stream()
+                        .map(a -> List.of(a.source(), a.lastRun(), String.valueOf(a.lastRunMetadata()),
+                                String.valueOf(a.lastSuccessAt()), String.valueOf(a.lastFailureAt())))
+                        .toList())
+                .hasSize(4);
+    }
 }

@@ -170,10 +170,10 @@ class MigrationsIT {
                     .extracting(ChangeSet::getId)
                     .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read",
                             "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time", "010-raw-items-last-read",
-                            "011-symbol-owner-decisions");
+                            "011-symbol-owner-decisions", "012-etl-runs-last-ends");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 6).isGreaterThan(6);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 7).isGreaterThan(7);
     }
 
     @Test
@@ -328,10 +328,10 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            // 011 (the owners' decisions), 010 (the items' last reads), 009 (the files' times), 008 (the runs' last
-            // chunks), 007 (the files' last reads), then 006 (the file key)
+            // 012 (the runs' last ends), 011 (the owners' decisions), 010 (the items' last reads), 009 (the files'
+            // times), 008 (the runs' last chunks), 007 (the files' last reads), then 006 (the file key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(6, new Contexts(), new LabelExpression());
+                    .rollback(7, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");

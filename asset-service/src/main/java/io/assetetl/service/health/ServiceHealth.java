@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.assetetl.AssetEtl;
 import io.assetetl.query.RunQueries;
-import io.assetetl.query.SourceActivity;
+import io.assetetl.query.SourceLastRuns;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.api.HealthResponse;
 import io.assetetl.service.api.HealthResponse.SourceHealth;
@@ -35,9 +35,10 @@ public final class ServiceHealth {
             for (SourceDefinition source : etl.sources()) {
                 sources.put(source.name(), new SourceHealth(null, null, null));
             }
-            for (SourceActivity activity : runs.activity()) {
-                sources.put(activity.source(), new SourceHealth(activity.lastRun().status().code(),
-                        activity.lastSuccessAt(), activity.lastFailureAt()));
+            // a few index probes per source, however many runs the ledger holds: probes call this every few seconds
+            for (SourceLastRuns last : runs.lastRuns()) {
+                sources.put(last.source(), new SourceHealth(last.lastRun().status().code(), last.lastSuccessAt(),
+                        last.lastFailureAt()));
             }
             return new HealthResponse("ok", "connected", sources);
         } catch (RuntimeException e) {

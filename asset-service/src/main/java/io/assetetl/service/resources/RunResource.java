@@ -181,7 +181,7 @@ public final class RunResource {
         Set<String> names = new LinkedHashSet<>();
         sources.parameter(source).ifPresentOrElse(names::add, () -> {
             etl.sources().stream().map(SourceDefinition::name).forEach(names::add);
-            runs.activity().forEach(a -> names.add(a.source()));
+            runs.lastRuns().forEach(a -> names.add(a.source()));
         });
         List<CompareRunsResponse.Pair> out = new ArrayList<>();
         for (String name : names) {

@@ -2,7 +2,7 @@ package io.assetetl.service.resources;
 
 import io.assetetl.AssetEtl;
 import io.assetetl.query.RunQueries;
-import io.assetetl.query.SourceActivity;
+import io.assetetl.query.SourceLastRuns;
 import io.assetetl.query.SourceFreshness;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.api.RunSummary;
@@ -48,8 +48,8 @@ public final class SourceResource {
             responses = @ApiResponse(responseCode = "200", description = "every configured source",
                     content = @Content(schema = @Schema(implementation = SourcesResponse.class))))
     public SourcesResponse sources() {
-        Map<String, SourceActivity> activity = runs.activity().stream()
-                .collect(Collectors.toMap(SourceActivity::source, Function.identity()));
+        Map<String, SourceLastRuns> activity = runs.lastRuns().stream()
+                .collect(Collectors.toMap(SourceLastRuns::source, Function.identity()));
         Map<String, SourceFreshness> freshness = runs.freshness().stream()
                 .collect(Collectors.toMap(SourceFreshness::source, Function.identity()));
         Instant now = clock.instant();
@@ -59,7 +59,7 @@ public final class SourceResource {
         return new SourcesResponse(data);
     }
 
-    private SourceStatus status(SourceDefinition source, SourceActivity activity, SourceFreshness fresh,
+    private SourceStatus status(SourceDefinition source, SourceLastRuns activity, SourceFreshness fresh,
             Instant now) {
         Instant lastSuccess = activity == null ? null : activity.lastSuccessAt();
         Freshness freshness = new Freshness(fresh == null ? 0 : fresh.assets(),
