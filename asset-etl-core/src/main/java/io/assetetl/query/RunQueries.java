@@ -17,15 +17,22 @@ import org.jdbi.v3.core.Jdbi;
 public final class RunQueries {
 
     /**
-     * A loose index scan of each table's index on {@code source}: each step asks the index for the next name after
-     * the last one. (Package-private for the test that checks its plan.)
+     * The sources of the run ledger as the {@code WITH RECURSIVE} query {@code run_sources}: a loose index scan of
+     * its index on {@code source}, each step asking for the next name after the last one.
      */
-    static final String SOURCE_NAMES = """
-            WITH RECURSIVE run_sources AS (
+    private static final String RUN_SOURCES = """
+            run_sources AS (
                 (SELECT source FROM etl_runs ORDER BY source LIMIT 1)
                 UNION ALL
                 SELECT (SELECT r.source FROM etl_runs r WHERE r.source > s.source ORDER BY r.source LIMIT 1)
-                FROM run_sources s WHERE s.source IS NOT NULL),
+                FROM run_sources s WHERE s.source IS NOT NULL)""";
+
+    /**
+     * A loose index scan of each table's index on {@code source}: each step asks the index for the next name after
+     * the last one. (Package-private for the test that checks its plan.)
+     */
+    static final String SOURCE_NAMES = "WITH RECURSIVE " + RUN_SOURCES + """
+            ,
             latest_sources AS (
                 (SELECT source FROM asset_sources ORDER BY source LIMIT 1)
                 UNION ALL
@@ -49,12 +56,8 @@ public final class RunQueries {
      * {@code etl_runs_ingest_failures}), a few index probes each whatever the number of runs. It sorted every run
      * ever made, at every {@code GET /health}: 0.9 s, spilled to disk, at 164,000 runs.
      */
-    private static final String LAST_RUNS_OF_SOURCES = """
-            WITH RECURSIVE run_sources AS (
-                (SELECT source FROM etl_runs ORDER BY source LIMIT 1)
-                UNION ALL
-                SELECT (SELECT r.source FROM etl_runs r WHERE r.source > s.source ORDER BY r.source LIMIT 1)
-                FROM run_sources s WHERE s.source IS NOT NULL),
+    private static final String LAST_RUNS_OF_SOURCES = "WITH RECURSIVE " + RUN_SOURCES + """
+            ,
             last_runs AS (
                 SELECT l.metadata::text AS metadata, l.run_id, s.source, l.kind, l.status, l.started_at,
                        l.finished_at, l.duration_ms, l.records_processed, l.records_loaded, l.records_unchanged,
