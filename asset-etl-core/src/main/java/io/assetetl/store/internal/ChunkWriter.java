@@ -1335,13 +1335,12 @@ public final class ChunkWriter {
     private static void noteOwners(Handle handle, UUID runId, String source, long firstRead) {
         handle.createUpdate("""
                 INSERT INTO symbol_owner_decisions (source, canonical_symbol, from_read, owner_key, run_id)
-                SELECT DISTINCT ON (s.canonical_symbol) :source, s.canonical_symbol, :from, s.owner_key, :run
-                FROM etl_stage s
-                WHERE s.owner_key IS NOT NULL
-                  AND s.owner_key IS DISTINCT FROM (SELECT d.owner_key FROM symbol_owner_decisions d
-                                                    WHERE d.source = :source AND d.canonical_symbol = s.canonical_symbol
-                                                    ORDER BY d.from_read DESC LIMIT 1)
-                ORDER BY s.canonical_symbol""")
+                SELECT :source, o.canonical_symbol, :from, o.owner_key, :run
+                FROM (SELECT DISTINCT ON (canonical_symbol) canonical_symbol, owner_key FROM etl_stage
+                      WHERE owner_key IS NOT NULL ORDER BY canonical_symbol) o
+                WHERE o.owner_key IS DISTINCT FROM (SELECT d.owner_key FROM symbol_owner_decisions d
+                                                    WHERE d.source = :source AND d.canonical_symbol = o.canonical_symbol
+                                                    ORDER BY d.from_read DESC LIMIT 1)""")
                 .bind("source", source).bind("from", firstRead).bind("run", runId).execute();
     }
 
