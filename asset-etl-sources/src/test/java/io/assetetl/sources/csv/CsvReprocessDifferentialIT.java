@@ -59,9 +59,6 @@ class CsvReprocessDifferentialIT {
     Path dir;
 
     private final TestDatabase db = TestDatabase.create();
-    private final List<String> tables = db.jdbi().withHandle(h -> h.createQuery("""
-            SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'databasechangelog%'
-            ORDER BY tablename""").mapTo(String.class).list());
 
     /**
      * The same generator, with another seed, each history reprocessed in small pages before the default reprocess:
@@ -129,7 +126,7 @@ class CsvReprocessDifferentialIT {
      * {@link AssetEtl} does; what differs from the contract, if any.
      */
     private Optional<String> check(History history, List<ReplayPages> smallPages) {
-        db.jdbi().useHandle(h -> h.execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE"));
+        db.emptyTables();
         Path file = dir.resolve("assets.csv");
         SourceDefinition definition = SourceDefinition.of("csv", "csv", SourceConfig.of(Map.of("path",
                 file.toString(), "batch_size", Integer.toString(history.batchSize))));
