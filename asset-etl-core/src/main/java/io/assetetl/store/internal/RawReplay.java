@@ -201,17 +201,20 @@ public final class RawReplay {
         while (ownerChange < ownerChanges.length && ownerChanges[ownerChange] <= after) {
             ownerChange++;
         }
-        List<Row> rows = readItemsBefore(handle, ownerChange < ownerChanges.length ? ownerChanges[ownerChange]
-                : Long.MAX_VALUE);
+        List<Row> rows = readItemsBefore(handle, nextOwnerChange());
         // none before that number: the next page starts with it
         while (rows.isEmpty() && ownerChange < ownerChanges.length) {
             ownerChange++;
-            rows = readItemsBefore(handle, ownerChange < ownerChanges.length ? ownerChanges[ownerChange]
-                    : Long.MAX_VALUE);
+            rows = readItemsBefore(handle, nextOwnerChange());
         }
         // a page cut short there says nothing of how wide the records are (the limit)
         endedAtOwnerChange = ownerChange < ownerChanges.length && rows.size() < limit;
         return rows;
+    }
+
+    /** The number the next page of items ends before: the next owner change, if any is left. */
+    private long nextOwnerChange() {
+        return ownerChange < ownerChanges.length ? ownerChanges[ownerChange] : Long.MAX_VALUE;
     }
 
     private List<Row> readItemsBefore(Handle handle, long before) {
