@@ -129,4 +129,50 @@ class RunQueriesIT {
                         .toList())
                 .hasSize(4);
     }
+
+    @Test
+    void eachSourcesTotalsAreKeptAsItsRunsAreWrittenRatherThanCountedOverEveryRunAtEachCall() {
+        TestDatabase db = TestDatabase.create();
+        RunQueries runs = new RunQueries(db.jdbi());
+        String plan = db.jdbi().withHandle(h -> {
+            // a year and more of runs of three sources, and a reprocess, which fetches nothing and is not counted
+            h.execute("""
+                    INSERT INTO etl_runs (run_id, source, kind, status, started_at, finished_at, duration_ms,
+                                          records_processed, records_loaded)
+                    SELECT gen_random_uuid(), 'source_' || (g % 3), 'ingest', 'succeeded',
+                           now() - g * interval '1 minute', now() - g * interval '1 minute' + interval '5 seconds',
+                           5000, g, g
+                    FROM generate_series(1, 20000) g""");
+            h.execute("""
+                    INSERT INTO etl_runs (run_id, source, kind, status, started_at, records_processed)
+                    VALUES (gen_random_uuid(), 'source_1', 'reprocess', 'running', now(), 0)""");
+            // a run's chunks counting their records, the oldest runs of a source pruned, and a source renamed
+            h.execute("""
+                    UPDATE etl_runs SET records_processed = records_processed + 250,
+                                        records_loaded = records_loaded + 250
+                    WHERE source = 'source_1' AND started_at > now() - interval '30 minutes'""");
+            h.execute("UPDATE etl_runs SET records_processed = records_processed + 1 WHERE kind = 'reprocess'");
+            h.execute("DELETE FROM etl_runs WHERE source = 'source_2' AND started_at < now() - interval '9000 minutes'");
+            h.execute("UPDATE etl_runs SET source = 'source_3' WHERE source = 'source_0' AND records_processed < 600");
+            h.execute("ANALYZE etl_runs");
+            return String.join("\n", h.createQuery("EXPLAIN " + RunQueries.ACTIVITY).mapTo(String.class).list());
+        });
+        List<List<Long>> counted = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT count(*) FILTER (WHERE kind = 'ingest') AS runs,
+                       coalesce(sum(records_processed) FILTER (WHERE kind = 'ingest'), 0) AS processed
+                FROM etl_runs GROUP BY source ORDER BY source""")
+                .map((rs, ctx) -> List.of(rs.getLong("runs"), rs.getLong("processed"))).list());
+
+        assertThat(plan).as(plan).doesNotContain("Seq Scan on etl_runs");
+        assertThat(runs.activity()).extracting(a -> List.of(a.runs(), a.totalProcessed()))
+                .containsExactlyElementsOf(counted)
+                .hasSize(4);
+
+        db.jdbi().useHandle(h -> h.execute("TRUNCATE etl_runs"));
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO etl_runs (run_id, source, status, started_at, records_processed)
+                VALUES (gen_random_uuid(), 'source_0', 'running', now(), 3)"""));
+        assertThat(runs.activity()).extracting(a -> List.of(a.source(), a.runs(), a.totalProcessed()))
+                .containsExactly(List.of("source_0", 1L, 3L));
+    }
 }

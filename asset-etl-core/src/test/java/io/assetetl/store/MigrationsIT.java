@@ -170,10 +170,11 @@ class MigrationsIT {
                     .extracting(ChangeSet::getId)
                     .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read",
                             "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time", "010-raw-items-last-read",
-                            "011-symbol-owner-decisions", "012-etl-runs-last-ends");
+                            "011-symbol-owner-decisions", "012-etl-runs-last-ends",
+                            "013-etl-source-totals");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 7).isGreaterThan(7);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 8).isGreaterThan(8);
     }
 
     @Test
@@ -328,16 +329,41 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            // 012 (the runs' last ends), 011 (the owners' decisions), 010 (the items' last reads), 009 (the files'
-            // times), 008 (the runs' last chunks), 007 (the files' last reads), then 006 (the file key)
+            // 013 (the sources' totals), 012 (the runs' last ends), 011 (the owners' decisions), 010 (the items'
+            // last reads), 009 (the files' times), 008 (the runs' last chunks), 007 (the files' last reads), then
+            // 006 (the file key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(7, new Contexts(), new LabelExpression());
+                    .rollback(8, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");
         assertThat(db.count("raw_csv_assets")).isEqualTo(1);
         Migrations.migrate(db.dataSource());
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("file_no,line_no");
+    }
+
+    @Test
+    void upgradingCountsTheIngestRunsTheLedgerAlreadyHoldsAndTheRunsAfterThem() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        migrateUpTo(db, "013-");
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO etl_runs (run_id, source, kind, status, started_at, records_processed,
+                                      records_loaded) VALUES
+                    (gen_random_uuid(), 'csv', 'ingest', 'succeeded', now(), 40, 40),
+                    (gen_random_uuid(), 'csv', 'ingest', 'failed', now(), 2, 2),
+                    (gen_random_uuid(), 'csv', 'reprocess', 'succeeded', now(), 42, 42),
+                    (gen_random_uuid(), 'coingecko', 'ingest', 'abandoned', now(), 0, 0)"""));
+
+        Migrations.migrate(db.dataSource());
+        db.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO etl_runs (run_id, source, kind, status, started_at) VALUES
+                    (gen_random_uuid(), 'csv', 'ingest', 'running', now());
+                UPDATE etl_runs SET records_processed = 5 WHERE status = 'running'"""));
+
+        List<String> totals = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT source || ': ' || runs || ' runs, ' || total_processed || ' records'
+                FROM etl_source_totals ORDER BY source""").mapTo(String.class).list());
+        assertThat(totals).containsExactly("coingecko: 1 runs, 0 records", "csv: 3 runs, 47 records");
     }
 
     @Test
