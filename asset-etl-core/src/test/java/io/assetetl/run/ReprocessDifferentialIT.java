@@ -56,8 +56,9 @@ import org.junit.jupiter.api.Test;
  * FTM to one of its ids, which the reprocess is not configured with. A keyed record's key always names one payload:
  * another payload under a known key fails its run by design.
  *
- * <p>{@value #HISTORIES} histories by default (about 30 s), {@value #STRESS_HISTORIES} with {@code -Dstress=true}.
- * A history whose reprocess differs is shrunk (runs, batches and records dropped while it still differs) and printed.
+ * <p>{@value #HISTORIES} histories by default (about a minute on the 2-core development machine, three on its slow
+ * days), {@value #STRESS_HISTORIES} with {@code -Dstress=true}. A history whose reprocess differs is shrunk (runs,
+ * batches and records dropped while it still differs) and printed.
  */
 class ReprocessDifferentialIT {
 
