@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,6 +146,56 @@ class ServiceApiIT {
         assertThat(expected).hasSizeGreaterThanOrEqualTo(100);
         assertThat(walked).containsExactlyElementsOf(expected);
         assertThat(new HashSet<>(walked)).hasSameSizeAs(walked);
+    }
+
+    @Test
+    void aCursorCarriesItsListingsFiltersSoThatFollowingItAloneListsWhatRepeatingThemDoes() {
+        String filters = "&source=csv&min_price=0.5&max_price=100000";
+        List<String> repeated = walk("/data?limit=3" + filters, filters);
+        List<String> followed = walk("/data?limit=3" + filters, "");
+
+        assertThat(repeated).hasSizeGreaterThan(6)
+                .containsExactlyElementsOf(allAssets(filters).stream().map(a -> a.get("symbol").asText()).toList());
+        assertThat(followed).containsExactlyElementsOf(repeated);
+    }
+
+    @Test
+    void aCursorGivenWithOtherFiltersThanItsListingsIs400AndWithTheSameOnesWrittenOtherwiseGoesOn() {
+        JsonNode first = http.get("/data?limit=2&source=csv&min_price=1").json();
+        String cursor = first.get("pagination").get("next_cursor").asText();
+
+        assertError(http.get("/data?limit=2&source=coingecko&cursor=" + cursor), 400);
+        assertError(http.get("/data?limit=2&source=csv&cursor=" + cursor), 400);
+        assertThat(http.get("/data?limit=2&source=CSV&min_price=1.00&cursor=" + cursor).json().get("data"))
+                .as("the same filters, another case and scale")
+                .isEqualTo(http.get("/data?limit=2&cursor=" + cursor).json().get("data"));
+    }
+
+    @Test
+    void aCursorAnEarlierVersionReturnedGoesOnWithTheFiltersGiven() {
+        String earlier = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "a1:B".getBytes(StandardCharsets.UTF_8));
+
+        JsonNode page = http.get("/data?limit=500&source=csv&cursor=" + earlier).json();
+
+        List<String> expected = allAssets("&source=csv").stream().map(a -> a.get("symbol").asText())
+                .filter(symbol -> symbol.compareTo("B") > 0).toList();
+        List<String> listed = new ArrayList<>();
+        page.get("data").forEach(asset -> listed.add(asset.get("symbol").asText()));
+        assertThat(listed).isNotEmpty().containsExactlyElementsOf(expected.subList(0, listed.size()));
+    }
+
+    /** Follows a listing's cursors from {@code first}, giving {@code query} with each cursor; the symbols listed. */
+    private static List<String> walk(String first, String query) {
+        List<String> walked = new ArrayList<>();
+        String page = first;
+        for (int pages = 0; page != null && pages < 1000; pages++) {
+            JsonNode body = http.get(page).json();
+            body.get("data").forEach(asset -> walked.add(asset.get("symbol").asText()));
+            JsonNode next = body.get("pagination").get("next_cursor");
+            page = next.isNull() ? null : "/data?limit=3" + query + "&cursor=" + next.asText();
+        }
+        return walked;
     }
 
     @Test

@@ -31,6 +31,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * {@code GET /data}: canonical assets, filtered, in pages. The database renders each asset's JSON (see
@@ -103,12 +104,25 @@ public final class DataResource {
             @Parameter(description = "page size, 1 to 500 (default 50)", schema = @Schema(type = "integer",
                     format = "int32", minimum = "1", maximum = "" + MAX_LIMIT, defaultValue = "" + DEFAULT_LIMIT))
             @QueryParam("limit") String limit,
-            @Parameter(description = "next_cursor of the previous page", schema = @Schema(type = "string"))
+            @Parameter(description = "next_cursor of the previous page; it carries that listing's filters, so they"
+                    + " may be left out (given, they must be the same)", schema = @Schema(type = "string"))
             @QueryParam("cursor") String cursor,
             @Context ContainerRequestContext request) {
         int size = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
-        PageRequest wanted = new PageRequest(filter(symbol, source, minPrice, maxPrice), Params.afterCursor(cursor),
-                size);
+        AssetFilter given = filter(symbol, source, minPrice, maxPrice);
+        Optional<Params.Cursor> after = Params.readCursor(cursor);
+        AssetFilter listing = given;
+        if (after.isPresent() && after.get().listing().isPresent()) {
+            Params.Listing issued = after.get().listing().get();
+            listing = filter(issued.symbol(), issued.source(), issued.minPrice(), issued.maxPrice());
+            boolean filtersGiven = Stream.of(symbol, source, minPrice, maxPrice)
+                    .anyMatch(p -> p != null && !p.isBlank());
+            if (filtersGiven && !sameListing(given, listing)) {
+                throw ApiException.badParameter("cursor", "belongs to a listing with other filters: give the filters"
+                        + " of its first page again, or none");
+            }
+        }
+        PageRequest wanted = new PageRequest(listing, after.map(Params.Cursor::afterSymbol), size);
         Page page = pages.get(wanted, () -> read(wanted));
         RenderedDataResponse body = new RenderedDataResponse(page.data(),
                 new DataResponse.Pagination(size, page.nextCursor()),
@@ -124,7 +138,18 @@ public final class DataResource {
 
     private Page read(PageRequest wanted) {
         AssetQueries.JsonPage page = assets.pageJson(wanted.filter(), wanted.afterSymbol(), wanted.limit());
-        return new Page(RenderedDataResponse.array(page.items()), page.lastSymbol().map(Params::cursor).orElse(null));
+        return new Page(RenderedDataResponse.array(page.items()),
+                page.lastSymbol().map(last -> Params.cursor(last, wanted.filter())).orElse(null));
+    }
+
+    /** Whether two filters list the same assets: the same symbol and source, and bounds of the same value. */
+    private static boolean sameListing(AssetFilter a, AssetFilter b) {
+        return a.symbol().equals(b.symbol()) && a.source().equals(b.source())
+                && sameBound(a.minPrice(), b.minPrice()) && sameBound(a.maxPrice(), b.maxPrice());
+    }
+
+    private static boolean sameBound(Optional<BigDecimal> a, Optional<BigDecimal> b) {
+        return a.isPresent() == b.isPresent() && (a.isEmpty() || a.get().compareTo(b.get()) == 0);
     }
 
     private AssetFilter filter(String symbol, String source, String minPrice, String maxPrice) {

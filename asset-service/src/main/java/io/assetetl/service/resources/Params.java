@@ -2,6 +2,7 @@ package io.assetetl.service.resources;
 
 import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Observation;
+import io.assetetl.query.AssetFilter;
 import io.assetetl.service.http.ApiException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,12 @@ import java.util.UUID;
 final class Params {
 
     private static final IdentityRules IDENTITY = IdentityRules.defaults();
+    /** A cursor of an earlier version: the last symbol of its page alone. */
     private static final String CURSOR_PREFIX = "a1:";
+    /** A cursor that also carries its listing's filters. */
+    private static final String LISTING_CURSOR_PREFIX = "a2:";
     private static final int MAX_TEXT = 200;
-    private static final int MAX_CURSOR = 512;
+    private static final int MAX_CURSOR = 4096;
     private static final int PRICE_DIGITS = 100;
 
     private Params() {
@@ -125,6 +129,29 @@ final class Params {
         throw ApiException.badParameter(name, "must be a UUID");
     }
 
+    /**
+     * Where a listing goes on: after {@code afterSymbol}, and with the filters of the listing that returned the cursor
+     * as their parameters' text, absent ones null (no filters at all for a cursor of an earlier version, which
+     * carried none).
+     */
+    record Cursor(String afterSymbol, Optional<Listing> listing) {
+    }
+
+    /** A listing's filters as their query parameters' text; null where a filter is absent. */
+    record Listing(String symbol, String source, String minPrice, String maxPrice) {
+    }
+
+    /** The cursor of the page after {@code lastSymbol} in the listing of {@code filter}. */
+    static String cursor(String lastSymbol, AssetFilter filter) {
+        // the filters' parts hold no control character (refused in parameters), so a line break ends each; the last
+        // symbol comes last, as one stored before the engine refused control characters can hold a line break
+        String text = LISTING_CURSOR_PREFIX + filter.symbol().orElse("") + "\n" + filter.source().orElse("") + "\n"
+                + filter.minPrice().map(BigDecimal::toString).orElse("") + "\n"
+                + filter.maxPrice().map(BigDecimal::toString).orElse("") + "\n" + lastSymbol;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A cursor of an earlier version, which carried the last symbol alone: for the test that it is still read. */
     static String cursor(String lastSymbol) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((CURSOR_PREFIX + lastSymbol).getBytes(StandardCharsets.UTF_8));
@@ -132,29 +159,57 @@ final class Params {
 
     /** The symbol a cursor continues after. */
     static Optional<String> afterCursor(String raw) {
+        return readCursor(raw).map(Cursor::afterSymbol);
+    }
+
+    /** What a cursor continues: the symbol after which, and the filters of its listing. */
+    static Optional<Cursor> readCursor(String raw) {
         if (raw == null || raw.isBlank()) {
             return Optional.empty();
         }
-        // the longest symbol (64 characters of up to 4 bytes each) makes a cursor of 350 characters
+        // the longest symbols (64 characters of up to 4 bytes each), source name and price bounds make a cursor of
+        // about 2,000 characters
         if (raw.length() > MAX_CURSOR || hasControlCharacter(raw)) {
-            throw ApiException.badParameter("cursor", "is not a cursor this API returned");
+            throw notACursor();
         }
-        return Optional.of(raw.strip()).map(text -> {
-            try {
-                String decoded = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-                String symbol = decoded.startsWith(CURSOR_PREFIX) ? decoded.substring(CURSOR_PREFIX.length()) : "";
-                // the last symbol of a page this API sent: a canonical symbol, trimmed and upper-case (a cursor
-                // edited to a lower-case one would silently end a client's walk with an empty page); a control
-                // character other than NUL (which PostgreSQL's text cannot hold) is in symbols stored before the
-                // engine rejected them, and their pages go on
-                if (!symbol.isEmpty() && symbol.indexOf('\0') < 0
-                        && symbol.equals(symbol.strip().toUpperCase(Locale.ROOT))) {
-                    return symbol;
-                }
-            } catch (IllegalArgumentException e) {
-                // falls through to the one message
+        String decoded;
+        try {
+            decoded = new String(Base64.getUrlDecoder().decode(raw.strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw notACursor();
+        }
+        if (decoded.startsWith(CURSOR_PREFIX)) {
+            return Optional.of(new Cursor(lastSymbol(decoded.substring(CURSOR_PREFIX.length())), Optional.empty()));
+        }
+        if (decoded.startsWith(LISTING_CURSOR_PREFIX)) {
+            String[] parts = decoded.substring(LISTING_CURSOR_PREFIX.length()).split("\n", 5);
+            if (parts.length == 5) {
+                Listing listing = new Listing(orNull(parts[0]), orNull(parts[1]), orNull(parts[2]),
+                        orNull(parts[3]));
+                return Optional.of(new Cursor(lastSymbol(parts[4]), Optional.of(listing)));
             }
-            throw ApiException.badParameter("cursor", "is not a cursor this API returned");
-        });
+        }
+        throw notACursor();
+    }
+
+    /**
+     * The last symbol of a page this API sent: a canonical symbol, trimmed and upper-case (a cursor edited to a
+     * lower-case one would silently end a client's walk with an empty page); a control character other than NUL
+     * (which PostgreSQL's text cannot hold) is in symbols stored before the engine rejected them, and their pages go
+     * on.
+     */
+    private static String lastSymbol(String symbol) {
+        if (!symbol.isEmpty() && symbol.indexOf('\0') < 0 && symbol.equals(symbol.strip().toUpperCase(Locale.ROOT))) {
+            return symbol;
+        }
+        throw notACursor();
+    }
+
+    private static String orNull(String part) {
+        return part.isEmpty() ? null : part;
+    }
+
+    private static ApiException notACursor() {
+        return ApiException.badParameter("cursor", "is not a cursor this API returned");
     }
 }

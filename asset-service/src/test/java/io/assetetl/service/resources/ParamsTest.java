@@ -3,9 +3,14 @@ package io.assetetl.service.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.assetetl.query.AssetFilter;
 import io.assetetl.service.http.ApiException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -13,15 +18,35 @@ class ParamsTest {
 
     @Test
     void cursorRoundTripsAnyCanonicalSymbolAndIsOpaque() {
-        // the longest symbols the engine stores (64 characters, of 4 bytes each at most), and one of those it stored
+        // the longest symbols the engine stores (64 characters, of 4 bytes each at most), and some of those it stored
         // before it rejected control characters
+        AssetFilter filter = new AssetFilter(Optional.of("币".repeat(64)), Optional.of("s".repeat(200)),
+                Optional.of(new BigDecimal("0." + "1".repeat(100))), Optional.of(new BigDecimal("9".repeat(100))));
         for (String symbol : new String[] {"BTC", "A", "ÆTHER", "X/Y Z", "'; DROP TABLE ASSETS; --", "币".repeat(64),
-                "🚀".repeat(64), "DEL\u007fX"}) {
-            String cursor = Params.cursor(symbol);
-            assertThat(cursor).doesNotContain(symbol).matches("[A-Za-z0-9_-]+");
-            assertThat(Params.afterCursor(cursor)).contains(symbol);
+                "🚀".repeat(64), "DEL\u007fX", "LINE\nBREAK"}) {
+            for (AssetFilter listing : List.of(AssetFilter.ALL, filter)) {
+                String cursor = Params.cursor(symbol, listing);
+                assertThat(cursor).matches("[A-Za-z0-9_-]+");
+                if (symbol.length() > 2) {
+                    assertThat(cursor).doesNotContain(symbol);
+                }
+                assertThat(Params.afterCursor(cursor)).contains(symbol);
+            }
+            // as an earlier version wrote it, without its listing's filters
+            assertThat(Params.readCursor(Params.cursor(symbol))).contains(new Params.Cursor(symbol, Optional.empty()));
         }
         assertThat(Params.afterCursor(null)).isEmpty();
+    }
+
+    @Test
+    void aCursorCarriesItsListingsFiltersAsTheirParametersText() {
+        AssetFilter filter = new AssetFilter(Optional.of("BTC"), Optional.empty(), Optional.of(new BigDecimal("1.50")),
+                Optional.empty());
+
+        assertThat(Params.readCursor(Params.cursor("ADA", filter)))
+                .contains(new Params.Cursor("ADA", Optional.of(new Params.Listing("BTC", null, "1.50", null))));
+        assertThat(Params.readCursor(Params.cursor("ADA", AssetFilter.ALL)))
+                .contains(new Params.Cursor("ADA", Optional.of(new Params.Listing(null, null, null, null))));
     }
 
     @Test
@@ -33,7 +58,10 @@ class ParamsTest {
         assertThatThrownBy(() -> Params.afterCursor(Params.cursor("ada"))).hasMessageStartingWith("cursor");
         assertThatThrownBy(() -> Params.afterCursor(Params.cursor(" ADA"))).hasMessageStartingWith("cursor");
         assertThatThrownBy(() -> Params.afterCursor(Params.cursor("A\0B"))).hasMessageStartingWith("cursor");
-        assertThatThrownBy(() -> Params.afterCursor("A".repeat(513))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> Params.afterCursor("A".repeat(4097))).hasMessageStartingWith("cursor");
+        // a cursor of this version cut short: fewer parts than it has
+        String cut = Base64.getUrlEncoder().encodeToString("a2:BTC\n\nADA".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> Params.afterCursor(cut)).hasMessageStartingWith("cursor");
     }
 
     @Test
