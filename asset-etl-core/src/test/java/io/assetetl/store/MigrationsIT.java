@@ -7,10 +7,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.assetetl.AssetEtl;
 import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Observation;
 import io.assetetl.model.RawRecord;
+import io.assetetl.run.RunRequest;
+import io.assetetl.run.SourceDefinition;
+import io.assetetl.spi.SourceConfig;
 import io.assetetl.store.internal.ChunkWriter;
+import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -19,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import liquibase.Contexts;
@@ -171,10 +177,10 @@ class MigrationsIT {
                     .containsExactly("006-raw-csv-assets-file-key", "007-raw-csv-files-last-read",
                             "008-etl-runs-last-chunk-at", "009-raw-csv-files-file-time", "010-raw-items-last-read",
                             "011-symbol-owner-decisions", "012-etl-runs-last-ends",
-                            "013-etl-source-totals");
+                            "013-etl-source-totals", "014-asset-items-compact");
         }
         Migrations.migrate(db.dataSource());
-        assertThat(db.count("databasechangelog")).isEqualTo(applied + 8).isGreaterThan(8);
+        assertThat(db.count("databasechangelog")).isEqualTo(applied + 9).isGreaterThan(9);
     }
 
     @Test
@@ -329,11 +335,11 @@ class MigrationsIT {
                 VALUES ('csv', 'a', 1, 2, '{"symbol": "BTC"}', gen_random_uuid())"""));
 
         try (java.sql.Connection connection = db.dataSource().getConnection()) {
-            // 013 (the sources' totals), 012 (the runs' last ends), 011 (the owners' decisions), 010 (the items'
-            // last reads), 009 (the files' times), 008 (the runs' last chunks), 007 (the files' last reads), then
-            // 006 (the file key)
+            // 014 (the compact items), 013 (the sources' totals), 012 (the runs' last ends), 011 (the owners'
+            // decisions), 010 (the items' last reads), 009 (the files' times), 008 (the runs' last chunks), 007 (the
+            // files' last reads), then 006 (the file key)
             liquibase(Migrations.CHANGELOG, connection)
-                    .rollback(8, new Contexts(), new LabelExpression());
+                    .rollback(9, new Contexts(), new LabelExpression());
         }
 
         assertThat(keyColumns(db, "raw_csv_assets_pkey")).isEqualTo("source,file_sha256,line_no");
@@ -364,6 +370,66 @@ class MigrationsIT {
                 SELECT source || ': ' || runs || ' runs, ' || total_processed || ' records'
                 FROM etl_source_totals ORDER BY source""").mapTo(String.class).list());
         assertThat(totals).containsExactly("coingecko: 1 runs, 0 records", "csv: 3 runs, 47 records");
+    }
+
+    @Test
+    void upgradingWritesEveryStoredItemAgainCompactWithTheSameMembersInTheSameOrderAndTheSameValues() throws Exception {
+        TestDatabase db = TestDatabase.createEmpty();
+        migrateUpTo(db, "014-");
+        // a name to escape, one absent, prices of several scales, two sources that agree on one asset and not on
+        // another, and times with and without a fraction
+        ListSourceFactory.dataset("items_a", List.of("BTC,,64000.50,1700000000,Bit \"coin\" \\ ü\u2028",
+                "ETH,,3000,1700000060,", "SOL,,100.10,1700000000.123"));
+        ListSourceFactory.dataset("items_b", List.of("BTC,,64000.5,1700000100", "SOL,,150,1700000000.5"));
+        AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("a", "list", SourceConfig.of(Map.of("dataset", "items_a"))))
+                .source(SourceDefinition.of("b", "list", SourceConfig.of(Map.of("dataset", "items_b"))))
+                .build();
+        etl.run(RunRequest.of("a"));
+        etl.run(RunRequest.of("b"));
+        List<String> before = items(db);
+
+        Migrations.migrate(db.dataSource());
+
+        assertThat(before).hasSize(3).allSatisfy(item -> assertThat(item).contains("\" : "));
+        assertThat(items(db)).containsExactlyElementsOf(
+                before.stream().map(MigrationsIT::withoutWhitespaceOutsideStrings).toList());
+        // and as the load renders them from then on
+        ListSourceFactory.dataset("items_b", List.of("BTC,,64000.5,1700000100", "SOL,,150,1700000000.5",
+                "ETH,,2000,1700000200,Ether"));
+        etl.run(RunRequest.of("b"));
+        List<String> rendered = items(db);
+        assertThat(rendered).hasSize(3)
+                .allSatisfy(item -> assertThat(item).isEqualTo(withoutWhitespaceOutsideStrings(item)));
+        assertThat(rendered.get(0)).contains("\"divergent_sources\":[]");
+        assertThat(rendered.get(1)).contains("\"name\":\"Ether\"", "\"divergent_sources\":[\"a\",\"b\"]");
+    }
+
+    /** Each summary's stored item, by symbol. */
+    private static List<String> items(TestDatabase db) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT item::text FROM asset_summaries ORDER BY canonical_symbol").mapTo(String.class).list());
+    }
+
+    /** JSON text without the whitespace between its tokens. */
+    private static String withoutWhitespaceOutsideStrings(String json) {
+        StringBuilder compact = new StringBuilder(json.length());
+        boolean inString = false;
+        boolean escaped = false;
+        for (char c : json.toCharArray()) {
+            if (inString || !Character.isWhitespace(c)) {
+                compact.append(c);
+            }
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = inString;
+            } else if (c == '"') {
+                inString = !inString;
+            }
+        }
+        return compact.toString();
     }
 
     @Test
