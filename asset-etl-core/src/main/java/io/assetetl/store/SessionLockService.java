@@ -14,6 +14,7 @@ import liquibase.database.core.PostgresDatabase;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.DatabaseException;
 import liquibase.exception.LockException;
+import liquibase.exception.UnexpectedLiquibaseException;
 import liquibase.lockservice.DatabaseChangeLogLock;
 import liquibase.lockservice.StandardLockService;
 
@@ -39,6 +40,7 @@ public class SessionLockService extends StandardLockService {
 
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
     private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(?, 0))";
+    private static final String TABLE_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
 
     /** How often a waiting migration tries the lock again. */
     private static final long RETRY_MILLIS = 100;
@@ -53,6 +55,29 @@ public class SessionLockService extends StandardLockService {
     @Override
     public boolean supports(Database database) {
         return database instanceof PostgresDatabase;
+    }
+
+    /**
+     * Whether the lock table exists, asked of the catalog. Liquibase asks by selecting from the table and taking
+     * the error for a no, which PostgreSQL logs as an {@code ERROR} with the statement at every first migration: the
+     * embedded server's log showed it among the service's lines, as if something had gone wrong.
+     */
+    @Override
+    protected boolean isDatabaseChangeLogLockTableCreated(boolean forceRecheck) {
+        if (forceRecheck || hasDatabaseChangeLogLockTable == null) {
+            String table = database.escapeTableName(database.getLiquibaseCatalogName(),
+                    database.getLiquibaseSchemaName(), database.getDatabaseChangeLogLockTableName());
+            try (PreparedStatement statement = connection().prepareStatement(TABLE_EXISTS)) {
+                statement.setString(1, table);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    hasDatabaseChangeLogLockTable = rs.getBoolean(1);
+                }
+            } catch (SQLException | LockException e) {
+                throw new UnexpectedLiquibaseException(e);
+            }
+        }
+        return hasDatabaseChangeLogLockTable;
     }
 
     @Override

@@ -19,14 +19,23 @@ import io.assetetl.testing.ListSourceFactory;
 import io.assetetl.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
@@ -96,6 +105,55 @@ class MigrationsIT {
 
         assertThat(db.count("databasechangelog")).isGreaterThan(1);
         assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aFirstMigrationSendsNoStatementThatFails() throws Exception {
+        // PostgreSQL logs a failed statement as an ERROR with its text: Liquibase asked whether its lock table exists
+        // by selecting from it, and the embedded server's log showed that ERROR among the service's lines
+        TestDatabase db = TestDatabase.createEmpty();
+        List<String> failures = new CopyOnWriteArrayList<>();
+
+        Migrations.migrate(failuresRecorded(db.dataSource(), failures));
+
+        assertThat(failures).isEmpty();
+        assertThat(db.count("databasechangelog")).isGreaterThan(10);
+    }
+
+    /** {@code dataSource}, whose statements add the message of each failure to {@code failures}. */
+    private static DataSource failuresRecorded(DataSource dataSource, List<String> failures) {
+        return (DataSource) Proxy.newProxyInstance(MigrationsIT.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, dataSource, args);
+                    return result instanceof Connection connection
+                            ? recording(Connection.class, connection, failures) : result;
+                });
+    }
+
+    /** {@code target} as {@code type}, passing statements it makes on, and recording what their calls throw. */
+    private static <T> T recording(Class<T> type, T target, List<String> failures) {
+        return type.cast(Proxy.newProxyInstance(MigrationsIT.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    try {
+                        Object result = invoke(method, target, args);
+                        if (result instanceof PreparedStatement statement) {
+                            return recording(PreparedStatement.class, statement, failures);
+                        }
+                        return result instanceof Statement statement
+                                ? recording(Statement.class, statement, failures) : result;
+                    } catch (SQLException e) {
+                        failures.add(e.getMessage());
+                        throw e;
+                    }
+                }));
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Test
