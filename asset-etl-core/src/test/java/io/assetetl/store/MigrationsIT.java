@@ -464,6 +464,31 @@ class MigrationsIT {
         assertThat(rendered.get(1)).contains("\"name\":\"Ether\"", "\"divergent_sources\":[\"a\",\"b\"]");
     }
 
+    @Test
+    void theCompactItemHoldsWhatTheSpacedOneHeldAlsoForValuesTheEngineNeverWrites() {
+        TestDatabase db = TestDatabase.create();
+        // a NaN price (the old item wrote it as a string), an element without a source, no element at all
+        List<String> items = db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT asset_item(symbol, name, latest, 0.1)::text FROM (VALUES
+                    (1, 'X', NULL, '[{"source": "a", "price_usd": "NaN"}]'::jsonb),
+                    (2, 'Y', 'n"1\\', '[{"source": "a", "price_usd": 1}, {"price_usd": 100},
+                                     {"source": "c", "price_usd": 1}]'),
+                    (3, 'Z', 'z', '[]')) AS c (n, symbol, name, latest)
+                ORDER BY n""").mapTo(String.class).list());
+
+        assertThat(items).containsExactly(
+                "{\"symbol\":\"X\",\"name\":null,\"price_usd\":\"NaN\",\"observed_at\":null,"
+                        + "\"sources\":[{\"source\":\"a\",\"symbol\":null,\"price_usd\":\"NaN\","
+                        + "\"observed_at\":null}],\"divergent_sources\":[],\"canonical_symbol\":\"X\"}",
+                "{\"symbol\":\"Y\",\"name\":\"n\\\"1\\\\\",\"price_usd\":1,\"observed_at\":null,"
+                        + "\"sources\":[{\"source\":\"a\",\"symbol\":null,\"price_usd\":1,\"observed_at\":null},"
+                        + "{\"source\":\"c\",\"symbol\":null,\"price_usd\":1,\"observed_at\":null},"
+                        + "{\"source\":null,\"symbol\":null,\"price_usd\":100,\"observed_at\":null}],"
+                        + "\"divergent_sources\":[null],\"canonical_symbol\":\"Y\"}",
+                "{\"symbol\":\"Z\",\"name\":\"z\",\"price_usd\":null,\"observed_at\":null,\"sources\":null,"
+                        + "\"divergent_sources\":[],\"canonical_symbol\":\"Z\"}");
+    }
+
     /** Each summary's stored item, by symbol. */
     private static List<String> items(TestDatabase db) {
         return db.jdbi().withHandle(h -> h.createQuery(

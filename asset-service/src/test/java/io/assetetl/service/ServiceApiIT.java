@@ -166,6 +166,12 @@ class ServiceApiIT {
 
         assertError(http.get("/data?limit=2&source=coingecko&cursor=" + cursor), 400);
         assertError(http.get("/data?limit=2&source=csv&cursor=" + cursor), 400);
+        String removedSource = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "a2:\nretired\n\n\nBTC".getBytes(StandardCharsets.UTF_8));
+        Http.Reply stale = http.get("/data?limit=2&cursor=" + removedSource);
+        assertError(stale, 400);
+        assertThat(stale.json().get("message").asText()).startsWith("cursor carries a filter")
+                .contains("source must be one of the known sources");
         assertThat(http.get("/data?limit=2&source=CSV&min_price=1.00&cursor=" + cursor).json().get("data"))
                 .as("the same filters, another case and scale")
                 .isEqualTo(http.get("/data?limit=2&cursor=" + cursor).json().get("data"));

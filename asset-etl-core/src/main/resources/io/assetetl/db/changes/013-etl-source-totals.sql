@@ -16,7 +16,9 @@ CREATE TABLE etl_source_totals (
 -- Statement triggers, each adding up per source what its statement changed, from its transition tables: a row
 -- trigger, updating a source's row once per run row, took 102 s to insert 164,000 runs in one statement, each update
 -- walking past the versions of the row the statement had left before it. Sources are added in name order, so two
--- statements that change the same sources wait for each other rather than deadlock.
+-- statements that change the same sources wait for each other rather than deadlock. The table is derived: a row
+-- deleted by hand is not counted again (a row left with no run is removed rather than counted below zero); the
+-- backfill at the end of this change set, run again for its source, restores it.
 CREATE FUNCTION etl_source_totals_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO etl_source_totals AS t (source, runs, total_processed)
@@ -38,18 +40,19 @@ BEGIN
     GROUP BY source HAVING sum(runs) <> 0 OR sum(processed) <> 0 ORDER BY source
     ON CONFLICT (source) DO UPDATE
     SET runs = t.runs + EXCLUDED.runs, total_processed = t.total_processed + EXCLUDED.total_processed;
-    DELETE FROM etl_source_totals WHERE runs = 0 AND source IN (SELECT source FROM runs_before);
+    DELETE FROM etl_source_totals WHERE runs <= 0 AND source IN (SELECT source FROM runs_before);
     RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION etl_source_totals_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE etl_source_totals t SET runs = t.runs - d.runs, total_processed = t.total_processed - d.processed
-    FROM (SELECT source, count(*) AS runs, sum(records_processed) AS processed FROM deleted_runs
-          WHERE kind = 'ingest' GROUP BY source ORDER BY source) d
-    WHERE t.source = d.source;
-    DELETE FROM etl_source_totals WHERE runs = 0 AND source IN (SELECT source FROM deleted_runs);
+    INSERT INTO etl_source_totals AS t (source, runs, total_processed)
+    SELECT source, -count(*), -sum(records_processed) FROM deleted_runs WHERE kind = 'ingest'
+    GROUP BY source ORDER BY source
+    ON CONFLICT (source) DO UPDATE
+    SET runs = t.runs + EXCLUDED.runs, total_processed = t.total_processed + EXCLUDED.total_processed;
+    DELETE FROM etl_source_totals WHERE runs <= 0 AND source IN (SELECT source FROM deleted_runs);
     RETURN NULL;
 END
 $$;

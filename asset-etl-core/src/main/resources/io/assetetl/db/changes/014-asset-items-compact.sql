@@ -3,13 +3,17 @@
 --changeset asset-etl:014-asset-items-compact splitStatements:false
 -- Assets as /data lists them, written compact as every other answer of the API is: json_build_object and json_agg
 -- write a space around each colon and after each comma ({"symbol" : "BTC", ...}), which /data sent as stored.
--- The same members, in the same order, with the same values: each text through to_json, each number as numeric
--- writes it. Every stored item is rendered again.
+-- The same members, in the same order, with the same values: each text and number through to_json, as
+-- json_build_object writes them. Every stored item is rendered again, with the summaries locked against a load's
+-- refresh meanwhile (which would render an item with the function it started with, or deadlock with this), and
+-- services that keep pages are told on commit, as a load tells them.
+LOCK TABLE asset_summaries IN SHARE ROW EXCLUSIVE MODE;
+
 CREATE OR REPLACE FUNCTION asset_item(symbol text, name text, latest jsonb, threshold numeric) RETURNS json
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT ('{"symbol":' || coalesce(to_json(symbol)::text, 'null')
             || ',"name":' || coalesce(to_json(name)::text, 'null')
-            || ',"price_usd":' || coalesce(c.median::text, 'null')
+            || ',"price_usd":' || coalesce(to_json(c.median)::text, 'null')
             || ',"observed_at":' || coalesce(to_json(iso_instant(s.newest))::text, 'null')
             || ',"sources":' || coalesce(s.sources, 'null')
             || ',"divergent_sources":' || d.divergent
@@ -28,13 +32,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                                ELSE (s.prices[cardinality(s.prices) / 2]
                                      + s.prices[cardinality(s.prices) / 2 + 1]) * 0.5 END) AS median) c
     CROSS JOIN LATERAL (
-        SELECT '[' || coalesce(string_agg(to_json(e->>'source')::text, ',' ORDER BY e->>'source'), '') || ']'
-                   AS divergent
+        SELECT '[' || coalesce(string_agg(coalesce(to_json(e->>'source')::text, 'null'), ','
+                                          ORDER BY e->>'source'), '') || ']' AS divergent
         FROM jsonb_array_elements(latest) e
         WHERE abs((e->>'price_usd')::numeric - c.median) > c.median * threshold) d
 $$;
-UPDATE asset_summaries SET item = asset_item(canonical_symbol, name, latest, item_threshold)
-WHERE item IS NOT NULL;
+WITH rendered AS (
+    UPDATE asset_summaries SET item = asset_item(canonical_symbol, name, latest, item_threshold)
+    WHERE item IS NOT NULL RETURNING 1)
+SELECT pg_notify('asset_summaries_changed', count(*)::text) FROM rendered HAVING count(*) > 0;
 --rollback CREATE OR REPLACE FUNCTION asset_item(symbol text, name text, latest jsonb, threshold numeric) RETURNS json
 --rollback LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 --rollback     SELECT json_build_object(

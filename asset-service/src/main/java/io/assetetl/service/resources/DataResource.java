@@ -114,7 +114,13 @@ public final class DataResource {
         AssetFilter listing = given;
         if (after.isPresent() && after.get().listing().isPresent()) {
             Params.Listing issued = after.get().listing().get();
-            listing = filter(issued.symbol(), issued.source(), issued.minPrice(), issued.maxPrice());
+            try {
+                listing = filter(issued.symbol(), issued.source(), issued.minPrice(), issued.maxPrice());
+            } catch (ApiException e) {
+                // a source removed since, say: the client gave no such parameter, so the cursor is what is wrong
+                throw ApiException.badParameter("cursor", "carries a filter this service no longer takes ("
+                        + e.getMessage() + "): start the listing again");
+            }
             boolean filtersGiven = Stream.of(symbol, source, minPrice, maxPrice)
                     .anyMatch(p -> p != null && !p.isBlank());
             if (filtersGiven && !sameListing(given, listing)) {
