@@ -18,6 +18,8 @@ final class ValueCleaner {
 
     private static final Set<String> NULL_MARKERS = Set.of("n/a", "na", "#n/a", "-", "--", "\u2013", "\u2014",
             "null", "none", "nil", "nan", "?");
+    /** The null markers that listed coins have as tickers: NIL (Nillion), NULL (Null Matrix, NullTrace). */
+    private static final Set<String> TICKER_MARKERS = Set.of("nil", "null");
     private static final String[] CURRENCY_MARKERS = {"us$", "usd", "$"};
     private static final String[] SUFFIXES = {"trillion", "billion", "million", "thousand", "tn", "bn", "mn", "mm",
         "t", "b", "m", "k"};
@@ -196,6 +198,20 @@ final class ValueCleaner {
             }
         }
         return new NameAndSymbol(s, null);
+    }
+
+    /**
+     * Whether a symbol cell that marks an absent value is instead its row's ticker: it is a marker that listed coins
+     * have as their ticker, and the row's name (as {@link #name} reads it) begins with it, as Nillion's ticker
+     * {@code NIL} and Null Matrix's {@code NULL}. A row that writes {@code null} for a missing symbol and names an
+     * asset names one whose name begins otherwise ({@code NULL,Bitcoin}), and such a row is still missing its symbol.
+     */
+    static boolean isTickerMarker(String symbolCell, String name) {
+        if (symbolCell == null || name == null) {
+            return false;
+        }
+        String marker = symbolCell.strip().toLowerCase(Locale.ROOT);
+        return TICKER_MARKERS.contains(marker) && name.strip().toLowerCase(Locale.ROOT).startsWith(marker);
     }
 
     /**

@@ -53,7 +53,11 @@ final class WeirdRowInterpreter extends RowInterpreter {
         ValueCleaner.NameAndSymbol name = ValueCleaner.name(row.name());
         Cleaned<String> symbol = ValueCleaner.symbol(row.symbol());
         boolean fromSymbolCell = true;
-        if (symbol.isAbsent() && name.symbol() != null) {
+        boolean markerTicker = symbol.isAbsent() && ValueCleaner.isTickerMarker(row.symbol(), name.name());
+        if (markerTicker) {
+            // NIL of Nillion: the cell is the ticker, not a null marker
+            symbol = Cleaned.of(row.symbol().strip());
+        } else if (symbol.isAbsent() && name.symbol() != null) {
             symbol = Cleaned.of(name.symbol());
             fromSymbolCell = false;
         } else if (row.symbol() == null && ValueCleaner.isBareTicker(row.name())) {
@@ -71,7 +75,8 @@ final class WeirdRowInterpreter extends RowInterpreter {
             return Rejection.of(RejectReason.INVALID_SYMBOL, "symbol is " + symbol.detail(), raw);
         }
         // a ticker taken from the name column is written as it is read
-        String written = fromSymbolCell ? ValueCleaner.writtenSymbol(row.symbol()) : symbol.value();
+        String written = markerTicker ? symbol.value()
+                : fromSymbolCell ? ValueCleaner.writtenSymbol(row.symbol()) : symbol.value();
         return observation(row, raw, symbol.value(), written, name.name());
     }
 }

@@ -103,6 +103,24 @@ class ValueCleanerTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "<none>", textBlock = """
+            NIL     | Nillion     | true
+            nil     | nillion     | true
+            ' NULL' | Null Matrix | true
+            null    | NullTrace   | true
+            NULL    | Bitcoin     | false
+            nil     | <none>      | false
+            None    | Nonecoin    | false
+            N/A     | Nano        | false
+            NA      | Namecoin    | false
+            <none>  | Nillion     | false
+            """)
+    void aMarkerThatListedCoinsHaveAsTickerIsTheTickerOfARowWhoseNameBeginsWithIt(String symbol, String name,
+            boolean ticker) {
+        assertThat(ValueCleaner.isTickerMarker(symbol, name)).isEqualTo(ticker);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"abc", "12abc", "1,2,3", "1.2.3,4.5", "12,34,5", "1e", "1e99999", "1e400", "€5", "5%",
         "Infinity", "0x1F", "1 2", "$", "1..2", "--5"})
     void rejectsWhatIsNotANumber(String cell) {

@@ -324,6 +324,33 @@ class WeirdCsvSourceIT {
     }
 
     @Test
+    void aSymbolCellThatWouldMarkAnEmptyCellIsTheTickerOfARowWhoseNameBeginsWithIt() throws Exception {
+        // NIL is Nillion's ticker and NULL Null Matrix's; the same words in a row that names another asset, or none,
+        // mark a missing symbol, as N/A always does
+        Path file = dir.resolve("ticker-markers.csv");
+        Files.writeString(file, "symbol,name,price_usd,ts\n"
+                + "NIL,Nillion,0.3512,2025-03-24T00:00:00Z\n"
+                + "null,Null Matrix,0.0042,2025-03-24T00:00:00Z\n"
+                + "NULL,Bitcoin,84000,2025-03-24T00:00:00Z\n"
+                + "nil,,1.5,2025-03-24T00:00:00Z\n"
+                + "N/A,Nano,0.9,2025-03-24T00:00:00Z\n");
+
+        RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString()));
+
+        assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.loaded()).isEqualTo(2);
+        assertThat(quote("NIL").price()).isEqualByComparingTo("0.3512");
+        assertThat(quote("NIL").sourceSymbol()).isEqualTo("NIL");
+        assertThat(quote("NULL").price()).isEqualByComparingTo("0.0042");
+        assertThat(quote("NULL").sourceSymbol()).isEqualTo("null");
+        List<String> rejects = db.jdbi().withHandle(h -> h.createQuery(
+                "SELECT position || ' ' || reason FROM etl_rejects ORDER BY id").mapTo(String.class).list());
+        assertThat(rejects).containsExactly("line 4 missing_symbol", "line 5 missing_symbol", "line 6 missing_symbol");
+        assertThat(etl.reprocess("csv_weird").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(quote("NULL").price()).isEqualByComparingTo("0.0042");
+    }
+
+    @Test
     void readsARankColumnNamedHashAndRanksWrittenWithAHashWhileSkippingComments() throws Exception {
         Path file = dir.resolve("ranked.csv");
         Files.writeString(file, "# exported 2025-01-02\n#,Name,Symbol,Price (USD),Date\n"
