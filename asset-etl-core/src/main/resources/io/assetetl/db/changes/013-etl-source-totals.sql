@@ -19,40 +19,45 @@ CREATE TABLE etl_source_totals (
 -- statements that change the same sources wait for each other rather than deadlock. The table is derived: a row
 -- deleted by hand is not counted again (a row left with no run is removed rather than counted below zero); the
 -- backfill at the end of this change set, run again for its source, restores it.
-CREATE FUNCTION etl_source_totals_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+-- Adds each source's change of runs and records processed to its row, in name order, and removes the rows of the
+-- sources changed that have no run left.
+CREATE FUNCTION etl_source_totals_add(sources text[], runs bigint[], processed bigint[]) RETURNS void
+LANGUAGE sql AS $$
     INSERT INTO etl_source_totals AS t (source, runs, total_processed)
-    SELECT source, count(*), sum(records_processed) FROM inserted_runs WHERE kind = 'ingest'
-    GROUP BY source ORDER BY source
+    SELECT d.source, d.runs, d.processed FROM unnest(sources, runs, processed) AS d (source, runs, processed)
+    WHERE d.runs <> 0 OR d.processed <> 0
+    ORDER BY d.source
     ON CONFLICT (source) DO UPDATE
     SET runs = t.runs + EXCLUDED.runs, total_processed = t.total_processed + EXCLUDED.total_processed;
+    DELETE FROM etl_source_totals WHERE runs <= 0 AND source = ANY (sources);
+$$;
+
+CREATE FUNCTION etl_source_totals_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM etl_source_totals_add(array_agg(source), array_agg(runs), array_agg(processed))
+    FROM (SELECT source, count(*) AS runs, sum(records_processed)::bigint AS processed FROM inserted_runs
+          WHERE kind = 'ingest' GROUP BY source) d;
     RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION etl_source_totals_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO etl_source_totals AS t (source, runs, total_processed)
-    SELECT source, sum(runs), sum(processed) FROM (
-        SELECT source, 1 AS runs, records_processed AS processed FROM updated_runs WHERE kind = 'ingest'
-        UNION ALL
-        SELECT source, -1, -records_processed FROM runs_before WHERE kind = 'ingest') d
-    GROUP BY source HAVING sum(runs) <> 0 OR sum(processed) <> 0 ORDER BY source
-    ON CONFLICT (source) DO UPDATE
-    SET runs = t.runs + EXCLUDED.runs, total_processed = t.total_processed + EXCLUDED.total_processed;
-    DELETE FROM etl_source_totals WHERE runs <= 0 AND source IN (SELECT source FROM runs_before);
+    PERFORM etl_source_totals_add(array_agg(source), array_agg(runs), array_agg(processed))
+    FROM (SELECT source, sum(runs)::bigint AS runs, sum(processed)::bigint AS processed FROM (
+              SELECT source, 1 AS runs, records_processed AS processed FROM updated_runs WHERE kind = 'ingest'
+              UNION ALL
+              SELECT source, -1, -records_processed FROM runs_before WHERE kind = 'ingest') c
+          GROUP BY source) d;
     RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION etl_source_totals_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO etl_source_totals AS t (source, runs, total_processed)
-    SELECT source, -count(*), -sum(records_processed) FROM deleted_runs WHERE kind = 'ingest'
-    GROUP BY source ORDER BY source
-    ON CONFLICT (source) DO UPDATE
-    SET runs = t.runs + EXCLUDED.runs, total_processed = t.total_processed + EXCLUDED.total_processed;
-    DELETE FROM etl_source_totals WHERE runs <= 0 AND source IN (SELECT source FROM deleted_runs);
+    PERFORM etl_source_totals_add(array_agg(source), array_agg(-runs), array_agg(-processed))
+    FROM (SELECT source, count(*) AS runs, sum(records_processed)::bigint AS processed FROM deleted_runs
+          WHERE kind = 'ingest' GROUP BY source) d;
     RETURN NULL;
 END
 $$;
@@ -87,4 +92,5 @@ SELECT source, count(*), coalesce(sum(records_processed), 0) FROM etl_runs WHERE
 --rollback DROP FUNCTION etl_source_totals_deleted();
 --rollback DROP FUNCTION etl_source_totals_updated();
 --rollback DROP FUNCTION etl_source_totals_inserted();
+--rollback DROP FUNCTION etl_source_totals_add(text[], bigint[], bigint[]);
 --rollback DROP TABLE etl_source_totals;
