@@ -82,7 +82,7 @@ public final class RunQueries {
 
     /**
      * {@link #activity}'s statement: the last runs as {@link #LAST_RUNS} finds them, and the totals of each source's
-     * ingest runs as {@code etl_source_totals} keeps them (a trigger on the ledger counts each run and its records as
+     * ingest runs as {@code etl_source_totals} keeps them (triggers on the ledger count each run and its records as
      * they are written). (Package-private for the test that checks its plan.)
      */
     static final String ACTIVITY = LAST_RUNS_OF_SOURCES + "\n" + """

@@ -151,17 +151,6 @@ final class Params {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A cursor of an earlier version, which carried the last symbol alone: for the test that it is still read. */
-    static String cursor(String lastSymbol) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + lastSymbol).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The symbol a cursor continues after. */
-    static Optional<String> afterCursor(String raw) {
-        return readCursor(raw).map(Cursor::afterSymbol);
-    }
-
     /** What a cursor continues: the symbol after which, and the filters of its listing. */
     static Optional<Cursor> readCursor(String raw) {
         if (raw == null || raw.isBlank()) {

@@ -30,12 +30,12 @@ class ParamsTest {
                 if (symbol.length() > 2) {
                     assertThat(cursor).doesNotContain(symbol);
                 }
-                assertThat(Params.afterCursor(cursor)).contains(symbol);
+                assertThat(afterCursor(cursor)).contains(symbol);
             }
             // as an earlier version wrote it, without its listing's filters
-            assertThat(Params.readCursor(Params.cursor(symbol))).contains(new Params.Cursor(symbol, Optional.empty()));
+            assertThat(Params.readCursor(earlierCursor(symbol))).contains(new Params.Cursor(symbol, Optional.empty()));
         }
-        assertThat(Params.afterCursor(null)).isEmpty();
+        assertThat(afterCursor(null)).isEmpty();
     }
 
     @Test
@@ -51,17 +51,17 @@ class ParamsTest {
 
     @Test
     void foreignCursorsAre400() {
-        assertThatThrownBy(() -> Params.afterCursor("%%%")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> afterCursor("%%%")).isInstanceOf(ApiException.class)
                 .hasMessageStartingWith("cursor");
-        assertThatThrownBy(() -> Params.afterCursor("QlRD")).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> afterCursor("QlRD")).hasMessageStartingWith("cursor");
         // edited to a symbol no page ends with: lower case, or with surrounding spaces
-        assertThatThrownBy(() -> Params.afterCursor(Params.cursor("ada"))).hasMessageStartingWith("cursor");
-        assertThatThrownBy(() -> Params.afterCursor(Params.cursor(" ADA"))).hasMessageStartingWith("cursor");
-        assertThatThrownBy(() -> Params.afterCursor(Params.cursor("A\0B"))).hasMessageStartingWith("cursor");
-        assertThatThrownBy(() -> Params.afterCursor("A".repeat(4097))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> afterCursor(earlierCursor("ada"))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> afterCursor(earlierCursor(" ADA"))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> afterCursor(earlierCursor("A\0B"))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> afterCursor("A".repeat(4097))).hasMessageStartingWith("cursor");
         // a cursor of this version cut short: fewer parts than it has
         String cut = Base64.getUrlEncoder().encodeToString("a2:BTC\n\nADA".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> Params.afterCursor(cut)).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> afterCursor(cut)).hasMessageStartingWith("cursor");
     }
 
     @Test
@@ -126,6 +126,16 @@ class ParamsTest {
         assertThatThrownBy(() -> Params.text("source", "csv\u0000")).hasMessage(
                 "source must not contain control characters");
         assertThatThrownBy(() -> Params.symbol("symbol", "\u0000")).hasMessageStartingWith("symbol");
-        assertThatThrownBy(() -> Params.afterCursor(Params.cursor("A\u0000"))).hasMessageStartingWith("cursor");
+        assertThatThrownBy(() -> afterCursor(earlierCursor("A\u0000"))).hasMessageStartingWith("cursor");
+    }
+
+    private static Optional<String> afterCursor(String raw) {
+        return Params.readCursor(raw).map(Params.Cursor::afterSymbol);
+    }
+
+    /** A cursor as an earlier version wrote it: the last symbol of its page alone. */
+    private static String earlierCursor(String lastSymbol) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("a1:" + lastSymbol)
+                .getBytes(StandardCharsets.UTF_8));
     }
 }
