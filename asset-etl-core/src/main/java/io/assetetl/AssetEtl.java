@@ -83,6 +83,16 @@ public final class AssetEtl implements AutoCloseable {
         this.assets = new AssetQueries(jdbi, b.divergenceThreshold);
     }
 
+    /** A factory's type, which names it in configurations: a factory without one is a bug of its own, said so. */
+    private static String typeOf(SourceFactory factory) {
+        String type = factory.type();
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("source factory " + factory.getClass().getName()
+                    + " has no type: its type() returned " + (type == null ? "null" : "'" + type + "'"));
+        }
+        return type;
+    }
+
     /**
      * The factories {@link ServiceLoader} finds, by type. Two of one type (two vendors' jars that both call theirs
      * {@code csv}) would leave the classpath's order to pick one, silently; so a configured source of such a type
@@ -94,9 +104,10 @@ public final class AssetEtl implements AutoCloseable {
         Map<String, SourceFactory> found = new LinkedHashMap<>();
         Map<String, SourceFactory> clashing = new LinkedHashMap<>();
         for (SourceFactory factory : ServiceLoader.load(SourceFactory.class, b.classLoader)) {
-            SourceFactory earlier = found.putIfAbsent(factory.type(), factory);
+            String type = typeOf(factory);
+            SourceFactory earlier = found.putIfAbsent(type, factory);
             if (earlier != null && earlier.getClass() != factory.getClass()) {
-                clashing.putIfAbsent(factory.type(), factory);
+                clashing.putIfAbsent(type, factory);
             }
         }
         for (SourceDefinition source : b.sources.values()) {
@@ -256,7 +267,9 @@ public final class AssetEtl implements AutoCloseable {
         return ledger.runs(limit, source, status, kind);
     }
 
+    /** @throws NullPointerException when {@code runId} is null */
     public Optional<RunRecord> findRun(UUID runId) {
+        requireNonNull(runId, "runId is null");
         return ledger.findRun(runId);
     }
 
@@ -337,7 +350,7 @@ public final class AssetEtl implements AutoCloseable {
          */
         public Builder factory(SourceFactory factory) {
             requireNonNull(factory, "factory is null");
-            factories.put(factory.type(), factory);
+            factories.put(typeOf(factory), factory);
             return this;
         }
 

@@ -33,6 +33,33 @@ class AssetEtlTest {
     }
 
     @Test
+    void aFactoryWithoutATypeIsRefusedNamingItsClass() {
+        SourceFactory untyped = new SourceFactory() {
+            @Override
+            public String type() {
+                return null;
+            }
+
+            @Override
+            public Source create(String name, SourceConfig config, SourceContext context) {
+                throw new UnsupportedOperationException();
+            }
+        };
+
+        assertThatThrownBy(() -> AssetEtl.builder().factory(untyped)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("source factory " + untyped.getClass().getName() + " has no type: its type() returned"
+                        + " null");
+    }
+
+    @Test
+    void findingARunOfNoIdIsRefusedBeforeTheDatabaseIsAsked() {
+        AssetEtl etl = AssetEtl.builder().dataSource(new PGSimpleDataSource()).discoverFactories(false).build();
+
+        assertThatThrownBy(() -> etl.findRun(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("runId is null");
+    }
+
+    @Test
     void aClosedLibraryStartsNoRunOfAnyKind() {
         // the data source points nowhere: a run that got as far as the database would fail differently
         PGSimpleDataSource nowhere = new PGSimpleDataSource();

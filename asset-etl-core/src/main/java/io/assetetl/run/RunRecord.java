@@ -10,7 +10,9 @@ import java.util.UUID;
  *                    its last chunk committed, or its start if none did
  * @param durationMs  {@code null} while running; from its start to {@code finishedAt}
  * @param error       {@code null} unless failed or abandoned
- * @param resumedFrom the run whose checkpoint this run started from, or {@code null}
+ * @param resumedFrom the run that did not succeed (failed or abandoned) whose checkpoint this run started from, going
+ *                    on where it stopped; {@code null} when this run started from a successful run's checkpoint,
+ *                    from none, or after a run of the source succeeded since that one (a reprocess resumes nothing)
  */
 public record RunRecord(
         UUID runId,

@@ -786,6 +786,23 @@ class RunEngineIT {
     }
 
     @Test
+    void aRunResumesFromAFailedRunsCheckpointOnlyUntilARunOfTheSourceSucceeds() {
+        TestDatabase db = TestDatabase.create();
+        // a run that committed every chunk and then failed: its checkpoint is the source's last
+        RunResult first = etl(db, "rows", 20).run(RunRequest.of("fake"));
+        db.jdbi().useHandle(h -> h.execute("UPDATE etl_runs SET status = 'failed', error = 'failed at its end'"));
+
+        RunResult resumed = etl(db, "rows", 20).run(RunRequest.of("fake"));
+        RunResult after = etl(db, "rows", 20).run(RunRequest.of("fake"));
+
+        AssetEtl reader = etl(db, "rows", 20);
+        assertThat(resumed.processed()).as("nothing left to read").isZero();
+        assertThat(reader.findRun(resumed.runId()).orElseThrow().resumedFrom()).isEqualTo(first.runId());
+        assertThat(reader.findRun(after.runId()).orElseThrow().resumedFrom())
+                .as("the run after a success resumes nothing, though it starts from the same checkpoint").isNull();
+    }
+
+    @Test
     void aRunLeftRunningByADeadProcessIsMarkedAbandonedAndTheNextRunResumesFromItsCheckpoint() {
         TestDatabase db = TestDatabase.create();
         // a process wrote two chunks, then died without finishing its run

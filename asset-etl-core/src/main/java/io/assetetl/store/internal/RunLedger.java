@@ -146,11 +146,19 @@ public final class RunLedger {
     public record RetryHold(UUID runId, Instant notBefore) {
     }
 
-    /** The run that wrote the checkpoint of {@code source}, when that run did not succeed. */
+    /**
+     * The run that wrote the checkpoint of {@code source}, when that run did not succeed and no ingest run of the
+     * source has succeeded since it started: the run a new run resumes. A success after it took the source up, so
+     * the runs after that success, which start from the same checkpoint when they read nothing new, resume nothing.
+     */
     public static Optional<UUID> unfinishedCheckpointRun(Handle handle, String source) {
         return handle.createQuery("""
                 SELECT c.run_id FROM etl_checkpoints c JOIN etl_runs r ON r.run_id = c.run_id
-                WHERE c.source = :source AND r.status <> 'succeeded' ORDER BY c.updated_at DESC LIMIT 1""")
+                WHERE c.source = :source AND r.status <> 'succeeded'
+                  AND NOT EXISTS (SELECT 1 FROM etl_runs s
+                                  WHERE s.source = :source AND s.kind = 'ingest' AND s.status = 'succeeded'
+                                    AND s.finished_at > r.started_at)
+                ORDER BY c.updated_at DESC LIMIT 1""")
                 .bind("source", source).mapTo(UUID.class).findOne();
     }
 
