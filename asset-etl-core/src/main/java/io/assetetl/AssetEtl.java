@@ -168,6 +168,8 @@ public final class AssetEtl implements AutoCloseable {
      *
      * @throws io.assetetl.run.RunRefusedException   when a run of that source is in progress anywhere
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
+     * @throws io.assetetl.spi.InvalidSourceConfigException when the source's factory refuses its settings, with the
+     *                                                request's overrides (then no run exists)
      * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
      *                                                and record the run (then no run exists)
      * @throws IllegalStateException                  once this library is {@linkplain #close closed}, or when the
@@ -188,6 +190,8 @@ public final class AssetEtl implements AutoCloseable {
      *
      * @throws io.assetetl.run.RunRefusedException   when a run of that source is in progress anywhere
      * @throws io.assetetl.run.UnknownSourceException when no such source is configured
+     * @throws io.assetetl.spi.InvalidSourceConfigException when the source's factory refuses its settings, with the
+     *                                                request's overrides (then no run exists)
      * @throws org.jdbi.v3.core.JdbiException        when the database cannot be reached to take the source's lock
      *                                                and record the run (then no run exists)
      * @throws IllegalStateException                  once this library is {@linkplain #close closed}, or when the
@@ -209,6 +213,8 @@ public final class AssetEtl implements AutoCloseable {
     /**
      * Rebuilds a source's canonical rows from its stored raw records alone: no file read, no network call.
      *
+     * @throws io.assetetl.spi.InvalidSourceConfigException when the source's factory refuses its settings (then no
+     *                                                      run exists)
      * @throws IllegalStateException once this library is {@linkplain #close closed}
      */
     public RunResult reprocess(String source) {

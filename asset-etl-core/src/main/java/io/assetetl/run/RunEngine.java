@@ -8,6 +8,7 @@ import io.assetetl.model.Checkpoint;
 import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Interpretation;
 import io.assetetl.spi.Batch;
+import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.RetriableSourceException;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceContext;
@@ -369,6 +370,7 @@ public final class RunEngine {
             throw new UnknownSourceException(request.source(), sources.keySet());
         }
         SourceFactory factory = factories.get(definition.type());
+        refuseInvalidSettings(definition, factory, request);
         if (!runningHere.add(definition.name())) {
             // a run of it here has not ended, though its session (and the lock with it) may have
             throw new RunRefusedException(definition.name());
@@ -412,6 +414,34 @@ public final class RunEngine {
                         + describe(e) + "): migrate it first (AssetEtl.migrate, or the service's db migrate)", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Creates the source once with the run's settings, and closes it, so that settings its factory refuses are
+     * refused to the caller before anything is claimed or recorded: a run of them failed at its start, each time, and
+     * each failure was a row of the ledger. Any other failure to create the source is left to the run, which records
+     * it.
+     *
+     * @throws InvalidSourceConfigException when the factory refuses the settings
+     */
+    private void refuseInvalidSettings(SourceDefinition definition, SourceFactory factory, RunRequest request) {
+        Source probe;
+        try {
+            probe = factory.create(definition.name(), definition.config().with(request.overrides()), context);
+        } catch (InvalidSourceConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.debug("source {}: creating it to check its settings failed; the run will record it", definition.name(),
+                    e);
+            return;
+        }
+        if (probe != null) {
+            try {
+                probe.close();
+            } catch (RuntimeException e) {
+                LOG.debug("source {}: closing the source made to check its settings failed", definition.name(), e);
+            }
         }
     }
 

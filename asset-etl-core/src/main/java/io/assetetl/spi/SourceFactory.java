@@ -13,7 +13,9 @@ public interface SourceFactory {
     String type();
 
     /**
-     * Creates a source, validating its configuration eagerly.
+     * Creates a source, validating its configuration eagerly. The engine calls it twice for each run: once to check
+     * the settings, closing that source at once, so that settings refused are refused to the run's caller before
+     * anything is recorded, and once for the run. So it should make no call and open no connection.
      *
      * @param name    the configured name of the source (equal to {@link #type()} for the built-in defaults)
      * @param config  its settings; a factory may refuse keys it does not know, as the built-in ones do, so that a

@@ -10,6 +10,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.assetetl.AssetEtl;
+import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.store.internal.RunLedger;
 import io.assetetl.testing.ListSourceFactory;
@@ -163,6 +164,27 @@ class RunEngineIT {
             engine.detachAppender(logs);
             engine.setLevel(level);
         }
+    }
+
+    @Test
+    void settingsTheFactoryRefusesAreRefusedToTheCallerBeforeAnyRunIsRecorded() {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("settings", ROWS);
+        AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                .factory(new ListSourceFactory())
+                .source(SourceDefinition.of("typo", "list", SourceConfig.of(Map.of(
+                        "dataset", "settings", "batch_size", "three"))))
+                .source(SourceDefinition.of("fake", "list", SourceConfig.of(Map.of("dataset", "settings"))))
+                .build();
+
+        assertThatThrownBy(() -> etl.run(RunRequest.of("typo"))).isInstanceOf(InvalidSourceConfigException.class)
+                .hasMessage("setting 'batch_size' is not a whole number: three");
+        assertThatThrownBy(() -> etl.start(RunRequest.of("fake").withSetting("batch_size", "0x10")))
+                .isInstanceOf(InvalidSourceConfigException.class);
+        assertThatThrownBy(() -> etl.reprocess("typo")).isInstanceOf(InvalidSourceConfigException.class);
+
+        assertThat(db.count("etl_runs")).isZero();
+        assertThat(etl.run(RunRequest.of("fake")).succeeded()).as("the source is not held").isTrue();
     }
 
     @Test

@@ -58,10 +58,6 @@ public final class ListSourceFactory implements SourceFactory {
     @Override
     public Source create(String name, SourceConfig config, SourceContext context) {
         String dataset = config.require("dataset");
-        List<String> rows = DATASETS.get(dataset);
-        if (rows == null) {
-            throw new io.assetetl.spi.InvalidSourceConfigException("no data set " + dataset);
-        }
         int batchSize = config.getInt("batch_size", 3);
         int pauseAt = config.getInt("pause_at", -1);
         return new Source() {
@@ -72,6 +68,11 @@ public final class ListSourceFactory implements SourceFactory {
 
             @Override
             public SourceReader open(Optional<Checkpoint> checkpoint) {
+                // read when the run opens it, as a file is, so that a test can fail a run on its source
+                List<String> rows = DATASETS.get(dataset);
+                if (rows == null) {
+                    throw new io.assetetl.spi.SourceException("no data set " + dataset);
+                }
                 int start = checkpoint.map(c -> Integer.parseInt(c.position().replaceAll("\\D", ""))).orElse(0);
                 return new SourceReader() {
                     int next = start;
