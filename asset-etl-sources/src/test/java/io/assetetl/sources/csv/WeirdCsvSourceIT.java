@@ -1,6 +1,7 @@
 package io.assetetl.sources.csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.assetetl.AssetEtl;
 import io.assetetl.run.RunRequest;
@@ -8,6 +9,7 @@ import io.assetetl.run.RunResult;
 import io.assetetl.run.RunStatus;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.sources.testing.Warnings;
+import io.assetetl.spi.InvalidSourceConfigException;
 import io.assetetl.spi.SourceConfig;
 import io.assetetl.testing.TableDigests;
 import io.assetetl.testing.TestDatabase;
@@ -193,8 +195,6 @@ class WeirdCsvSourceIT {
 
         RunResult result = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())
                 .withSetting("decimal_mark", ","));
-        RunResult unsupported = etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())
-                .withSetting("decimal_mark", "'"));
 
         assertThat(result.status()).as(result.error()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(result.loaded()).isEqualTo(3);
@@ -202,8 +202,9 @@ class WeirdCsvSourceIT {
         assertThat(quote("ETH").price()).as("a point groups thousands").isEqualByComparingTo("2310");
         assertThat(quote("ETH").marketCap()).isEqualByComparingTo("278000000000");
         assertThat(quote("ADA").price()).isEqualByComparingTo("0.45");
-        assertThat(unsupported.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(unsupported.error()).contains("decimal_mark");
+        assertThatThrownBy(() -> etl.run(RunRequest.of("csv_weird").withSetting("path", file.toString())
+                .withSetting("decimal_mark", "'"))).as("refused before any run is recorded")
+                .isInstanceOf(InvalidSourceConfigException.class).hasMessageContaining("decimal_mark");
     }
 
     @Test
