@@ -17,6 +17,7 @@ import io.assetetl.run.SourceDefinition;
 import io.assetetl.run.StartedRun;
 import io.assetetl.spi.SourceContext;
 import io.assetetl.spi.SourceFactory;
+import io.assetetl.store.DatabaseFailures;
 import io.assetetl.store.Migrations;
 import io.assetetl.store.internal.RunLedger;
 import java.math.BigDecimal;
@@ -34,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
@@ -234,11 +236,13 @@ public final class AssetEtl implements AutoCloseable {
      * run does not show as {@code running} until its source runs again.
      */
     public List<UUID> abandonDeadRuns() {
-        List<UUID> abandoned = new ArrayList<>();
-        for (SourceDefinition source : sources()) {
-            abandoned.addAll(engine.abandonDeadRuns(source.name()));
-        }
-        return abandoned;
+        return read(() -> {
+            List<UUID> abandoned = new ArrayList<>();
+            for (SourceDefinition source : sources()) {
+                abandoned.addAll(engine.abandonDeadRuns(source.name()));
+            }
+            return abandoned;
+        });
     }
 
     /**
@@ -257,9 +261,11 @@ public final class AssetEtl implements AutoCloseable {
      * Runs newest first.
      *
      * @throws org.jdbi.v3.core.JdbiException when the database cannot be reached, as every read here
+     * @throws IllegalStateException          when the database was never migrated, saying so, as every read of the
+     *                                        ledger here
      */
     public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status) {
-        return ledger.runs(limit, source, status);
+        return read(() -> ledger.runs(limit, source, status));
     }
 
     /**
@@ -270,17 +276,29 @@ public final class AssetEtl implements AutoCloseable {
      */
     public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status,
             Optional<String> kind) {
-        return ledger.runs(limit, source, status, kind);
+        return read(() -> ledger.runs(limit, source, status, kind));
     }
 
     /** @throws NullPointerException when {@code runId} is null */
     public Optional<RunRecord> findRun(UUID runId) {
         requireNonNull(runId, "runId is null");
-        return ledger.findRun(runId);
+        return read(() -> ledger.findRun(runId));
     }
 
     public List<CheckpointRecord> checkpoints(String source) {
-        return ledger.checkpoints(source);
+        return read(() -> ledger.checkpoints(source));
+    }
+
+    /**
+     * A read of the ledger; on a database that was never migrated, its failure says to migrate it, as a run's does,
+     * rather than quoting the statement that found no table.
+     */
+    private static <T> T read(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            throw DatabaseFailures.sayingWhenUnmigrated(e);
+        }
     }
 
     /** The share of the median price beyond which a source's price is flagged as divergent. */

@@ -61,8 +61,6 @@ public final class RunEngine {
     public static final String CLOSED = "the library is closed: no run can start";
     /** The error of a run ended by an interruption, before what was waiting when it came. */
     static final String STOPPING = "interrupted: the process running it was shutting down, or its library was closed";
-    /** PostgreSQL's SQLSTATE for a relation that does not exist. */
-    private static final String UNDEFINED_TABLE = "42P01";
     /**
      * Raw records per page of a reprocess, the CSV sources' default chunk. A reprocess writes all its pages in one
      * transaction, so each page's upsert of a key's latest value adds a version to that row which the next page's
@@ -408,12 +406,7 @@ public final class RunEngine {
                     System.nanoTime());
         } catch (RuntimeException e) {
             giveBack(handle, definition.name());
-            if (ExpectedFailures.anyCause(e, t -> t instanceof java.sql.SQLException sql
-                    && UNDEFINED_TABLE.equals(sql.getSQLState()))) {
-                throw new IllegalStateException("the database has no asset-etl schema, or an incomplete one ("
-                        + describe(e) + "): migrate it first (AssetEtl.migrate, or the service's db migrate)", e);
-            }
-            throw e;
+            throw DatabaseFailures.sayingWhenUnmigrated(e);
         }
     }
 

@@ -14,7 +14,26 @@ public final class DatabaseFailures {
      */
     private static final Set<String> UNAVAILABLE = Set.of("3D000", "53300");
 
+    /** PostgreSQL's SQLSTATE for a relation that does not exist. */
+    private static final String UNDEFINED_TABLE = "42P01";
+
     private DatabaseFailures() {
+    }
+
+    /**
+     * {@code e} as the failure of a database without the asset-etl schema, or with part of it, which says to migrate
+     * it, when a relation that {@code e}'s statement used does not exist; else {@code e} itself.
+     */
+    public static RuntimeException sayingWhenUnmigrated(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
+                // the driver's first line, without the position in a statement the caller never wrote
+                String said = sql.getMessage() == null ? "42P01" : sql.getMessage().lines().findFirst().orElse("");
+                return new IllegalStateException("the database has no asset-etl schema, or an incomplete one ("
+                        + said + "): migrate it first (AssetEtl.migrate, or the service's db migrate)", e);
+            }
+        }
+        return e;
     }
 
     /** Whether {@code e}, or one of its causes, says the database is unreachable or its connection was lost. */

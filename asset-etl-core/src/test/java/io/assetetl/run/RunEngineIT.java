@@ -763,6 +763,22 @@ class RunEngineIT {
     }
 
     @Test
+    void readingTheLedgerOfADatabaseThatWasNeverMigratedSaysToMigrateIt() {
+        AssetEtl etl = etl(TestDatabase.createEmpty(), "rows", 3);
+
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable read : List.<
+                org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> etl.runs(10, Optional.empty(), Optional.empty()), () -> etl.findRun(UUID.randomUUID()),
+                () -> etl.checkpoints("fake"), etl::abandonDeadRuns)) {
+            assertThatThrownBy(read).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("the database has no asset-etl schema, or an incomplete one (ERROR: "
+                            + "relation \"")
+                    .hasMessageEndingWith("): migrate it first (AssetEtl.migrate, or the service's db migrate)")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
     void anAbandonedRunEndsWhenItsLastChunkCommittedNotWhenItIsFoundHoursLater() {
         TestDatabase db = TestDatabase.create();
         Instant start = Instant.parse("2026-03-01T10:00:00Z");
