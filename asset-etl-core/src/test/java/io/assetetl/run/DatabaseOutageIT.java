@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.JdbiException;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,6 @@ class DatabaseOutageIT {
             rows.add("SYM" + i + ",," + (10 + i) + ",1700000000");
         }
         ListSourceFactory.dataset("outage", rows);
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch paused = new CountDownLatch(1);
-        ListSourceFactory.gate("outage", gate, paused);
         Path data = dir.resolve("pg");
         EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
         int port = pg.getPort();
@@ -48,9 +44,9 @@ class DatabaseOutageIT {
                 .source(SourceDefinition.of("outage", "list", SourceConfig.of(Map.of(
                         "dataset", "outage", "batch_size", "3", "pause_at", "6"))))
                 .build();
-        try {
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("outage")) {
             StartedRun run = etl.start(RunRequest.of("outage"));
-            assertThat(paused.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered().await(30, TimeUnit.SECONDS)).isTrue();
             // the reader runs ahead of the writer: wait for the second chunk's commit before pulling the plug
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (count(etl, "SELECT count(*) FROM etl_checkpoints WHERE position->>'next' = '6'") == 0
@@ -58,7 +54,7 @@ class DatabaseOutageIT {
                 Thread.sleep(10);
             }
             pg.close();
-            gate.countDown();
+            gate.open();
 
             RunResult failed = run.completion().get(60, TimeUnit.SECONDS);
 
@@ -78,7 +74,6 @@ class DatabaseOutageIT {
             assertThat(recorded.recordsProcessed()).isEqualTo(6);
             long quotesAfterOutage = count(etl, "SELECT count(*) FROM asset_quotes");
             assertThat(quotesAfterOutage).as("the two chunks committed before the outage, nothing more").isEqualTo(6);
-            ListSourceFactory.gate("outage", new CountDownLatch(0), new CountDownLatch(1));
 
             RunResult next = etl.run(RunRequest.of("outage"));
 

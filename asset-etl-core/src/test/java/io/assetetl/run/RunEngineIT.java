@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -440,24 +439,20 @@ class RunEngineIT {
     void aSecondRunOfTheSameSourceIsRefusedWhileTheFirstHoldsIt() throws Exception {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("gated", ROWS);
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        ListSourceFactory.gate("gated", gate, entered);
-        try (AssetEtl first = etl(db, "gated", 3); AssetEtl otherProcess = etl(db, "gated", 3)) {
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("gated");
+                AssetEtl first = etl(db, "gated", 3); AssetEtl otherProcess = etl(db, "gated", 3)) {
             StartedRun running = first.start(RunRequest.of("fake"));
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
 
             assertThatThrownBy(() -> otherProcess.run(RunRequest.of("fake")))
                     .isInstanceOf(RunRefusedException.class)
                     .hasMessageContaining("fake");
             assertThatThrownBy(() -> first.start(RunRequest.of("fake"))).isInstanceOf(RunRefusedException.class);
 
-            gate.countDown();
+            gate.open();
             RunResult result = running.completion().get(30, TimeUnit.SECONDS);
             assertThat(result.succeeded()).isTrue();
             assertThat(otherProcess.run(RunRequest.of("fake")).succeeded()).isTrue();
-        } finally {
-            ListSourceFactory.gate("gated", new CountDownLatch(0), new CountDownLatch(1));
         }
     }
 
@@ -469,22 +464,18 @@ class RunEngineIT {
         db.jdbi().useHandle(h -> RunLedger.insertRunning(h, dead, "fake", "ingest",
                 Instant.parse("2026-01-01T00:00:00Z"), null, "a-host-that-died"));
         ListSourceFactory.dataset("alive", ROWS);
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        ListSourceFactory.gate("alive", gate, entered);
-        try (AssetEtl etl = etl(db, "alive", 3); AssetEtl monitor = etl(db, "alive", 3)) {
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("alive");
+                AssetEtl etl = etl(db, "alive", 3); AssetEtl monitor = etl(db, "alive", 3)) {
             assertThat(monitor.abandonDeadRuns()).containsExactly(dead);
             assertThat(etl.findRun(dead).orElseThrow().status()).isEqualTo(RunStatus.ABANDONED);
 
             StartedRun live = etl.start(RunRequest.of("fake"));
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(monitor.abandonDeadRuns()).as("the live run holds its lock").isEmpty();
             assertThat(etl.findRun(live.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
 
-            gate.countDown();
+            gate.open();
             assertThat(live.completion().get(30, TimeUnit.SECONDS).succeeded()).isTrue();
-        } finally {
-            ListSourceFactory.gate("alive", new CountDownLatch(0), new CountDownLatch(1));
         }
     }
 
@@ -492,12 +483,10 @@ class RunEngineIT {
     void aRunWhoseSessionEndsIsNeitherTakenForDeadByItsOwnProcessNorRunAgainBesideIt() throws Exception {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("cut", ROWS);
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        ListSourceFactory.gate("cut", gate, entered);
-        try (AssetEtl etl = etl(db, "cut", 3)) {
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("cut");
+                AssetEtl etl = etl(db, "cut", 3)) {
             StartedRun running = etl.start(RunRequest.of("fake"));
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
             // the run's session ends while it waits for its source (an administrator, an idle-session timeout, a
             // pooler restarting), and the source's lock with it; the run itself goes on until it next writes
             db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
@@ -514,7 +503,7 @@ class RunEngineIT {
             assertThatThrownBy(() -> etl.start(RunRequest.of("fake"))).isInstanceOf(RunRefusedException.class);
             assertThatThrownBy(() -> etl.run(RunRequest.of("fake"))).isInstanceOf(RunRefusedException.class);
 
-            gate.countDown();
+            gate.open();
             RunResult failed = running.completion().get(30, TimeUnit.SECONDS);
 
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
@@ -524,8 +513,6 @@ class RunEngineIT {
             assertThat(etl.runs(10, Optional.of("fake"), Optional.empty())).as("no second run beside it")
                     .extracting(RunRecord::runId).containsExactly(running.runId());
             assertThat(etl.run(RunRequest.of("fake")).succeeded()).as("free again once it ended").isTrue();
-        } finally {
-            ListSourceFactory.gate("cut", new CountDownLatch(0), new CountDownLatch(1));
         }
     }
 
@@ -583,9 +570,6 @@ class RunEngineIT {
             throws Exception {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("outage", ROWS);
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        ListSourceFactory.gate("outage", gate, entered);
         AtomicBoolean down = new AtomicBoolean();
         // the library's connections: refused while the database is "down"
         javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
@@ -599,15 +583,16 @@ class RunEngineIT {
                         throw e.getCause();
                     }
                 });
-        try (AssetEtl etl = AssetEtl.builder().dataSource(flaky).discoverFactories(false)
-                .factory(new ListSourceFactory()).source(SourceDefinition.of("fake", "list",
-                        SourceConfig.of(Map.of("dataset", "outage", "batch_size", "3")))).build()) {
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("outage");
+                AssetEtl etl = AssetEtl.builder().dataSource(flaky).discoverFactories(false)
+                        .factory(new ListSourceFactory()).source(SourceDefinition.of("fake", "list",
+                                SourceConfig.of(Map.of("dataset", "outage", "batch_size", "3")))).build()) {
             StartedRun run = etl.start(RunRequest.of("fake"));
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
             down.set(true);
             db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     + " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
-            gate.countDown();
+            gate.open();
 
             RunResult failed = run.completion().get(30, TimeUnit.SECONDS);
 
@@ -622,8 +607,6 @@ class RunEngineIT {
             RunRecord recorded = etl.findRun(run.runId()).orElseThrow();
             assertThat(recorded.status()).isEqualTo(RunStatus.FAILED);
             assertThat(recorded.error()).isEqualTo(failed.error()).contains("terminating connection");
-        } finally {
-            ListSourceFactory.gate("outage", new CountDownLatch(0), new CountDownLatch(1));
         }
     }
 
@@ -631,13 +614,10 @@ class RunEngineIT {
     void closingTheLibraryInterruptsABackgroundRunWhichIsRecordedAsFailedBeforeCloseReturns() throws Exception {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("held-by-close", ROWS);
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        ListSourceFactory.gate("held-by-close", gate, entered);
-        try {
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("held-by-close")) {
             AssetEtl etl = etl(db, "held-by-close", 3);
             StartedRun running = etl.start(RunRequest.of("fake"));
-            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
 
             etl.close();
 
@@ -647,9 +627,7 @@ class RunEngineIT {
             assertThat(result.error()).isEqualTo(
                     "interrupted: the process running it was shutting down, or its library was closed"
                             + " (interrupted while waiting for the next batch)");
-            assertThat(gate.getCount()).as("the held batch was never released").isOne();
-        } finally {
-            gate.countDown();
+            assertThat(gate.latch().getCount()).as("the held batch was never released").isOne();
         }
     }
 

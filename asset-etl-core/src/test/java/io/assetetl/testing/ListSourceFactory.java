@@ -44,10 +44,28 @@ public final class ListSourceFactory implements SourceFactory {
         DATASETS.put(name, List.copyOf(rows));
     }
 
-    /** Makes readers of {@code name} wait for {@code gate}; {@code entered} counts down when one starts waiting. */
-    public static void gate(String name, CountDownLatch gate, CountDownLatch entered) {
-        GATES.put(name, gate);
-        ENTERED.put(name, entered);
+    /**
+     * A closed gate that readers of a data set wait at: {@code entered} counts down when one starts waiting, and
+     * {@code latch} opens it. Closing the gate opens it, so that no later reader of the data set waits.
+     */
+    public record Gate(CountDownLatch latch, CountDownLatch entered) implements AutoCloseable {
+
+        public void open() {
+            latch.countDown();
+        }
+
+        @Override
+        public void close() {
+            open();
+        }
+    }
+
+    /** Makes readers of {@code name} wait at a new closed gate, from where {@code pause_at} says (else their start). */
+    public static Gate gate(String name) {
+        Gate gate = new Gate(new CountDownLatch(1), new CountDownLatch(1));
+        GATES.put(name, gate.latch());
+        ENTERED.put(name, gate.entered());
+        return gate;
     }
 
     @Override

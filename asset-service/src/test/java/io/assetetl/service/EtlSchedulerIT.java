@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -64,25 +63,23 @@ class EtlSchedulerIT {
     @Test
     void stoppingInterruptsARunInProgressWhichIsRecordedAsFailedBeforeStopReturns() throws Exception {
         ListSourceFactory.dataset("held-by-scheduler", List.of("BTC,,100,1700000000"));
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        ListSourceFactory.gate("held-by-scheduler", gate, entered);
-        try (AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
-                .factory(new ListSourceFactory())
-                .source(SourceDefinition.of("held", "list", SourceConfig.of(Map.of("dataset", "held-by-scheduler"))))
-                .build()) {
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("held-by-scheduler");
+                AssetEtl etl = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                        .factory(new ListSourceFactory())
+                        .source(SourceDefinition.of("held", "list", SourceConfig.of(Map.of(
+                                "dataset", "held-by-scheduler"))))
+                        .build()) {
             EtlScheduler scheduler = new EtlScheduler(etl, EtlInterval.parse("PT1H"));
             scheduler.start();
-            assertThat(entered.await(60, TimeUnit.SECONDS)).as("the run is waiting for its first batch").isTrue();
+            assertThat(gate.entered().await(60, TimeUnit.SECONDS)).as("the run is waiting for its first batch")
+                    .isTrue();
 
             scheduler.stop();
 
             RunRecord run = etl.runs(1, Optional.of("held"), Optional.empty()).get(0);
             assertThat(run.status()).as("interrupted, not waited for").isEqualTo(RunStatus.FAILED);
             assertThat(run.error()).contains("interrupted");
-            assertThat(gate.getCount()).as("the held batch was never released").isOne();
-        } finally {
-            gate.countDown();
+            assertThat(gate.latch().getCount()).as("the held batch was never released").isOne();
         }
     }
 
