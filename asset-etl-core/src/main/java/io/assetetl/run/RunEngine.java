@@ -440,11 +440,29 @@ public final class RunEngine {
 
     private RunResult succeed(Claim claim) {
         Instant now = context.clock().instant();
-        RunRecord record = RunLedger.finish(claim.handle, claim.runId, RunStatus.SUCCEEDED, now, null,
+        Optional<RunRecord> record = RunLedger.finish(claim.handle, claim.runId, RunStatus.SUCCEEDED, now, null,
                 claim.metadata(now));
-        LOG.info("run succeeded: processed={} loaded={} unchanged={} rejected={}", record.recordsProcessed(),
-                record.recordsLoaded(), record.recordsUnchanged(), record.recordsRejected());
-        return finished(record);
+        if (record.isEmpty()) {
+            return endedElsewhere(claim.handle, claim.runId, RunStatus.SUCCEEDED, null);
+        }
+        RunRecord r = record.get();
+        LOG.info("run succeeded: processed={} loaded={} unchanged={} rejected={}", r.recordsProcessed(),
+                r.recordsLoaded(), r.recordsUnchanged(), r.recordsRejected());
+        return finished(r);
+    }
+
+    /**
+     * The run {@code runId} as another process ended it before this one could record its end ({@code status},
+     * {@code error}): that process found the session holding the source's lock gone and marked the run abandoned.
+     * Its end stays as written; this process's account of it is logged, and counted by neither process again.
+     */
+    private static RunResult endedElsewhere(Handle handle, UUID runId, RunStatus status, String error) {
+        RunRecord r = RunLedger.run(handle, runId).orElseThrow();
+        LOG.warn("run {} had already been marked {} at {} before this process could record it as {}{}; left as"
+                + " marked", runId, r.status().code(), r.finishedAt(), status.code(),
+                error == null ? "" : " (" + error + ")");
+        return new RunResult(r.runId(), r.source(), r.status(), r.recordsProcessed(), r.recordsLoaded(),
+                r.recordsUnchanged(), r.recordsRejected(), r.durationMs() == null ? 0 : r.durationMs(), r.error());
     }
 
     /** Brings the summaries of the assets that committed chunks changed up to date, in one transaction. */
@@ -505,11 +523,10 @@ public final class RunEngine {
         Instant now = context.clock().instant();
         String metadata = claim.metadata(now);
         try {
-            return finished(RunLedger.finish(claim.handle, claim.runId, RunStatus.FAILED, now, error, metadata));
+            return failed(claim.handle, claim.runId, now, error, metadata);
         } catch (RuntimeException onRunConnection) {
             try {
-                return finished(jdbi.withHandle(h -> RunLedger.finish(h, claim.runId, RunStatus.FAILED, now, error,
-                        metadata)));
+                return jdbi.withHandle(h -> failed(h, claim.runId, now, error, metadata));
             } catch (RuntimeException databaseGone) {
                 // the row stays 'running' until the database answers again: the source's next run or dead-run sweep
                 // in this process records the failure; another process's would mark the run abandoned
@@ -521,6 +538,11 @@ public final class RunEngine {
                         committed.loaded(), committed.unchanged(), committed.rejected(), claim.elapsedMs(), error);
             }
         }
+    }
+
+    private RunResult failed(Handle handle, UUID runId, Instant now, String error, String metadata) {
+        return RunLedger.finish(handle, runId, RunStatus.FAILED, now, error, metadata).map(this::finished)
+                .orElseGet(() -> endedElsewhere(handle, runId, RunStatus.FAILED, error));
     }
 
     /**
@@ -567,9 +589,13 @@ public final class RunEngine {
                 return;
             }
             try {
-                RunLedger.finish(handle, runId, RunStatus.FAILED, failure.at(), failure.error(), failure.metadata());
-                LOG.warn("source {}: recorded the failure of run {} now that the database answers: {}", source, runId,
-                        failure.error());
+                if (RunLedger.finish(handle, runId, RunStatus.FAILED, failure.at(), failure.error(),
+                        failure.metadata()).isPresent()) {
+                    LOG.warn("source {}: recorded the failure of run {} now that the database answers: {}", source,
+                            runId, failure.error());
+                } else {
+                    endedElsewhere(handle, runId, RunStatus.FAILED, failure.error());
+                }
             } catch (RuntimeException e) {
                 if (DatabaseFailures.isUnavailable(e)) {
                     throw e; // still unreachable: kept for the next attempt

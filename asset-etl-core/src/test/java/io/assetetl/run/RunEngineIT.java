@@ -611,6 +611,75 @@ class RunEngineIT {
     }
 
     @Test
+    void aRunAnotherProcessMarkedAbandonedWhileItsFailureCouldNotBeRecordedStaysAbandoned() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("outage-elsewhere", ROWS);
+        AtomicBoolean down = new AtomicBoolean();
+        javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && down.get()) {
+                        throw new java.sql.SQLException("Connection refused (the test's outage)", "08001");
+                    }
+                    try {
+                        return method.invoke(db.dataSource(), args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        SourceDefinition fake = SourceDefinition.of("fake", "list",
+                SourceConfig.of(Map.of("dataset", "outage-elsewhere", "batch_size", "3")));
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("outage-elsewhere");
+                AssetEtl etl = AssetEtl.builder().dataSource(flaky).discoverFactories(false)
+                        .factory(new ListSourceFactory()).source(fake).build();
+                AssetEtl otherReplica = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
+                        .factory(new ListSourceFactory()).source(fake).build()) {
+            StartedRun run = etl.start(RunRequest.of("fake"));
+            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            down.set(true);
+            db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+            gate.open();
+            assertThat(run.completion().get(30, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.FAILED);
+
+            // the run's session, and with it the source's lock, is gone: another replica takes the run for dead
+            assertThat(otherReplica.abandonDeadRuns()).containsExactly(run.runId());
+            RunRecord abandoned = otherReplica.findRun(run.runId()).orElseThrow();
+            down.set(false);
+
+            assertThat(etl.recordPendingFailures()).as("nothing left to record").isTrue();
+            RunRecord shown = etl.findRun(run.runId()).orElseThrow();
+            assertThat(shown.status()).as("a finished run's status is written once").isEqualTo(RunStatus.ABANDONED);
+            assertThat(shown.finishedAt()).isEqualTo(abandoned.finishedAt());
+            assertThat(shown.error()).isEqualTo(abandoned.error());
+        }
+    }
+
+    @Test
+    void aRunAlreadyMarkedAbandonedElsewhereIsNotRecordedAgainWhenItFails() throws Exception {
+        TestDatabase db = TestDatabase.create();
+        ListSourceFactory.dataset("marked-elsewhere", ROWS);
+        try (ListSourceFactory.Gate gate = ListSourceFactory.gate("marked-elsewhere")) {
+            AssetEtl etl = etl(db, "marked-elsewhere", 3);
+            StartedRun run = etl.start(RunRequest.of("fake"));
+            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            // as a replica that found the run's session gone does (abandonDeadRuns): here the session is alive, so
+            // the row is changed by hand
+            db.jdbi().useHandle(h -> h.createUpdate("UPDATE etl_runs SET status = 'abandoned', finished_at = now(),"
+                    + " duration_ms = 0, error = 'marked elsewhere' WHERE run_id = :run").bind("run", run.runId())
+                    .execute());
+            etl.close();
+
+            RunResult result = run.completion().get(30, TimeUnit.SECONDS);
+
+            assertThat(result.status()).as("the ledger's, not this process's").isEqualTo(RunStatus.ABANDONED);
+            assertThat(result.error()).isEqualTo("marked elsewhere");
+            RunRecord shown = etl(db, "marked-elsewhere", 3).findRun(run.runId()).orElseThrow();
+            assertThat(shown.status()).isEqualTo(RunStatus.ABANDONED);
+            assertThat(shown.error()).isEqualTo("marked elsewhere");
+        }
+    }
+
+    @Test
     void closingTheLibraryInterruptsABackgroundRunWhichIsRecordedAsFailedBeforeCloseReturns() throws Exception {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("held-by-close", ROWS);

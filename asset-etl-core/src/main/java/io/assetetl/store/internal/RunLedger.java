@@ -58,8 +58,7 @@ public final class RunLedger {
     }
 
     public Optional<RunRecord> findRun(UUID runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + RUN_COLUMNS + " FROM etl_runs WHERE run_id = :id")
-                .bind("id", runId).map(RunLedger::mapRun).findOne());
+        return jdbi.withHandle(h -> run(h, runId));
     }
 
     /** The checkpoints of {@code source}, one per stream. */
@@ -173,7 +172,10 @@ public final class RunLedger {
     }
 
     /**
-     * Ends a run; returns its final record. A NUL in {@code error} (an adapter's message quoting what it read) is
+     * Ends a run still {@code running}; returns its final record, or nothing when the run had already ended: a run's
+     * end is written once. Another process marks a run abandoned when the session that held its source's lock is
+     * gone (a cut connection, a restarted database), and the process running it, which only learns of its failure
+     * then, must not write a second end over the first. A NUL in {@code error} (an adapter's message quoting what it read) is
      * stored as U+FFFD: PostgreSQL's text refuses it, and the failure, which could then not be recorded, was taken
      * for an outage, and the run later marked abandoned without its error. The escapes jsonb refuses in
      * {@code metadata} (a checkpoint position in it as its adapter wrote it) are stored as the chunks store them
@@ -181,16 +183,22 @@ public final class RunLedger {
      *
      * @param metadata what the run was and did beyond its counters, a JSON object
      */
-    public static RunRecord finish(Handle handle, UUID runId, RunStatus status, Instant finishedAt, String error,
-            String metadata) {
+    public static Optional<RunRecord> finish(Handle handle, UUID runId, RunStatus status, Instant finishedAt,
+            String error, String metadata) {
         return handle.createQuery("UPDATE etl_runs SET status = :status, finished_at = :finished,"
                         + " duration_ms = GREATEST(0, (EXTRACT(EPOCH FROM (:finished - started_at)) * 1000)::bigint),"
-                        + " error = :error, metadata = CAST(:metadata AS jsonb) WHERE run_id = :run RETURNING "
-                        + RUN_COLUMNS)
+                        + " error = :error, metadata = CAST(:metadata AS jsonb)"
+                        + " WHERE run_id = :run AND status = 'running' RETURNING " + RUN_COLUMNS)
                 .bind("status", status.code()).bind("finished", utc(finishedAt))
                 .bind("error", CopyRows.text(error)).bind("metadata", CopyRows.jsonbText(metadata))
                 .bind("run", runId)
-                .map(RunLedger::mapRun).one();
+                .map(RunLedger::mapRun).findOne();
+    }
+
+    /** The run {@code runId} as the ledger shows it, read on {@code handle}. */
+    public static Optional<RunRecord> run(Handle handle, UUID runId) {
+        return handle.createQuery("SELECT " + RUN_COLUMNS + " FROM etl_runs WHERE run_id = :id")
+                .bind("id", runId).map(RunLedger::mapRun).findOne();
     }
 
     static RunRecord mapRun(ResultSet rs, StatementContext ctx) throws SQLException {
