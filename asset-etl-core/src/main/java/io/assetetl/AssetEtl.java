@@ -82,7 +82,7 @@ public final class AssetEtl implements AutoCloseable {
                 b.failAfterRecords, executor);
         this.ledger = new RunLedger(jdbi);
         this.divergenceThreshold = b.divergenceThreshold;
-        this.assets = new AssetQueries(jdbi, b.divergenceThreshold);
+        this.assets = new AssetQueries(jdbi, b.divergenceThreshold, b.identity);
     }
 
     /** A factory's type, which names it in configurations: a factory without one is a bug of its own, said so. */

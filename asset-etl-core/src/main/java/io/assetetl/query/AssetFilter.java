@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Which canonical assets a page lists. Every part is optional (empty, never null); present parts all apply.
  *
- * @param symbol   a canonical symbol (exact match)
+ * @param symbol   one asset's symbol, in any case and by its alias as {@link AssetQueries#find} reads it
  * @param source   only assets that this source reports
  * @param minPrice only assets whose consensus (median) price is at least this
  * @param maxPrice only assets whose consensus (median) price is at most this
@@ -27,8 +27,8 @@ public record AssetFilter(Optional<String> symbol, Optional<String> source, Opti
     public static final AssetFilter ALL = new AssetFilter(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty());
 
-    public AssetFilter withSymbol(String canonicalSymbol) {
-        return new AssetFilter(Optional.of(canonicalSymbol), source, minPrice, maxPrice);
+    public AssetFilter withSymbol(String symbol) {
+        return new AssetFilter(Optional.of(symbol), source, minPrice, maxPrice);
     }
 
     public AssetFilter withSource(String sourceName) {

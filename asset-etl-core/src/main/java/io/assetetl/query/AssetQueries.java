@@ -2,6 +2,7 @@ package io.assetetl.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.assetetl.model.IdentityRules;
 import io.assetetl.model.Observation;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -31,13 +32,24 @@ public final class AssetQueries {
 
     private final Jdbi jdbi;
     private final BigDecimal divergenceThreshold;
+    private final IdentityRules identity;
 
     /**
      * @param divergenceThreshold the share of the median beyond which a source is flagged as divergent
      */
     public AssetQueries(Jdbi jdbi, BigDecimal divergenceThreshold) {
+        this(jdbi, divergenceThreshold, IdentityRules.defaults());
+    }
+
+    /**
+     * @param divergenceThreshold the share of the median beyond which a source is flagged as divergent
+     * @param identity            the rules that make a symbol as a user writes it canonical (case, white space,
+     *                            aliases): those the assets were loaded with
+     */
+    public AssetQueries(Jdbi jdbi, BigDecimal divergenceThreshold, IdentityRules identity) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.divergenceThreshold = requireNonNull(divergenceThreshold, "divergenceThreshold is null");
+        this.identity = requireNonNull(identity, "identity is null");
     }
 
     /**
@@ -102,6 +114,10 @@ public final class AssetQueries {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
+        String symbol = filter.symbol().map(identity::canonicalSymbolOrNull).orElse(null);
+        if (filter.symbol().isPresent() && symbol == null) {
+            return List.of(); // a symbol of white space alone names no asset
+        }
         List<String> where = new ArrayList<>();
         afterSymbol.ifPresent(s -> where.add("m.canonical_symbol > :after"));
         filter.symbol().ifPresent(s -> where.add("m.canonical_symbol = :symbol"));
@@ -114,7 +130,7 @@ public final class AssetQueries {
             Query query = h.createQuery(sql).bind("fetch", (long) limit + 1);
             binder.accept(query);
             afterSymbol.ifPresent(s -> query.bind("after", s));
-            filter.symbol().ifPresent(s -> query.bind("symbol", s));
+            filter.symbol().ifPresent(s -> query.bind("symbol", symbol));
             filter.source().ifPresent(s -> query.bind("source", s));
             filter.minPrice().ifPresent(p -> query.bind("min_price", p));
             filter.maxPrice().ifPresent(p -> query.bind("max_price", p));
@@ -122,9 +138,17 @@ public final class AssetQueries {
         });
     }
 
-    /** One asset by its canonical symbol, with every source's latest record. */
-    public Optional<AssetView> find(String canonicalSymbol) {
-        requireNonNull(canonicalSymbol, "canonicalSymbol is null");
+    /**
+     * One asset, with every source's latest record.
+     *
+     * @param symbol its symbol in any case, with white space around it or an alias (XBT for BTC) as the identity
+     *               rules say; empty when nothing is left of it
+     */
+    public Optional<AssetView> find(String symbol) {
+        String canonicalSymbol = identity.canonicalSymbolOrNull(requireNonNull(symbol, "symbol is null"));
+        if (canonicalSymbol == null) {
+            return Optional.empty();
+        }
         List<AssetView> found = jdbi.withHandle(h -> h.createQuery(
                         "SELECT a.canonical_symbol, a.name AS asset_name, " + SOURCE_COLUMNS + "\n"
                                 + "FROM assets a JOIN asset_sources s ON s.asset_id = a.id\n"
@@ -134,24 +158,27 @@ public final class AssetQueries {
         return found.stream().findFirst();
     }
 
-    /** Whether an asset of that canonical symbol exists. */
-    public boolean exists(String canonicalSymbol) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM assets WHERE canonical_symbol = :s)")
+    /** Whether an asset of that symbol exists, the symbol read as {@link #find} reads it. */
+    public boolean exists(String symbol) {
+        String canonicalSymbol = identity.canonicalSymbolOrNull(requireNonNull(symbol, "symbol is null"));
+        return canonicalSymbol != null && jdbi.withHandle(h -> h.createQuery(
+                        "SELECT EXISTS (SELECT 1 FROM assets WHERE canonical_symbol = :s)")
                 .bind("s", canonicalSymbol).mapTo(Boolean.class).one());
     }
 
     /**
-     * An asset's quotes, newest first. Empty when the asset is unknown or nothing matches.
+     * An asset's quotes, newest first, the symbol read as {@link #find} reads it. Empty when the asset is unknown
+     * or nothing matches.
      *
      * <p>The price history's key leads with the asset and the source, so it orders an asset's quotes by time only
      * within each source: each of the asset's sources gives its newest quotes by a backward scan of the key that
      * stops at the limit, and only those are merged. Ordered over all sources at once, every request would read and
      * sort the asset's whole history.
      */
-    public List<Quote> history(String canonicalSymbol, HistoryFilter filter) {
-        requireNonNull(canonicalSymbol, "canonicalSymbol is null");
+    public List<Quote> history(String symbol, HistoryFilter filter) {
+        String canonicalSymbol = identity.canonicalSymbolOrNull(requireNonNull(symbol, "symbol is null"));
         Optional<HistoryFilter> within = withinStoredYears(requireNonNull(filter, "filter is null"));
-        if (within.isEmpty()) {
+        if (canonicalSymbol == null || within.isEmpty()) {
             return List.of();
         }
         return readHistory(canonicalSymbol, within.get());

@@ -30,6 +30,7 @@ class AssetQueriesIT {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final TestDatabase DB = TestDatabase.create();
     private static AssetQueries queries;
+    private static AssetEtl etl;
 
     @BeforeAll
     static void load() {
@@ -40,7 +41,7 @@ class AssetQueriesIT {
                 "BTC,,110.255,1700000100", "ETH,,11.25,1700000000.5", "ADA,,0.0001,1700000000",
                 "XRP,,12345678.123456788,1700000000.1", "DOT,,9,1700000001"));
         ListSourceFactory.dataset("aq-three", List.of("BTC,,120,1700000050", "DOT,,8,1700000003"));
-        AssetEtl etl = AssetEtl.builder().dataSource(DB.dataSource()).discoverFactories(false)
+        etl = AssetEtl.builder().dataSource(DB.dataSource()).discoverFactories(false)
                 .factory(new ListSourceFactory())
                 .source(SourceDefinition.of("one", "list", SourceConfig.of(Map.of("dataset", "aq-one"))))
                 .source(SourceDefinition.of("two", "list", SourceConfig.of(Map.of("dataset", "aq-two"))))
@@ -50,6 +51,28 @@ class AssetQueriesIT {
         etl.run(RunRequest.of("two"));
         etl.run(RunRequest.of("three"));
         queries = new AssetQueries(DB.jdbi(), new BigDecimal("0.05"));
+    }
+
+    @Test
+    void theLibrarysQueriesTakeASymbolAsAUserWritesItInAnyCaseAndByItsAlias() {
+        AssetQueries assets = etl.assets();
+
+        assertThat(assets.find("btc")).map(AssetView::symbol).contains("BTC");
+        assertThat(assets.find(" xbt\t")).as("XBT is BTC by the default identity rules").map(AssetView::symbol)
+                .contains("BTC");
+        assertThat(assets.exists("Eth")).isTrue();
+        assertThat(assets.history("dot", new HistoryFilter(Optional.empty(), Optional.empty(), Optional.empty(),
+                10))).extracting(Quote::source).containsExactly("three", "one", "two");
+        AssetFilter sol = AssetFilter.ALL.withSymbol("sol");
+        assertThat(assets.page(sol, Optional.empty(), 10).assets()).extracting(AssetView::symbol)
+                .containsExactly("SOL");
+        assertThat(assets.pageJson(sol, Optional.empty(), 10).items()).hasSize(1);
+
+        assertThat(assets.find(" ")).as("nothing names no asset").isEmpty();
+        assertThat(assets.exists("")).isFalse();
+        assertThat(assets.history(" ", new HistoryFilter(Optional.empty(), Optional.empty(), Optional.empty(), 10)))
+                .isEmpty();
+        assertThat(assets.page(AssetFilter.ALL.withSymbol(" "), Optional.empty(), 10).assets()).isEmpty();
     }
 
     @Test
