@@ -152,7 +152,7 @@ public final class AssetEtl implements AutoCloseable {
 
     /** Brings the schema of {@code dataSource} up to date with the asset-etl changelog. */
     public static void migrate(DataSource dataSource) {
-        Migrations.migrate(dataSource);
+        Migrations.migrate(requireNonNull(dataSource, "dataSource is null"));
     }
 
     /** The configured sources, in registration order. */
@@ -161,7 +161,7 @@ public final class AssetEtl implements AutoCloseable {
     }
 
     public Optional<SourceDefinition> source(String name) {
-        return Optional.ofNullable(sources.get(name));
+        return Optional.ofNullable(sources.get(requireNonNull(name, "name is null")));
     }
 
     /**
@@ -265,7 +265,7 @@ public final class AssetEtl implements AutoCloseable {
      *                                        ledger here
      */
     public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status) {
-        return read(() -> ledger.runs(limit, source, status));
+        return runs(limit, source, status, Optional.empty());
     }
 
     /**
@@ -276,6 +276,9 @@ public final class AssetEtl implements AutoCloseable {
      */
     public List<RunRecord> runs(int limit, Optional<String> source, Optional<RunStatus> status,
             Optional<String> kind) {
+        requireNonNull(source, "source is null (Optional.empty() for every source)");
+        requireNonNull(status, "status is null (Optional.empty() for every status)");
+        requireNonNull(kind, "kind is null (Optional.empty() for every kind)");
         return read(() -> ledger.runs(limit, source, status, kind));
     }
 
@@ -286,6 +289,7 @@ public final class AssetEtl implements AutoCloseable {
     }
 
     public List<CheckpointRecord> checkpoints(String source) {
+        requireNonNull(source, "source is null");
         return read(() -> ledger.checkpoints(source));
     }
 
@@ -364,7 +368,7 @@ public final class AssetEtl implements AutoCloseable {
         }
 
         public Builder sources(List<SourceDefinition> definitions) {
-            definitions.forEach(this::source);
+            requireNonNull(definitions, "definitions is null").forEach(this::source);
             return this;
         }
 
@@ -410,7 +414,7 @@ public final class AssetEtl implements AutoCloseable {
 
         /** Adds pinned owners (canonical symbol → stable source id) to the built-in ones. */
         public Builder identityPins(Map<String, String> pins) {
-            this.identity = identity.withPins(pins);
+            this.identity = identity.withPins(requireNonNull(pins, "pins is null"));
             return this;
         }
 

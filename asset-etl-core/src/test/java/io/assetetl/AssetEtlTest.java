@@ -60,6 +60,31 @@ class AssetEtlTest {
     }
 
     @Test
+    void everyNullArgumentIsRefusedNamingItBeforeTheDatabaseIsAsked() {
+        // the data source points nowhere: a call that got as far as the database would fail differently
+        PGSimpleDataSource nowhere = new PGSimpleDataSource();
+        nowhere.setServerNames(new String[] {"127.0.0.1"});
+        nowhere.setPortNumbers(new int[] {1});
+        AssetEtl etl = AssetEtl.builder().dataSource(nowhere).discoverFactories(false).build();
+        AssetEtl.Builder builder = AssetEtl.builder();
+        Map<String, org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = new java.util.LinkedHashMap<>();
+        calls.put("dataSource is null", () -> AssetEtl.migrate(null));
+        calls.put("name is null", () -> etl.source(null));
+        calls.put("source is null", () -> etl.checkpoints(null));
+        calls.put("source is null (Optional.empty() for every source)",
+                () -> etl.runs(10, null, java.util.Optional.empty()));
+        calls.put("status is null (Optional.empty() for every status)",
+                () -> etl.runs(10, java.util.Optional.empty(), null));
+        calls.put("kind is null (Optional.empty() for every kind)",
+                () -> etl.runs(10, java.util.Optional.empty(), java.util.Optional.empty(), null));
+        calls.put("definitions is null", () -> builder.sources(null));
+        calls.put("pins is null", () -> builder.identityPins(null));
+
+        calls.forEach((message, call) -> assertThatThrownBy(call).as(message)
+                .isInstanceOf(NullPointerException.class).hasMessage(message));
+    }
+
+    @Test
     void aClosedLibraryStartsNoRunOfAnyKind() {
         // the data source points nowhere: a run that got as far as the database would fail differently
         PGSimpleDataSource nowhere = new PGSimpleDataSource();
