@@ -61,11 +61,7 @@ class AssetEtlTest {
 
     @Test
     void everyNullArgumentIsRefusedNamingItBeforeTheDatabaseIsAsked() {
-        // the data source points nowhere: a call that got as far as the database would fail differently
-        PGSimpleDataSource nowhere = new PGSimpleDataSource();
-        nowhere.setServerNames(new String[] {"127.0.0.1"});
-        nowhere.setPortNumbers(new int[] {1});
-        AssetEtl etl = AssetEtl.builder().dataSource(nowhere).discoverFactories(false).build();
+        AssetEtl etl = AssetEtl.builder().dataSource(nowhere()).discoverFactories(false).build();
         AssetEtl.Builder builder = AssetEtl.builder();
         Map<String, org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = new java.util.LinkedHashMap<>();
         calls.put("dataSource is null", () -> AssetEtl.migrate(null));
@@ -86,11 +82,7 @@ class AssetEtlTest {
 
     @Test
     void aClosedLibraryStartsNoRunOfAnyKind() {
-        // the data source points nowhere: a run that got as far as the database would fail differently
-        PGSimpleDataSource nowhere = new PGSimpleDataSource();
-        nowhere.setServerNames(new String[] {"127.0.0.1"});
-        nowhere.setPortNumbers(new int[] {1});
-        AssetEtl etl = AssetEtl.builder().dataSource(nowhere).discoverFactories(false).build();
+        AssetEtl etl = AssetEtl.builder().dataSource(nowhere()).discoverFactories(false).build();
         etl.close();
 
         assertThatThrownBy(() -> etl.run(RunRequest.of("prices"))).isInstanceOf(IllegalStateException.class)
@@ -160,5 +152,13 @@ class AssetEtlTest {
 
     /** Another vendor's factory that names its type {@code csv} too: another class, the same type. */
     public static final class VendorBCsv extends VendorACsv {
+    }
+
+    /** A data source that points nowhere: a call that got as far as the database would fail differently. */
+    private static PGSimpleDataSource nowhere() {
+        PGSimpleDataSource nowhere = new PGSimpleDataSource();
+        nowhere.setServerNames(new String[] {"127.0.0.1"});
+        nowhere.setPortNumbers(new int[] {1});
+        return nowhere;
     }
 }

@@ -571,18 +571,7 @@ class RunEngineIT {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("outage", ROWS);
         AtomicBoolean down = new AtomicBoolean();
-        // the library's connections: refused while the database is "down"
-        javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection") && down.get()) {
-                        throw new java.sql.SQLException("Connection refused (the test's outage)", "08001");
-                    }
-                    try {
-                        return method.invoke(db.dataSource(), args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        javax.sql.DataSource flaky = refusingWhile(down, db);
         try (ListSourceFactory.Gate gate = ListSourceFactory.gate("outage");
                 AssetEtl etl = AssetEtl.builder().dataSource(flaky).discoverFactories(false)
                         .factory(new ListSourceFactory()).source(SourceDefinition.of("fake", "list",
@@ -615,17 +604,7 @@ class RunEngineIT {
         TestDatabase db = TestDatabase.create();
         ListSourceFactory.dataset("outage-elsewhere", ROWS);
         AtomicBoolean down = new AtomicBoolean();
-        javax.sql.DataSource flaky = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection") && down.get()) {
-                        throw new java.sql.SQLException("Connection refused (the test's outage)", "08001");
-                    }
-                    try {
-                        return method.invoke(db.dataSource(), args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        javax.sql.DataSource flaky = refusingWhile(down, db);
         SourceDefinition fake = SourceDefinition.of("fake", "list",
                 SourceConfig.of(Map.of("dataset", "outage-elsewhere", "batch_size", "3")));
         try (ListSourceFactory.Gate gate = ListSourceFactory.gate("outage-elsewhere");
@@ -677,6 +656,21 @@ class RunEngineIT {
             assertThat(shown.status()).isEqualTo(RunStatus.ABANDONED);
             assertThat(shown.error()).isEqualTo("marked elsewhere");
         }
+    }
+
+    /** {@code db}'s connections, refused while {@code down} is set, as by a database that went away. */
+    private static javax.sql.DataSource refusingWhile(AtomicBoolean down, TestDatabase db) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(RunEngineIT.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && down.get()) {
+                        throw new java.sql.SQLException("Connection refused (the test's outage)", "08001");
+                    }
+                    try {
+                        return method.invoke(db.dataSource(), args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
