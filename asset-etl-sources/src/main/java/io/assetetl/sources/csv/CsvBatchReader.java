@@ -55,6 +55,8 @@ final class CsvBatchReader implements SourceReader {
     private final int batchBytes;
     /** Whether the file has not changed for {@link CsvSource#SETTLE}: no writer is part way through its last row. */
     private final boolean settled;
+    /** The stream of the file's checkpoints ({@link CsvSource#streamOf}). */
+    private final String stream;
     /** Where the next batch starts in the file. */
     private long batchStart;
     /** The header, when the reading starts right after it, until the first batch is made; else null. */
@@ -65,7 +67,7 @@ final class CsvBatchReader implements SourceReader {
     CsvBatchReader(DelimitedFileReader records, List<String> keys, ColumnMapping mapping, boolean keepColumnOrder,
             RowInterpreter interpreter, FileScan scan, String observedAtFallback, PrefixHasher hasher, OpenFile file,
             FileFormat format, long start, DelimitedFileReader.Record header, int batchSize, int batchBytes,
-            boolean settled) {
+            boolean settled, String stream) {
         this.records = records;
         this.keys = keys;
         this.columns = mapping.columnIndexes(keys);
@@ -83,6 +85,7 @@ final class CsvBatchReader implements SourceReader {
         this.batchSize = batchSize;
         this.batchBytes = batchBytes;
         this.settled = settled;
+        this.stream = stream;
         this.batchStart = start;
         this.header = header;
         this.pendingDrift = mapping.driftEvents();
@@ -142,7 +145,7 @@ final class CsvBatchReader implements SourceReader {
         }
         List<DriftEvent> drift = pendingDrift;
         pendingDrift = List.of();
-        return Optional.of(new Batch(batch, drift, checkpoint.toCheckpoint()));
+        return Optional.of(new Batch(batch, drift, checkpoint.toCheckpoint(stream)));
     }
 
     /**

@@ -36,7 +36,8 @@ record CsvCheckpoint(String fileSha256, long line, long offset, boolean terminat
         }
     }
 
-    Checkpoint toCheckpoint() {
+    /** This place as the checkpoint of {@code stream}, the file's ({@link CsvSource#streamOf}). */
+    Checkpoint toCheckpoint(String stream) {
         ObjectNode node = JSON.createObjectNode()
                 .put("file_sha256", fileSha256)
                 .put("line", line)
@@ -44,7 +45,7 @@ record CsvCheckpoint(String fileSha256, long line, long offset, boolean terminat
                 .put("terminated", terminated)
                 .put("encoding", encoding)
                 .put("delimiter", delimiter);
-        return Checkpoint.of(node.toString());
+        return new Checkpoint(stream, node.toString());
     }
 
     /** The checkpoint a stored position describes; empty when it is not one of ours (then reading starts over). */

@@ -9,12 +9,16 @@ import io.assetetl.model.Rejection;
 import io.assetetl.spi.Source;
 import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +58,8 @@ final class CsvSource implements Source {
     private final CsvFlavor flavor;
     private final Clock clock;
     private final RowInterpreter interpreter;
+    /** The stream of this file's checkpoints. */
+    private final String stream;
     /** The mappings of stored rows, by their keys in the order they are mapped in. */
     private final Map<List<String>, ColumnMapping> mappings = new HashMap<>();
 
@@ -75,6 +81,7 @@ final class CsvSource implements Source {
         this.batchBytes = batchBytes;
         this.flavor = flavor;
         this.interpreter = flavor.newInterpreter();
+        this.stream = streamOf(path);
     }
 
     @Override
@@ -82,6 +89,41 @@ final class CsvSource implements Source {
         return name;
     }
 
+    /**
+     * Continues after this file's own checkpoint: the source keeps one for each file it reads, whose stream is the
+     * file's absolute path ({@link #streamOf}), so that a run of another file ({@code ingest --file}) leaves this
+     * file's place as it was. It read the lines appended since, where, with one checkpoint moved to the other file,
+     * it read this file from its first line again, and stored under its grown content the lines its earlier content
+     * had stored already. A file without a checkpoint of its own continues after the one checkpoint (stream
+     * {@value Checkpoint#DEFAULT_STREAM}) that versions before kept, when that is a place in this file.
+     */
+    @Override
+    public SourceReader open(Map<String, Checkpoint> checkpoints) {
+        Checkpoint own = checkpoints.get(stream);
+        return open(Optional.ofNullable(own != null ? own : checkpoints.get(Checkpoint.DEFAULT_STREAM)));
+    }
+
+    /**
+     * The stream of {@code path}'s checkpoints: its absolute path, or, when the engine could not store that as a
+     * stream's name (longer than {@link Checkpoint#MAX_STREAM_LENGTH}, or holding a character PostgreSQL's text
+     * cannot), {@code path-sha256:} and the path's SHA-256.
+     */
+    static String streamOf(Path path) {
+        String absolute = path.toAbsolutePath().normalize().toString();
+        boolean storable = absolute.length() <= Checkpoint.MAX_STREAM_LENGTH && absolute.indexOf('\0') < 0
+                && absolute.equals(new String(absolute.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        if (storable) {
+            return absolute;
+        }
+        try {
+            return "path-sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(absolute.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    /** Reads the file from {@code checkpoint}, a place in this file or in another (then from its first line). */
     @Override
     public SourceReader open(Optional<Checkpoint> checkpoint) {
         Optional<CsvCheckpoint> last = checkpoint.flatMap(CsvCheckpoint::parse);
@@ -178,7 +220,8 @@ final class CsvSource implements Source {
         } else if (last.isPresent()) {
             // the engine logged the checkpoint it started from: say that it does not apply to this file
             LOG.info("source {}: reading {} from its first line: the checkpoint is of another file or of an earlier"
-                    + " content of it (lines already stored are not stored again)", name, path.getFileName());
+                    + " content of it (lines of this very content stored already are not stored again)", name,
+                    path.getFileName());
         }
         PrefixHasher hasher = new PrefixHasher(file, scan.digestAfter(plan.kind() == ResumePlan.Kind.CONTINUE
                 ? plan.offset() : 0), plan.kind() == ResumePlan.Kind.CONTINUE ? plan.offset() : 0);
@@ -187,7 +230,7 @@ final class CsvSource implements Source {
         return Optional.of(new CsvBatchReader(records, keys, mapping, orderDecides(keys, mapping), interpreter,
                 scan, modified.truncatedTo(ChronoUnit.SECONDS).toString(), hasher, file, format,
                 start, plan.kind() == ResumePlan.Kind.CONTINUE ? null : header, batchSize, batchBytes,
-                settled(since)));
+                settled(since), stream));
     }
 
     /**

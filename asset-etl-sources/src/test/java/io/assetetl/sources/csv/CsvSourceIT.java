@@ -168,6 +168,54 @@ class CsvSourceIT {
     }
 
     @Test
+    void aRunOfAnotherFileLeavesTheConfiguredFilesPlaceSoItsNextRunReadsOnlyItsNewLinesAndStoresNoLineTwice()
+            throws Exception {
+        Files.writeString(file, HEADER + "AAA,A,1,,,2025-01-15T12:00:00Z\nBBB,B,2,,,2025-01-15T12:00:00Z\n"
+                + "CCC,C,3,,,2025-01-15T12:00:00Z\n");
+        assertThat(run().loaded()).isEqualTo(3);
+        Files.writeString(file, "DDD,D,4,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
+        assertThat(run().loaded()).isEqualTo(1);
+        Path other = dir.resolve("other.csv");
+        Files.writeString(other, HEADER + "EEE,E,5,,,2025-01-15T12:00:00Z\nFFF,F,6,,,2025-01-15T12:00:00Z\n");
+        RunResult once = etl.run(RunRequest.of("csv").withSetting("path", other.toString()));
+        assertThat(once.loaded()).isEqualTo(2);
+        assertThat(db.count("raw_csv_assets")).isEqualTo(6);
+
+        assertThat(run().processed()).as("the configured file is unchanged since its last run").isZero();
+        Files.writeString(file, "GGG,G,7,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
+        RunResult appended = run();
+
+        assertThat(appended.processed()).isEqualTo(1);
+        assertThat(appended.loaded()).isEqualTo(1);
+        assertThat(db.count("raw_csv_assets")).as("each line of each file stored once").isEqualTo(7);
+        assertThat(etl.run(RunRequest.of("csv").withSetting("path", other.toString())).processed())
+                .as("nor does the configured file move the other's place").isZero();
+        assertThat(etl.checkpoints("csv")).extracting(c -> c.stream())
+                .containsExactlyInAnyOrder(file.toAbsolutePath().toString(), other.toAbsolutePath().toString());
+    }
+
+    @Test
+    void aCheckpointOfTheSourcesOneStreamAsEarlierVersionsWroteItIsReadForAFileWithoutOneOfItsOwn()
+            throws Exception {
+        Files.writeString(file, HEADER + "AAA,A,1,,,2025-01-15T12:00:00Z\nBBB,B,2,,,2025-01-15T12:00:00Z\n");
+        assertThat(run().loaded()).isEqualTo(2);
+        // as a version that kept one checkpoint a source left it
+        db.jdbi().useHandle(h -> h.execute("UPDATE etl_checkpoints SET stream = 'default'"));
+        Files.writeString(file, "CCC,C,3,,,2025-01-15T12:00:00Z\n", StandardOpenOption.APPEND);
+
+        RunResult appended = run();
+
+        assertThat(appended.processed()).isEqualTo(1);
+        assertThat(db.count("raw_csv_assets")).isEqualTo(3);
+        assertThat(etl.checkpoints("csv")).extracting(c -> c.stream())
+                .containsExactlyInAnyOrder("default", file.toAbsolutePath().toString());
+        Path other = dir.resolve("other.csv");
+        Files.writeString(other, HEADER + "DDD,D,4,,,2025-01-15T12:00:00Z\n");
+        assertThat(etl.run(RunRequest.of("csv").withSetting("path", other.toString())).loaded())
+                .as("the old checkpoint is of another file: read from the start").isEqualTo(1);
+    }
+
+    @Test
     void continuesAfterAnUnterminatedLastLineOnceItGetsItsLineBreak() throws Exception {
         // a finished file without a line break after its last line: that line is read
         Files.writeString(file, HEADER + "BTC,Bitcoin,1,,,2025-01-15T12:00:00Z");
