@@ -36,6 +36,20 @@ public final class DatabaseFailures {
         return e;
     }
 
+    /**
+     * What {@code e} says, for a log line: the driver's message when a statement failed, without the statement and
+     * arguments that Jdbi's message quotes after it (a whole {@code INSERT}, a payload); else {@code e}'s message, or
+     * its class when it has none.
+     */
+    public static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getMessage() != null) {
+                return sql.getMessage();
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /** Whether {@code e}, or one of its causes, says the database is unreachable or its connection was lost. */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -3,6 +3,7 @@ package io.assetetl.service;
 import static java.util.Objects.requireNonNull;
 
 import io.assetetl.AssetEtl;
+import io.assetetl.store.DatabaseFailures;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -52,7 +53,7 @@ public final class DeadRunSweeper implements Managed {
         try {
             etl.abandonDeadRuns();
         } catch (RuntimeException e) {
-            LOG.warn("cannot sweep the run ledger for runs of processes that ended: {}", e.getMessage());
+            LOG.warn("cannot sweep the run ledger for runs of processes that ended: {}", DatabaseFailures.describe(e));
         }
     }
 

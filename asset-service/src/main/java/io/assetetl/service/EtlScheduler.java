@@ -7,6 +7,7 @@ import io.assetetl.run.RunRefusedException;
 import io.assetetl.run.RunRequest;
 import io.assetetl.run.RunResult;
 import io.assetetl.run.SourceDefinition;
+import io.assetetl.store.DatabaseFailures;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class EtlScheduler implements Managed {
         } catch (RunRefusedException e) {
             LOG.info("scheduled run of {} skipped: a run of it is already in progress", source);
         } catch (RuntimeException e) {
-            LOG.error("scheduled run of {} could not start: {}", source, e.getMessage());
+            LOG.error("scheduled run of {} could not start: {}", source, DatabaseFailures.describe(e));
         } finally {
             MDC.remove("run_id");
             MDC.remove("source");

@@ -108,7 +108,8 @@ public final class RunLedger {
                 WHERE source = :source AND status = 'running'
                 """ + condition + "RETURNING run_id")
                 .bind("source", source).bind("now", utc(now))
-                .bind("error", "the process running it ended before it finished; " + then);
+                .bind("error", "the process running it ended, or lost its database session, before it finished; "
+                        + then);
         if (lockKey != null) {
             update.bind("key", lockKey);
         }
@@ -175,9 +176,9 @@ public final class RunLedger {
      * Ends a run still {@code running}; returns its final record, or nothing when the run had already ended: a run's
      * end is written once. Another process marks a run abandoned when the session that held its source's lock is
      * gone (a cut connection, a restarted database), and the process running it, which only learns of its failure
-     * then, must not write a second end over the first. A NUL in {@code error} (an adapter's message quoting what it read) is
-     * stored as U+FFFD: PostgreSQL's text refuses it, and the failure, which could then not be recorded, was taken
-     * for an outage, and the run later marked abandoned without its error. The escapes jsonb refuses in
+     * then, must not write a second end over the first. A NUL in {@code error} (an adapter's message quoting what it
+     * read) is stored as U+FFFD: PostgreSQL's text refuses it, and the failure, which could then not be recorded, was
+     * taken for an outage, and the run later marked abandoned without its error. The escapes jsonb refuses in
      * {@code metadata} (a checkpoint position in it as its adapter wrote it) are stored as the chunks store them
      * ({@link CopyRows#jsonbText}).
      *

@@ -8,6 +8,7 @@ import io.assetetl.query.SourceLastRuns;
 import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.api.HealthResponse;
 import io.assetetl.service.api.HealthResponse.SourceHealth;
+import io.assetetl.store.DatabaseFailures;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class ServiceHealth {
             }
             return new HealthResponse("ok", "connected", sources);
         } catch (RuntimeException e) {
-            LOG.warn("health check: database unreachable: {}", e.getMessage());
+            LOG.warn("health check: database unreachable: {}", DatabaseFailures.describe(e));
             return new HealthResponse("error", "disconnected", Map.of());
         }
     }
