@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import liquibase.GlobalConfiguration;
 import liquibase.Scope;
 import liquibase.database.Database;
 import liquibase.database.core.PostgresDatabase;
@@ -40,7 +41,7 @@ public class SessionLockService extends StandardLockService {
 
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
     private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(?, 0))";
-    private static final String TABLE_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
+    static final String TABLE_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
 
     /** How often a waiting migration tries the lock again. */
     private static final long RETRY_MILLIS = 100;
@@ -85,24 +86,106 @@ public class SessionLockService extends StandardLockService {
         return held;
     }
 
+    /**
+     * Creates the lock table when it does not exist yet, holding the lock ({@link #creatingTables}); Liquibase
+     * creates it when it first looks at a database, before it takes the lock.
+     */
+    @Override
+    public void init() throws DatabaseException {
+        if (held || isDatabaseChangeLogLockTableCreated(true)) {
+            super.init();
+            return;
+        }
+        creatingTables(database, () -> {
+            isDatabaseChangeLogLockTableCreated(true); // another migration may have created it meanwhile
+            super.init();
+        });
+    }
+
     @Override
     public boolean acquireLock() throws LockException {
         if (held) {
             return true;
         }
         try {
-            init();
-            try (PreparedStatement statement = connection().prepareStatement(TRY_LOCK)) {
-                statement.setString(1, LOCK_NAME);
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    held = rs.getBoolean(1);
+            held = tryLock(connection());
+            database.commit();
+            if (held) {
+                try {
+                    init();
+                } catch (DatabaseException | RuntimeException e) {
+                    releaseLock();
+                    throw e;
                 }
             }
-            database.commit();
             return held;
         } catch (SQLException | DatabaseException e) {
             throw new LockException("cannot take the change log lock: " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #creatingTables} runs: the creation of one of Liquibase's tables. */
+    @FunctionalInterface
+    interface TableCreation {
+        void create() throws DatabaseException;
+    }
+
+    /**
+     * Runs {@code creation} holding the change log lock, waiting for it as {@link #waitForLock} does: Liquibase
+     * creates its tables when it first looks at a database, before it takes the lock, so two first migrations at
+     * once (two servers started together on an empty database) both created them, and one failed ("relation
+     * databasechangelog already exists").
+     */
+    static void creatingTables(Database database, TableCreation creation) throws DatabaseException {
+        Connection connection;
+        if (database.getConnection() instanceof JdbcConnection jdbc) {
+            connection = jdbc.getUnderlyingConnection();
+        } else {
+            creation.create();
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(
+                GlobalConfiguration.CHANGELOGLOCK_WAIT_TIME.getCurrentValue());
+        boolean reported = false;
+        try {
+            while (!tryLock(connection)) {
+                if (System.nanoTime() >= deadline) {
+                    throw new DatabaseException("could not take the change log lock to create Liquibase's tables"
+                            + " within " + GlobalConfiguration.CHANGELOGLOCK_WAIT_TIME.getCurrentValue()
+                            + " minute(s)");
+                }
+                if (!reported) {
+                    Scope.getCurrentScope().getLog(SessionLockService.class).info("waiting for the change log lock"
+                            + " to create Liquibase's tables: another migration holds it");
+                    reported = true;
+                }
+                Thread.sleep(RETRY_MILLIS);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot take the change log lock: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("interrupted while waiting for the change log lock");
+        }
+        try {
+            creation.create();
+        } finally {
+            try (PreparedStatement statement = connection.prepareStatement(UNLOCK)) {
+                statement.setString(1, LOCK_NAME);
+                statement.execute();
+            } catch (SQLException e) {
+                throw new DatabaseException("cannot release the change log lock: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(TRY_LOCK)) {
+            statement.setString(1, LOCK_NAME);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 

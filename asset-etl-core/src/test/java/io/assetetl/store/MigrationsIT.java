@@ -34,7 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import liquibase.Contexts;
 import liquibase.LabelExpression;
@@ -189,6 +191,46 @@ class MigrationsIT {
             assertThat(waiting.acquireLock()).isTrue();
             waiting.releaseLock();
         }
+    }
+
+    @Test
+    void aFirstMigrationCreatesLiquibasesTablesOnlyHoldingTheChangeLogLock() throws Exception {
+        // two first migrations at once both created the tables, and the second failed: relation "databasechangelog"
+        // already exists (found by starting two servers on an empty database at the same moment)
+        TestDatabase db = TestDatabase.createEmpty();
+        try (java.sql.Connection holder = db.dataSource().getConnection();
+                java.sql.Statement statement = holder.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(hashtextextended('" + SessionLockService.LOCK_NAME + "', 0))");
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> Migrations.migrate(db.dataSource()));
+
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                while (!exists(db, "databasechangelog") && !exists(db, "databasechangeloglock")
+                        && !tryingTheLock(db)) {
+                    Thread.onSpinWait();
+                }
+            });
+            assertThat(exists(db, "databasechangelog")).as("created while another held the lock").isFalse();
+            assertThat(exists(db, "databasechangeloglock")).isFalse();
+            assertThat(second).isNotDone();
+
+            statement.execute("SELECT pg_advisory_unlock(hashtextextended('" + SessionLockService.LOCK_NAME
+                    + "', 0))");
+            second.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(db.count("databasechangelog")).isGreaterThan(10);
+    }
+
+    private static boolean exists(TestDatabase db, String table) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT to_regclass(:t) IS NOT NULL").bind("t", table)
+                .mapTo(Boolean.class).one());
+    }
+
+    /** Whether another session's last statement tried to take an advisory lock: a migration waiting for its turn. */
+    private static boolean tryingTheLock(TestDatabase db) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+                               AND pid <> pg_backend_pid() AND query LIKE '%pg_try_advisory_lock%')""")
+                .mapTo(Boolean.class).one());
     }
 
     @Test
