@@ -10,6 +10,7 @@ import io.assetetl.run.SourceDefinition;
 import io.assetetl.service.AssetServiceConfiguration;
 import io.assetetl.service.EmbeddedDatabaseFallback;
 import io.assetetl.service.SchemaMigration;
+import io.assetetl.store.DatabaseFailures;
 import io.dropwizard.db.DataSourceFactory;
 import io.assetetl.service.api.RunOutcome;
 import io.dropwizard.core.cli.Cli;
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
 import liquibase.exception.LiquibaseException;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +126,7 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             throw new CommandExit(CommandExit.FAILED, reason, e);
         } catch (Exception e) {
             // no run took place: the database could not be reached or migrated, or a bug
-            String error = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            String error = noRunError(e);
             printSummary(bootstrap, RunOutcome.withoutRun(source, RunOutcome.FAILED, elapsedMs(started), error));
             if (ExpectedFailureTraces.isExpected(e) || !migrated && refusedByDatabaseOrChangelog(e)) {
                 throw new CommandExit(CommandExit.FAILED, getName() + " failed: " + error, e);
@@ -135,6 +137,18 @@ abstract class EtlCommand extends ConfiguredCommand<AssetServiceConfiguration> {
             traces.uninstall();
             shutdown.close();
         }
+    }
+
+    /**
+     * Why a command failed before any run took place, for its summary: a statement of the library's that failed
+     * (taking the source's lock, writing the run's row) in the driver's words, without the statement and arguments
+     * Jdbi's message quotes after them, as a run's error says it.
+     */
+    static String noRunError(Exception e) {
+        if (e instanceof JdbiException) {
+            return (DatabaseFailures.isUnavailable(e) ? "database unavailable: " : "") + DatabaseFailures.describe(e);
+        }
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
     private RunResult runOnce(Bootstrap<AssetServiceConfiguration> bootstrap, Namespace namespace,
