@@ -90,11 +90,11 @@ final class CsvSource implements Source {
     }
 
     /**
-     * Continues after this file's own checkpoint: the source keeps one for each file it reads, whose stream is the
-     * file's absolute path ({@link #streamOf}), so that a run of another file ({@code ingest --file}) leaves this
-     * file's place as it was. It read the lines appended since, where, with one checkpoint moved to the other file,
-     * it read this file from its first line again, and stored under its grown content the lines its earlier content
-     * had stored already. A file without a checkpoint of its own continues after the one checkpoint (stream
+     * Continues after this file's own checkpoint: the source keeps one for each file it reads, in a stream of the
+     * file's own ({@link #streamOf}), so that a run of another file ({@code ingest --file}) leaves this file's place
+     * as it was. It read the lines appended since, where, with one checkpoint moved to the other file, it read this
+     * file from its first line again, and stored under its grown content the lines its earlier content had stored
+     * already. A file without a checkpoint of its own continues after the one checkpoint (stream
      * {@value Checkpoint#DEFAULT_STREAM}) that versions before kept, when that is a place in this file.
      */
     @Override
@@ -104,23 +104,26 @@ final class CsvSource implements Source {
     }
 
     /**
-     * The stream of {@code path}'s checkpoints: its absolute path, or, when the engine could not store that as a
-     * stream's name (longer than {@link Checkpoint#MAX_STREAM_LENGTH}, or holding a character PostgreSQL's text
-     * cannot), {@code path-sha256:} and the path's SHA-256.
+     * The stream of {@code path}'s checkpoints: the file's name, {@code @} and the first 16 hex digits of the SHA-256
+     * of its absolute path ({@code assets.csv@9f86d081884c7d65}), which tell the file apart from others of its name
+     * without showing where it is (a source's settings stay private, and {@code /sources} lists its checkpoints); or,
+     * for a name the engine could not store as a stream's (longer than {@link Checkpoint#MAX_STREAM_LENGTH}, or
+     * holding a character PostgreSQL's text cannot), {@code path-sha256:} and the whole hash.
      */
     static String streamOf(Path path) {
-        String absolute = path.toAbsolutePath().normalize().toString();
-        boolean storable = absolute.length() <= Checkpoint.MAX_STREAM_LENGTH && absolute.indexOf('\0') < 0
-                && absolute.equals(new String(absolute.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
-        if (storable) {
-            return absolute;
-        }
+        Path absolute = path.toAbsolutePath().normalize();
+        String hash;
         try {
-            return "path-sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(absolute.getBytes(StandardCharsets.UTF_8)));
+            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(absolute.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
+        String name = absolute.getFileName() == null ? "" : absolute.getFileName().toString();
+        String stream = name + "@" + hash.substring(0, 16);
+        boolean storable = stream.length() <= Checkpoint.MAX_STREAM_LENGTH && stream.indexOf('\0') < 0
+                && stream.equals(new String(stream.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        return storable ? stream : "path-sha256:" + hash;
     }
 
     /** Reads the file from {@code checkpoint}, a place in this file or in another (then from its first line). */

@@ -9,24 +9,24 @@ import org.junit.jupiter.api.Test;
 class CheckpointStreamTest {
 
     @Test
-    void aFilesCheckpointsAreOfTheStreamOfItsAbsolutePathHoweverItIsWritten() {
+    void aFilesCheckpointsAreOfAStreamNamedByItsNameAndAHashOfItsAbsolutePathHoweverThePathIsWritten() {
         Path cwd = Path.of("").toAbsolutePath();
 
         assertThat(CsvSource.streamOf(Path.of("data/../data/./assets.csv")))
-                .isEqualTo(cwd.resolve("data/assets.csv").toString())
-                .isEqualTo(CsvSource.streamOf(cwd.resolve("data/assets.csv")));
-        assertThat(CsvSource.streamOf(Path.of("/srv/feeds/a.csv"))).isEqualTo("/srv/feeds/a.csv");
+                .isEqualTo(CsvSource.streamOf(cwd.resolve("data/assets.csv")))
+                .matches("assets\\.csv@[0-9a-f]{16}");
+        assertThat(CsvSource.streamOf(Path.of("/srv/feeds/a.csv"))).as("the first digits of the path's SHA-256")
+                .isEqualTo("a.csv@2e3a43180e5c2cd8")
+                .isNotEqualTo(CsvSource.streamOf(Path.of("/srv/other/a.csv")));
     }
 
     @Test
-    void aPathTooLongForAStreamsNameIsNamedByItsHash() {
-        Path deep = Path.of("/" + "d".repeat(200), "e".repeat(200), "f".repeat(200) + ".csv");
+    void aNameTooLongForAStreamIsReplacedByTheWholeHash() {
+        Path deep = Path.of("/data", "f".repeat(Checkpoint.MAX_STREAM_LENGTH) + ".csv");
 
         String stream = CsvSource.streamOf(deep);
 
-        assertThat(stream).matches("path-sha256:[0-9a-f]{64}").hasSizeLessThanOrEqualTo(Checkpoint.MAX_STREAM_LENGTH)
-                .isEqualTo(CsvSource.streamOf(deep)).isNotEqualTo(CsvSource.streamOf(deep.resolveSibling("g.csv")));
-        assertThat(CsvSource.streamOf(Path.of("/" + "d".repeat(Checkpoint.MAX_STREAM_LENGTH - 1))))
-                .as("the longest path kept as it is").hasSize(Checkpoint.MAX_STREAM_LENGTH);
+        assertThat(stream).matches("path-sha256:[0-9a-f]{64}").isEqualTo(CsvSource.streamOf(deep))
+                .isNotEqualTo(CsvSource.streamOf(deep.resolveSibling("g" + deep.getFileName())));
     }
 }
