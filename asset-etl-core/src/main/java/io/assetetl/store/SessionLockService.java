@@ -41,7 +41,7 @@ public class SessionLockService extends StandardLockService {
 
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
     private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended(?, 0))";
-    static final String TABLE_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
+    private static final String TABLE_EXISTS = "SELECT to_regclass(?) IS NOT NULL";
 
     /** How often a waiting migration tries the lock again. */
     private static final long RETRY_MILLIS = 100;
@@ -66,19 +66,27 @@ public class SessionLockService extends StandardLockService {
     @Override
     protected boolean isDatabaseChangeLogLockTableCreated(boolean forceRecheck) {
         if (forceRecheck || hasDatabaseChangeLogLockTable == null) {
-            String table = database.escapeTableName(database.getLiquibaseCatalogName(),
-                    database.getLiquibaseSchemaName(), database.getDatabaseChangeLogLockTableName());
-            try (PreparedStatement statement = connection().prepareStatement(TABLE_EXISTS)) {
-                statement.setString(1, table);
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    hasDatabaseChangeLogLockTable = rs.getBoolean(1);
-                }
+            try {
+                hasDatabaseChangeLogLockTable = tableExists(connection(), database,
+                        database.getDatabaseChangeLogLockTableName());
             } catch (SQLException | LockException e) {
                 throw new UnexpectedLiquibaseException(e);
             }
         }
         return hasDatabaseChangeLogLockTable;
+    }
+
+    /** Whether Liquibase's table {@code name} exists in {@code database}, asked of the catalog on {@code connection}. */
+    static boolean tableExists(Connection connection, Database database, String name) throws SQLException {
+        String table = database.escapeTableName(database.getLiquibaseCatalogName(), database.getLiquibaseSchemaName(),
+                name);
+        try (PreparedStatement statement = connection.prepareStatement(TABLE_EXISTS)) {
+            statement.setString(1, table);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     @Override

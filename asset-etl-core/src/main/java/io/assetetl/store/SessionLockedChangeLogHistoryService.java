@@ -1,7 +1,5 @@
 package io.assetetl.store;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import liquibase.changelog.StandardChangeLogHistoryService;
 import liquibase.database.Database;
@@ -40,23 +38,18 @@ public class SessionLockedChangeLogHistoryService extends StandardChangeLogHisto
         });
     }
 
-    /** Whether the table exists, asked of the catalog, as a statement that failed would be logged by PostgreSQL. */
+    /** Whether the table exists, asked of the catalog, as {@link SessionLockService} asks about its own. */
     private boolean tableExists() throws DatabaseException {
         Database database = getDatabase();
         if (!(database.getConnection() instanceof JdbcConnection jdbc)) {
             return hasDatabaseChangeLogTable();
         }
-        String table = database.escapeTableName(database.getLiquibaseCatalogName(), database.getLiquibaseSchemaName(),
-                database.getDatabaseChangeLogTableName());
-        try (PreparedStatement statement = jdbc.getUnderlyingConnection()
-                .prepareStatement(SessionLockService.TABLE_EXISTS)) {
-            statement.setString(1, table);
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
+        try {
+            return SessionLockService.tableExists(jdbc.getUnderlyingConnection(), database,
+                    database.getDatabaseChangeLogTableName());
         } catch (SQLException e) {
-            throw new DatabaseException("cannot tell whether " + table + " exists: " + e.getMessage(), e);
+            throw new DatabaseException("cannot tell whether Liquibase's change log table exists: " + e.getMessage(),
+                    e);
         }
     }
 }
