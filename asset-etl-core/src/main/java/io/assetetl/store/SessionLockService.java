@@ -76,7 +76,7 @@ public class SessionLockService extends StandardLockService {
         return hasDatabaseChangeLogLockTable;
     }
 
-    /** Whether Liquibase's table {@code name} exists in {@code database}, asked of the catalog on {@code connection}. */
+    /** Whether Liquibase's table {@code name} exists in {@code database}, asked of the catalog. */
     static boolean tableExists(Connection connection, Database database, String name) throws SQLException {
         String table = database.escapeTableName(database.getLiquibaseCatalogName(), database.getLiquibaseSchemaName(),
                 name);
