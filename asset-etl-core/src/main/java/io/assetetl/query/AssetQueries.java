@@ -145,7 +145,7 @@ public final class AssetQueries {
      *               rules say; empty when nothing is left of it
      */
     public Optional<AssetView> find(String symbol) {
-        String canonicalSymbol = identity.canonicalSymbolOrNull(requireNonNull(symbol, "symbol is null"));
+        String canonicalSymbol = canonical(symbol);
         if (canonicalSymbol == null) {
             return Optional.empty();
         }
@@ -158,9 +158,14 @@ public final class AssetQueries {
         return found.stream().findFirst();
     }
 
+    /** {@code symbol} as a user writes it, made canonical by the identity rules; {@code null} when it is blank. */
+    private String canonical(String symbol) {
+        return identity.canonicalSymbolOrNull(requireNonNull(symbol, "symbol is null"));
+    }
+
     /** Whether an asset of that symbol exists, the symbol read as {@link #find} reads it. */
     public boolean exists(String symbol) {
-        String canonicalSymbol = identity.canonicalSymbolOrNull(requireNonNull(symbol, "symbol is null"));
+        String canonicalSymbol = canonical(symbol);
         return canonicalSymbol != null && jdbi.withHandle(h -> h.createQuery(
                         "SELECT EXISTS (SELECT 1 FROM assets WHERE canonical_symbol = :s)")
                 .bind("s", canonicalSymbol).mapTo(Boolean.class).one());
@@ -176,7 +181,7 @@ public final class AssetQueries {
      * sort the asset's whole history.
      */
     public List<Quote> history(String symbol, HistoryFilter filter) {
-        String canonicalSymbol = identity.canonicalSymbolOrNull(requireNonNull(symbol, "symbol is null"));
+        String canonicalSymbol = canonical(symbol);
         Optional<HistoryFilter> within = withinStoredYears(requireNonNull(filter, "filter is null"));
         if (canonicalSymbol == null || within.isEmpty()) {
             return List.of();

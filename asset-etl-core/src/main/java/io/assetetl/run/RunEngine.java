@@ -461,8 +461,7 @@ public final class RunEngine {
         LOG.warn("run {} had already been marked {} at {} before this process could record it as {}{}; left as"
                 + " marked", runId, r.status().code(), r.finishedAt(), status.code(),
                 error == null ? "" : " (" + error + ")");
-        return new RunResult(r.runId(), r.source(), r.status(), r.recordsProcessed(), r.recordsLoaded(),
-                r.recordsUnchanged(), r.recordsRejected(), r.durationMs() == null ? 0 : r.durationMs(), r.error());
+        return result(r);
     }
 
     /** Brings the summaries of the assets that committed chunks changed up to date, in one transaction. */
@@ -607,11 +606,17 @@ public final class RunEngine {
     }
 
     private RunResult finished(RunRecord r) {
+        RunResult result = result(r);
         context.metrics().count("etl_runs", Map.of("source", r.source(), "status", r.status().code()), 1);
-        long durationMs = r.durationMs() == null ? 0 : r.durationMs();
-        context.metrics().time("etl_run_duration", Map.of("source", r.source()), Duration.ofMillis(durationMs));
+        context.metrics().time("etl_run_duration", Map.of("source", r.source()),
+                Duration.ofMillis(result.durationMs()));
+        return result;
+    }
+
+    /** A run's record as its result (a run without a duration yet took none). */
+    private static RunResult result(RunRecord r) {
         return new RunResult(r.runId(), r.source(), r.status(), r.recordsProcessed(), r.recordsLoaded(),
-                r.recordsUnchanged(), r.recordsRejected(), durationMs, r.error());
+                r.recordsUnchanged(), r.recordsRejected(), r.durationMs() == null ? 0 : r.durationMs(), r.error());
     }
 
     private static String describe(Throwable e) {
@@ -619,13 +624,8 @@ public final class RunEngine {
         while (root.getCause() != null && root.getMessage() == null) {
             root = root.getCause();
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException) {
-                root = t; // the driver's own words, without the statement text Jdbi wraps around them
-                break;
-            }
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        // the driver's own words, without the statement text Jdbi wraps around them
+        String message = DatabaseFailures.describe(root);
         if (DatabaseFailures.isUnavailable(e)) {
             return "database unavailable: " + message;
         }

@@ -152,38 +152,37 @@ public class SessionLockService extends StandardLockService {
             creation.create();
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(
-                GlobalConfiguration.CHANGELOGLOCK_WAIT_TIME.getCurrentValue());
-        boolean reported = false;
+        long minutes = GlobalConfiguration.CHANGELOGLOCK_WAIT_TIME.getCurrentValue();
+        boolean acquired;
         try {
-            while (!tryLock(connection)) {
-                if (System.nanoTime() >= deadline) {
-                    throw new DatabaseException("could not take the change log lock to create Liquibase's tables"
-                            + " within " + GlobalConfiguration.CHANGELOGLOCK_WAIT_TIME.getCurrentValue()
-                            + " minute(s)");
-                }
-                if (!reported) {
-                    Scope.getCurrentScope().getLog(SessionLockService.class).info("waiting for the change log lock"
-                            + " to create Liquibase's tables: another migration holds it");
-                    reported = true;
-                }
-                Thread.sleep(RETRY_MILLIS);
-            }
+            acquired = await(() -> tryLock(connection), minutes, () -> Scope.getCurrentScope()
+                    .getLog(SessionLockService.class).info("waiting for the change log lock to create Liquibase's"
+                            + " tables: another migration holds it"));
         } catch (SQLException e) {
             throw new DatabaseException("cannot take the change log lock: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DatabaseException("interrupted while waiting for the change log lock");
         }
+        if (!acquired) {
+            throw new DatabaseException("could not take the change log lock to create Liquibase's tables within "
+                    + minutes + " minute(s)");
+        }
         try {
             creation.create();
         } finally {
-            try (PreparedStatement statement = connection.prepareStatement(UNLOCK)) {
-                statement.setString(1, LOCK_NAME);
-                statement.execute();
+            try {
+                unlock(connection);
             } catch (SQLException e) {
                 throw new DatabaseException("cannot release the change log lock: " + e.getMessage(), e);
             }
+        }
+    }
+
+    private static void unlock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(UNLOCK)) {
+            statement.setString(1, LOCK_NAME);
+            statement.execute();
         }
     }
 
@@ -199,25 +198,51 @@ public class SessionLockService extends StandardLockService {
 
     @Override
     public void waitForLock() throws LockException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(getChangeLogLockWaitTime());
+        boolean acquired;
+        try {
+            acquired = await(this::acquireLock, getChangeLogLockWaitTime(), () -> Scope.getCurrentScope()
+                    .getLog(getClass()).info("waiting for the change log lock, held by " + holders()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockException("interrupted while waiting for the change log lock");
+        }
+        if (!acquired) {
+            throw new LockException("could not take the change log lock within " + getChangeLogLockWaitTime()
+                    + " minute(s): held by " + holders());
+        }
+    }
+
+    /** One try at taking the lock: whether it did. */
+    @FunctionalInterface
+    private interface LockAttempt<E extends Exception> {
+        boolean took() throws E;
+    }
+
+    /** What to do when a first try at the lock did not take it. */
+    @FunctionalInterface
+    private interface WaitReport<E extends Exception> {
+        void report() throws E;
+    }
+
+    /**
+     * Tries {@code attempt} every {@link #RETRY_MILLIS} until it takes the lock, running {@code firstWait} once after
+     * the first try that does not; returns whether it took the lock before {@code minutes} passed.
+     */
+    private static <E extends Exception> boolean await(LockAttempt<E> attempt, long minutes,
+            WaitReport<E> firstWait) throws E, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
         boolean reported = false;
-        while (!acquireLock()) {
+        while (!attempt.took()) {
             if (System.nanoTime() >= deadline) {
-                throw new LockException("could not take the change log lock within " + getChangeLogLockWaitTime()
-                        + " minute(s): held by " + holders());
+                return false;
             }
             if (!reported) {
-                Scope.getCurrentScope().getLog(getClass()).info("waiting for the change log lock, held by "
-                        + holders());
+                firstWait.report();
                 reported = true;
             }
-            try {
-                Thread.sleep(RETRY_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LockException("interrupted while waiting for the change log lock");
-            }
+            Thread.sleep(RETRY_MILLIS);
         }
+        return true;
     }
 
     @Override
@@ -225,9 +250,8 @@ public class SessionLockService extends StandardLockService {
         if (!held) {
             return;
         }
-        try (PreparedStatement statement = connection().prepareStatement(UNLOCK)) {
-            statement.setString(1, LOCK_NAME);
-            statement.execute();
+        try {
+            unlock(connection());
             database.commit();
         } catch (SQLException | DatabaseException e) {
             throw new LockException("cannot release the change log lock: " + e.getMessage(), e);

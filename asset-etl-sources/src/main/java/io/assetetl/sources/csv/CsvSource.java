@@ -11,8 +11,6 @@ import io.assetetl.spi.SourceException;
 import io.assetetl.spi.SourceReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,13 +110,8 @@ final class CsvSource implements Source {
      */
     static String streamOf(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(absolute.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        String hash = HexFormat.of().formatHex(FileScan.newDigest().digest(
+                absolute.toString().getBytes(StandardCharsets.UTF_8)));
         String name = absolute.getFileName() == null ? "" : absolute.getFileName().toString();
         String stream = name + "@" + hash.substring(0, 16);
         boolean storable = stream.length() <= Checkpoint.MAX_STREAM_LENGTH && stream.indexOf('\0') < 0
