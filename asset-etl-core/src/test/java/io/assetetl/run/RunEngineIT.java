@@ -441,8 +441,7 @@ class RunEngineIT {
         ListSourceFactory.dataset("gated", ROWS);
         try (ListSourceFactory.Gate gate = ListSourceFactory.gate("gated");
                 AssetEtl first = etl(db, "gated", 3); AssetEtl otherProcess = etl(db, "gated", 3)) {
-            StartedRun running = first.start(RunRequest.of("fake"));
-            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            StartedRun running = startedAtGate(first, gate);
 
             assertThatThrownBy(() -> otherProcess.run(RunRequest.of("fake")))
                     .isInstanceOf(RunRefusedException.class)
@@ -469,8 +468,7 @@ class RunEngineIT {
             assertThat(monitor.abandonDeadRuns()).containsExactly(dead);
             assertThat(etl.findRun(dead).orElseThrow().status()).isEqualTo(RunStatus.ABANDONED);
 
-            StartedRun live = etl.start(RunRequest.of("fake"));
-            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            StartedRun live = startedAtGate(etl, gate);
             assertThat(monitor.abandonDeadRuns()).as("the live run holds its lock").isEmpty();
             assertThat(etl.findRun(live.runId()).orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
 
@@ -485,8 +483,7 @@ class RunEngineIT {
         ListSourceFactory.dataset("cut", ROWS);
         try (ListSourceFactory.Gate gate = ListSourceFactory.gate("cut");
                 AssetEtl etl = etl(db, "cut", 3)) {
-            StartedRun running = etl.start(RunRequest.of("fake"));
-            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            StartedRun running = startedAtGate(etl, gate);
             // the run's session ends while it waits for its source (an administrator, an idle-session timeout, a
             // pooler restarting), and the source's lock with it; the run itself goes on until it next writes
             db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
@@ -576,8 +573,7 @@ class RunEngineIT {
                 AssetEtl etl = AssetEtl.builder().dataSource(flaky).discoverFactories(false)
                         .factory(new ListSourceFactory()).source(SourceDefinition.of("fake", "list",
                                 SourceConfig.of(Map.of("dataset", "outage", "batch_size", "3")))).build()) {
-            StartedRun run = etl.start(RunRequest.of("fake"));
-            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            StartedRun run = startedAtGate(etl, gate);
             down.set(true);
             db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     + " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
@@ -612,8 +608,7 @@ class RunEngineIT {
                         .factory(new ListSourceFactory()).source(fake).build();
                 AssetEtl otherReplica = AssetEtl.builder().dataSource(db.dataSource()).discoverFactories(false)
                         .factory(new ListSourceFactory()).source(fake).build()) {
-            StartedRun run = etl.start(RunRequest.of("fake"));
-            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            StartedRun run = startedAtGate(etl, gate);
             down.set(true);
             db.jdbi().useHandle(h -> h.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     + " WHERE datname = current_database() AND pid <> pg_backend_pid()"));
@@ -639,8 +634,7 @@ class RunEngineIT {
         ListSourceFactory.dataset("marked-elsewhere", ROWS);
         try (ListSourceFactory.Gate gate = ListSourceFactory.gate("marked-elsewhere")) {
             AssetEtl etl = etl(db, "marked-elsewhere", 3);
-            StartedRun run = etl.start(RunRequest.of("fake"));
-            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            StartedRun run = startedAtGate(etl, gate);
             // as a replica that found the run's session gone does (abandonDeadRuns): here the session is alive, so
             // the row is changed by hand
             db.jdbi().useHandle(h -> h.createUpdate("UPDATE etl_runs SET status = 'abandoned', finished_at = now(),"
@@ -656,6 +650,13 @@ class RunEngineIT {
             assertThat(shown.status()).isEqualTo(RunStatus.ABANDONED);
             assertThat(shown.error()).isEqualTo("marked elsewhere");
         }
+    }
+
+    /** A run of {@code etl}'s source {@code fake}, started in the background and held at {@code gate}. */
+    private static StartedRun startedAtGate(AssetEtl etl, ListSourceFactory.Gate gate) throws InterruptedException {
+        StartedRun run = etl.start(RunRequest.of("fake"));
+        assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+        return run;
     }
 
     /** {@code db}'s connections, refused while {@code down} is set, as by a database that went away. */
@@ -679,8 +680,7 @@ class RunEngineIT {
         ListSourceFactory.dataset("held-by-close", ROWS);
         try (ListSourceFactory.Gate gate = ListSourceFactory.gate("held-by-close")) {
             AssetEtl etl = etl(db, "held-by-close", 3);
-            StartedRun running = etl.start(RunRequest.of("fake"));
-            assertThat(gate.entered().await(10, TimeUnit.SECONDS)).isTrue();
+            StartedRun running = startedAtGate(etl, gate);
 
             etl.close();
 
